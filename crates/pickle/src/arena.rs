@@ -1,0 +1,418 @@
+//! The arena: every value a pickle creates, in flat tables, referring into the input where it can.
+
+use crate::error::{Error, ErrorKind};
+use crate::value::{
+    FLOAT_AT, INDEX_MASK, Kind, MAX_INDEX, Ref, Scalar, TAG_CONST, TAG_CONTAINER, TAG_FLOAT,
+    TAG_INT, TAG_OBJECT, TAG_SCALAR, TAG_SMALL_INT, TAG_SPAN, Value,
+};
+
+/// A string or bytes value: a range of the input (zero-copy) or of the arena's own buffer (text
+/// that had to be decoded, bytes made by a hook).
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: u32,
+    len: u32,
+    owned: bool,
+    bytes: bool,
+}
+
+/// A container's children occupy `children[start..start + len]`; the slots up to `start + cap`
+/// are reserved for it so that appending later (dicts arrive in batches of 1000, with other
+/// containers created in between) is amortised O(1) instead of moving the container each time.
+#[derive(Clone, Copy, Debug)]
+struct Container {
+    kind: Kind,
+    start: u32,
+    len: u32,
+    cap: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Object {
+    global: bool,
+    class: u32,
+    state: Ref,
+}
+
+/// All values of one parsed pickle. Values are reached through [`Ref`]s and read with
+/// [`Arena::get`]; hooks create values with the `push_*` methods.
+#[derive(Debug)]
+pub struct Arena<'a> {
+    input: &'a [u8],
+    ints: Vec<i64>,
+    floats: Vec<f64>,
+    scalars: Vec<Scalar>,
+    spans: Vec<Span>,
+    owned: Vec<u8>,
+    containers: Vec<Container>,
+    children: Vec<Ref>,
+    objects: Vec<Object>,
+    nodes: u64,
+    max_nodes: u64,
+    max_str_len: u64,
+}
+
+fn limit(what: &'static str, limit: u64) -> Error {
+    Error::whole(ErrorKind::Limit { what, limit })
+}
+
+impl<'a> Arena<'a> {
+    pub(crate) fn new(input: &'a [u8], max_nodes: u64, max_str_len: u64) -> Self {
+        Arena {
+            input,
+            ints: Vec::new(),
+            floats: Vec::new(),
+            scalars: Vec::new(),
+            spans: Vec::new(),
+            owned: Vec::new(),
+            containers: Vec::new(),
+            children: Vec::new(),
+            objects: Vec::new(),
+            nodes: 0,
+            max_nodes,
+            max_str_len,
+        }
+    }
+
+    /// The bytes the pickle was parsed from.
+    pub fn input(&self) -> &'a [u8] {
+        self.input
+    }
+
+    /// How many values were created (shared values count once).
+    pub fn node_count(&self) -> u64 {
+        self.nodes
+    }
+
+    /// Reads one value.
+    pub fn get(&self, r: Ref) -> Value<'_> {
+        if r.0 & FLOAT_AT != 0 {
+            let at = (r.0 & !FLOAT_AT) as usize;
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&self.input[at..at + 8]);
+            return Value::Float(f64::from_be_bytes(b));
+        }
+        let i = r.index();
+        match r.tag() {
+            TAG_CONST => match i {
+                1 => Value::Bool(false),
+                2 => Value::Bool(true),
+                _ => Value::None,
+            },
+            TAG_SMALL_INT => Value::Int((((r.0 & INDEX_MASK) as i64) << 36) >> 36),
+            TAG_INT => Value::Int(self.ints[i]),
+            TAG_FLOAT => Value::Float(self.floats[i]),
+            TAG_SCALAR => Value::Scalar(self.scalars[i]),
+            TAG_SPAN => {
+                let s = self.spans[i];
+                let src: &[u8] = if s.owned { &self.owned } else { self.input };
+                let b = &src[s.start as usize..s.start as usize + s.len as usize];
+                if s.bytes {
+                    Value::Bytes(b)
+                } else {
+                    // Validated when the span was made; a failure here would be a bug in this
+                    // crate, and a replacement character is a safer outcome than a panic.
+                    Value::Str(std::str::from_utf8(b).unwrap_or("\u{fffd}"))
+                }
+            }
+            TAG_CONTAINER => {
+                let c = self.containers[i];
+                let s = c.start as usize;
+                Value::Container(c.kind, &self.children[s..s + c.len as usize])
+            }
+            _ => {
+                let o = self.objects[i];
+                if o.global {
+                    Value::Global(o.class)
+                } else {
+                    Value::Object {
+                        class: o.class,
+                        state: o.state,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Children of a container (empty for anything else).
+    pub fn children(&self, r: Ref) -> &[Ref] {
+        match self.get(r) {
+            Value::Container(_, c) => c,
+            _ => &[],
+        }
+    }
+
+    fn count(&mut self) -> Result<(), Error> {
+        self.nodes += 1;
+        if self.nodes > self.max_nodes {
+            return Err(limit("number of values", self.max_nodes));
+        }
+        Ok(())
+    }
+
+    fn index(len: usize, what: &'static str) -> Result<usize, Error> {
+        if len > MAX_INDEX {
+            return Err(limit(what, MAX_INDEX as u64));
+        }
+        Ok(len)
+    }
+
+    /// A float whose 8 big-endian bytes are at `offset` in the input (a `BINFLOAT`).
+    pub(crate) fn float_at(&mut self, offset: usize) -> Result<Ref, Error> {
+        self.count()?;
+        Ok(Ref::float_at(offset))
+    }
+
+    /// Creates an int.
+    pub fn push_int(&mut self, v: i64) -> Result<Ref, Error> {
+        self.count()?;
+        if let Some(r) = Ref::small_int(v) {
+            return Ok(r);
+        }
+        let i = Self::index(self.ints.len(), "number of ints")?;
+        self.ints.push(v);
+        Ok(Ref::tagged(TAG_INT, i))
+    }
+
+    /// Creates a float.
+    pub fn push_float(&mut self, v: f64) -> Result<Ref, Error> {
+        self.count()?;
+        let i = Self::index(self.floats.len(), "number of floats")?;
+        self.floats.push(v);
+        Ok(Ref::tagged(TAG_FLOAT, i))
+    }
+
+    /// Creates a numpy scalar or tensor element.
+    pub fn push_scalar(&mut self, v: Scalar) -> Result<Ref, Error> {
+        self.count()?;
+        let i = Self::index(self.scalars.len(), "number of scalars")?;
+        self.scalars.push(v);
+        Ok(Ref::tagged(TAG_SCALAR, i))
+    }
+
+    fn push_span(&mut self, span: Span) -> Result<Ref, Error> {
+        self.count()?;
+        if u64::from(span.len) > self.max_str_len {
+            return Err(limit("string length", self.max_str_len));
+        }
+        let i = Self::index(self.spans.len(), "number of strings")?;
+        self.spans.push(span);
+        Ok(Ref::tagged(TAG_SPAN, i))
+    }
+
+    /// A string or bytes value stored in the input at `start..start + len` (already validated as
+    /// UTF-8 when `bytes` is false).
+    pub(crate) fn input_span(
+        &mut self,
+        start: usize,
+        len: usize,
+        bytes: bool,
+    ) -> Result<Ref, Error> {
+        // Input offsets fit in 31 bits (HARD_MAX_INPUT), so these casts are lossless.
+        self.push_span(Span {
+            start: start as u32,
+            len: len as u32,
+            owned: false,
+            bytes,
+        })
+    }
+
+    fn owned_span(&mut self, data: &[u8], bytes: bool) -> Result<Ref, Error> {
+        if data.len() as u64 > self.max_str_len {
+            return Err(limit("string length", self.max_str_len));
+        }
+        let start = self.owned.len();
+        let end = start
+            .checked_add(data.len())
+            .filter(|&e| e <= u32::MAX as usize);
+        if end.is_none() {
+            return Err(limit("decoded text", u64::from(u32::MAX)));
+        }
+        self.owned.extend_from_slice(data);
+        self.push_span(Span {
+            start: start as u32,
+            len: data.len() as u32,
+            owned: true,
+            bytes,
+        })
+    }
+
+    /// Creates a `str` (copied into the arena).
+    pub fn push_str(&mut self, s: &str) -> Result<Ref, Error> {
+        self.owned_span(s.as_bytes(), false)
+    }
+
+    /// Creates a `bytes` value (copied into the arena).
+    pub fn push_bytes(&mut self, b: &[u8]) -> Result<Ref, Error> {
+        self.owned_span(b, true)
+    }
+
+    /// Creates a container holding `items` (for a dict: key, value, key, value, …).
+    pub fn push_container(&mut self, kind: Kind, items: &[Ref]) -> Result<Ref, Error> {
+        self.count()?;
+        let i = Self::index(self.containers.len(), "number of containers")?;
+        let start = self.children.len();
+        let len = items.len();
+        if start + len > u32::MAX as usize {
+            return Err(limit("number of container items", u64::from(u32::MAX)));
+        }
+        self.children.extend_from_slice(items);
+        self.containers.push(Container {
+            kind,
+            start: start as u32,
+            len: len as u32,
+            cap: len as u32,
+        });
+        Ok(Ref::tagged(TAG_CONTAINER, i))
+    }
+
+    /// Appends `items` to container `r` (which must be a container).
+    pub(crate) fn extend(&mut self, r: Ref, items: &[Ref]) -> Result<(), Error> {
+        let Some(c) = self.container_mut(r) else {
+            return Ok(());
+        };
+        let c = *c;
+        let (start, len, cap) = (c.start as usize, c.len as usize, c.cap as usize);
+        let n = items.len();
+        let new_len = len + n;
+        if new_len > u32::MAX as usize {
+            return Err(limit("number of container items", u64::from(u32::MAX)));
+        }
+        let (new_start, new_cap) = if start + len == self.children.len() {
+            // The container is the last one written: grow in place.
+            self.children.extend_from_slice(items);
+            (start, new_len.max(cap))
+        } else if new_len <= cap {
+            self.children[start + len..start + new_len].copy_from_slice(items);
+            (start, cap)
+        } else {
+            // Move to the end with room to double, so n appends cost O(n) in all.
+            let new_start = self.children.len();
+            let new_cap = (new_len * 2).max(8);
+            if new_start + new_cap > u32::MAX as usize {
+                return Err(limit("number of container items", u64::from(u32::MAX)));
+            }
+            self.children.extend_from_within(start..start + len);
+            self.children.extend_from_slice(items);
+            self.children.resize(new_start + new_cap, Ref::NONE);
+            (new_start, new_cap)
+        };
+        let c = &mut self.containers[r.index()];
+        c.start = new_start as u32;
+        c.len = new_len as u32;
+        c.cap = new_cap as u32;
+        Ok(())
+    }
+
+    fn container_mut(&mut self, r: Ref) -> Option<&mut Container> {
+        if r.0 & FLOAT_AT == 0 && r.tag() == TAG_CONTAINER {
+            self.containers.get_mut(r.index())
+        } else {
+            None
+        }
+    }
+
+    /// Container `r`'s children, mutable (for the dict de-duplication pass).
+    pub(crate) fn children_mut(&mut self, r: Ref) -> &mut [Ref] {
+        match self.container_mut(r) {
+            Some(c) => {
+                let (s, l) = (c.start as usize, c.len as usize);
+                &mut self.children[s..s + l]
+            }
+            None => &mut [],
+        }
+    }
+
+    /// Shortens container `r` to `len` children.
+    pub(crate) fn truncate(&mut self, r: Ref, len: usize) {
+        if let Some(c) = self.container_mut(r) {
+            c.len = c.len.min(len as u32);
+        }
+    }
+
+    /// Number of containers; container `i` has the reference [`Arena::container_ref`]`(i)`.
+    pub(crate) fn container_count(&self) -> usize {
+        self.containers.len()
+    }
+
+    pub(crate) fn container_ref(i: usize) -> Ref {
+        Ref::tagged(TAG_CONTAINER, i)
+    }
+
+    /// Index of container or object `r` in a combined numbering (containers first), for the
+    /// graph checks; `None` for leaves.
+    pub(crate) fn graph_index(&self, r: Ref) -> Option<usize> {
+        if r.0 & FLOAT_AT != 0 {
+            return None;
+        }
+        match r.tag() {
+            TAG_CONTAINER => Some(r.index()),
+            TAG_OBJECT => Some(self.containers.len() + r.index()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn graph_len(&self) -> usize {
+        self.containers.len() + self.objects.len()
+    }
+
+    /// Creates a reference to an allowed class or function.
+    pub(crate) fn push_global(&mut self, class: u32) -> Result<Ref, Error> {
+        self.push_obj(Object {
+            global: true,
+            class,
+            state: Ref::NONE,
+        })
+    }
+
+    /// Creates an object of the caller's class `class` holding `state`.
+    pub fn push_object(&mut self, class: u32, state: Ref) -> Result<Ref, Error> {
+        self.push_obj(Object {
+            global: false,
+            class,
+            state,
+        })
+    }
+
+    fn push_obj(&mut self, o: Object) -> Result<Ref, Error> {
+        self.count()?;
+        let i = Self::index(self.objects.len(), "number of objects")?;
+        self.objects.push(o);
+        Ok(Ref::tagged(TAG_OBJECT, i))
+    }
+
+    /// Replaces the state of object `obj` (Python's `BUILD` mutates objects in place, and memo
+    /// references made before the `BUILD` must see the new state). Does nothing for other values.
+    pub fn set_state(&mut self, obj: Ref, state: Ref) {
+        if obj.0 & FLOAT_AT == 0 && obj.tag() == TAG_OBJECT {
+            if let Some(o) = self.objects.get_mut(obj.index()) {
+                if !o.global {
+                    o.state = state;
+                }
+            }
+        }
+    }
+
+    /// Object `r`'s state as a one-element slice (empty for anything else), for graph walks.
+    pub(crate) fn object_state_slice(&self, r: Ref) -> &[Ref] {
+        if r.0 & FLOAT_AT == 0 && r.tag() == TAG_OBJECT {
+            if let Some(o) = self.objects.get(r.index()) {
+                return std::slice::from_ref(&o.state);
+            }
+        }
+        &[]
+    }
+
+    /// Bytes of heap the arena holds (for memory reports).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.ints.capacity() * 8
+            + self.floats.capacity() * 8
+            + self.scalars.capacity() * size_of::<Scalar>()
+            + self.spans.capacity() * size_of::<Span>()
+            + self.owned.capacity()
+            + self.containers.capacity() * size_of::<Container>()
+            + self.children.capacity() * 4
+            + self.objects.capacity() * size_of::<Object>()
+    }
+}

@@ -1,0 +1,158 @@
+//! The one error type of the reader: what went wrong and at which byte.
+
+use std::fmt;
+
+/// A parse failure. Displays as one lowercase line naming the byte offset (relative to the start
+/// of the pickle) when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// Offset of the opcode that failed, if the failure belongs to one opcode.
+    pub offset: Option<u64>,
+    /// What went wrong.
+    pub kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input ended inside an opcode or before `STOP`.
+    Truncated {
+        /// Name of the opcode being read, or `"STOP"` when the input ended between opcodes.
+        opcode: &'static str,
+    },
+    /// A byte that is not a pickle opcode.
+    UnknownOpcode(u8),
+    /// An opcode this reader deliberately does not support (extension registry, out-of-band
+    /// buffers).
+    Unsupported {
+        /// The opcode's name.
+        opcode: &'static str,
+        /// Why it is refused.
+        why: &'static str,
+    },
+    /// `PROTO` with a version above 5.
+    Protocol(u8),
+    /// An opcode needed more stack items than there were above the last mark.
+    StackUnderflow {
+        /// The opcode's name.
+        opcode: &'static str,
+    },
+    /// An opcode that needs a mark found none.
+    NoMark {
+        /// The opcode's name.
+        opcode: &'static str,
+    },
+    /// A memo get of an id that was never put.
+    MemoMissing(u64),
+    /// A `GLOBAL`/`STACK_GLOBAL`/`INST` naming something the caller did not allow.
+    Forbidden {
+        /// Module part of the name.
+        module: String,
+        /// Attribute part of the name.
+        name: String,
+    },
+    /// An integer that does not fit in 64 bits.
+    IntTooLarge {
+        /// Its encoded length in bytes (or digits for text opcodes).
+        len: u64,
+    },
+    /// Text that is not valid UTF-8 (Python would keep lone surrogates; Rust strings cannot).
+    BadUtf8 {
+        /// The opcode's name.
+        opcode: &'static str,
+    },
+    /// The argument of a text opcode (protocol 0) does not parse.
+    BadText {
+        /// The opcode's name.
+        opcode: &'static str,
+    },
+    /// A limit of [`crate::Limits`] was exceeded.
+    Limit {
+        /// Which limit, e.g. `"nesting depth"`.
+        what: &'static str,
+        /// Its value.
+        limit: u64,
+    },
+    /// An opcode found a value of the wrong type on the stack.
+    Type {
+        /// The opcode's name.
+        opcode: &'static str,
+        /// What it needs.
+        expected: &'static str,
+        /// What it found.
+        found: &'static str,
+    },
+    /// A dict key or set element that Python cannot hash.
+    Unhashable {
+        /// Its type.
+        kind: &'static str,
+    },
+    /// A container that contains itself.
+    Cycle,
+    /// The caller's hook refused a value (message from the hook).
+    Hook(String),
+}
+
+impl Error {
+    pub(crate) fn at(offset: usize, kind: ErrorKind) -> Self {
+        Error {
+            offset: Some(offset as u64),
+            kind,
+        }
+    }
+
+    pub(crate) fn whole(kind: ErrorKind) -> Self {
+        Error { offset: None, kind }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(o) = self.offset {
+            write!(f, "pickle byte {o}: ")?;
+        } else {
+            write!(f, "pickle: ")?;
+        }
+        match &self.kind {
+            ErrorKind::Truncated { opcode } => {
+                write!(f, "input ends inside {opcode} (truncated pickle)")
+            }
+            ErrorKind::UnknownOpcode(b) => write!(f, "unknown opcode 0x{b:02x}"),
+            ErrorKind::Unsupported { opcode, why } => write!(f, "{opcode} is not supported: {why}"),
+            ErrorKind::Protocol(p) => {
+                write!(f, "pickle protocol {p} is not supported (expected 0 to 5)")
+            }
+            ErrorKind::StackUnderflow { opcode } => {
+                write!(f, "{opcode} needs more values than the stack holds")
+            }
+            ErrorKind::NoMark { opcode } => write!(f, "{opcode} without a preceding MARK"),
+            ErrorKind::MemoMissing(id) => write!(f, "memo id {id} was never stored"),
+            ErrorKind::Forbidden { module, name } => write!(
+                f,
+                "global '{module}.{name}' is not allowed (tnb never runs code from a pickle; \
+                 only plain data, numpy scalars and tensors are read)"
+            ),
+            ErrorKind::IntTooLarge { len } => {
+                write!(f, "integer of {len} bytes does not fit in 64 bits")
+            }
+            ErrorKind::BadUtf8 { opcode } => write!(f, "{opcode} text is not valid UTF-8"),
+            ErrorKind::BadText { opcode } => write!(f, "{opcode} argument does not parse"),
+            ErrorKind::Limit { what, limit } => write!(f, "{what} exceeds the limit of {limit}"),
+            ErrorKind::Type {
+                opcode,
+                expected,
+                found,
+            } => {
+                write!(f, "{opcode} expected {expected}, found {found}")
+            }
+            ErrorKind::Unhashable { kind } => {
+                write!(f, "unhashable {kind} used as a dict key or set element")
+            }
+            ErrorKind::Cycle => write!(f, "a container contains itself (reference cycle)"),
+            ErrorKind::Hook(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,387 @@
+//! Machine-level tests on hand-made and CPython-made pickles (bytes from CPython 3.11).
+
+use crate::{Arena, ErrorKind, Hooks, Kind, Limits, PlainData, Ref, Value, parse};
+
+/// A compact Python-like rendering, to compare whole objects.
+fn render(a: &Arena<'_>, r: Ref) -> String {
+    match a.get(r) {
+        Value::None => "None".into(),
+        Value::Bool(b) => if b { "True" } else { "False" }.into(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format!("{f:?}"),
+        Value::Scalar(s) => format!("{}({:?})", s.dtype.name(), s.number()),
+        Value::Str(s) => format!("{s:?}"),
+        Value::Bytes(b) => format!("b{b:?}"),
+        Value::Container(Kind::Dict, c) => {
+            let items: Vec<String> = c
+                .chunks(2)
+                .map(|kv| format!("{}: {}", render(a, kv[0]), render(a, kv[1])))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        }
+        Value::Container(k, c) => {
+            let items: Vec<String> = c.iter().map(|&x| render(a, x)).collect();
+            let (o, e) = match k {
+                Kind::Tuple => ("(", ")"),
+                Kind::Set => ("set(", ")"),
+                Kind::FrozenSet => ("frozenset(", ")"),
+                _ => ("[", "]"),
+            };
+            format!("{o}{}{e}", items.join(", "))
+        }
+        Value::Global(c) => format!("<global {c}>"),
+        Value::Object { class, .. } => format!("<object {class}>"),
+    }
+}
+
+fn load(b: &[u8]) -> String {
+    let p = parse(b, &mut PlainData, &Limits::default()).unwrap();
+    assert_eq!(p.end, b.len());
+    render(&p.arena, p.root)
+}
+
+fn fail(b: &[u8]) -> crate::Error {
+    parse(b, &mut PlainData, &Limits::default()).unwrap_err()
+}
+
+const WANT: &str = r#"{"a": [1, 2.5, None, True, (1, "x")], "é": -3, "big": 1099511627776}"#;
+
+#[test]
+fn protocol_0_text_opcodes() {
+    let b = b"(dp0\nVa\np1\n(lp2\nI1\naF2.5\naNaI01\na(I1\nVx\np3\ntp4\nasV\xe9\np5\nI-3\nsVbig\np6\nL1099511627776L\ns.";
+    assert_eq!(load(b), WANT);
+}
+
+#[test]
+fn protocol_1_binary_opcodes() {
+    let b = b"}q\x00(X\x01\x00\x00\x00aq\x01]q\x02(K\x01G@\x04\x00\x00\x00\x00\x00\x00NI01\n(K\x01X\x01\x00\x00\x00xq\x03tq\x04eX\x02\x00\x00\x00\xc3\xa9q\x05J\xfd\xff\xff\xffX\x03\x00\x00\x00bigq\x06L1099511627776L\nu.";
+    assert_eq!(load(b), WANT);
+}
+
+#[test]
+fn protocol_4_frames_memoize_and_sets() {
+    let b = b"\x80\x04\x95I\x00\x00\x00\x00\x00\x00\x00}\x94(\x8c\x01a\x94]\x94(K\x01G@\x04\x00\x00\x00\x00\x00\x00N\x88K\x01\x8c\x01x\x94\x86\x94e\x8c\x02\xc3\xa9\x94J\xfd\xff\xff\xff\x8c\x03big\x94\x8a\x06\x00\x00\x00\x00\x00\x01\x8c\x01s\x94(K\x03\x91\x94\x8c\x01e\x94\x8f\x94u.";
+    assert_eq!(
+        load(b),
+        r#"{"a": [1, 2.5, None, True, (1, "x")], "é": -3, "big": 1099511627776, "s": frozenset(3), "e": set()}"#
+    );
+}
+
+#[test]
+fn repeated_keys_keep_first_position_and_last_value() {
+    // {1: 'a', 'k': 0, 1.0: 'b', True: 'c'} assembled by hand: Python gives {1: 'c', 'k': 0}.
+    let b = b"\x80\x02}(K\x01X\x01\x00\x00\x00aX\x01\x00\x00\x00kK\x00G?\xf0\x00\x00\x00\x00\x00\x00X\x01\x00\x00\x00b\x88X\x01\x00\x00\x00cu.";
+    assert_eq!(load(b), r#"{1: "c", "k": 0}"#);
+}
+
+#[test]
+fn repeated_keys_in_a_large_dict_use_the_hashed_path() {
+    let mut b = b"\x80\x02}(".to_vec();
+    for round in 0..2u8 {
+        for k in 0..20u8 {
+            b.extend_from_slice(&[b'K', k, b'K', k + round * 100]);
+        }
+    }
+    b.extend_from_slice(b"u.");
+    let p = parse(&b, &mut PlainData, &Limits::default()).unwrap();
+    let kv = p.arena.children(p.root);
+    assert_eq!(kv.len(), 40);
+    assert_eq!(p.arena.get(kv[1]), Value::Int(100));
+    assert_eq!(p.arena.get(kv[39]), Value::Int(119));
+}
+
+#[test]
+fn distinct_nan_objects_are_distinct_keys_but_one_nan_object_is_one_key() {
+    // {nan1: 1, nan2: 2} then the memoised nan1 again.
+    let nan = b"G\x7f\xf8\x00\x00\x00\x00\x00\x00";
+    let mut b = b"\x80\x02}(".to_vec();
+    b.extend_from_slice(nan);
+    b.extend_from_slice(b"q\x00K\x01");
+    b.extend_from_slice(nan);
+    b.extend_from_slice(b"K\x02h\x00K\x03u.");
+    assert_eq!(load(&b), "{NaN: 3, NaN: 2}");
+}
+
+#[test]
+fn shared_lists_stay_shared() {
+    let b = b"\x80\x02]q\x00(]q\x01X\x03\x00\x00\x00abcq\x02ah\x01h\x02e.";
+    let p = parse(b, &mut PlainData, &Limits::default()).unwrap();
+    let c = p.arena.children(p.root);
+    assert_eq!(c[0], c[1]);
+    assert_eq!(render(&p.arena, p.root), r#"[["abc"], ["abc"], "abc"]"#);
+}
+
+#[test]
+fn appends_interleaved_with_other_containers_keep_order() {
+    // l = []; APPENDS of (a new list, 1), APPEND 2 after another list was built, and so on:
+    // the outer list must move without losing or reordering items.
+    let mut b = b"\x80\x02]q\x00".to_vec();
+    for i in 0..50u8 {
+        b.extend_from_slice(b"(]K\x07aK");
+        b.push(i);
+        b.extend_from_slice(b"e");
+    }
+    b.push(b'.');
+    let p = parse(&b, &mut PlainData, &Limits::default()).unwrap();
+    let items = p.arena.children(p.root);
+    assert_eq!(items.len(), 100);
+    for i in 0..50usize {
+        assert_eq!(render(&p.arena, items[2 * i]), "[7]");
+        assert_eq!(p.arena.get(items[2 * i + 1]), Value::Int(i as i64));
+    }
+}
+
+#[test]
+fn floats_are_bit_exact() {
+    for bits in [
+        0x7ff8_0000_0000_0001u64,
+        0xfff8_0000_0000_0000,
+        0x8000_0000_0000_0000,
+        1,
+        0x7ff0_0000_0000_0000,
+    ] {
+        let mut b = b"\x80\x02G".to_vec();
+        b.extend_from_slice(&bits.to_be_bytes());
+        b.push(b'.');
+        let p = parse(&b, &mut PlainData, &Limits::default()).unwrap();
+        let Value::Float(f) = p.arena.get(p.root) else {
+            panic!()
+        };
+        assert_eq!(f.to_bits(), bits);
+    }
+}
+
+#[test]
+fn ints_at_the_edges_of_i64() {
+    // LONG1 of 8 bytes: i64::MIN and i64::MAX; 9 bytes with pure sign extension is still i64.
+    assert_eq!(
+        load(b"\x80\x02\x8a\x08\x00\x00\x00\x00\x00\x00\x00\x80."),
+        i64::MIN.to_string()
+    );
+    assert_eq!(
+        load(b"\x80\x02\x8a\x08\xff\xff\xff\xff\xff\xff\xff\x7f."),
+        i64::MAX.to_string()
+    );
+    assert_eq!(
+        load(b"\x80\x02\x8a\x09\xff\xff\xff\xff\xff\xff\xff\xff\xff."),
+        "-1"
+    );
+    assert_eq!(load(b"\x80\x02\x8a\x00."), "0");
+    // 2**63 needs 9 bytes with a non-sign top byte: refused, with its offset.
+    let e = fail(b"\x80\x02\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x80\x00.");
+    assert_eq!(e.kind, ErrorKind::IntTooLarge { len: 9 });
+    assert_eq!(e.offset, Some(2));
+    assert!(e.to_string().contains("64 bits"), "{e}");
+    let e = fail(b"I99999999999999999999\n.");
+    assert!(matches!(e.kind, ErrorKind::IntTooLarge { .. }));
+}
+
+#[test]
+fn forbidden_globals_name_themselves_and_the_offset() {
+    let e = fail(b"\x80\x02cposix\nsystem\nX\x02\x00\x00\x00lsq\x00\x85R.");
+    assert_eq!(e.offset, Some(2));
+    assert_eq!(
+        e.kind,
+        ErrorKind::Forbidden {
+            module: "posix".into(),
+            name: "system".into()
+        }
+    );
+    assert!(e.to_string().contains("'posix.system'"), "{e}");
+    // STACK_GLOBAL too.
+    let e = fail(b"\x80\x04\x8c\x08builtins\x8c\x04eval\x93.");
+    assert!(e.to_string().contains("'builtins.eval'"), "{e}");
+}
+
+#[test]
+fn cycles_are_reported() {
+    // l = []; l.append(l)
+    let e = fail(b"\x80\x02]q\x00h\x00a.");
+    assert_eq!(e.kind, ErrorKind::Cycle);
+}
+
+#[test]
+fn deep_nesting_is_refused_without_recursion() {
+    let n = 100_000;
+    let mut b = b"\x80\x02".to_vec();
+    b.extend(std::iter::repeat_n(b']', n));
+    b.extend(std::iter::repeat_n(b'a', n - 1));
+    b.push(b'.');
+    let e = fail(&b);
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Limit {
+                what: "nesting depth",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn billion_laughs_is_refused() {
+    // x0 = []; x1 = [x0, x0]; ... 70 levels: tiny input, 2^70 values when expanded.
+    let mut b = b"\x80\x02]q\x00".to_vec();
+    for i in 0..70u8 {
+        b.extend_from_slice(&[b'(', b'h', i, b'h', i, b'l', b'q', i + 1]);
+    }
+    b.push(b'.');
+    let e = fail(&b);
+    assert!(
+        matches!(e.kind, ErrorKind::Limit { what, .. } if what.starts_with("expanded")),
+        "{e}"
+    );
+}
+
+#[test]
+fn hostile_memo_ids() {
+    // LONG_BINPUT 0xffffffff then LONG_BINGET of it: legal, must not allocate 2^32 slots.
+    assert_eq!(
+        load(b"\x80\x02Nr\xff\xff\xff\xff0j\xff\xff\xff\xff."),
+        "None"
+    );
+    let e = fail(b"\x80\x02j\x78\x56\x34\x12.");
+    assert_eq!(e.kind, ErrorKind::MemoMissing(0x1234_5678));
+    assert!(e.to_string().contains("305419896"), "{e}");
+}
+
+#[test]
+fn truncation_anywhere_is_an_error_never_a_panic() {
+    let b = b"\x80\x02}q\x00(X\x01\x00\x00\x00aq\x01]q\x02(K\x01G@\x04\x00\x00\x00\x00\x00\x00e\x8a\x02\xff\x7fu.";
+    for cut in 0..b.len() {
+        let e = fail(&b[..cut]);
+        assert!(
+            matches!(
+                e.kind,
+                ErrorKind::Truncated { .. } | ErrorKind::StackUnderflow { .. }
+            ),
+            "cut {cut}: {e}"
+        );
+        assert_eq!(crate::pickle_end(&b[..cut]).is_err(), true, "cut {cut}");
+    }
+    assert_eq!(crate::pickle_end(b).unwrap(), b.len());
+}
+
+#[test]
+fn huge_length_prefixes_do_not_allocate() {
+    let e = fail(b"\x80\x04\x8d\xff\xff\xff\xff\xff\xff\xff\x7f");
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Truncated {
+                opcode: "BINUNICODE8"
+            }
+        ),
+        "{e}"
+    );
+    let e = fail(b"\x80\x02X\xff\xff\xff\xff");
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Truncated {
+                opcode: "BINUNICODE"
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn unhashable_keys_are_refused() {
+    // {[]: 1}
+    let e = fail(b"\x80\x02}(]K\x01u.");
+    assert_eq!(e.kind, ErrorKind::Unhashable { kind: "list" });
+}
+
+#[test]
+fn stack_discipline_errors() {
+    assert!(matches!(
+        fail(b"\x80\x02.").kind,
+        ErrorKind::StackUnderflow { .. }
+    ));
+    assert!(matches!(
+        fail(b"\x80\x02(.").kind,
+        ErrorKind::StackUnderflow { .. }
+    ));
+    assert!(matches!(
+        fail(b"\x80\x02Nt.").kind,
+        ErrorKind::NoMark { .. }
+    ));
+    assert!(matches!(
+        fail(b"\x80\x02K\x01K\x02a.").kind,
+        ErrorKind::Type { .. }
+    ));
+    assert!(matches!(
+        fail(b"\x80\x02]K\x01(K\x02s.").kind,
+        ErrorKind::StackUnderflow { .. }
+    ));
+    assert!(matches!(fail(b"\x80\x06N.").kind, ErrorKind::Protocol(6)));
+    assert!(matches!(
+        fail(b"\x80\x02\xff").kind,
+        ErrorKind::UnknownOpcode(0xff)
+    ));
+    assert!(matches!(
+        fail(b"\x80\x02\x82\x01.").kind,
+        ErrorKind::Unsupported { .. }
+    ));
+}
+
+#[test]
+fn node_limit_is_enforced() {
+    let limits = Limits {
+        max_nodes: 3,
+        ..Limits::default()
+    };
+    let e = parse(b"\x80\x02(K\x01K\x02K\x03K\x04l.", &mut PlainData, &limits).unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::Limit {
+                what: "number of values",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+/// Hooks that allow one class, `m.C`, whose call returns its argument tuple as a list, and
+/// whose BUILD stores the state.
+struct OneClass;
+
+impl Hooks for OneClass {
+    fn find_class(&mut self, module: &str, name: &str) -> Option<u32> {
+        (module == "m" && name == "C").then_some(7)
+    }
+
+    fn call(&mut self, arena: &mut Arena<'_>, class: u32, args: Ref) -> Result<Ref, String> {
+        assert_eq!(class, 7);
+        let items = arena.children(args).to_vec();
+        let list = arena
+            .push_container(Kind::List, &items)
+            .map_err(|e| e.to_string())?;
+        arena.push_object(class, list).map_err(|e| e.to_string())
+    }
+
+    fn build(&mut self, arena: &mut Arena<'_>, obj: Ref, state: Ref) -> Result<(), String> {
+        arena.set_state(obj, state);
+        Ok(())
+    }
+}
+
+#[test]
+fn hooks_see_calls_and_build_mutates_memoised_objects() {
+    // x = C(1, 2) memoised as 0; BUILD x with 'st'; then [x, memo[0]]: both see the new state.
+    let b = b"\x80\x02(cm\nC\nK\x01K\x02\x86Rq\x00X\x02\x00\x00\x00stbh\x00l.";
+    let p = parse(b, &mut OneClass, &Limits::default()).unwrap();
+    let items = p.arena.children(p.root);
+    assert_eq!(items[0], items[1]);
+    let Value::Object { class: 7, state } = p.arena.get(items[1]) else {
+        panic!()
+    };
+    assert_eq!(p.arena.get(state), Value::Str("st"));
+    let e = parse(b"\x80\x02cm\nD\n.", &mut OneClass, &Limits::default()).unwrap_err();
+    assert!(e.to_string().contains("'m.D'"));
+}
