@@ -31,12 +31,8 @@ pub enum Module {
 
 impl Module {
     /// All modules in digit order.
-    pub const ALL: [Module; 4] = [
-        Module::Normal,
-        Module::ChannelX2,
-        Module::ResolutionHalf,
-        Module::Both,
-    ];
+    pub const ALL: [Module; 4] =
+        [Module::Normal, Module::ChannelX2, Module::ResolutionHalf, Module::Both];
 
     /// The module for a digit value 1-4, or `None` for any other value.
     pub const fn from_digit(digit: u8) -> Option<Module> {
@@ -51,9 +47,7 @@ impl Module {
 
     /// The module for an ASCII digit `'1'`-`'4'`, or `None` for any other character.
     pub fn from_char(c: char) -> Option<Module> {
-        c.to_digit(10)
-            .and_then(|d| u8::try_from(d).ok())
-            .and_then(Module::from_digit)
+        c.to_digit(10).and_then(|d| u8::try_from(d).ok()).and_then(Module::from_digit)
     }
 
     /// The module with the given effects.
@@ -139,9 +133,7 @@ impl Op {
 
     /// The op for an ASCII digit `'0'`-`'3'`, or `None` for any other character.
     pub fn from_char(c: char) -> Option<Op> {
-        c.to_digit(10)
-            .and_then(|d| u8::try_from(d).ok())
-            .and_then(Op::from_digit)
+        c.to_digit(10).and_then(|d| u8::try_from(d).ok()).and_then(Op::from_digit)
     }
 
     /// The digit value 0-3.
@@ -251,10 +243,7 @@ impl Skeleton {
         if modules.is_empty() || modules.len() > MAX_MODULES {
             return None;
         }
-        let mut skeleton = Skeleton {
-            modules: [Module::Normal; MAX_MODULES],
-            len: 0,
-        };
+        let mut skeleton = Skeleton { modules: [Module::Normal; MAX_MODULES], len: 0 };
         for &module in modules {
             skeleton.push(module);
         }
@@ -284,9 +273,7 @@ impl Skeleton {
     /// The modules as a slice.
     pub fn as_slice(&self) -> &[Module] {
         // `len` never exceeds the array length, but `get` keeps this panic-free regardless.
-        self.modules
-            .get(..usize::from(self.len))
-            .unwrap_or(&self.modules)
+        self.modules.get(..usize::from(self.len)).unwrap_or(&self.modules)
     }
 
     /// How many modules halve the resolution (digits 3 and 4).
@@ -339,8 +326,7 @@ impl PartialOrd for Skeleton {
 /// Formats the module digits, e.g. `1234`.
 impl fmt::Display for Skeleton {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.iter()
-            .try_for_each(|module| f.write_char(module.as_char()))
+        self.iter().try_for_each(|module| f.write_char(module.as_char()))
     }
 }
 
@@ -361,11 +347,7 @@ pub struct Arch {
 impl Arch {
     /// An architecture from its parts.
     pub const fn new(base_channels: u32, skeleton: Skeleton, cell: Cell) -> Arch {
-        Arch {
-            base_channels,
-            skeleton,
-            cell,
-        }
+        Arch { base_channels, skeleton, cell }
     }
 
     /// A macro-space-style architecture: base 64, the given skeleton, `basic` cell.
@@ -450,10 +432,7 @@ mod tests {
         ]);
         assert_eq!(cell.to_string(), "1_02_333");
         assert_eq!(cell.inputs(1).collect::<Vec<_>>(), [(0, Op::SkipConnect)]);
-        assert_eq!(
-            cell.inputs(2).collect::<Vec<_>>(),
-            [(0, Op::None), (1, Op::Conv1x1)]
-        );
+        assert_eq!(cell.inputs(2).collect::<Vec<_>>(), [(0, Op::None), (1, Op::Conv1x1)]);
         assert_eq!(cell.inputs(3).count(), 3);
         assert_eq!(cell.inputs(0).count(), 0);
         assert_eq!(Cell::Basic.inputs(3).count(), 0);

@@ -42,11 +42,7 @@ impl fmt::Display for Description<'_> {
 
         let n = arch.skeleton.len();
         let plural = if n == 1 { "" } else { "s" };
-        write!(
-            f,
-            "Macro skeleton: {} ({n} stacked module{plural}) [",
-            arch.skeleton
-        )?;
+        write!(f, "Macro skeleton: {} ({n} stacked module{plural}) [", arch.skeleton)?;
         for (i, module) in arch.skeleton.iter().enumerate() {
             let sep = if i == 0 { "" } else { "-" };
             write!(f, "{sep}m{}({module})", i + 1)?;
@@ -93,10 +89,7 @@ mod tests {
 
     #[test]
     fn readme_micro_example() {
-        let text = Arch::parse("64-41414-1_02_333")
-            .unwrap()
-            .describe()
-            .to_string();
+        let text = Arch::parse("64-41414-1_02_333").unwrap().describe().to_string();
         assert_eq!(
             text,
             "Space: micro\n\

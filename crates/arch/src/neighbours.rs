@@ -27,10 +27,7 @@ impl Arch {
                     for op in Op::ALL.into_iter().filter(|op| op != current) {
                         let mut changed = ops;
                         changed[edge] = op;
-                        out.push(Arch {
-                            cell: Cell::Micro(changed),
-                            ..*self
-                        });
+                        out.push(Arch { cell: Cell::Micro(changed), ..*self });
                     }
                 }
             }
@@ -156,12 +153,7 @@ mod tests {
         assert_eq!(n.len(), 18);
         assert_eq!(
             strings(&n[..4]),
-            [
-                "64-41414-0_02_333",
-                "64-41414-2_02_333",
-                "64-41414-3_02_333",
-                "64-41414-1_12_333"
-            ]
+            ["64-41414-0_02_333", "64-41414-2_02_333", "64-41414-3_02_333", "64-41414-1_12_333"]
         );
         assert_eq!(n[17].to_string(), "64-41414-1_02_332");
     }
@@ -212,11 +204,8 @@ mod tests {
         for a in &archs {
             let mut n = a.neighbours();
             assert!(n.len() <= 3 * a.skeleton.len());
-            let mut expected: Vec<Arch> = by_len[&a.skeleton.len()]
-                .iter()
-                .filter(|b| hamming(a, b) == 1)
-                .copied()
-                .collect();
+            let mut expected: Vec<Arch> =
+                by_len[&a.skeleton.len()].iter().filter(|b| hamming(a, b) == 1).copied().collect();
             // Both sides sorted: equal lists also rule out duplicates in `n`.
             n.sort_unstable();
             expected.sort_unstable();
@@ -256,11 +245,8 @@ mod tests {
             assert_eq!(set.len(), r.len(), "duplicates for {a}");
             for b in &r {
                 assert_eq!(b.space(), Some(Space::Macro));
-                let (short, long) = if b.skeleton.len() < a.skeleton.len() {
-                    (b, &a)
-                } else {
-                    (&a, b)
-                };
+                let (short, long) =
+                    if b.skeleton.len() < a.skeleton.len() { (b, &a) } else { (&a, b) };
                 assert_eq!(long.skeleton.len(), short.skeleton.len() + 1, "{a} {b}");
                 let removable = (0..long.skeleton.len()).any(|i| {
                     let mut m = long.skeleton.to_vec();
@@ -277,10 +263,7 @@ mod tests {
         assert_eq!(r[0].to_string(), "64-14111-basic");
         assert!(!r.iter().any(|b| b.skeleton.len() == 3));
         let r = parse("64-113444-basic").resize_neighbours();
-        assert_eq!(
-            strings(&r),
-            ["64-13444-basic", "64-11444-basic", "64-11344-basic"]
-        );
+        assert_eq!(strings(&r), ["64-13444-basic", "64-11444-basic", "64-11344-basic"]);
     }
 
     #[test]
@@ -303,12 +286,7 @@ mod tests {
 
     #[test]
     fn outside_the_spaces_has_no_neighbours() {
-        for s in [
-            "32-41414-1_02_333",
-            "64-1111-basic",
-            "64-12-basic",
-            "64-4444-basic",
-        ] {
+        for s in ["32-41414-1_02_333", "64-1111-basic", "64-12-basic", "64-4444-basic"] {
             assert!(parse(s).neighbours().is_empty(), "{s}");
             assert!(parse(s).resize_neighbours().is_empty(), "{s}");
         }

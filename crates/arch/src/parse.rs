@@ -38,11 +38,7 @@ impl ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "expected {} at byte {}, found ",
-            self.expected, self.offset
-        )?;
+        write!(f, "expected {} at byte {}, found ", self.expected, self.offset)?;
         match &self.found {
             Found::End => f.write_str("end of input"),
             // `{:?}` escapes control and invisible characters, keeping the message on one line.
@@ -118,9 +114,7 @@ impl<'a> Cursor<'a> {
         let mut value: Option<u32> = Some(0);
         while let Some(digit) = self.peek().and_then(|c| c.to_digit(10)) {
             self.bump();
-            value = value
-                .and_then(|v| v.checked_mul(10))
-                .and_then(|v| v.checked_add(digit));
+            value = value.and_then(|v| v.checked_mul(10)).and_then(|v| v.checked_add(digit));
         }
         value.ok_or(ParseError {
             offset: start,
@@ -142,15 +136,9 @@ impl<'a> Cursor<'a> {
             self.bump();
         }
         // `None` only when no module was read.
-        let skeleton = modules
-            .get(..len)
-            .and_then(Skeleton::new)
-            .ok_or_else(|| self.error(EXPECT_MODULE))?;
-        let after = if len == MAX_MODULES {
-            EXPECT_DASH_AFTER_MAX
-        } else {
-            EXPECT_MODULE_OR_DASH
-        };
+        let skeleton =
+            modules.get(..len).and_then(Skeleton::new).ok_or_else(|| self.error(EXPECT_MODULE))?;
+        let after = if len == MAX_MODULES { EXPECT_DASH_AFTER_MAX } else { EXPECT_MODULE_OR_DASH };
         self.expect('-', after)?;
         Ok(skeleton)
     }
@@ -169,10 +157,7 @@ impl<'a> Cursor<'a> {
             if i == 1 || i == 3 {
                 self.expect('_', EXPECT_UNDERSCORE)?;
             }
-            *slot = self
-                .peek()
-                .and_then(Op::from_char)
-                .ok_or_else(|| self.error(EXPECT_OP))?;
+            *slot = self.peek().and_then(Op::from_char).ok_or_else(|| self.error(EXPECT_OP))?;
             self.bump();
         }
         Ok(Cell::Micro(ops))
@@ -191,11 +176,7 @@ impl<'a> Cursor<'a> {
         if cut {
             quoted.push_str("...");
         }
-        ParseError {
-            offset: self.pos,
-            expected: EXPECT_CELL,
-            found: Found::Text(quoted),
-        }
+        ParseError { offset: self.pos, expected: EXPECT_CELL, found: Found::Text(quoted) }
     }
 
     fn end(&self) -> Result<(), ParseError> {
@@ -249,12 +230,7 @@ mod tests {
         assert_eq!(m.base_channels, 64);
         assert_eq!(
             m.skeleton.as_slice(),
-            [
-                Module::Normal,
-                Module::ChannelX2,
-                Module::ResolutionHalf,
-                Module::Both
-            ]
+            [Module::Normal, Module::ChannelX2, Module::ResolutionHalf, Module::Both]
         );
         assert_eq!(m.cell, Cell::Basic);
 
@@ -289,14 +265,8 @@ mod tests {
     #[test]
     fn error_messages_are_precise() {
         let cases = [
-            (
-                "",
-                "expected base channel count (decimal digits) at byte 0, found end of input",
-            ),
-            (
-                "-64-1234-basic",
-                "expected base channel count (decimal digits) at byte 0, found '-'",
-            ),
+            ("", "expected base channel count (decimal digits) at byte 0, found end of input"),
+            ("-64-1234-basic", "expected base channel count (decimal digits) at byte 0, found '-'"),
             (
                 "064-1234-basic",
                 "expected base channel count starting with a nonzero digit at byte 0, found '0'",
@@ -309,34 +279,13 @@ mod tests {
                 "4294967296-1-basic",
                 "expected base channel count of at most 4294967295 at byte 0, found a larger number",
             ),
-            (
-                "64",
-                "expected '-' after the base channel count at byte 2, found end of input",
-            ),
-            (
-                "64_1234-basic",
-                "expected '-' after the base channel count at byte 2, found '_'",
-            ),
-            (
-                "64--basic",
-                "expected skeleton module digit 1-4 at byte 3, found '-'",
-            ),
-            (
-                "64-1235-basic",
-                "expected skeleton module digit 1-4 or '-' at byte 6, found '5'",
-            ),
-            (
-                "64-1234",
-                "expected skeleton module digit 1-4 or '-' at byte 7, found end of input",
-            ),
-            (
-                "64-1111111-basic",
-                "expected '-' after 6 skeleton modules at byte 9, found '1'",
-            ),
-            (
-                "64-111111x",
-                "expected '-' after 6 skeleton modules at byte 9, found 'x'",
-            ),
+            ("64", "expected '-' after the base channel count at byte 2, found end of input"),
+            ("64_1234-basic", "expected '-' after the base channel count at byte 2, found '_'"),
+            ("64--basic", "expected skeleton module digit 1-4 at byte 3, found '-'"),
+            ("64-1235-basic", "expected skeleton module digit 1-4 or '-' at byte 6, found '5'"),
+            ("64-1234", "expected skeleton module digit 1-4 or '-' at byte 7, found end of input"),
+            ("64-1111111-basic", "expected '-' after 6 skeleton modules at byte 9, found '1'"),
+            ("64-111111x", "expected '-' after 6 skeleton modules at byte 9, found 'x'"),
             (
                 "64-1234-",
                 "expected cell 'basic' or micro ops like 1_02_333 at byte 8, found end of input",
@@ -349,38 +298,14 @@ mod tests {
                 "64-1234-Basic",
                 "expected cell 'basic' or micro ops like 1_02_333 at byte 8, found \"Basic\"",
             ),
-            (
-                "64-1234-basic-",
-                "expected end of input at byte 13, found '-'",
-            ),
-            (
-                "64-1234-basic\n",
-                "expected end of input at byte 13, found '\\n'",
-            ),
-            (
-                "64-41414-1_02_334",
-                "expected micro op digit 0-3 at byte 16, found '4'",
-            ),
-            (
-                "64-41414-1_02_33",
-                "expected micro op digit 0-3 at byte 16, found end of input",
-            ),
-            (
-                "64-41414-1_023_333",
-                "expected '_' between micro cell nodes at byte 13, found '3'",
-            ),
-            (
-                "64-41414-1-02-333",
-                "expected '_' between micro cell nodes at byte 10, found '-'",
-            ),
-            (
-                "64-41414-1_02_333_",
-                "expected end of input at byte 17, found '_'",
-            ),
-            (
-                "64-41414-1_02_3333",
-                "expected end of input at byte 17, found '3'",
-            ),
+            ("64-1234-basic-", "expected end of input at byte 13, found '-'"),
+            ("64-1234-basic\n", "expected end of input at byte 13, found '\\n'"),
+            ("64-41414-1_02_334", "expected micro op digit 0-3 at byte 16, found '4'"),
+            ("64-41414-1_02_33", "expected micro op digit 0-3 at byte 16, found end of input"),
+            ("64-41414-1_023_333", "expected '_' between micro cell nodes at byte 13, found '3'"),
+            ("64-41414-1-02-333", "expected '_' between micro cell nodes at byte 10, found '-'"),
+            ("64-41414-1_02_333_", "expected end of input at byte 17, found '_'"),
+            ("64-41414-1_02_3333", "expected end of input at byte 17, found '3'"),
             (
                 "64-41414-4_02_333",
                 "expected cell 'basic' or micro ops like 1_02_333 at byte 9, found \"4_02_333\"",
@@ -389,14 +314,8 @@ mod tests {
                 "６４-1234-basic",
                 "expected base channel count (decimal digits) at byte 0, found '６'",
             ),
-            (
-                "64-12３4-basic",
-                "expected skeleton module digit 1-4 or '-' at byte 5, found '３'",
-            ),
-            (
-                "64-1234-basic\u{200b}",
-                "expected end of input at byte 13, found '\\u{200b}'",
-            ),
+            ("64-12３4-basic", "expected skeleton module digit 1-4 or '-' at byte 5, found '３'"),
+            ("64-1234-basic\u{200b}", "expected end of input at byte 13, found '\\u{200b}'"),
         ];
         for (input, message) in cases {
             assert_eq!(err(input), message, "input {input:?}");

@@ -62,9 +62,7 @@ impl Space {
 
     /// The space's architectures in benchmark-file order.
     pub fn archs(self) -> Archs {
-        Archs {
-            indices: self.indices(),
-        }
+        Archs { indices: self.indices() }
     }
 
     /// Whether `arch` belongs to this space.
@@ -87,11 +85,7 @@ pub struct ParseSpaceError {
 
 impl fmt::Display for ParseSpaceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "expected space 'macro' or 'micro', found {:?}",
-            self.found
-        )
+        write!(f, "expected space 'macro' or 'micro', found {:?}", self.found)
     }
 }
 
@@ -159,8 +153,7 @@ pub(crate) fn is_macro_skeleton(skeleton: &Skeleton) -> bool {
 
 // Micro ranks are the six op digits read as a base-4 number, edge `a` most significant.
 fn micro_rank(ops: [Op; 6]) -> usize {
-    ops.iter()
-        .fold(0, |acc, op| acc * 4 + usize::from(op.digit()))
+    ops.iter().fold(0, |acc, op| acc * 4 + usize::from(op.digit()))
 }
 
 fn micro_unrank(rank: usize) -> [Op; 6] {
@@ -204,9 +197,7 @@ fn subset_rank(n: usize, mask: u8) -> usize {
     for pos in (0..n).filter(|&pos| mask & (1 << pos) != 0) {
         remaining -= 1;
         // Subsets agreeing so far but with a smaller element here come first.
-        rank += (next..pos)
-            .map(|v| binom(n - 1 - v, remaining))
-            .sum::<usize>();
+        rank += (next..pos).map(|v| binom(n - 1 - v, remaining)).sum::<usize>();
         next = pos + 1;
     }
     rank
@@ -231,11 +222,7 @@ fn subset_unrank(n: usize, k: usize, mut rank: usize) -> u8 {
 }
 
 fn position_mask(skeleton: &Skeleton, pred: fn(Module) -> bool) -> u8 {
-    skeleton
-        .iter()
-        .enumerate()
-        .filter(|&(_, &m)| pred(m))
-        .fold(0, |mask, (i, _)| mask | 1 << i)
+    skeleton.iter().enumerate().filter(|&(_, &m)| pred(m)).fold(0, |mask, (i, _)| mask | 1 << i)
 }
 
 /// Callers guarantee `is_macro_skeleton(skeleton)`.
@@ -243,15 +230,8 @@ fn macro_rank(skeleton: &Skeleton) -> usize {
     let len = skeleton.len();
     let channels = position_mask(skeleton, Module::doubles_channels);
     let downs = position_mask(skeleton, Module::halves_resolution);
-    let block = (
-        len,
-        channels.count_ones() as usize,
-        downs.count_ones() as usize,
-    );
-    let before: usize = macro_blocks()
-        .take_while(|&b| b != block)
-        .map(block_size)
-        .sum();
+    let block = (len, channels.count_ones() as usize, downs.count_ones() as usize);
+    let before: usize = macro_blocks().take_while(|&b| b != block).map(block_size).sum();
     before + subset_rank(len, channels) * binom(len, block.2) + subset_rank(len, downs)
 }
 
@@ -334,11 +314,7 @@ mod tests {
             hasher.update(arch.to_string().as_bytes());
             hasher.update(b"\n");
         }
-        hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     #[test]
@@ -381,14 +357,8 @@ mod tests {
         assert_eq!(at(7351), "64-41414-3_33_333");
         assert_eq!(Arch::unrank(TOTAL), None);
         assert_eq!(Arch::unrank(usize::MAX), None);
-        assert_eq!(
-            all_archs().nth(3256).unwrap().to_string(),
-            "64-41414-0_00_000"
-        );
-        assert_eq!(
-            all_archs().next_back().unwrap().to_string(),
-            "64-41414-3_33_333"
-        );
+        assert_eq!(all_archs().nth(3256).unwrap().to_string(), "64-41414-0_00_000");
+        assert_eq!(all_archs().next_back().unwrap().to_string(), "64-41414-3_33_333");
         assert_eq!(micro_archs().next().unwrap().rank(), Some(3256));
     }
 
@@ -398,11 +368,7 @@ mod tests {
             let s = arch.to_string();
             assert_eq!(Arch::parse(&s), Ok(arch), "{s}");
             assert_eq!(arch.rank(), Some(i), "{s}");
-            let space = if i < MACRO_COUNT {
-                Space::Macro
-            } else {
-                Space::Micro
-            };
+            let space = if i < MACRO_COUNT { Space::Macro } else { Space::Micro };
             assert_eq!(arch.space(), Some(space), "{s}");
             assert!(space.indices().contains(&i));
         }
@@ -417,9 +383,8 @@ mod tests {
         let mut members = 0;
         for len in 1..=MAX_MODULES {
             for code in 0..4usize.pow(len as u32) {
-                let modules: Vec<Module> = (0..len)
-                    .map(|i| Module::ALL[code / 4usize.pow(i as u32) % 4])
-                    .collect();
+                let modules: Vec<Module> =
+                    (0..len).map(|i| Module::ALL[code / 4usize.pow(i as u32) % 4]).collect();
                 let arch = Arch::macro_arch(Skeleton::new(&modules).unwrap());
                 let member = arch.space() == Some(Space::Macro);
                 assert_eq!(member, enumerated.contains(&arch), "{arch}");
@@ -451,15 +416,8 @@ mod tests {
         }
         assert_eq!(Arch::parse("64-4444-basic").unwrap().space(), None);
         // The micro skeleton with the basic cell is a macro arch in its own right.
-        assert_eq!(
-            Arch::parse("64-41414-basic").unwrap().space(),
-            Some(Space::Macro)
-        );
-        assert_eq!(
-            Arch::parse("64-444-basic").unwrap().space(),
-            None,
-            "three modules are too few"
-        );
+        assert_eq!(Arch::parse("64-41414-basic").unwrap().space(), Some(Space::Macro));
+        assert_eq!(Arch::parse("64-444-basic").unwrap().space(), None, "three modules are too few");
     }
 
     #[test]
@@ -471,10 +429,7 @@ mod tests {
             assert!(space.archs().all(|a| space.contains(&a)));
         }
         let err = "Macro".parse::<Space>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "expected space 'macro' or 'micro', found \"Macro\""
-        );
+        assert_eq!(err.to_string(), "expected space 'macro' or 'micro', found \"Macro\"");
         assert!("".parse::<Space>().is_err());
     }
 

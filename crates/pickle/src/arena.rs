@@ -13,7 +13,15 @@ struct Span {
     start: u32,
     len: u32,
     owned: bool,
-    bytes: bool,
+    kind: SpanKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SpanKind {
+    Str,
+    Bytes,
+    /// An int beyond 64 bits: little-endian two's complement.
+    BigInt,
 }
 
 /// A container's children occupy `children[start..start + len]`; the slots up to `start + cap`
@@ -107,12 +115,12 @@ impl<'a> Arena<'a> {
                 let s = self.spans[i];
                 let src: &[u8] = if s.owned { &self.owned } else { self.input };
                 let b = &src[s.start as usize..s.start as usize + s.len as usize];
-                if s.bytes {
-                    Value::Bytes(b)
-                } else {
+                match s.kind {
+                    SpanKind::Bytes => Value::Bytes(b),
+                    SpanKind::BigInt => Value::BigInt(b),
                     // Validated when the span was made; a failure here would be a bug in this
                     // crate, and a replacement character is a safer outcome than a panic.
-                    Value::Str(std::str::from_utf8(b).unwrap_or("\u{fffd}"))
+                    SpanKind::Str => Value::Str(std::str::from_utf8(b).unwrap_or("\u{fffd}")),
                 }
             }
             TAG_CONTAINER => {
@@ -125,10 +133,7 @@ impl<'a> Arena<'a> {
                 if o.global {
                     Value::Global(o.class)
                 } else {
-                    Value::Object {
-                        class: o.class,
-                        state: o.state,
-                    }
+                    Value::Object { class: o.class, state: o.state }
                 }
             }
         }
@@ -200,51 +205,39 @@ impl<'a> Arena<'a> {
         Ok(Ref::tagged(TAG_SPAN, i))
     }
 
-    /// A string or bytes value stored in the input at `start..start + len` (already validated as
-    /// UTF-8 when `bytes` is false).
+    /// A string, bytes or big-int value stored in the input at `start..start + len` (a string
+    /// already validated as UTF-8).
     pub(crate) fn input_span(
         &mut self,
         start: usize,
         len: usize,
-        bytes: bool,
+        kind: SpanKind,
     ) -> Result<Ref, Error> {
         // Input offsets fit in 31 bits (HARD_MAX_INPUT), so these casts are lossless.
-        self.push_span(Span {
-            start: start as u32,
-            len: len as u32,
-            owned: false,
-            bytes,
-        })
+        self.push_span(Span { start: start as u32, len: len as u32, owned: false, kind })
     }
 
-    fn owned_span(&mut self, data: &[u8], bytes: bool) -> Result<Ref, Error> {
+    pub(crate) fn owned_span(&mut self, data: &[u8], kind: SpanKind) -> Result<Ref, Error> {
         if data.len() as u64 > self.max_str_len {
             return Err(limit("string length", self.max_str_len));
         }
         let start = self.owned.len();
-        let end = start
-            .checked_add(data.len())
-            .filter(|&e| e <= u32::MAX as usize);
+        let end = start.checked_add(data.len()).filter(|&e| e <= u32::MAX as usize);
         if end.is_none() {
             return Err(limit("decoded text", u64::from(u32::MAX)));
         }
         self.owned.extend_from_slice(data);
-        self.push_span(Span {
-            start: start as u32,
-            len: data.len() as u32,
-            owned: true,
-            bytes,
-        })
+        self.push_span(Span { start: start as u32, len: data.len() as u32, owned: true, kind })
     }
 
     /// Creates a `str` (copied into the arena).
     pub fn push_str(&mut self, s: &str) -> Result<Ref, Error> {
-        self.owned_span(s.as_bytes(), false)
+        self.owned_span(s.as_bytes(), SpanKind::Str)
     }
 
     /// Creates a `bytes` value (copied into the arena).
     pub fn push_bytes(&mut self, b: &[u8]) -> Result<Ref, Error> {
-        self.owned_span(b, true)
+        self.owned_span(b, SpanKind::Bytes)
     }
 
     /// Creates a container holding `items` (for a dict: key, value, key, value, …).
@@ -358,20 +351,12 @@ impl<'a> Arena<'a> {
 
     /// Creates a reference to an allowed class or function.
     pub(crate) fn push_global(&mut self, class: u32) -> Result<Ref, Error> {
-        self.push_obj(Object {
-            global: true,
-            class,
-            state: Ref::NONE,
-        })
+        self.push_obj(Object { global: true, class, state: Ref::NONE })
     }
 
     /// Creates an object of the caller's class `class` holding `state`.
     pub fn push_object(&mut self, class: u32, state: Ref) -> Result<Ref, Error> {
-        self.push_obj(Object {
-            global: false,
-            class,
-            state,
-        })
+        self.push_obj(Object { global: false, class, state })
     }
 
     fn push_obj(&mut self, o: Object) -> Result<Ref, Error> {

@@ -53,10 +53,7 @@ fn dedup_small(arena: &mut Arena<'_>, r: Ref, stride: usize) -> Result<usize, Er
     let mut out: Vec<Ref> = Vec::with_capacity(items.len());
     for e in items.chunks_exact(stride) {
         key_hash(arena, e[0], MAX_KEY_DEPTH).map_err(unhashable)?;
-        match out
-            .chunks_exact(stride)
-            .position(|k| key_eq(arena, k[0], e[0]))
-        {
+        match out.chunks_exact(stride).position(|k| key_eq(arena, k[0], e[0])) {
             Some(j) if stride == 2 => out[j * 2 + 1] = e[1],
             Some(_) => {}
             None => out.extend_from_slice(e),
@@ -75,11 +72,7 @@ fn dedup_hashed(arena: &mut Arena<'_>, r: Ref, stride: usize) -> Result<usize, E
     for e in items.chunks_exact(stride) {
         let h = key_hash(arena, e[0], MAX_KEY_DEPTH).map_err(unhashable)?;
         let bucket = seen.entry(h).or_default();
-        match bucket
-            .iter()
-            .copied()
-            .find(|&j| key_eq(arena, out[j * stride], e[0]))
-        {
+        match bucket.iter().copied().find(|&j| key_eq(arena, out[j * stride], e[0])) {
             Some(j) if stride == 2 => out[j * 2 + 1] = e[1],
             Some(_) => {}
             None => {

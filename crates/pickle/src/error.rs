@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-/// A parse failure. Displays as one lowercase line naming the byte offset (relative to the start
-/// of the pickle) when there is one.
+/// A parse failure. Displays as one lowercase line starting with the byte offset (relative to the
+/// start of the pickle) when there is one; callers prefix which pickle it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     /// Offset of the opcode that failed, if the failure belongs to one opcode.
@@ -52,11 +52,6 @@ pub enum ErrorKind {
         /// Attribute part of the name.
         name: String,
     },
-    /// An integer that does not fit in 64 bits.
-    IntTooLarge {
-        /// Its encoded length in bytes (or digits for text opcodes).
-        len: u64,
-    },
     /// Text that is not valid UTF-8 (Python would keep lone surrogates; Rust strings cannot).
     BadUtf8 {
         /// The opcode's name.
@@ -96,10 +91,7 @@ pub enum ErrorKind {
 
 impl Error {
     pub(crate) fn at(offset: usize, kind: ErrorKind) -> Self {
-        Error {
-            offset: Some(offset as u64),
-            kind,
-        }
+        Error { offset: Some(offset as u64), kind }
     }
 
     pub(crate) fn whole(kind: ErrorKind) -> Self {
@@ -110,11 +102,12 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(o) = self.offset {
-            write!(f, "pickle byte {o}: ")?;
-        } else {
-            write!(f, "pickle: ")?;
+            write!(f, "byte {o}: ")?;
         }
         match &self.kind {
+            ErrorKind::Truncated { opcode: "STOP" } => {
+                write!(f, "input ends before the STOP opcode (truncated pickle)")
+            }
             ErrorKind::Truncated { opcode } => {
                 write!(f, "input ends inside {opcode} (truncated pickle)")
             }
@@ -133,17 +126,10 @@ impl fmt::Display for Error {
                 "global '{module}.{name}' is not allowed (tnb never runs code from a pickle; \
                  only plain data, numpy scalars and tensors are read)"
             ),
-            ErrorKind::IntTooLarge { len } => {
-                write!(f, "integer of {len} bytes does not fit in 64 bits")
-            }
             ErrorKind::BadUtf8 { opcode } => write!(f, "{opcode} text is not valid UTF-8"),
             ErrorKind::BadText { opcode } => write!(f, "{opcode} argument does not parse"),
             ErrorKind::Limit { what, limit } => write!(f, "{what} exceeds the limit of {limit}"),
-            ErrorKind::Type {
-                opcode,
-                expected,
-                found,
-            } => {
+            ErrorKind::Type { opcode, expected, found } => {
                 write!(f, "{opcode} expected {expected}, found {found}")
             }
             ErrorKind::Unhashable { kind } => {

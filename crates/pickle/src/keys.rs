@@ -88,6 +88,8 @@ fn hash_into(
             (7u8, r).hash(h);
         }
         Value::Container(k, _) => return Err(k.name()),
+        // Python would merge 2**64 with 2.0**64; rather than model that, refuse such keys.
+        Value::BigInt(_) => return Err("int beyond 64 bits"),
         // Numbers were handled by `num` above.
         Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Scalar(_) => 8u8.hash(h),
     }
@@ -107,6 +109,7 @@ pub(crate) fn key_eq(arena: &Arena<'_>, a: Ref, b: Ref) -> bool {
         (Value::None, Value::None) => true,
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
+        (Value::BigInt(x), Value::BigInt(y)) => x == y,
         (Value::Container(Kind::Tuple, x), Value::Container(Kind::Tuple, y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(&p, &q)| key_eq(arena, p, q))
         }

@@ -12,7 +12,8 @@
 //!   Python would merge (`1`, `1.0`, `True`) are merged;
 //! - shared objects stay shared (one value, many references), and cycles are refused;
 //! - floats bit-exact (a `BINFLOAT` is read in place from the input, never converted); ints beyond
-//!   64 bits are refused with their offset;
+//!   64 bits are kept as [`Value::BigInt`] so that consumers can refuse them naming the object
+//!   path (tnb's consumers do);
 //! - strings borrowed from the input where possible (zero-copy);
 //! - every size bounded by [`Limits`]; a hostile memo id allocates nothing.
 //!
@@ -47,6 +48,6 @@ pub use hooks::{Hooks, PlainData};
 pub use limits::Limits;
 pub use parse::{Pickle, parse};
 pub use scan::pickle_end;
-pub use value::{Dtype, Kind, Number, Ref, Scalar, Value};
+pub use value::{Dtype, Kind, Number, Ref, Scalar, Value, big_int_text};
 #[cfg(test)]
 mod tests;

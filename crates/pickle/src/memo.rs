@@ -24,10 +24,7 @@ const MAX_GAP: u64 = 64;
 
 impl Memo {
     pub(crate) fn new(max: u64) -> Self {
-        Memo {
-            max,
-            ..Memo::default()
-        }
+        Memo { max, ..Memo::default() }
     }
 
     pub(crate) fn len(&self) -> u64 {
@@ -63,10 +60,7 @@ impl Memo {
             if self.len > self.max {
                 return Err(Error::at(
                     offset,
-                    ErrorKind::Limit {
-                        what: "memo size",
-                        limit: self.max,
-                    },
+                    ErrorKind::Limit { what: "memo size", limit: self.max },
                 ));
             }
         }
@@ -115,9 +109,6 @@ mod tests {
         let mut small = Memo::new(2);
         small.put(0, Ref::NONE, 0).unwrap();
         small.put(9999, Ref::NONE, 0).unwrap();
-        assert!(
-            small.put(5, Ref::NONE, 0).is_err(),
-            "a third entry must hit the limit"
-        );
+        assert!(small.put(5, Ref::NONE, 0).is_err(), "a third entry must hit the limit");
     }
 }

@@ -1,6 +1,6 @@
 //! The pickle machine: one pass over the opcodes, building values in the arena.
 
-use crate::arena::Arena;
+use crate::arena::{Arena, SpanKind};
 use crate::check;
 use crate::error::{Error, ErrorKind};
 use crate::hooks::Hooks;
@@ -42,10 +42,7 @@ pub fn parse<'a, H: Hooks + ?Sized>(
     limits: &Limits,
 ) -> Result<Pickle<'a>, Error> {
     if input.len() as u64 > HARD_MAX_INPUT {
-        return Err(Error::whole(ErrorKind::Limit {
-            what: "pickle size",
-            limit: HARD_MAX_INPUT,
-        }));
+        return Err(Error::whole(ErrorKind::Limit { what: "pickle size", limit: HARD_MAX_INPUT }));
     }
     let mut m = Machine {
         input,
@@ -85,18 +82,12 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
 
     fn take(&mut self, n: usize, op: u8) -> Result<&'a [u8], Error> {
         let input = self.input;
-        match self
-            .pos
-            .checked_add(n)
-            .and_then(|end| input.get(self.pos..end))
-        {
+        match self.pos.checked_add(n).and_then(|end| input.get(self.pos..end)) {
             Some(s) => {
                 self.pos += n;
                 Ok(s)
             }
-            None => Err(self.err(ErrorKind::Truncated {
-                opcode: ops::name(op),
-            })),
+            None => Err(self.err(ErrorKind::Truncated { opcode: ops::name(op) })),
         }
     }
 
@@ -126,9 +117,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
     fn len_arg(&mut self, n: u64, op: u8) -> Result<usize, Error> {
         let left = (self.input.len() - self.pos) as u64;
         if n > left {
-            return Err(self.err(ErrorKind::Truncated {
-                opcode: ops::name(op),
-            }));
+            return Err(self.err(ErrorKind::Truncated { opcode: ops::name(op) }));
         }
         Ok(n as usize)
     }
@@ -141,9 +130,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 self.pos += i + 1;
                 Ok(&rest[..i])
             }
-            None => Err(self.err(ErrorKind::Truncated {
-                opcode: ops::name(op),
-            })),
+            None => Err(self.err(ErrorKind::Truncated { opcode: ops::name(op) })),
         }
     }
 
@@ -154,28 +141,20 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
     fn pop(&mut self, op: u8) -> Result<Ref, Error> {
         match self.stack.pop() {
             Some(r) if self.stack.len() >= self.base() => Ok(r),
-            _ => Err(self.err(ErrorKind::StackUnderflow {
-                opcode: ops::name(op),
-            })),
+            _ => Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) })),
         }
     }
 
     fn top(&self, op: u8) -> Result<Ref, Error> {
         if self.stack.len() <= self.base() {
-            return Err(self.err(ErrorKind::StackUnderflow {
-                opcode: ops::name(op),
-            }));
+            return Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) }));
         }
         Ok(self.stack[self.stack.len() - 1])
     }
 
     /// Pops the values above the last mark and the mark; returns where they started.
     fn pop_mark(&mut self, op: u8) -> Result<usize, Error> {
-        self.marks.pop().ok_or_else(|| {
-            self.err(ErrorKind::NoMark {
-                opcode: ops::name(op),
-            })
-        })
+        self.marks.pop().ok_or_else(|| self.err(ErrorKind::NoMark { opcode: ops::name(op) }))
     }
 
     fn hook<T>(&self, r: Result<T, String>) -> Result<T, Error> {
@@ -184,20 +163,14 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
 
     fn wrong(&self, op: u8, expected: &'static str, found: Ref) -> Error {
         let found = self.arena.get(found).type_name();
-        self.err(ErrorKind::Type {
-            opcode: ops::name(op),
-            expected,
-            found,
-        })
+        self.err(ErrorKind::Type { opcode: ops::name(op), expected, found })
     }
 
     fn str_arg(&mut self, start: usize, len: usize, op: u8) -> Result<Ref, Error> {
         if std::str::from_utf8(&self.input[start..start + len]).is_err() {
-            return Err(self.err(ErrorKind::BadUtf8 {
-                opcode: ops::name(op),
-            }));
+            return Err(self.err(ErrorKind::BadUtf8 { opcode: ops::name(op) }));
         }
-        self.arena.input_span(start, len, false)
+        self.arena.input_span(start, len, SpanKind::Str)
     }
 
     fn push_utf8(&mut self, start: usize, len: usize, op: u8) -> Result<(), Error> {
@@ -207,7 +180,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
     }
 
     fn push_bytes_at(&mut self, start: usize, len: usize) -> Result<(), Error> {
-        let r = self.arena.input_span(start, len, true)?;
+        let r = self.arena.input_span(start, len, SpanKind::Bytes)?;
         self.stack.push(r);
         Ok(())
     }
@@ -218,37 +191,37 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         Ok(())
     }
 
-    /// Two's complement little-endian (`LONG1`/`LONG4`).
-    fn long(&mut self, bytes: &[u8]) -> Result<(), Error> {
+    /// Two's complement little-endian (`LONG1`/`LONG4`) at `start..start + len` of the input.
+    fn long(&mut self, start: usize, len: usize) -> Result<(), Error> {
+        let bytes = &self.input[start..start + len];
         let neg = bytes.last().is_some_and(|&b| b & 0x80 != 0);
         let fill = if neg { 0xff } else { 0 };
-        // Extra bytes are allowed only as sign extension: anything else needs more than 64 bits.
-        if bytes.len() > 8 && bytes[8..].iter().any(|&b| b != fill) {
-            return Err(self.err(ErrorKind::IntTooLarge {
-                len: bytes.len() as u64,
-            }));
-        }
         let mut a = [fill; 8];
-        let n = bytes.len().min(8);
+        let n = len.min(8);
         a[..n].copy_from_slice(&bytes[..n]);
         let v = i64::from_le_bytes(a);
-        if bytes.len() > 8 && (v < 0) != neg {
-            return Err(self.err(ErrorKind::IntTooLarge {
-                len: bytes.len() as u64,
-            }));
+        // Bytes past the eighth may only repeat the sign; otherwise the value needs more than
+        // 64 bits and is kept as a BigInt for the consumer to refuse with its object path.
+        let fits = len <= 8 || (bytes[8..].iter().all(|&b| b == fill) && (v < 0) == neg);
+        if fits {
+            return self.push_int(v);
         }
-        self.push_int(v)
+        let r = self.arena.input_span(start, len, SpanKind::BigInt)?;
+        self.stack.push(r);
+        Ok(())
     }
 
     fn text_int(&mut self, text: &[u8], op: u8) -> Result<(), Error> {
         match text::parse_int(text) {
             Ok(Some(v)) => self.push_int(v),
-            Ok(None) => Err(self.err(ErrorKind::IntTooLarge {
-                len: text.len() as u64,
-            })),
-            Err(()) => Err(self.err(ErrorKind::BadText {
-                opcode: ops::name(op),
-            })),
+            Ok(None) => {
+                let le = text::decimal_to_le(text)
+                    .ok_or_else(|| self.err(ErrorKind::BadText { opcode: ops::name(op) }))?;
+                let r = self.arena.owned_span(&le, SpanKind::BigInt)?;
+                self.stack.push(r);
+                Ok(())
+            }
+            Err(()) => Err(self.err(ErrorKind::BadText { opcode: ops::name(op) })),
         }
     }
 
@@ -256,19 +229,17 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         let line = self.line(op)?;
         match text::parse_int(line) {
             Ok(Some(v)) if v >= 0 => Ok(v as u64),
-            _ => Err(self.err(ErrorKind::BadText {
-                opcode: ops::name(op),
-            })),
+            _ => Err(self.err(ErrorKind::BadText { opcode: ops::name(op) })),
         }
     }
 
     fn global(&mut self, module: &str, name: &str) -> Result<Ref, Error> {
         match self.hooks.find_class(module, name) {
             Some(class) => self.arena.push_global(class),
-            None => Err(self.err(ErrorKind::Forbidden {
-                module: module.to_owned(),
-                name: name.to_owned(),
-            })),
+            None => {
+                Err(self
+                    .err(ErrorKind::Forbidden { module: module.to_owned(), name: name.to_owned() }))
+            }
         }
     }
 
@@ -289,9 +260,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
     fn container_from_mark(&mut self, kind: Kind, op: u8) -> Result<(), Error> {
         let start = self.pop_mark(op)?;
         if kind == Kind::Dict && (self.stack.len() - start) % 2 != 0 {
-            return Err(self.err(ErrorKind::StackUnderflow {
-                opcode: ops::name(op),
-            }));
+            return Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) }));
         }
         let r = self.arena.push_container(kind, &self.stack[start..])?;
         self.stack.truncate(start);
@@ -301,14 +270,10 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
 
     fn tuple_n(&mut self, n: usize, op: u8) -> Result<(), Error> {
         if self.stack.len() < self.base() + n {
-            return Err(self.err(ErrorKind::StackUnderflow {
-                opcode: ops::name(op),
-            }));
+            return Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) }));
         }
         let start = self.stack.len() - n;
-        let r = self
-            .arena
-            .push_container(Kind::Tuple, &self.stack[start..])?;
+        let r = self.arena.push_container(Kind::Tuple, &self.stack[start..])?;
         self.stack.truncate(start);
         self.stack.push(r);
         Ok(())
@@ -318,9 +283,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
     fn add_to(&mut self, from: usize, want: Kind, op: u8) -> Result<(), Error> {
         // The target sits just below `from` and must be above the enclosing mark.
         if from <= self.base() {
-            return Err(self.err(ErrorKind::StackUnderflow {
-                opcode: ops::name(op),
-            }));
+            return Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) }));
         }
         let target = self.stack[from - 1];
         let ok = match self.arena.get(target) {
@@ -331,9 +294,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
             return Err(self.wrong(op, want.name(), target));
         }
         if want == Kind::Dict && (self.stack.len() - from) % 2 != 0 {
-            return Err(self.err(ErrorKind::StackUnderflow {
-                opcode: ops::name(op),
-            }));
+            return Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) }));
         }
         let items = self.stack.split_off(from);
         self.arena.extend(target, &items)?;
@@ -418,9 +379,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 BINSTRING => {
                     let n = self.u32(op)? as i32;
                     if n < 0 {
-                        return Err(self.err(ErrorKind::BadText {
-                            opcode: "BINSTRING",
-                        }));
+                        return Err(self.err(ErrorKind::BadText { opcode: "BINSTRING" }));
                     }
                     let n = self.len_arg(n as u64, op)?;
                     let at = self.pos;
@@ -483,8 +442,9 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 }
                 LONG1 => {
                     let n = usize::from(self.u8(op)?);
-                    let b = self.take(n, op)?;
-                    self.long(b)?;
+                    let at = self.pos;
+                    self.take(n, op)?;
+                    self.long(at, n)?;
                 }
                 LONG4 => {
                     let n = self.u32(op)? as i32;
@@ -492,8 +452,9 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                         return Err(self.err(ErrorKind::BadText { opcode: "LONG4" }));
                     }
                     let n = self.len_arg(n as u64, op)?;
-                    let b = self.take(n, op)?;
-                    self.long(b)?;
+                    let at = self.pos;
+                    self.take(n, op)?;
+                    self.long(at, n)?;
                 }
                 INT => {
                     let line = self.line(op)?;
@@ -650,9 +611,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     let callable = self.global(module, name)?;
                     let class = self.class_of(callable, op)?;
                     let start = self.pop_mark(op)?;
-                    let args = self
-                        .arena
-                        .push_container(Kind::Tuple, &self.stack[start..])?;
+                    let args = self.arena.push_container(Kind::Tuple, &self.stack[start..])?;
                     self.stack.truncate(start);
                     self.call(class, args)?;
                 }
@@ -662,9 +621,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                         return Err(self.err(ErrorKind::StackUnderflow { opcode: "OBJ" }));
                     };
                     let class = self.class_of(cls, op)?;
-                    let args = self
-                        .arena
-                        .push_container(Kind::Tuple, &self.stack[start + 1..])?;
+                    let args = self.arena.push_container(Kind::Tuple, &self.stack[start + 1..])?;
                     self.stack.truncate(start);
                     self.call(class, args)?;
                 }

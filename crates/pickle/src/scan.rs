@@ -22,18 +22,9 @@ pub fn pickle_end(input: &[u8]) -> Result<usize, Error> {
             return Err(Error::at(at, ErrorKind::Truncated { opcode: "STOP" }));
         };
         pos += 1;
-        let truncated = || {
-            Error::at(
-                at,
-                ErrorKind::Truncated {
-                    opcode: ops::name(op),
-                },
-            )
-        };
+        let truncated = || Error::at(at, ErrorKind::Truncated { opcode: ops::name(op) });
         let arg = |pos: usize, n: usize| -> Result<&[u8], Error> {
-            pos.checked_add(n)
-                .and_then(|e| input.get(pos..e))
-                .ok_or_else(truncated)
+            pos.checked_add(n).and_then(|e| input.get(pos..e)).ok_or_else(truncated)
         };
         let fixed = match op {
             STOP => return Ok(pos),
@@ -80,9 +71,5 @@ pub fn pickle_end(input: &[u8]) -> Result<usize, Error> {
 
 /// Length of the line starting at `pos`, newline included.
 fn line(input: &[u8], pos: usize) -> Option<usize> {
-    input
-        .get(pos..)?
-        .iter()
-        .position(|&c| c == b'\n')
-        .map(|i| i + 1)
+    input.get(pos..)?.iter().position(|&c| c == b'\n').map(|i| i + 1)
 }

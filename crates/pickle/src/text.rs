@@ -23,6 +23,43 @@ pub(crate) fn parse_int(text: &[u8]) -> Result<Option<i64>, ()> {
     Ok(i64::try_from(v).ok())
 }
 
+/// Converts decimal text (already known to be an optional sign and digits) into little-endian
+/// two's complement bytes, for ints beyond 64 bits written by the text opcodes.
+pub(crate) fn decimal_to_le(text: &[u8]) -> Option<Vec<u8>> {
+    let t = trim(text);
+    let (neg, digits) = match t.split_first() {
+        Some((b'-', r)) => (true, r),
+        Some((b'+', r)) => (false, r),
+        _ => (false, t),
+    };
+    // Magnitude, little-endian base 256.
+    let mut mag: Vec<u8> = vec![0];
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        let mut carry = u32::from(d - b'0');
+        for b in mag.iter_mut() {
+            let v = u32::from(*b) * 10 + carry;
+            *b = v as u8;
+            carry = v >> 8;
+        }
+        if carry > 0 {
+            mag.push(carry as u8);
+        }
+    }
+    mag.push(0); // room for the sign bit
+    if neg {
+        let mut carry = true;
+        for b in mag.iter_mut() {
+            let (v, c) = (!*b).overflowing_add(u8::from(carry));
+            *b = v;
+            carry = c;
+        }
+    }
+    Some(mag)
+}
+
 /// Parses a float as Python's `float(text)` does for `repr` output (`1.5`, `1e+16`, `inf`,
 /// `-inf`, `nan`).
 pub(crate) fn parse_float(text: &[u8]) -> Result<f64, ()> {
@@ -33,11 +70,7 @@ pub(crate) fn parse_float(text: &[u8]) -> Result<f64, ()> {
         "nan" | "+nan" | "-nan" => return Ok(f64::NAN),
         _ => {}
     }
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c))
-    {
+    if t.is_empty() || !t.bytes().all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c)) {
         return Err(());
     }
     t.parse::<f64>().map_err(|_| ())
@@ -153,10 +186,7 @@ mod tests {
 
     #[test]
     fn text_strings() {
-        assert_eq!(
-            raw_unicode_escape(b"a\\u00e9\\U0001f600\xe9").unwrap(),
-            "aé😀é"
-        );
+        assert_eq!(raw_unicode_escape(b"a\\u00e9\\U0001f600\xe9").unwrap(), "aé😀é");
         assert!(raw_unicode_escape(b"\\ud800").is_err());
         assert_eq!(string_literal(b"'a\\'b\\n\\x41\\101'").unwrap(), b"a'b\nAA");
         assert!(string_literal(b"'abc").is_err());

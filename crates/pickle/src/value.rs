@@ -283,8 +283,12 @@ pub enum Value<'s> {
     None,
     /// `True` / `False`.
     Bool(bool),
-    /// A Python `int` (ints beyond `i64` are refused at parse time).
+    /// A Python `int` that fits in 64 bits.
     Int(i64),
+    /// A Python `int` beyond 64 bits, as little-endian two's complement bytes. Kept (rather than
+    /// refused at parse time) so that consumers can name the object path where it sits; tnb's
+    /// consumers refuse it. See [`big_int_text`].
+    BigInt(&'s [u8]),
     /// A Python `float`, bit-exact.
     Float(f64),
     /// A numpy scalar or a tensor element.
@@ -312,7 +316,7 @@ impl Value<'_> {
         match self {
             Value::None => "NoneType",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::BigInt(_) => "int",
             Value::Float(_) => "float",
             Value::Scalar(s) => s.dtype.name(),
             Value::Str(_) => "str",
@@ -324,9 +328,62 @@ impl Value<'_> {
     }
 }
 
+/// The decimal text of a [`Value::BigInt`], for messages (`None` past 64 bytes, which would be
+/// an unreadable number anyway).
+pub fn big_int_text(le: &[u8]) -> Option<String> {
+    if le.len() > 64 {
+        return None;
+    }
+    let neg = le.last().is_some_and(|&b| b & 0x80 != 0);
+    // Magnitude as big-endian base-256 digits.
+    let mut mag: Vec<u8> = le.iter().rev().copied().collect();
+    if neg {
+        for b in mag.iter_mut() {
+            *b = !*b;
+        }
+        for b in mag.iter_mut().rev() {
+            let (v, carry) = b.overflowing_add(1);
+            *b = v;
+            if !carry {
+                break;
+            }
+        }
+    }
+    let mut digits = Vec::new();
+    while mag.iter().any(|&b| b != 0) {
+        let mut rem = 0u32;
+        for b in mag.iter_mut() {
+            let cur = (rem << 8) | u32::from(*b);
+            *b = (cur / 10) as u8;
+            rem = cur % 10;
+        }
+        digits.push(b'0' + rem as u8);
+    }
+    if digits.is_empty() {
+        digits.push(b'0');
+    }
+    if neg {
+        digits.push(b'-');
+    }
+    digits.reverse();
+    String::from_utf8(digits).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_int_text_prints_decimal() {
+        // 2**64 + 5 and -2**63 - 1 as pickle's LONG1 writes them.
+        assert_eq!(big_int_text(&[5, 0, 0, 0, 0, 0, 0, 0, 1]).unwrap(), "18446744073709551621");
+        assert_eq!(
+            big_int_text(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0xff]).unwrap(),
+            "-9223372036854775809"
+        );
+        assert_eq!(big_int_text(&[]).unwrap(), "0");
+        assert!(big_int_text(&[1; 65]).is_none());
+    }
 
     #[test]
     fn f16_widening_is_exact() {

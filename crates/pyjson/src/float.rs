@@ -136,11 +136,7 @@ fn decompose(s: &[u8]) -> (bool, [u8; 20], usize, i32) {
     while nd > 0 && digits[nd - 1] == b'0' {
         nd -= 1;
     }
-    let decpt = if int_len > 0 {
-        int_len + exp
-    } else {
-        -leading_zeros_after_point + exp
-    };
+    let decpt = if int_len > 0 { int_len + exp } else { -leading_zeros_after_point + exp };
     (neg, digits, nd, decpt)
 }
 
@@ -213,10 +209,7 @@ mod tests {
             let s = r(x);
             let back: f64 = s.parse().unwrap();
             assert_eq!(back.to_bits(), x.to_bits(), "{s}");
-            assert!(
-                s.contains('.') || s.contains('e'),
-                "{s} must read back as a float"
-            );
+            assert!(s.contains('.') || s.contains('e'), "{s} must read back as a float");
         }
     }
 }

@@ -20,11 +20,7 @@ impl<W: Write> Writer<W> {
     /// A writer that writes to `out`. Wrap files and stdout in a `BufWriter`: the writer issues
     /// many small writes.
     pub fn new(out: W) -> Self {
-        Writer {
-            out,
-            first: Vec::new(),
-            after_key: false,
-        }
+        Writer { out, first: Vec::new(), after_key: false }
     }
 
     /// Gives back the underlying output.

@@ -1,3 +1,43 @@
-#![forbid(unsafe_code)]
 //! `tnb`: inspect, convert, query and verify TransNAS-Bench-101 files.
-fn main() {}
+//!
+//! Exit codes: 0 success, 1 a check failed (`verify`), 2 bad usage or bad input. Errors are one
+//! line on stderr; a closed stdout pipe ends the program quietly with 0.
+#![forbid(unsafe_code)]
+
+mod cmd;
+mod fail;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Fast, safe access to TransNAS-Bench-101: convert the torch file once, then query it in
+/// nanoseconds.
+#[derive(Parser, Debug)]
+#[command(name = "tnb", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print a .pth, pickle (or .tnb) file's whole object as JSON, as Python's json.dumps would.
+    Dump(cmd::dump::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout with exit 0, usage errors to stderr with 2.
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Dump(a) => cmd::dump::run(a),
+    };
+    fail::exit(result)
+}

@@ -1,0 +1,497 @@
+//! The allowlist: the only globals a torch file may name, and what "calling" them builds.
+//!
+//! Everything here constructs plain data. Nothing is imported or run; a name not listed in
+//! [`find`] is an error naming it.
+
+use std::collections::HashMap;
+
+use tnb_pickle::{Arena, Dtype, Hooks, Kind, Ref, Scalar, Value};
+
+use crate::tensor;
+
+/// Callable globals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    OrderedDict,
+    Set,
+    FrozenSet,
+    Bytes,
+    ByteArray,
+    CodecsEncode,
+    NumpyScalar,
+    NumpyDtype,
+    RebuildTensorV2,
+    RebuildParameter,
+    TorchSize,
+    /// `torch.FloatStorage` and friends: only meaningful inside a persistent id.
+    Storage(Dtype),
+}
+
+const STORAGES: [(&str, Dtype); 10] = [
+    ("HalfStorage", Dtype::F16),
+    ("BFloat16Storage", Dtype::BF16),
+    ("FloatStorage", Dtype::F32),
+    ("DoubleStorage", Dtype::F64),
+    ("CharStorage", Dtype::I8),
+    ("ShortStorage", Dtype::I16),
+    ("IntStorage", Dtype::I32),
+    ("LongStorage", Dtype::I64),
+    ("ByteStorage", Dtype::U8),
+    ("BoolStorage", Dtype::Bool),
+];
+
+fn find(module: &str, name: &str) -> Option<Class> {
+    Some(match (module, name) {
+        ("collections", "OrderedDict") => Class::OrderedDict,
+        ("builtins" | "__builtin__", "set") => Class::Set,
+        ("builtins" | "__builtin__", "frozenset") => Class::FrozenSet,
+        ("builtins" | "__builtin__", "bytes") => Class::Bytes,
+        ("builtins" | "__builtin__", "bytearray") => Class::ByteArray,
+        ("_codecs", "encode") => Class::CodecsEncode,
+        ("numpy.core.multiarray" | "numpy._core.multiarray", "scalar") => Class::NumpyScalar,
+        ("numpy", "dtype") => Class::NumpyDtype,
+        ("torch._utils", "_rebuild_tensor_v2") => Class::RebuildTensorV2,
+        ("torch._utils", "_rebuild_parameter") => Class::RebuildParameter,
+        ("torch", "Size") => Class::TorchSize,
+        ("torch" | "torch.cuda", n) => {
+            let (_, d) = STORAGES.iter().find(|(s, _)| *s == n)?;
+            Class::Storage(*d)
+        }
+        _ => return None,
+    })
+}
+
+/// Class ids handed to the pickle reader are indexes into `TorchHooks::classes`; the objects
+/// the hooks create (dtype and storage handles) use these two fixed ids.
+const OBJ_DTYPE: u32 = u32::MAX - 1;
+const OBJ_STORAGE: u32 = u32::MAX - 2;
+
+/// A readable name for a class id, given the names from [`TorchHooks::class_names`].
+pub(crate) fn class_name(names: &[String], class: u32) -> String {
+    match class {
+        OBJ_DTYPE => "numpy.dtype".to_owned(),
+        OBJ_STORAGE => "torch storage".to_owned(),
+        c => names.get(c as usize).cloned().unwrap_or_else(|| format!("class #{c}")),
+    }
+}
+
+/// How tensor storages are found: the zip's `data/<key>` records or the legacy file's raw
+/// storages, by key.
+#[derive(Debug, Default)]
+pub(crate) struct Storages<'a> {
+    pub(crate) by_key: HashMap<String, &'a [u8]>,
+    pub(crate) little_endian: bool,
+    /// Legacy persistent ids carry a sixth element (view metadata).
+    pub(crate) legacy: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct StorageObj<'a> {
+    dtype: Dtype,
+    bytes: &'a [u8],
+}
+
+#[derive(Clone, Copy, Debug)]
+struct DtypeObj {
+    dtype: Option<Dtype>,
+    code: [u8; 4],
+    little_endian: bool,
+}
+
+/// The hooks tnb-pth gives the pickle reader.
+#[derive(Debug)]
+pub(crate) struct TorchHooks<'a> {
+    classes: Vec<Class>,
+    class_ids: HashMap<(String, String), u32>,
+    storages: Storages<'a>,
+    storage_objs: Vec<StorageObj<'a>>,
+    dtype_objs: Vec<DtypeObj>,
+    /// `Some` in survey mode: storages are not resolved, only their element sizes recorded by
+    /// key, and tensors become `None`. The legacy format needs this to walk its storage records.
+    survey: Option<HashMap<String, usize>>,
+}
+
+impl<'a> TorchHooks<'a> {
+    pub(crate) fn new(storages: Storages<'a>) -> Self {
+        TorchHooks {
+            classes: Vec::new(),
+            class_ids: HashMap::new(),
+            storages,
+            storage_objs: Vec::new(),
+            dtype_objs: Vec::new(),
+            survey: None,
+        }
+    }
+
+    /// Hooks that only record the element size of each storage key a persistent id names.
+    pub(crate) fn survey() -> Self {
+        let mut h = TorchHooks::new(Storages { legacy: true, ..Storages::default() });
+        h.survey = Some(HashMap::new());
+        h
+    }
+
+    /// The element sizes a survey saw.
+    pub(crate) fn surveyed(self) -> HashMap<String, usize> {
+        self.survey.unwrap_or_default()
+    }
+
+    /// Readable names of every class id handed out, for messages about leftover objects.
+    pub(crate) fn class_names(&self) -> Vec<String> {
+        let mut names = vec![String::new(); self.classes.len()];
+        for ((m, n), &id) in &self.class_ids {
+            names[id as usize] = format!("{m}.{n}");
+        }
+        names
+    }
+}
+
+fn items<'s>(arena: &'s Arena<'_>, r: Ref) -> &'s [Ref] {
+    arena.children(r)
+}
+
+fn arg<'s>(arena: &'s Arena<'_>, args: Ref, i: usize, what: &str) -> Result<Value<'s>, String> {
+    items(arena, args)
+        .get(i)
+        .map(|&r| arena.get(r))
+        .ok_or_else(|| format!("{what}: missing argument {i}"))
+}
+
+fn int(v: Value<'_>, what: &str) -> Result<i64, String> {
+    match v {
+        Value::Int(i) => Ok(i),
+        Value::Bool(b) => Ok(i64::from(b)),
+        other => Err(format!("{what}: expected an int, found {}", other.type_name())),
+    }
+}
+
+fn ints(arena: &Arena<'_>, v: Value<'_>, what: &str) -> Result<Vec<i64>, String> {
+    match v {
+        Value::Container(Kind::Tuple | Kind::List, c) => {
+            c.iter().map(|&r| int(arena.get(r), what)).collect()
+        }
+        other => Err(format!("{what}: expected a tuple of ints, found {}", other.type_name())),
+    }
+}
+
+fn pe(e: tnb_pickle::Error) -> String {
+    e.to_string()
+}
+
+/// numpy's dtype codes as `numpy.dtype(code, False, True)` receives them.
+fn dtype_from_code(code: &str) -> Option<Dtype> {
+    Some(match code {
+        "b1" => Dtype::Bool,
+        "u1" => Dtype::U8,
+        "u2" => Dtype::U16,
+        "u4" => Dtype::U32,
+        "u8" => Dtype::U64,
+        "i1" => Dtype::I8,
+        "i2" => Dtype::I16,
+        "i4" => Dtype::I32,
+        "i8" => Dtype::I64,
+        "f2" => Dtype::F16,
+        "f4" => Dtype::F32,
+        "f8" => Dtype::F64,
+        _ => return None,
+    })
+}
+
+fn latin1(s: &str) -> Result<Vec<u8>, String> {
+    s.chars()
+        .map(|c| {
+            u8::try_from(u32::from(c))
+                .map_err(|_| "latin-1 text holds a character above U+00FF".to_owned())
+        })
+        .collect()
+}
+
+impl<'a> TorchHooks<'a> {
+    fn class(&self, id: u32) -> Option<Class> {
+        self.classes.get(id as usize).copied()
+    }
+
+    fn encode(&self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+        let s = match arg(arena, args, 0, "_codecs.encode")? {
+            Value::Str(s) => s.to_owned(),
+            other => {
+                return Err(format!("_codecs.encode: expected str, found {}", other.type_name()));
+            }
+        };
+        let enc = match arg(arena, args, 1, "_codecs.encode") {
+            Ok(Value::Str(e)) => e.to_ascii_lowercase(),
+            _ => "utf-8".to_owned(),
+        };
+        let bytes = match enc.as_str() {
+            "latin1" | "latin-1" | "iso-8859-1" => latin1(&s)?,
+            "utf-8" | "utf8" => s.into_bytes(),
+            other => return Err(format!("_codecs.encode: encoding '{other}' is not supported")),
+        };
+        arena.push_bytes(&bytes).map_err(pe)
+    }
+
+    fn bytes(&self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+        match items(arena, args).len() {
+            0 => arena.push_bytes(&[]).map_err(pe),
+            _ => match arg(arena, args, 0, "bytes")? {
+                Value::Bytes(b) => {
+                    let b = b.to_vec();
+                    arena.push_bytes(&b).map_err(pe)
+                }
+                Value::Str(_) => self.encode(arena, args),
+                other => Err(format!("bytes: cannot build from {}", other.type_name())),
+            },
+        }
+    }
+
+    fn collection(&self, arena: &mut Arena<'_>, args: Ref, kind: Kind) -> Result<Ref, String> {
+        let from: Vec<Ref> = match items(arena, args).first() {
+            None => Vec::new(),
+            Some(&r) => match arena.get(r) {
+                Value::Container(Kind::Tuple | Kind::List | Kind::Set | Kind::FrozenSet, c) => {
+                    c.to_vec()
+                }
+                other => {
+                    return Err(format!(
+                        "{}: cannot build from {}",
+                        kind.name(),
+                        other.type_name()
+                    ));
+                }
+            },
+        };
+        if kind == Kind::Dict {
+            // OrderedDict(list_of_pairs)
+            let mut kv = Vec::with_capacity(from.len() * 2);
+            for p in from {
+                match arena.get(p) {
+                    Value::Container(Kind::Tuple | Kind::List, [k, v]) => kv.extend([*k, *v]),
+                    _ => return Err("OrderedDict: items must be pairs".to_owned()),
+                }
+            }
+            return arena.push_container(Kind::Dict, &kv).map_err(pe);
+        }
+        arena.push_container(kind, &from).map_err(pe)
+    }
+
+    fn numpy_dtype(&mut self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+        let code = match arg(arena, args, 0, "numpy.dtype")? {
+            Value::Str(s) => s,
+            other => {
+                return Err(format!("numpy.dtype: expected a str, found {}", other.type_name()));
+            }
+        };
+        let mut c = [0u8; 4];
+        let n = code.len().min(4);
+        c[..n].copy_from_slice(&code.as_bytes()[..n]);
+        let obj = DtypeObj { dtype: dtype_from_code(code), code: c, little_endian: true };
+        let i = self.dtype_objs.len() as i64;
+        self.dtype_objs.push(obj);
+        let state = arena.push_int(i).map_err(pe)?;
+        arena.push_object(OBJ_DTYPE, state).map_err(pe)
+    }
+
+    fn dtype_obj(&self, arena: &Arena<'_>, r: Ref) -> Option<DtypeObj> {
+        match arena.get(r) {
+            Value::Object { class: OBJ_DTYPE, state } => match arena.get(state) {
+                Value::Int(i) => self.dtype_objs.get(usize::try_from(i).ok()?).copied(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn numpy_scalar(&self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+        let a = items(arena, args).to_vec();
+        let (Some(&d), Some(&data)) = (a.first(), a.get(1)) else {
+            return Err("numpy scalar: expected (dtype, data)".to_owned());
+        };
+        let d =
+            self.dtype_obj(arena, d).ok_or("numpy scalar: first argument is not a numpy.dtype")?;
+        let Some(dtype) = d.dtype else {
+            let code = String::from_utf8_lossy(&d.code).trim_end_matches('\0').to_owned();
+            return Err(format!("numpy scalar of dtype '{code}' is not supported (numbers only)"));
+        };
+        let Value::Bytes(bytes) = arena.get(data) else {
+            return Err("numpy scalar: data is not bytes".to_owned());
+        };
+        let s = Scalar::from_bytes(dtype, bytes, d.little_endian).ok_or_else(|| {
+            format!(
+                "numpy {} scalar needs {} bytes, found {}",
+                dtype.name(),
+                dtype.size(),
+                bytes.len()
+            )
+        })?;
+        arena.push_scalar(s).map_err(pe)
+    }
+
+    fn rebuild_tensor(&self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+        const W: &str = "torch._utils._rebuild_tensor_v2";
+        if self.survey.is_some() {
+            return Ok(Ref::NONE);
+        }
+        let storage = match arg(arena, args, 0, W)? {
+            Value::Object { class: OBJ_STORAGE, state } => match arena.get(state) {
+                Value::Int(i) => {
+                    usize::try_from(i).ok().and_then(|i| self.storage_objs.get(i)).copied()
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+        .ok_or_else(|| format!("{W}: first argument is not a tensor storage"))?;
+        let offset = int(arg(arena, args, 1, W)?, W)?;
+        let size = ints(arena, arg(arena, args, 2, W)?, W)?;
+        let stride = ints(arena, arg(arena, args, 3, W)?, W)?;
+        tensor::decode(
+            arena,
+            storage.dtype,
+            storage.bytes,
+            self.storages.little_endian,
+            offset,
+            &size,
+            &stride,
+        )
+    }
+
+    fn storage(&mut self, arena: &mut Arena<'_>, pid: Ref) -> Result<Ref, String> {
+        let parts = match arena.get(pid) {
+            Value::Container(Kind::Tuple, c) => c.to_vec(),
+            other => {
+                return Err(format!("persistent id is a {}, expected a tuple", other.type_name()));
+            }
+        };
+        let tag = parts.first().map(|&r| arena.get(r));
+        if tag != Some(Value::Str("storage")) || parts.len() < 5 {
+            return Err("persistent id is not a torch storage reference".to_owned());
+        }
+        let dtype = match arena.get(parts[1]) {
+            Value::Global(c) => match self.class(c) {
+                Some(Class::Storage(d)) => d,
+                _ => {
+                    return Err("persistent id names a class that is not a storage type".to_owned());
+                }
+            },
+            other => return Err(format!("storage type is a {}", other.type_name())),
+        };
+        let key = match arena.get(parts[2]) {
+            Value::Str(s) => s.to_owned(),
+            Value::Int(i) => i.to_string(),
+            other => return Err(format!("storage key is a {}", other.type_name())),
+        };
+        let numel = int(arena.get(parts[4]), "storage size")?;
+        let el = dtype.size() as u64;
+        if let Some(seen) = self.survey.as_mut() {
+            seen.insert(key, dtype.size());
+            return Ok(Ref::NONE);
+        }
+        let raw = *self
+            .storages
+            .by_key
+            .get(&key)
+            .ok_or_else(|| format!("tensor storage '{key}' is missing from the file"))?;
+        let nbytes = u64::try_from(numel)
+            .ok()
+            .and_then(|n| n.checked_mul(el))
+            .ok_or_else(|| format!("storage '{key}' has an invalid size {numel}"))?;
+        if (raw.len() as u64) < nbytes {
+            return Err(format!(
+                "storage '{key}' is too short: {numel} {} elements need {nbytes} bytes, the file has {}",
+                dtype.name(),
+                raw.len()
+            ));
+        }
+        let mut bytes = &raw[..nbytes as usize];
+        // Legacy ids may carry (view_key, offset, size): a view into the root storage.
+        if self.storages.legacy {
+            if let Some(&meta) = parts.get(5) {
+                if let Value::Container(Kind::Tuple, v) = arena.get(meta) {
+                    if v.len() != 3 {
+                        return Err("storage view metadata must have 3 items".to_owned());
+                    }
+                    let off = int(arena.get(v[1]), "view offset")?;
+                    let len = int(arena.get(v[2]), "view size")?;
+                    let range = u64::try_from(off)
+                        .ok()
+                        .zip(u64::try_from(len).ok())
+                        .and_then(|(o, l)| {
+                            Some((o.checked_mul(el)?, o.checked_add(l)?.checked_mul(el)?))
+                        })
+                        .filter(|&(_, e)| e <= nbytes)
+                        .ok_or_else(|| {
+                            format!("storage view ({off}, {len}) lies outside storage '{key}'")
+                        })?;
+                    bytes = &bytes[range.0 as usize..range.1 as usize];
+                }
+            }
+        }
+        let i = self.storage_objs.len() as i64;
+        self.storage_objs.push(StorageObj { dtype, bytes });
+        let state = arena.push_int(i).map_err(pe)?;
+        arena.push_object(OBJ_STORAGE, state).map_err(pe)
+    }
+}
+
+impl<'a> Hooks for TorchHooks<'a> {
+    fn find_class(&mut self, module: &str, name: &str) -> Option<u32> {
+        let class = find(module, name)?;
+        let key = (module.to_owned(), name.to_owned());
+        if let Some(&id) = self.class_ids.get(&key) {
+            return Some(id);
+        }
+        let id = self.classes.len() as u32;
+        self.classes.push(class);
+        self.class_ids.insert(key, id);
+        Some(id)
+    }
+
+    fn call(&mut self, arena: &mut Arena<'_>, class: u32, args: Ref) -> Result<Ref, String> {
+        match self.class(class).ok_or("unknown class")? {
+            Class::OrderedDict => self.collection(arena, args, Kind::Dict),
+            Class::Set => self.collection(arena, args, Kind::Set),
+            Class::FrozenSet => self.collection(arena, args, Kind::FrozenSet),
+            Class::Bytes | Class::ByteArray => self.bytes(arena, args),
+            Class::CodecsEncode => self.encode(arena, args),
+            Class::NumpyDtype => self.numpy_dtype(arena, args),
+            Class::NumpyScalar => self.numpy_scalar(arena, args),
+            Class::RebuildTensorV2 => self.rebuild_tensor(arena, args),
+            Class::RebuildParameter => items(arena, args)
+                .first()
+                .copied()
+                .ok_or_else(|| "_rebuild_parameter: no data".to_owned()),
+            Class::TorchSize => self.collection(arena, args, Kind::Tuple),
+            Class::Storage(d) => Err(format!("torch storage type {} cannot be called", d.name())),
+        }
+    }
+
+    fn build(&mut self, arena: &mut Arena<'_>, obj: Ref, state: Ref) -> Result<(), String> {
+        let Value::Object { class: OBJ_DTYPE, state: idx } = arena.get(obj) else {
+            return Err(format!(
+                "BUILD (setting object state) is not supported on a {}",
+                arena.get(obj).type_name()
+            ));
+        };
+        let Value::Int(i) = arena.get(idx) else {
+            return Err("numpy.dtype: bad state".to_owned());
+        };
+        // numpy's dtype state: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])
+        let order = items(arena, state).get(1).map(|&r| arena.get(r));
+        let little = match order {
+            Some(Value::Str("<" | "|" | "=")) => true,
+            Some(Value::Str(">")) => false,
+            _ => return Err("numpy.dtype state has no byte order".to_owned()),
+        };
+        if let Some(d) = usize::try_from(i).ok().and_then(|i| self.dtype_objs.get_mut(i)) {
+            d.little_endian = little;
+        }
+        Ok(())
+    }
+
+    fn persistent_load(&mut self, arena: &mut Arena<'_>, pid: Ref) -> Result<Ref, String> {
+        self.storage(arena, pid)
+    }
+
+    fn class_name(&self, class: u32) -> String {
+        class_name(&self.class_names(), class)
+    }
+}

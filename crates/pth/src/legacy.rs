@@ -1,0 +1,117 @@
+//! torch's legacy format (before 1.6, or `_use_new_zipfile_serialization=False`): five pickles
+//! back to back, then the raw storages.
+
+use std::collections::HashMap;
+
+use tnb_pickle::{Kind, Limits, PlainData, Value, parse, pickle_end};
+
+use crate::error::Error;
+
+/// `0x1950a86a20f9469cfc6c` as pickle's LONG1 writes it (10 bytes, little-endian).
+const MAGIC_LONG1: &[u8] = b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
+
+/// Whether `file` starts with the legacy format's magic-number pickle.
+pub(crate) fn is_legacy(file: &[u8]) -> bool {
+    match pickle_end(file) {
+        Ok(end) => file[..end].windows(MAGIC_LONG1.len()).any(|w| w == MAGIC_LONG1),
+        Err(_) => false,
+    }
+}
+
+/// The pieces of a legacy file.
+#[derive(Debug)]
+pub(crate) struct Legacy<'a> {
+    /// The object pickle (the fourth).
+    pub(crate) object: &'a [u8],
+    pub(crate) storages: HashMap<String, &'a [u8]>,
+}
+
+fn legacy_err(m: impl Into<String>) -> Error {
+    Error::Legacy(m.into())
+}
+
+fn pickle_err(part: &str) -> impl Fn(tnb_pickle::Error) -> Error + '_ {
+    move |error| Error::Pickle { part: format!("legacy {part} pickle"), error }
+}
+
+/// Splits a legacy file. The object pickle refers to storages that are only listed after it,
+/// so its end is found by scanning first; it is parsed later, with the storages at hand.
+pub(crate) fn open(file: &[u8]) -> Result<Legacy<'_>, Error> {
+    let limits = Limits::default();
+    let mut pos = pickle_end(file).map_err(pickle_err("magic-number"))?;
+
+    let rest = &file[pos..];
+    let p = parse(rest, &mut PlainData, &limits).map_err(pickle_err("protocol-version"))?;
+    if p.arena.get(p.root) != Value::Int(1001) {
+        return Err(legacy_err(format!(
+            "protocol version is {:?}, expected 1001",
+            p.arena.get(p.root)
+        )));
+    }
+    pos += p.end;
+
+    let rest = &file[pos..];
+    let p = parse(rest, &mut PlainData, &limits).map_err(pickle_err("sys-info"))?;
+    // torch writes legacy storages little-endian on every machine (its raw-file writer swaps
+    // bytes on big-endian hosts); sys_info's `little_endian` only records the writer's own order,
+    // so it is checked for shape but not used.
+    if !matches!(p.arena.get(p.root), Value::Container(Kind::Dict, _)) {
+        return Err(legacy_err("sys_info is not a dict"));
+    }
+    pos += p.end;
+
+    let object = &file[pos..];
+    let object_len = pickle_end(object).map_err(pickle_err("object"))?;
+    let object = &object[..object_len];
+    pos += object_len;
+
+    let rest = &file[pos..];
+    let p = parse(rest, &mut PlainData, &limits).map_err(pickle_err("storage-keys"))?;
+    let keys: Vec<String> = match p.arena.get(p.root) {
+        Value::Container(Kind::List | Kind::Tuple, c) => c
+            .iter()
+            .map(|&r| match p.arena.get(r) {
+                Value::Str(s) => Ok(s.to_owned()),
+                Value::Int(i) => Ok(i.to_string()),
+                other => Err(legacy_err(format!("storage key is a {}", other.type_name()))),
+            })
+            .collect::<Result<_, _>>()?,
+        other => return Err(legacy_err(format!("storage key list is a {}", other.type_name()))),
+    };
+    pos += p.end;
+
+    // Each storage: its element count (int64 little-endian), then the raw bytes. The element
+    // size comes from the storage type in the object pickle's persistent ids, so the object
+    // pickle is surveyed first (only when there are storages at all).
+    let sizes = if keys.is_empty() { HashMap::new() } else { storage_element_sizes(object)? };
+    let mut storages = HashMap::with_capacity(keys.len());
+    for key in keys {
+        let count = file
+            .get(pos..pos + 8)
+            .map(|b| i64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+            .ok_or_else(|| legacy_err(format!("file ends before storage '{key}'")))?;
+        pos += 8;
+        let el = *sizes.get(&key).ok_or_else(|| {
+            legacy_err(format!("storage '{key}' is listed but no tensor uses it"))
+        })?;
+        let len = u64::try_from(count)
+            .ok()
+            .and_then(|c| c.checked_mul(el as u64))
+            .filter(|&n| n <= (file.len() - pos) as u64)
+            .ok_or_else(|| {
+                legacy_err(format!(
+                    "storage '{key}' claims {count} elements; the file is too short"
+                ))
+            })? as usize;
+        storages.insert(key, &file[pos..pos + len]);
+        pos += len;
+    }
+    Ok(Legacy { object, storages })
+}
+
+/// Element size of each storage key named in the object pickle's persistent ids.
+fn storage_element_sizes(object: &[u8]) -> Result<HashMap<String, usize>, Error> {
+    let mut hooks = crate::globals::TorchHooks::survey();
+    parse(object, &mut hooks, &Limits::default()).map_err(pickle_err("object"))?;
+    Ok(hooks.surveyed())
+}

@@ -1,0 +1,5 @@
+//! End-to-end tests of tnb: the real binaries on the fixtures in `data/`, cross-checks with plain
+//! `python3`, and property tests over the whole pipeline. One binary, one module per concern.
+
+mod common;
+mod dump;
