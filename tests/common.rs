@@ -1,4 +1,5 @@
 //! Helpers shared by the end-to-end tests.
+#![allow(dead_code)] // each test module uses its own subset
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
