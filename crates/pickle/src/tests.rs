@@ -228,7 +228,7 @@ fn truncation_anywhere_is_an_error_never_a_panic() {
             matches!(e.kind, ErrorKind::Truncated { .. } | ErrorKind::StackUnderflow { .. }),
             "cut {cut}: {e}"
         );
-        assert_eq!(crate::pickle_end(&b[..cut]).is_err(), true, "cut {cut}");
+        assert!(crate::pickle_end(&b[..cut]).is_err(), "cut {cut}");
     }
     assert_eq!(crate::pickle_end(b).unwrap(), b.len());
 }
