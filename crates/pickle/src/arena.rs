@@ -66,15 +66,19 @@ fn limit(what: &'static str, limit: u64) -> Error {
 
 impl<'a> Arena<'a> {
     pub(crate) fn new(input: &'a [u8], max_nodes: u64, max_str_len: u64) -> Self {
+        // Every child reference costs at least one opcode byte plus its value's bytes; a float
+        // list (the bulk of a benchmark file) spends about 9 input bytes per child. Reserving for
+        // that ratio avoids repeated regrowth; untouched capacity costs address space, not RSS.
+        let children = (input.len() / 8).min(1 << 26);
         Arena {
             input,
             ints: Vec::new(),
             floats: Vec::new(),
             scalars: Vec::new(),
-            spans: Vec::new(),
+            spans: Vec::with_capacity(children / 8),
             owned: Vec::new(),
-            containers: Vec::new(),
-            children: Vec::new(),
+            containers: Vec::with_capacity(children / 16),
+            children: Vec::with_capacity(children),
             objects: Vec::new(),
             nodes: 0,
             max_nodes,
@@ -137,6 +141,19 @@ impl<'a> Arena<'a> {
                 }
             }
         }
+    }
+
+    /// The bytes of a `str` (no UTF-8 re-check), for key comparisons.
+    pub(crate) fn str_bytes(&self, r: Ref) -> Option<&[u8]> {
+        if r.0 & FLOAT_AT != 0 || r.tag() != TAG_SPAN {
+            return None;
+        }
+        let s = self.spans[r.index()];
+        if s.kind != SpanKind::Str {
+            return None;
+        }
+        let src: &[u8] = if s.owned { &self.owned } else { self.input };
+        Some(&src[s.start as usize..s.start as usize + s.len as usize])
     }
 
     /// Children of a container (empty for anything else).
@@ -279,9 +296,11 @@ impl<'a> Arena<'a> {
             self.children[start + len..start + new_len].copy_from_slice(items);
             (start, cap)
         } else {
-            // Move to the end with room to double, so n appends cost O(n) in all.
+            // Move to the end. The first move (the common case: a dict filled by one SETITEMS
+            // after its values were built) fits exactly; later moves double, so n appends cost
+            // O(n) in all.
             let new_start = self.children.len();
-            let new_cap = (new_len * 2).max(8);
+            let new_cap = if len == 0 { new_len } else { (new_len * 2).max(8) };
             if new_start + new_cap > u32::MAX as usize {
                 return Err(limit("number of container items", u64::from(u32::MAX)));
             }

@@ -4,16 +4,13 @@ use std::collections::HashMap;
 
 use crate::arena::Arena;
 use crate::error::{Error, ErrorKind};
-use crate::keys::{key_eq, key_hash};
+use crate::keys::{MAX_KEY_DEPTH, check_hashable, key_eq, key_hash};
 use crate::limits::Limits;
 use crate::value::{Kind, Ref, Value};
 
-/// Deepest tuple nesting inside one key that is hashed (keys are tuples of strings in practice).
-const MAX_KEY_DEPTH: u32 = 64;
-
 /// Dicts with at most this many entries are de-duplicated by comparing pairs directly, which is
-/// cheaper than hashing for the small dicts that make up most of a benchmark file.
-const SMALL: usize = 8;
+/// cheaper than hashing for the small dicts that make up most of a benchmark file (3 to 10 keys).
+const SMALL: usize = 16;
 
 /// Merges equal keys of every dict (first position, last value) and equal elements of every set,
 /// in stream order, and refuses unhashable keys, as Python's `dict.__setitem__` and `set.add`
@@ -49,19 +46,25 @@ fn unhashable(kind: &'static str) -> Error {
 }
 
 fn dedup_small(arena: &mut Arena<'_>, r: Ref, stride: usize) -> Result<usize, Error> {
-    let items: Vec<Ref> = arena.children(r).to_vec();
-    let mut out: Vec<Ref> = Vec::with_capacity(items.len());
+    let mut out = [Ref::NONE; 2 * SMALL];
+    let mut n = 0; // refs kept in `out`
+    let items = arena.children(r);
     for e in items.chunks_exact(stride) {
-        key_hash(arena, e[0], MAX_KEY_DEPTH).map_err(unhashable)?;
-        match out.chunks_exact(stride).position(|k| key_eq(arena, k[0], e[0])) {
+        check_hashable(arena, e[0]).map_err(unhashable)?;
+        match out[..n].chunks_exact(stride).position(|k| key_eq(arena, k[0], e[0])) {
             Some(j) if stride == 2 => out[j * 2 + 1] = e[1],
             Some(_) => {}
-            None => out.extend_from_slice(e),
+            None => {
+                out[n..n + stride].copy_from_slice(e);
+                n += stride;
+            }
         }
     }
-    let n = out.len() / stride;
-    arena.children_mut(r)[..out.len()].copy_from_slice(&out);
-    Ok(n)
+    if n == items.len() {
+        return Ok(n / stride);
+    }
+    arena.children_mut(r)[..n].copy_from_slice(&out[..n]);
+    Ok(n / stride)
 }
 
 fn dedup_hashed(arena: &mut Arena<'_>, r: Ref, stride: usize) -> Result<usize, Error> {
@@ -90,75 +93,70 @@ fn dedup_hashed(arena: &mut Arena<'_>, r: Ref, stride: usize) -> Result<usize, E
 /// `limits.max_depth`, and an expanded size (every shared value counted each time it is reached)
 /// above `limits.max_expanded`. Iterative, so a hostile nesting depth cannot overflow the stack.
 pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Result<(), Error> {
+    /// Per container or object: 0 not seen, 1 on the walk's stack, 2 done.
     const NEW: u8 = 0;
     const OPEN: u8 = 1;
     const DONE: u8 = 2;
+    struct Frame<'s> {
+        index: usize,
+        children: &'s [Ref],
+        next: usize,
+        size: u64,
+        depth: u32,
+    }
     let n = arena.graph_len();
     let mut state = vec![NEW; n];
     let mut size = vec![0u64; n];
     let mut depth = vec![0u32; n];
-    // (node, next child to visit)
-    let mut stack: Vec<(Ref, usize)> = Vec::new();
+    let depth_limit = || Error::whole(ErrorKind::Limit { what: "nesting depth", limit: u64::from(limits.max_depth) });
 
     let Some(ri) = arena.graph_index(root) else {
         return Ok(());
     };
     state[ri] = OPEN;
-    stack.push((root, 0));
-    while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-        let children = edges(arena, node);
-        if *next < children.len() {
-            let child = children[*next];
-            *next += 1;
+    let mut stack = vec![Frame { index: ri, children: edges(arena, root), next: 0, size: 1, depth: 0 }];
+    while let Some(top) = stack.last_mut() {
+        if let Some(&child) = top.children.get(top.next) {
+            top.next += 1;
             let Some(ci) = arena.graph_index(child) else {
+                top.size += 1;
                 continue;
             };
             match state[ci] {
                 NEW => {
                     if stack.len() as u64 >= u64::from(limits.max_depth) {
-                        return Err(Error::whole(ErrorKind::Limit {
-                            what: "nesting depth",
-                            limit: u64::from(limits.max_depth),
-                        }));
+                        return Err(depth_limit());
                     }
                     state[ci] = OPEN;
-                    stack.push((child, 0));
+                    stack.push(Frame { index: ci, children: edges(arena, child), next: 0, size: 1, depth: 0 });
                 }
                 OPEN => return Err(Error::whole(ErrorKind::Cycle)),
-                _ => {}
+                _ => {
+                    top.size = top.size.saturating_add(size[ci]);
+                    top.depth = top.depth.max(depth[ci]);
+                }
             }
             continue;
         }
-        // All children done: fold their sizes and depths.
-        stack.pop();
-        let i = arena.graph_index(node).unwrap_or(0);
-        let mut s: u64 = 1;
-        let mut d: u32 = 0;
-        for &c in children {
-            match arena.graph_index(c) {
-                Some(ci) => {
-                    s = s.saturating_add(size[ci]);
-                    d = d.max(depth[ci]);
-                }
-                None => s = s.saturating_add(1),
-            }
-        }
-        if s > limits.max_expanded {
+        // All children done.
+        let done = stack.pop().expect("non-empty");
+        let d = done.depth + 1;
+        if done.size > limits.max_expanded {
             return Err(Error::whole(ErrorKind::Limit {
                 what: "expanded size (values counted once per reference)",
                 limit: limits.max_expanded,
             }));
         }
-        let d = d + 1;
         if d > limits.max_depth {
-            return Err(Error::whole(ErrorKind::Limit {
-                what: "nesting depth",
-                limit: u64::from(limits.max_depth),
-            }));
+            return Err(depth_limit());
         }
-        size[i] = s;
-        depth[i] = d;
-        state[i] = DONE;
+        size[done.index] = done.size;
+        depth[done.index] = d;
+        state[done.index] = DONE;
+        if let Some(parent) = stack.last_mut() {
+            parent.size = parent.size.saturating_add(done.size);
+            parent.depth = parent.depth.max(d);
+        }
     }
     Ok(())
 }

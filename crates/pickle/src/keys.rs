@@ -37,10 +37,26 @@ fn num(v: &Value<'_>) -> Option<Num> {
     })
 }
 
+/// Whether `r` is hashable, cheaply for the common kinds (no hashing of strings).
+pub(crate) fn check_hashable(arena: &Arena<'_>, r: Ref) -> Result<(), &'static str> {
+    if arena.str_bytes(r).is_some() {
+        return Ok(());
+    }
+    key_hash(arena, r, MAX_KEY_DEPTH).map(|_| ())
+}
+
+/// Deepest tuple nesting inside one key that is hashed (keys are tuples of strings in practice).
+pub(crate) const MAX_KEY_DEPTH: u32 = 64;
+
 /// Python's hashability: `None` when `r` cannot be a key (a list, dict, set, or a tuple holding
 /// one), else a hash consistent with [`key_eq`].
 pub(crate) fn key_hash(arena: &Arena<'_>, r: Ref, depth: u32) -> Result<u64, &'static str> {
     let mut h = DefaultHasher::new();
+    if let Some(b) = arena.str_bytes(r) {
+        // Same bytes as hashing the `&str` below, without re-checking UTF-8.
+        (3u8, b).hash(&mut h);
+        return Ok(h.finish());
+    }
     hash_into(arena, r, &mut h, depth)?;
     Ok(h.finish())
 }
@@ -61,7 +77,7 @@ fn hash_into(
     }
     match v {
         Value::None => 2u8.hash(h),
-        Value::Str(s) => (3u8, s).hash(h),
+        Value::Str(s) => (3u8, s.as_bytes()).hash(h),
         Value::Bytes(b) => (4u8, b).hash(h),
         Value::Container(Kind::Tuple, items) => {
             if depth == 0 {
@@ -100,6 +116,10 @@ fn hash_into(
 pub(crate) fn key_eq(arena: &Arena<'_>, a: Ref, b: Ref) -> bool {
     if a == b {
         return true;
+    }
+    // Fast path for the common case, string keys, without re-checking UTF-8.
+    if let (Some(x), Some(y)) = (arena.str_bytes(a), arena.str_bytes(b)) {
+        return x == y;
     }
     let (va, vb) = (arena.get(a), arena.get(b));
     if let (Some(x), Some(y)) = (num(&va), num(&vb)) {

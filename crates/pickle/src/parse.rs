@@ -296,8 +296,9 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         if want == Kind::Dict && (self.stack.len() - from) % 2 != 0 {
             return Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) }));
         }
-        let items = self.stack.split_off(from);
-        self.arena.extend(target, &items)?;
+        // Disjoint field borrows: the stack slice goes straight into the arena, no copy.
+        self.arena.extend(target, &self.stack[from..])?;
+        self.stack.truncate(from);
         Ok(())
     }
 

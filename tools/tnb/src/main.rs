@@ -25,6 +25,8 @@ struct Cli {
 enum Command {
     /// Print a .pth, pickle (or .tnb) file's whole object as JSON, as Python's json.dumps would.
     Dump(cmd::dump::Args),
+    /// Measure this machine: parse/dump time and peak memory for a .pth, query latencies for a .tnb.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Dump(a) => cmd::dump::run(a),
+        Command::Bench(a) => cmd::bench::run(a),
     };
     fail::exit(result)
 }
