@@ -3,3 +3,4 @@
 
 mod common;
 mod dump;
+mod synth;

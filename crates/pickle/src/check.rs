@@ -108,13 +108,16 @@ pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Resu
     let mut state = vec![NEW; n];
     let mut size = vec![0u64; n];
     let mut depth = vec![0u32; n];
-    let depth_limit = || Error::whole(ErrorKind::Limit { what: "nesting depth", limit: u64::from(limits.max_depth) });
+    let depth_limit = || {
+        Error::whole(ErrorKind::Limit { what: "nesting depth", limit: u64::from(limits.max_depth) })
+    };
 
     let Some(ri) = arena.graph_index(root) else {
         return Ok(());
     };
     state[ri] = OPEN;
-    let mut stack = vec![Frame { index: ri, children: edges(arena, root), next: 0, size: 1, depth: 0 }];
+    let mut stack =
+        vec![Frame { index: ri, children: edges(arena, root), next: 0, size: 1, depth: 0 }];
     while let Some(top) = stack.last_mut() {
         if let Some(&child) = top.children.get(top.next) {
             top.next += 1;
@@ -128,7 +131,13 @@ pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Resu
                         return Err(depth_limit());
                     }
                     state[ci] = OPEN;
-                    stack.push(Frame { index: ci, children: edges(arena, child), next: 0, size: 1, depth: 0 });
+                    stack.push(Frame {
+                        index: ci,
+                        children: edges(arena, child),
+                        next: 0,
+                        size: 1,
+                        depth: 0,
+                    });
                 }
                 OPEN => return Err(Error::whole(ErrorKind::Cycle)),
                 _ => {

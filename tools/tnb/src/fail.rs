@@ -10,7 +10,7 @@ pub enum Fail {
     /// Bad usage or bad input: exit 2.
     Input(String),
     /// A check failed (e.g. `verify` found a mismatch): exit 1.
-    #[allow(dead_code)] // used by `verify`, which lands with the archive
+    #[allow(dead_code)] // not every binary of the package uses it
     Check(String),
     /// stdout was closed by the reader (e.g. `| head`): not an error, exit 0.
     ClosedPipe,
@@ -18,6 +18,7 @@ pub enum Fail {
 
 impl Fail {
     /// Bad input, with a message.
+    #[allow(dead_code)]
     pub fn input(msg: impl fmt::Display) -> Fail {
         Fail::Input(msg.to_string())
     }

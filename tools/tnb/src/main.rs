@@ -4,6 +4,7 @@
 //! line on stderr; a closed stdout pipe ends the program quietly with 0.
 #![forbid(unsafe_code)]
 
+mod archive;
 mod cmd;
 mod fail;
 mod input;
@@ -23,8 +24,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print a .pth, pickle (or .tnb) file's whole object as JSON, as Python's json.dumps would.
+    /// Convert a .pth (or pickle) into a .tnb archive (same as `tnb-convert`).
+    Convert(cmd::convert::Args),
+    /// Print a .pth, pickle or .tnb file's whole object as JSON, as Python's json.dumps would.
     Dump(cmd::dump::Args),
+    /// Show an archive's header, provenance and counts.
+    Info(cmd::info::Args),
+    /// Check an archive (and, with --source, every value against its .pth). Exit 1 on mismatch.
+    Verify(cmd::verify::Args),
     /// Measure this machine: parse/dump time and peak memory for a .pth, query latencies for a .tnb.
     Bench(cmd::bench::Args),
 }
@@ -39,7 +46,10 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Convert(a) => cmd::convert::run(a),
         Command::Dump(a) => cmd::dump::run(a),
+        Command::Info(a) => cmd::info::run(a),
+        Command::Verify(a) => cmd::verify::run(a),
         Command::Bench(a) => cmd::bench::run(a),
     };
     fail::exit(result)

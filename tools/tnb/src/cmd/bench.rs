@@ -85,7 +85,12 @@ fn bench_pth(args: &Args, bytes: &[u8]) -> Result<(), Fail> {
         writeln!(out, "{name}: {size} bytes, {nodes} values, arena {} MB", arena_bytes >> 20)?;
         writeln!(out, "  read file        {:>10.1} ms  (median of {})", ms(read), args.runs)?;
         writeln!(out, "  parse into arena {:>10.1} ms  (median of {})", ms(parse), args.runs)?;
-        writeln!(out, "  dump to a sink   {:>10.1} ms  (median of {})", ms(dump), args.runs.min(3))?;
+        writeln!(
+            out,
+            "  dump to a sink   {:>10.1} ms  (median of {})",
+            ms(dump),
+            args.runs.min(3)
+        )?;
         writeln!(
             out,
             "  peak RSS         {:>10.1} MB  ({:.2}x the file; includes the file read into memory)",

@@ -18,6 +18,10 @@ pub struct Args {
 /// Runs `tnb dump`.
 pub fn run(args: Args) -> Result<(), Fail> {
     let bytes = input::read(&args.file)?;
+    if crate::archive::is_archive(&bytes) {
+        drop(bytes);
+        return dump_archive(&args);
+    }
     let doc =
         tnb_pth::load(&bytes).map_err(|e| Fail::input(format!("{}: {e}", args.file.display())))?;
     let stdout = std::io::stdout().lock();
@@ -25,6 +29,36 @@ pub fn run(args: Args) -> Result<(), Fail> {
     tnb_pth::write_json(&doc, &mut out).map_err(|e| match e {
         JsonError::Io(e) => Fail::from(e),
         other => Fail::input(format!("{}: {other}", args.file.display())),
+    })?;
+    out.flush()?;
+    Ok(())
+}
+
+fn dump_archive(args: &Args) -> Result<(), Fail> {
+    let store = crate::archive::open(&args.file)?;
+    let name = args.file.display();
+    // Check the whole walk first (cheap next to formatting) so an error leaves no partial output.
+    store
+        .walk(&mut |e| match e {
+            tnb_store::Event::Bytes(_) => {
+                Err("bytes are not JSON serializable (json.dumps refuses them too)")
+            }
+            _ => Ok(()),
+        })
+        .map_err(|e| match e {
+            tnb_store::WalkError::Sink(m) => {
+                Fail::input(format!("{name}: cannot write as JSON: {m}"))
+            }
+            tnb_store::WalkError::Query(q) => Fail::input(format!("{name}: {q}")),
+        })?;
+    let stdout = std::io::stdout().lock();
+    let out = BufWriter::with_capacity(1 << 16, stdout);
+    let mut out = store.write_json(out).map_err(|e| match e {
+        tnb_store::WalkError::Sink(tnb_store::JsonSinkError::Io(e)) => Fail::from(e),
+        tnb_store::WalkError::Sink(tnb_store::JsonSinkError::NotJson(m)) => {
+            Fail::input(format!("{name}: cannot write as JSON: {m}"))
+        }
+        tnb_store::WalkError::Query(q) => Fail::input(format!("{name}: {q}")),
     })?;
     out.flush()?;
     Ok(())

@@ -1,0 +1,57 @@
+//! Conversion errors: what is wrong and where, as one line.
+
+use std::fmt;
+
+/// Why a conversion failed. Nothing is written when it does.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading the source failed (zip, pickle, allowlist…).
+    Source(tnb_pth::Error),
+    /// The object is not laid out like TransNAS-Bench-101.
+    Layout {
+        /// Object path, e.g. `data/micro/64-41414-0_00_000/jigsaw/metrics/valid_top1`.
+        path: String,
+        /// What is wrong there.
+        problem: String,
+    },
+    /// The archive would exceed a format limit.
+    TooLarge(String),
+    /// Reading or writing a file failed.
+    Io {
+        /// What was being done.
+        what: String,
+        /// The OS error.
+        error: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn at(path: impl fmt::Display, problem: impl Into<String>) -> Error {
+        Error::Layout { path: path.to_string(), problem: problem.into() }
+    }
+
+    pub(crate) fn io(what: impl Into<String>, error: std::io::Error) -> Error {
+        Error::Io { what: what.into(), error }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Source(e) => write!(f, "{e}"),
+            Error::Layout { path, problem } if path.is_empty() => write!(f, "top level: {problem}"),
+            Error::Layout { path, problem } => write!(f, "{path}: {problem}"),
+            Error::TooLarge(m) => write!(f, "too large for a .tnb archive: {m}"),
+            Error::Io { what, error } => write!(f, "{what}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<tnb_pth::Error> for Error {
+    fn from(e: tnb_pth::Error) -> Self {
+        Error::Source(e)
+    }
+}

@@ -1,0 +1,577 @@
+//! Checking the object against the TransNAS-Bench layout and gathering its columns.
+//!
+//! The layout is read from the file itself (`task_list`, `metrics_dict`, `info_names`); no task,
+//! metric or info name is hard-coded. Anything the layout does not name (extra keys at any
+//! level) is copied to the generic section with its position, so the archive reproduces the
+//! source exactly; anything the layout needs but cannot find is an error naming its path.
+
+use std::collections::HashMap;
+
+use tnb_pickle::{Arena, Kind, Number, Ref, Value};
+use tnb_pth::Document;
+use tnb_schema::codes::{NO_NODE, NODE_DICT, item};
+use tnb_schema::{Benchmark, Layout, Task};
+
+use crate::column::{Cell, ColumnBuilder};
+use crate::error::Error;
+use crate::generic::{GenericBuilder, key_text};
+use crate::{py, rank};
+
+/// Most tasks, metrics per task, infos or layouts: layout items keep indexes in 24 bits.
+const MAX_NAMES: usize = 1 << 24;
+
+fn type_name(a: &Arena<'_>, r: Ref) -> &'static str {
+    a.get(r).type_name()
+}
+
+fn dict_pairs<'s>(
+    a: &'s Arena<'_>,
+    r: Ref,
+    path: &dyn Fn() -> String,
+    what: &str,
+) -> Result<&'s [Ref], Error> {
+    match a.get(r) {
+        Value::Container(Kind::Dict, kv) => Ok(kv),
+        _ => Err(Error::at(path(), format!("expected {what} (a dict), found {}", type_name(a, r)))),
+    }
+}
+
+/// A list (or tuple) of distinct strings: `task_list`, `info_names`, `metrics_dict[task]`.
+fn name_list<'s>(a: &'s Arena<'_>, r: Ref, path: &str) -> Result<Vec<&'s str>, Error> {
+    let items = match a.get(r) {
+        Value::Container(Kind::List | Kind::Tuple, items) => items,
+        _ => {
+            return Err(Error::at(
+                path,
+                format!("expected a list of names, found {}", type_name(a, r)),
+            ));
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, &x) in items.iter().enumerate() {
+        match a.get(x) {
+            Value::Str(s) if out.contains(&s) => {
+                return Err(Error::at(format!("{path}[{i}]"), format!("'{s}' appears twice")));
+            }
+            Value::Str(s) => out.push(s),
+            _ => {
+                return Err(Error::at(
+                    format!("{path}[{i}]"),
+                    format!("expected a str, found {}", type_name(a, x)),
+                ));
+            }
+        }
+    }
+    if out.len() >= MAX_NAMES {
+        return Err(Error::TooLarge(format!("{path} has more than {MAX_NAMES} names")));
+    }
+    Ok(out)
+}
+
+fn find_key(a: &Arena<'_>, pairs: &[Ref], key: &str) -> Option<(usize, Ref)> {
+    pairs
+        .chunks_exact(2)
+        .position(|kv| a.get(kv[0]) == Value::Str(key))
+        .map(|i| (i, pairs[2 * i + 1]))
+}
+
+/// A metric or info value headed for a column.
+fn cell<'s>(
+    a: &'s Arena<'_>,
+    g: &mut GenericBuilder,
+    r: Ref,
+    path: &dyn Fn() -> String,
+) -> Result<Cell<'s>, Error> {
+    Ok(match a.get(r) {
+        Value::None => Cell::None,
+        Value::Bool(b) => Cell::Bool(b),
+        Value::Int(i) => Cell::Int(i),
+        Value::Float(f) => Cell::Float(f),
+        Value::Str(s) => Cell::Str(s),
+        Value::Scalar(s) => match s.number() {
+            Number::Bool(b) => Cell::Bool(b),
+            Number::Int(i) => Cell::Int(i),
+            Number::Float(f) => Cell::Float(f),
+            Number::UInt(_) => Cell::Generic(g.value(a, r, path)?),
+        },
+        _ => Cell::Generic(g.value(a, r, path)?),
+    })
+}
+
+/// Interns layouts: identical item programs share one id.
+#[derive(Default)]
+struct Layouts {
+    items: Vec<u32>,
+    offsets: Vec<u32>,
+    ids: HashMap<Vec<u32>, u32>,
+}
+
+impl Layouts {
+    fn intern(&mut self, prog: &[u32]) -> Result<u32, Error> {
+        if let Some(&id) = self.ids.get(prog) {
+            return Ok(id);
+        }
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        let id = (self.offsets.len() - 1) as u32;
+        if id as usize >= MAX_NAMES {
+            return Err(Error::TooLarge("more than 2^24 distinct dict layouts".to_owned()));
+        }
+        self.items.extend_from_slice(prog);
+        self.offsets.push(
+            u32::try_from(self.items.len())
+                .map_err(|_| Error::TooLarge("layout items".to_owned()))?,
+        );
+        self.ids.insert(prog.to_vec(), id);
+        Ok(id)
+    }
+}
+
+struct TaskBuild<'s> {
+    name: &'s str,
+    metrics: Vec<&'s str>,
+    offsets: Vec<u32>,
+    columns: Vec<ColumnBuilder>,
+    info: Vec<ColumnBuilder>,
+}
+
+/// Extra entries of one arch or result: pairs of generic node ids, and where they start.
+struct Extras {
+    pairs: Vec<u32>,
+    offsets: Vec<u32>,
+}
+
+impl Extras {
+    fn new(n: usize) -> Self {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        Extras { pairs: Vec::new(), offsets }
+    }
+
+    /// Ends one arch's (or result's) extras: offsets count entries (key-value pairs).
+    fn close(&mut self) -> Result<(), Error> {
+        let end = u32::try_from(self.pairs.len() / 2)
+            .map_err(|_| Error::TooLarge("extra entries".to_owned()))?;
+        self.offsets.push(end);
+        Ok(())
+    }
+}
+
+/// Whether `doc` claims to be a benchmark: a dict with `task_list` and `data` entries. Anything
+/// else is archived as a plain object (see [`build_plain`]).
+pub(crate) fn is_benchmark(doc: &Document<'_>) -> bool {
+    let a = &doc.pickle.arena;
+    match a.get(doc.pickle.root) {
+        Value::Container(Kind::Dict, kv) => {
+            find_key(a, kv, "task_list").is_some() && find_key(a, kv, "data").is_some()
+        }
+        _ => false,
+    }
+}
+
+/// An archive of an object that is not a benchmark: everything in the generic section, so that
+/// `dump` and `verify` work (queries have no tasks or archs to answer about).
+pub(crate) fn build_plain(doc: &Document<'_>) -> Result<Benchmark, Error> {
+    let a = &doc.pickle.arena;
+    let mut g = GenericBuilder::default();
+    let top = g.value(a, doc.pickle.root, &String::new)?;
+    Ok(Benchmark {
+        space_starts: vec![0],
+        arch_offsets: vec![0],
+        arch_slots: slots(std::iter::empty()),
+        layout: Layout {
+            top,
+            task_list: NO_NODE,
+            metrics_dict: NO_NODE,
+            info_names: NO_NODE,
+            item_offsets: vec![0],
+            ..Layout::default()
+        },
+        generic: g.g,
+        ..Benchmark::default()
+    })
+}
+
+/// Walks `doc` and builds the archive's payload.
+pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
+    let a = &doc.pickle.arena;
+    let root = doc.pickle.root;
+    let top = match a.get(root) {
+        Value::Container(Kind::Dict, kv) => kv,
+        _ => {
+            return Err(Error::at(
+                "",
+                format!(
+                    "expected a dict with task_list, metrics_dict, info_names and data, found {}",
+                    type_name(a, root)
+                ),
+            ));
+        }
+    };
+    let need = |key: &str| {
+        find_key(a, top, key).map(|(_, r)| r).ok_or_else(|| {
+            Error::at("", format!("no '{key}' entry: not a TransNAS-Bench-101 file (needs task_list, metrics_dict, info_names, data)"))
+        })
+    };
+    let (task_list_r, metrics_dict_r, info_names_r, data_r) =
+        (need("task_list")?, need("metrics_dict")?, need("info_names")?, need("data")?);
+    let task_names = name_list(a, task_list_r, "task_list")?;
+    let info_names = name_list(a, info_names_r, "info_names")?;
+    let md =
+        dict_pairs(a, metrics_dict_r, &|| "metrics_dict".to_owned(), "a dict of metric lists")?;
+    let mut tasks: Vec<TaskBuild<'_>> = Vec::with_capacity(task_names.len());
+    for &t in &task_names {
+        let (_, list) = find_key(a, md, t).ok_or_else(|| {
+            Error::at("metrics_dict", format!("no entry for task '{t}' of task_list"))
+        })?;
+        tasks.push(TaskBuild {
+            name: t,
+            metrics: name_list(a, list, &format!("metrics_dict/{t}"))?,
+            offsets: vec![0],
+            columns: Vec::new(),
+            info: Vec::new(),
+        });
+    }
+
+    // data: space -> arch -> task -> result
+    let spaces = dict_pairs(a, data_r, &|| "data".to_owned(), "a dict of search spaces")?;
+    let mut space_names = Vec::new();
+    let mut space_starts = vec![0u32];
+    let mut archs: Vec<(&str, Ref, usize)> = Vec::new(); // name, per-arch dict, space index
+    let mut arch_index: HashMap<&str, usize> = HashMap::new();
+    for (s, kv) in spaces.chunks_exact(2).enumerate() {
+        let Value::Str(space) = a.get(kv[0]) else {
+            return Err(Error::at(
+                format!("data/{}", key_text(a, kv[0])),
+                "search space names must be str",
+            ));
+        };
+        let sp = || format!("data/{space}");
+        let arch_pairs = dict_pairs(a, kv[1], &sp, "a dict of architectures")?;
+        for ak in arch_pairs.chunks_exact(2) {
+            let Value::Str(name) = a.get(ak[0]) else {
+                return Err(Error::at(
+                    format!("{}/{}", sp(), key_text(a, ak[0])),
+                    "architecture names must be str",
+                ));
+            };
+            if let Some(&other) = arch_index.get(name) {
+                let first = space_names.get(archs[other].2).copied().unwrap_or(space);
+                return Err(Error::at(
+                    format!("{}/{name}", sp()),
+                    format!("architecture also appears in space '{first}'"),
+                ));
+            }
+            arch_index.insert(name, archs.len());
+            archs.push((name, ak[1], s));
+        }
+        space_names.push(space);
+        space_starts.push(
+            u32::try_from(archs.len())
+                .map_err(|_| Error::TooLarge("more than 2^32 archs".into()))?,
+        );
+    }
+    let n = archs.len();
+    let t_count = tasks.len();
+
+    let mut g = GenericBuilder::default();
+    for t in tasks.iter_mut() {
+        t.columns = (0..t.metrics.len()).map(|_| ColumnBuilder::new()).collect();
+        t.info = (0..info_names.len()).map(|_| ColumnBuilder::with_capacity(n)).collect();
+    }
+    let mut layouts = Layouts::default();
+    let mut arch_layout = Vec::with_capacity(n);
+    let mut result_layout = Vec::with_capacity(n * t_count);
+    let mut arch_extras = Extras::new(n);
+    let mut result_extras = Extras::new(n * t_count);
+    let mut prog: Vec<u32> = Vec::new();
+    let mut results: Vec<Option<Ref>> = vec![None; t_count];
+
+    for &(name, arch_r, s) in &archs {
+        let space = space_names[s];
+        let ap = || format!("data/{space}/{name}");
+        let kv = dict_pairs(a, arch_r, &ap, "a dict of task results")?;
+        prog.clear();
+        results.iter_mut().for_each(|r| *r = None);
+        for pair in kv.chunks_exact(2) {
+            let task = match a.get(pair[0]) {
+                Value::Str(k) => {
+                    task_names.iter().position(|&t| t == k).filter(|&t| results[t].is_none())
+                }
+                _ => None,
+            };
+            match task {
+                Some(t) => {
+                    results[t] = Some(pair[1]);
+                    prog.push(item::make(item::TASK, t as u32));
+                }
+                None => {
+                    let kp = || format!("{}/{}", ap(), key_text(a, pair[0]));
+                    let k = g.value(a, pair[0], &kp)?;
+                    let v = g.value(a, pair[1], &kp)?;
+                    arch_extras.pairs.extend([k, v]);
+                    prog.push(item::make(item::EXTRA, 0));
+                }
+            }
+        }
+        arch_extras.close()?;
+        arch_layout.push(layouts.intern(&prog)?);
+        for (t, task) in tasks.iter_mut().enumerate() {
+            let tname = task.name;
+            let rp = || format!("{}/{}", ap(), tname);
+            let r = results[t].ok_or_else(|| {
+                Error::at(
+                    ap(),
+                    format!(
+                        "no result for task '{tname}' (every arch needs every task of task_list)"
+                    ),
+                )
+            })?;
+            prog.clear();
+            result(a, &mut g, r, &rp, task, &info_names, &mut prog, &mut result_extras)?;
+            result_extras.close()?;
+            result_layout.push(layouts.intern(&prog)?);
+        }
+    }
+
+    // The top level: every entry copied generically except `data`, which becomes a marker.
+    let mut top_ids = Vec::with_capacity(top.len());
+    let mut marks = [0u32; 3];
+    for kv in top.chunks_exact(2) {
+        let kp = || key_text(a, kv[0]);
+        top_ids.push(g.value(a, kv[0], &kp)?);
+        let id = if kv[1] == data_r && a.get(kv[0]) == Value::Str("data") {
+            g.data_marker()?
+        } else {
+            g.value(a, kv[1], &kp)?
+        };
+        top_ids.push(id);
+    }
+    for (m, r) in marks.iter_mut().zip([task_list_r, metrics_dict_r, info_names_r]) {
+        *m = g.value(a, r, &String::new)?; // already copied: returns the same node
+    }
+    let top_id = g.container(NODE_DICT, &top_ids)?;
+
+    let any_extras = !arch_extras.pairs.is_empty() || !result_extras.pairs.is_empty();
+    let uniform_archs = arch_layout.iter().all(|&l| l == 0);
+    let mut extras = arch_extras.pairs;
+    let shift =
+        u32::try_from(extras.len() / 2).map_err(|_| Error::TooLarge("extra entries".into()))?;
+    extras.extend_from_slice(&result_extras.pairs);
+    let layout = Layout {
+        top: top_id,
+        task_list: marks[0],
+        metrics_dict: marks[1],
+        info_names: marks[2],
+        items: layouts.items,
+        item_offsets: layouts.offsets,
+        arch_layout: if uniform_archs { Vec::new() } else { arch_layout },
+        result_layout,
+        arch_extras: if any_extras { arch_extras.offsets } else { Vec::new() },
+        result_extras: if any_extras {
+            result_extras.offsets.iter().map(|o| o + shift).collect()
+        } else {
+            Vec::new()
+        },
+        extras,
+    };
+
+    let mut arch_offsets = Vec::with_capacity(n + 1);
+    let mut arch_bytes = Vec::new();
+    arch_offsets.push(0u32);
+    for &(name, _, _) in &archs {
+        arch_bytes.extend_from_slice(name.as_bytes());
+        arch_offsets.push(
+            u32::try_from(arch_bytes.len())
+                .map_err(|_| Error::TooLarge("arch names exceed 4 GiB".into()))?,
+        );
+    }
+    let arch_slots = slots(archs.iter().map(|x| x.0));
+
+    let space_ranges: Vec<std::ops::Range<usize>> =
+        space_starts.windows(2).map(|w| w[0] as usize..w[1] as usize).collect();
+    let out_tasks = tasks
+        .into_iter()
+        .map(|t| finish_task(t, &archs, &space_ranges))
+        .collect::<Result<Vec<Task>, Error>>()?;
+    Ok(Benchmark {
+        tasks: out_tasks,
+        info_names: info_names.iter().map(|s| (*s).to_owned()).collect(),
+        space_names: space_names.iter().map(|s| (*s).to_owned()).collect(),
+        space_starts,
+        arch_offsets,
+        arch_bytes,
+        arch_slots,
+        layout,
+        generic: g.g,
+    })
+}
+
+/// The open-addressing table of FORMAT.md: slots hold `arch + 1`, probing linearly from
+/// `fnv1a(name)`. Half full at most, so a lookup probes about 1.5 slots.
+fn slots<'s>(names: impl ExactSizeIterator<Item = &'s str>) -> Vec<u32> {
+    let size = (names.len() * 2).next_power_of_two().max(16);
+    let mut slots = vec![0u32; size];
+    for (i, name) in names.enumerate() {
+        let mut at = tnb_schema::fnv1a(name.as_bytes()) as usize & (size - 1);
+        while slots[at] != 0 {
+            at = (at + 1) & (size - 1);
+        }
+        slots[at] = i as u32 + 1;
+    }
+    slots
+}
+
+/// One result dict: `total_epochs`, `model_info`, `metrics`, extras, in the file's order.
+#[allow(clippy::too_many_arguments)]
+fn result<'s>(
+    a: &'s Arena<'_>,
+    g: &mut GenericBuilder,
+    r: Ref,
+    path: &dyn Fn() -> String,
+    task: &mut TaskBuild<'s>,
+    info_names: &[&str],
+    prog: &mut Vec<u32>,
+    extras: &mut Extras,
+) -> Result<(), Error> {
+    let kv = dict_pairs(a, r, path, "a result dict with total_epochs, model_info and metrics")?;
+    let get = |key: &str| {
+        find_key(a, kv, key).ok_or_else(|| Error::at(path(), format!("no '{key}' entry")))
+    };
+    let (te_at, te) = get("total_epochs")?;
+    let (mi_at, mi) = get("model_info")?;
+    let (me_at, me) = get("metrics")?;
+    let epochs = match a.get(te) {
+        Value::Int(e) => u32::try_from(e).ok(),
+        Value::Scalar(s) => match s.number() {
+            Number::Int(e) => u32::try_from(e).ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| {
+        Error::at(
+            format!("{}/total_epochs", path()),
+            format!("expected a non-negative int, found {}", a.get(te).type_name()),
+        )
+    })?;
+    let mip = || format!("{}/model_info", path());
+    let infos = dict_pairs(a, mi, &mip, "a dict of model info")?;
+    let mep = || format!("{}/metrics", path());
+    let metrics = dict_pairs(a, me, &mep, "a dict of metric lists")?;
+
+    // Values go to the columns in the layout's name order, whatever the dict order.
+    for (i, &info) in info_names.iter().enumerate() {
+        let (_, v) = find_key(a, infos, info)
+            .ok_or_else(|| Error::at(mip(), format!("no '{info}' entry (info_names lists it)")))?;
+        let c = cell(a, g, v, &|| format!("{}/{info}", mip()))?;
+        task.info[i].push(c)?;
+    }
+    for (m, &metric) in task.metrics.iter().enumerate() {
+        let mp = || format!("{}/{metric}", mep());
+        let (_, list) = find_key(a, metrics, metric).ok_or_else(|| {
+            Error::at(mep(), format!("no '{metric}' entry (metrics_dict lists it)"))
+        })?;
+        let items = match a.get(list) {
+            Value::Container(Kind::List | Kind::Tuple | Kind::Tensor(_), items) => items,
+            _ => {
+                return Err(Error::at(
+                    mp(),
+                    format!("expected a list of per-epoch values, found {}", type_name(a, list)),
+                ));
+            }
+        };
+        if items.len() != epochs as usize {
+            return Err(Error::at(
+                mp(),
+                format!("expected {epochs} epochs (total_epochs), found {}", items.len()),
+            ));
+        }
+        for (i, &x) in items.iter().enumerate() {
+            let c = cell(a, g, x, &|| format!("{}[{i}]", mp()))?;
+            task.columns[m].push(c)?;
+        }
+    }
+    let end = task.offsets.last().copied().unwrap_or(0).checked_add(epochs);
+    task.offsets.push(end.ok_or_else(|| {
+        Error::TooLarge(format!("task '{}' has more than 2^32 values", task.name))
+    })?);
+
+    // The layout program, and extras in document order.
+    let mut extra =
+        |k: Ref, v: Ref, p: &dyn Fn() -> String, prog: &mut Vec<u32>| -> Result<(), Error> {
+            let kp = || format!("{}/{}", p(), key_text(a, k));
+            let (k, v) = (g.value(a, k, &kp)?, g.value(a, v, &kp)?);
+            extras.pairs.extend([k, v]);
+            prog.push(item::make(item::EXTRA, 0));
+            Ok(())
+        };
+    for (i, pair) in kv.chunks_exact(2).enumerate() {
+        if i == te_at {
+            prog.push(item::make(item::TOTAL_EPOCHS, 0));
+        } else if i == mi_at {
+            prog.push(item::make(item::MODEL_INFO, 0));
+            for p in infos.chunks_exact(2) {
+                match a.get(p[0]) {
+                    Value::Str(k) if info_names.contains(&k) => {
+                        let idx = info_names.iter().position(|&x| x == k).unwrap_or(0);
+                        prog.push(item::make(item::INFO, idx as u32));
+                    }
+                    _ => extra(p[0], p[1], &mip, prog)?,
+                }
+            }
+            prog.push(item::make(item::CLOSE, 0));
+        } else if i == me_at {
+            prog.push(item::make(item::METRICS, 0));
+            for p in metrics.chunks_exact(2) {
+                match a.get(p[0]) {
+                    Value::Str(k) if task.metrics.contains(&k) => {
+                        let idx = task.metrics.iter().position(|&x| x == k).unwrap_or(0);
+                        prog.push(item::make(item::METRIC, idx as u32));
+                    }
+                    _ => extra(p[0], p[1], &mep, prog)?,
+                }
+            }
+            prog.push(item::make(item::CLOSE, 0));
+        } else {
+            extra(pair[0], pair[1], path, prog)?;
+        }
+    }
+    Ok(())
+}
+
+fn finish_task(
+    t: TaskBuild<'_>,
+    archs: &[(&str, Ref, usize)],
+    spaces: &[std::ops::Range<usize>],
+) -> Result<Task, Error> {
+    let n = archs.len();
+    let m = t.metrics.len();
+    let mut best = Vec::with_capacity(m * n);
+    let mut ranking = Vec::with_capacity(m * n);
+    let mut ranking_status = Vec::with_capacity(m * spaces.len());
+    for col in &t.columns {
+        let start = best.len();
+        rank::best_epochs(col, &t.offsets, &mut best);
+        let b = &best[start..];
+        let value = |a: usize| -> Option<py::Py<'_>> {
+            let e = b[a];
+            (e < tnb_schema::codes::BEST_INCOMPARABLE)
+                .then(|| col.py(t.offsets[a] as usize + e as usize))
+        };
+        for range in spaces {
+            ranking_status.push(rank::ranking(range.clone(), value, |a| archs[a].0, &mut ranking));
+        }
+    }
+    Ok(Task {
+        name: t.name.to_owned(),
+        metrics: t.metrics.iter().map(|s| (*s).to_owned()).collect(),
+        offsets: t.offsets,
+        columns: t.columns.into_iter().map(ColumnBuilder::finish).collect(),
+        best,
+        ranking,
+        ranking_status,
+        info: t.info.into_iter().map(ColumnBuilder::finish).collect(),
+    })
+}

@@ -1,0 +1,172 @@
+//! Converts a TransNAS-Bench-101 `.pth` into a `.tnb` archive.
+//!
+//! The source is read with [`tnb_pth`] (nothing executed), checked against the TransNAS-Bench
+//! layout described by its own `task_list`, `metrics_dict` and `info_names`, and turned into the
+//! flat columns of [`tnb_schema::Benchmark`] plus the precomputed answers (best epochs, the
+//! `get_best_archs` order). Every value survives bit for bit, and everything the layout does not
+//! name is kept with its position, so dumping the archive gives back the source object exactly.
+//! Files that do not fit the layout are refused with an error naming the object path.
+//!
+//! ```no_run
+//! let summary = tnb_convert::convert_file(
+//!     "transnas-bench_v10141024.pth".as_ref(),
+//!     "transnas.tnb".as_ref(),
+//!     &mut |_phase| {},
+//! )?;
+//! println!("{} archs in {} bytes", summary.archs, summary.archive_size);
+//! # Ok::<(), tnb_convert::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod column;
+mod error;
+mod generic;
+mod layout;
+mod py;
+mod rank;
+mod read;
+mod verify;
+mod write;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use error::Error;
+pub use read::read_file;
+use sha2::{Digest, Sha256};
+use tnb_pickle::Limits;
+use tnb_schema::Benchmark;
+use tnb_schema::header::Header;
+pub use verify::compare;
+pub use write::{CONVERTER, to_bytes, write_file};
+
+/// A stage of a conversion, reported as it starts (for progress display).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading the source file.
+    Read,
+    /// Parsing the pickle (and hashing the source on another thread).
+    Parse,
+    /// Checking the layout and building columns and rankings.
+    Build,
+    /// Writing the archive.
+    Write,
+}
+
+/// What a conversion did, for the one-screen summary.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// Source size in bytes.
+    pub source_size: u64,
+    /// Source format (`zip`, `legacy`, `pickle`).
+    pub source_format: &'static str,
+    /// Whether the object is a benchmark (`false`: archived as a plain object, which `dump` and
+    /// `verify` handle but queries cannot).
+    pub benchmark: bool,
+    /// Archive size in bytes.
+    pub archive_size: u64,
+    /// Search spaces, in order, with their arch counts.
+    pub spaces: Vec<(String, usize)>,
+    /// Architectures.
+    pub archs: usize,
+    /// Tasks.
+    pub tasks: usize,
+    /// Metric columns (tasks × metrics).
+    pub metrics: usize,
+    /// Metric values stored.
+    pub values: u64,
+    /// Generic nodes (top level and extras).
+    pub generic_nodes: usize,
+    /// The header written.
+    pub header: Header,
+    /// Time per phase.
+    pub timings: Vec<(Phase, Duration)>,
+}
+
+/// Builds the archive's payload from a source file's bytes (a `.pth` or a bare pickle).
+/// An object that is not a benchmark (no `task_list` and `data`) is archived as a plain object.
+pub fn build(source: &[u8], limits: &Limits) -> Result<Benchmark, Error> {
+    let doc = tnb_pth::load_with(source, limits)?;
+    build_doc(&doc)
+}
+
+fn build_doc(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
+    if layout::is_benchmark(doc) { layout::build(doc) } else { layout::build_plain(doc) }
+}
+
+/// SHA-256 of the source, for the provenance fields.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Converts source bytes into a whole archive in memory.
+pub fn convert_bytes(source: &[u8]) -> Result<Vec<u8>, Error> {
+    let bench = build(source, &Limits::default())?;
+    to_bytes(&bench, source.len() as u64, sha256(source))
+}
+
+/// Converts the file `src` into the archive `dst`, atomically (see [`write_file`]). `progress`
+/// hears each phase as it starts.
+pub fn convert_file(
+    src: &Path,
+    dst: &Path,
+    progress: &mut dyn FnMut(Phase),
+) -> Result<Summary, Error> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |p: Phase, timings: &mut Vec<(Phase, Duration)>| {
+        let now = Instant::now();
+        timings.push((p, now - clock));
+        clock = now;
+    };
+    progress(Phase::Read);
+    let bytes = read_file(src)?;
+    lap(Phase::Read, &mut timings);
+    progress(Phase::Parse);
+    // The hash runs on the second core while this one parses.
+    let (doc, sha) = std::thread::scope(|s| {
+        let h = s.spawn(|| sha256(&bytes));
+        let doc = tnb_pth::load(&bytes);
+        (doc, h.join().unwrap_or([0; 32]))
+    });
+    let doc = doc?;
+    let source_format = doc.format.name();
+    lap(Phase::Parse, &mut timings);
+    progress(Phase::Build);
+    let benchmark = layout::is_benchmark(&doc);
+    let bench = build_doc(&doc)?;
+    // The source and its arena are no longer needed: free them before serialising so the
+    // peak memory is the larger of the two stages, not their sum.
+    drop(doc);
+    let source_size = bytes.len() as u64;
+    drop(bytes);
+    lap(Phase::Build, &mut timings);
+    progress(Phase::Write);
+    let (header, archive_size) = write_file(&bench, source_size, sha, dst)?;
+    lap(Phase::Write, &mut timings);
+    let starts = &bench.space_starts;
+    Ok(Summary {
+        source_size,
+        source_format,
+        benchmark,
+        archive_size,
+        spaces: bench
+            .space_names
+            .iter()
+            .zip(starts.windows(2))
+            .map(|(n, w)| (n.clone(), (w[1] - w[0]) as usize))
+            .collect(),
+        archs: bench.arch_offsets.len().saturating_sub(1),
+        tasks: bench.tasks.len(),
+        metrics: bench.tasks.iter().map(|t| t.metrics.len()).sum(),
+        values: bench
+            .tasks
+            .iter()
+            .map(|t| u64::from(*t.offsets.last().unwrap_or(&0)) * t.metrics.len() as u64)
+            .sum(),
+        generic_nodes: bench.generic.kinds.len(),
+        header,
+        timings,
+    })
+}

@@ -1,0 +1,107 @@
+//! Precomputed answers: the best epoch of every metric list, and `get_best_archs`' order.
+
+use tnb_schema::codes::*;
+
+use crate::column::ColumnBuilder;
+use crate::py::{self, Incomparable, Py};
+
+/// First argmax (Python `max`) of each arch's slice of `col`, or a `BEST_*` sentinel.
+pub(crate) fn best_epochs(col: &ColumnBuilder, offsets: &[u32], out: &mut Vec<u32>) {
+    for w in offsets.windows(2) {
+        let (start, end) = (w[0] as usize, w[1] as usize);
+        let best = match col {
+            // Float columns: the same `>` as Python's on the widened values, without the
+            // per-value dispatch (NaN compares false either way).
+            ColumnBuilder::F32(v) => argmax_f(&v[start..end]),
+            ColumnBuilder::F64(v) => argmax_f(&v[start..end]),
+            _ => py::argmax(end - start, |i| col.py(start + i)),
+        };
+        out.push(match best {
+            Ok(Some(i)) => i as u32,
+            Ok(None) => BEST_EMPTY,
+            Err(Incomparable) => BEST_INCOMPARABLE,
+        });
+    }
+}
+
+fn argmax_f<T: Copy + PartialOrd>(v: &[T]) -> Result<Option<usize>, Incomparable> {
+    let Some(&first) = v.first() else {
+        return Ok(None);
+    };
+    let (mut best, mut best_v) = (0, first);
+    for (i, &x) in v.iter().enumerate().skip(1) {
+        if best_v < x {
+            best = i;
+            best_v = x;
+        }
+    }
+    Ok(Some(best))
+}
+
+/// The archs of one space in `sorted([(best, arch) ...], reverse=True)` order, or the status
+/// code saying why Python raises.
+pub(crate) fn ranking<'a>(
+    archs: std::ops::Range<usize>,
+    best_value: impl Fn(usize) -> Option<Py<'a>>,
+    name: impl Fn(usize) -> &'a str,
+    out: &mut Vec<u32>,
+) -> u8 {
+    let mut items: Vec<(Py<'a>, &'a str, u32)> = Vec::with_capacity(archs.len());
+    for a in archs.clone() {
+        match best_value(a) {
+            Some(v) => items.push((v, name(a), a as u32)),
+            None => {
+                out.extend(archs.map(|a| a as u32));
+                return RANK_BEST_FAILS;
+            }
+        }
+    }
+    let lt =
+        |x: &(Py<'a>, &'a str, u32), y: &(Py<'a>, &'a str, u32)| py::tuple_lt(x.0, x.1, y.0, y.1);
+    match tnb_pysort::list_sort_reverse(&mut items, lt) {
+        Ok(()) => {
+            out.extend(items.iter().map(|x| x.2));
+            RANK_OK
+        }
+        Err(Incomparable) => {
+            out.extend(archs.map(|a| a as u32));
+            RANK_INCOMPARABLE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::column::Cell;
+
+    #[test]
+    fn best_epochs_follow_python_max_and_flag_failures() {
+        let mut c = ColumnBuilder::new();
+        for x in [1.0, 3.0, 3.0, f64::NAN, 2.0, 0.5] {
+            c.push(Cell::Float(x)).unwrap();
+        }
+        let mut out = Vec::new();
+        best_epochs(&c, &[0, 3, 4, 4, 6], &mut out);
+        assert_eq!(out, [1, 0, BEST_EMPTY, 0]);
+    }
+
+    #[test]
+    fn ranking_is_value_then_name_descending() {
+        let vals = [Py::Float(1.0), Py::Float(2.0), Py::Int(2), Py::Float(0.5)];
+        let names = ["a", "b", "c", "d"];
+        let mut out = Vec::new();
+        let s = ranking(0..4, |a| Some(vals[a]), |a| names[a], &mut out);
+        assert_eq!(s, RANK_OK);
+        assert_eq!(out, [2, 1, 0, 3], "2 == 2.0, so the names decide: 'c' > 'b'");
+        let mut out = Vec::new();
+        let s = ranking(0..2, |a| Some([Py::Str("x"), Py::Float(1.0)][a]), |a| names[a], &mut out);
+        assert_eq!(s, RANK_INCOMPARABLE);
+        let mut out = Vec::new();
+        assert_eq!(
+            ranking(0..2, |a| (a == 0).then_some(Py::Int(1)), |a| names[a], &mut out),
+            RANK_BEST_FAILS
+        );
+        assert_eq!(out, [0, 1]);
+    }
+}

@@ -1,0 +1,112 @@
+//! Errors of opening an archive and of queries.
+
+use std::fmt;
+
+use tnb_schema::header::HeaderError;
+
+/// Why an archive could not be opened. One line; says what to do where there is a remedy.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// Reading or mapping the file failed.
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        error: std::io::Error,
+    },
+    /// The header is not that of an archive this build reads.
+    Header(HeaderError),
+    /// The payload failed validation (corrupted or crafted archive).
+    Invalid(String),
+    /// The bytes given to `from_bytes` are not 16-byte aligned.
+    Unaligned,
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Io { path, error } => write!(f, "cannot read {path}: {error}"),
+            OpenError::Header(e) => write!(f, "{e}"),
+            OpenError::Invalid(m) => write!(f, "corrupted tnb archive: {m}"),
+            OpenError::Unaligned => write!(
+                f,
+                "archive bytes must start at a 16-byte aligned address (use Store::open, or an \
+                 rkyv AlignedVec)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+impl From<HeaderError> for OpenError {
+    fn from(e: HeaderError) -> Self {
+        OpenError::Header(e)
+    }
+}
+
+/// Why a query has no answer. Where Python's API raises, tnb returns one of these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// No such architecture (`KeyError` in Python).
+    UnknownArch(String),
+    /// Architecture index out of range (`IndexError`).
+    ArchIndex(i64),
+    /// No such task (`KeyError`).
+    UnknownTask(String),
+    /// The task has no such metric (`AssertionError`).
+    UnknownMetric {
+        /// The task.
+        task: String,
+        /// The metric asked for.
+        metric: String,
+    },
+    /// Not an info name (`AssertionError`).
+    UnknownInfo(String),
+    /// No such search space (`KeyError`).
+    UnknownSpace(String),
+    /// Epoch outside the metric list (`AssertionError` or `IndexError`).
+    Epoch {
+        /// The epoch asked for.
+        epoch: i64,
+        /// The arch's `total_epochs` for the task.
+        total: u32,
+    },
+    /// `mode` is not `final`, `best`, `list` or an int.
+    Mode(String),
+    /// Python's `max()` raises on this list (empty: `ValueError`; mixed types: `TypeError`).
+    NoBest(String),
+    /// Python's `sorted()` raises on these best values (mixed types: `TypeError`), or some
+    /// arch's `max()` raises.
+    NoRanking(String),
+    /// The archive holds something inconsistent (a crafted file that passed validation).
+    Corrupt(&'static str),
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::UnknownArch(a) => write!(f, "unknown arch '{a}'"),
+            QueryError::ArchIndex(i) => write!(f, "arch index {i} out of range"),
+            QueryError::UnknownTask(t) => write!(f, "unknown task '{t}'"),
+            QueryError::UnknownMetric { task, metric } => {
+                write!(f, "unknown metric '{metric}' for task '{task}'")
+            }
+            QueryError::UnknownInfo(i) => write!(f, "unknown info '{i}'"),
+            QueryError::UnknownSpace(s) => write!(f, "unknown search space '{s}'"),
+            QueryError::Epoch { epoch, total } => {
+                write!(f, "epoch {epoch} out of range (total_epochs is {total})")
+            }
+            QueryError::Mode(m) => {
+                write!(f, "unknown mode '{m}' (expected 'final', 'best', 'list' or an int)")
+            }
+            QueryError::NoBest(m) => write!(f, "{m}"),
+            QueryError::NoRanking(m) => write!(f, "{m}"),
+            QueryError::Corrupt(m) => write!(f, "corrupted archive: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}

@@ -1,0 +1,99 @@
+//! Turning walk events into `json.dumps` text.
+
+use std::io::{self, Write};
+
+use tnb_pyjson::Writer;
+
+use crate::walk::Event;
+
+/// Why events could not become JSON.
+#[derive(Debug)]
+pub enum JsonSinkError {
+    /// Writing failed.
+    Io(io::Error),
+    /// A value `json.dumps` refuses (bytes, a container as a dict key), or unbalanced events.
+    NotJson(&'static str),
+}
+
+impl From<io::Error> for JsonSinkError {
+    fn from(e: io::Error) -> Self {
+        JsonSinkError::Io(e)
+    }
+}
+
+/// Feeds events to a [`Writer`], placing keys and values of mappings.
+pub struct JsonSink<W: Write> {
+    w: Writer<W>,
+    /// Per open container: `Some(expecting_key)` for a mapping, `None` for a sequence.
+    stack: Vec<Option<bool>>,
+}
+
+impl<W: Write> JsonSink<W> {
+    /// A sink writing to `out`.
+    pub fn new(out: W) -> Self {
+        JsonSink { w: Writer::new(out), stack: Vec::new() }
+    }
+
+    /// The writer, once the document is complete.
+    pub fn into_inner(self) -> W {
+        self.w.into_inner()
+    }
+
+    /// Consumes one event.
+    pub fn event(&mut self, e: Event<'_>) -> Result<(), JsonSinkError> {
+        let key = match self.stack.last_mut() {
+            Some(Some(expect_key)) => {
+                let k = *expect_key;
+                *expect_key = !k;
+                k
+            }
+            _ => false,
+        };
+        if key {
+            return match e {
+                Event::Str(s) => Ok(self.w.key_str(s)?),
+                Event::Int(i) => Ok(self.w.key_int(i)?),
+                Event::UInt(u) => Ok(self.w.key_uint(u)?),
+                Event::Float(f) => Ok(self.w.key_float(f)?),
+                Event::Bool(b) => Ok(self.w.key_bool(b)?),
+                Event::Null => Ok(self.w.key_null()?),
+                Event::End => {
+                    self.stack.pop();
+                    Ok(self.w.end_object()?)
+                }
+                _ => Err(JsonSinkError::NotJson(
+                    "a dict key that JSON cannot hold (keys must be str, int, float, bool or None)",
+                )),
+            };
+        }
+        match e {
+            Event::Null => self.w.null()?,
+            Event::Bool(b) => self.w.bool(b)?,
+            Event::Int(i) => self.w.int(i)?,
+            Event::UInt(u) => self.w.uint(u)?,
+            Event::Float(f) => self.w.float(f)?,
+            Event::Str(s) => self.w.str(s)?,
+            Event::Bytes(_) => {
+                return Err(JsonSinkError::NotJson(
+                    "bytes are not JSON serializable (json.dumps refuses them too)",
+                ));
+            }
+            Event::BeginSeq => {
+                self.stack.push(None);
+                self.w.begin_array()?;
+            }
+            Event::BeginMap => {
+                self.stack.push(Some(true));
+                self.w.begin_object()?;
+            }
+            Event::End => match self.stack.pop() {
+                Some(None) => self.w.end_array()?,
+                // A mapping closed where a value was due: the walk was unbalanced.
+                Some(Some(_)) | None => {
+                    return Err(JsonSinkError::NotJson("unbalanced structure in the archive"));
+                }
+            },
+        }
+        Ok(())
+    }
+}

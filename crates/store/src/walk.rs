@@ -1,0 +1,271 @@
+//! Walking the archive as the source object: the events a dump (or a comparison) consumes.
+
+use tnb_schema::codes::*;
+use tnb_schema::{ArchivedBenchmark, ArchivedGeneric};
+
+use crate::error::QueryError;
+use crate::value::{Value, cell, utf8};
+
+/// One step of a walk over a Python object, normalised the way `json.dumps` sees it after
+/// numpy scalars and tensors become Python numbers and lists: tuples, sets and tensors are
+/// sequences; a mapping's items come as key, value, key, value…
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Event<'a> {
+    /// `None`.
+    Null,
+    /// A bool.
+    Bool(bool),
+    /// An int in `i64`.
+    Int(i64),
+    /// An int above `i64::MAX` (numpy `uint64`).
+    UInt(u64),
+    /// A float (compare with `to_bits` for exactness).
+    Float(f64),
+    /// A str.
+    Str(&'a str),
+    /// A bytes value (JSON cannot hold it).
+    Bytes(&'a [u8]),
+    /// A list, tuple, set or tensor dimension begins.
+    BeginSeq,
+    /// A dict begins.
+    BeginMap,
+    /// The innermost sequence or dict ends.
+    End,
+}
+
+/// A walk's failure: the callback's own error, or an inconsistency in the archive.
+#[derive(Debug)]
+pub enum WalkError<E> {
+    /// Returned by the callback.
+    Sink(E),
+    /// The archive is inconsistent.
+    Query(QueryError),
+}
+
+impl<E> From<QueryError> for WalkError<E> {
+    fn from(e: QueryError) -> Self {
+        WalkError::Query(e)
+    }
+}
+
+type Sink<'s, 'a, E> = dyn FnMut(Event<'a>) -> Result<(), E> + 's;
+
+const CORRUPT_LAYOUT: QueryError = QueryError::Corrupt("a layout item is invalid");
+
+pub(crate) struct Walker<'a> {
+    pub(crate) b: &'a ArchivedBenchmark,
+}
+
+fn emit<'a, E>(f: &mut Sink<'_, 'a, E>, e: Event<'a>) -> Result<(), WalkError<E>> {
+    f(e).map_err(WalkError::Sink)
+}
+
+fn dtype_number<'a>(code: u32, bits: u64) -> Event<'a> {
+    match code {
+        0 => Event::Bool(bits & 0xff != 0),
+        1..=3 => Event::Int(bits as i64),
+        4 if bits > i64::MAX as u64 => Event::UInt(bits),
+        4..=8 => Event::Int(bits as i64),
+        9 => Event::Float(f16_to_f64(bits as u16)),
+        10 => Event::Float(f64::from(f32::from_bits((bits as u32) << 16))),
+        11 => Event::Float(f64::from(f32::from_bits(bits as u32))),
+        _ => Event::Float(f64::from_bits(bits)),
+    }
+}
+
+/// Exact widening of IEEE binary16 (as numpy's `.item()` does).
+fn f16_to_f64(h: u16) -> f64 {
+    let sign = if h >> 15 != 0 { -1.0 } else { 1.0 };
+    let exp = (h >> 10) & 0x1f;
+    let frac = f64::from(h & 0x3ff);
+    match exp {
+        0 => sign * frac * (2.0f64).powi(-24),
+        0x1f if frac == 0.0 => sign * f64::INFINITY,
+        0x1f => f64::from_bits(
+            0x7ff8_0000_0000_0000 | u64::from(h & 0x3ff) << 42 | u64::from(h >> 15) << 63,
+        ),
+        e => sign * (1.0 + frac / 1024.0) * (2.0f64).powi(i32::from(e) - 15),
+    }
+}
+
+impl<'a> Walker<'a> {
+    /// The whole source object.
+    pub(crate) fn document<E>(&self, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        self.node(self.b.layout.top.to_native(), f)
+    }
+
+    /// A generic node (and, at the data marker, the whole benchmark).
+    pub(crate) fn node<E>(&self, id: u32, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        let g: &'a ArchivedGeneric = &self.b.generic;
+        let i = id as usize;
+        let kind =
+            *g.kinds.get(i).ok_or(QueryError::Corrupt("a generic node id is out of range"))?;
+        let a = g.a.get(i).map_or(0, |x| x.to_native());
+        let len = g.b.get(i).map_or(0, |x| x.to_native());
+        let slice = |src_len: usize| -> Result<std::ops::Range<usize>, QueryError> {
+            let s = usize::try_from(a).map_err(|_| QueryError::Corrupt("generic range"))?;
+            let e = s.checked_add(len as usize).filter(|&e| e <= src_len);
+            e.map(|e| s..e).ok_or(QueryError::Corrupt("a generic range is out of bounds"))
+        };
+        match kind {
+            NODE_NONE => emit(f, Event::Null),
+            NODE_FALSE => emit(f, Event::Bool(false)),
+            NODE_TRUE => emit(f, Event::Bool(true)),
+            NODE_INT => emit(f, Event::Int(a as i64)),
+            NODE_FLOAT => emit(f, Event::Float(f64::from_bits(a))),
+            NODE_SCALAR => emit(f, dtype_number(len, a)),
+            NODE_STR => emit(f, Event::Str(utf8(g.bytes.get(slice(g.bytes.len())?))?)),
+            NODE_BYTES => emit(f, Event::Bytes(&g.bytes[slice(g.bytes.len())?])),
+            NODE_DATA => self.data(f),
+            _ => {
+                let r = slice(g.children.len())?;
+                emit(f, if kind == NODE_DICT { Event::BeginMap } else { Event::BeginSeq })?;
+                for c in &g.children[r] {
+                    let c = c.to_native();
+                    if c >= id {
+                        return Err(QueryError::Corrupt("a generic node refers forward").into());
+                    }
+                    self.node(c, f)?;
+                }
+                emit(f, Event::End)
+            }
+        }
+    }
+
+    fn value<E>(&self, v: Value<'a>, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        match v {
+            Value::None => emit(f, Event::Null),
+            Value::Bool(b) => emit(f, Event::Bool(b)),
+            Value::Int(i) => emit(f, Event::Int(i)),
+            Value::Float(x) => emit(f, Event::Float(x)),
+            Value::Str(s) => emit(f, Event::Str(s)),
+            Value::Node(n) => self.node(n.id, f),
+        }
+    }
+
+    /// `data`: spaces, archs, results.
+    fn data<E>(&self, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        let b = self.b;
+        emit(f, Event::BeginMap)?;
+        for (s, name) in b.space_names.iter().enumerate() {
+            emit(f, Event::Str(name.as_str()))?;
+            emit(f, Event::BeginMap)?;
+            let start = b.space_starts.get(s).map_or(0, |x| x.to_native());
+            let end = b.space_starts.get(s + 1).map_or(0, |x| x.to_native());
+            for a in start..end {
+                emit(f, Event::Str(crate::names::arch_name(b, a as usize)?))?;
+                self.arch(a as usize, f)?;
+            }
+            emit(f, Event::End)?;
+        }
+        emit(f, Event::End)
+    }
+
+    fn items(&self, layout: u32) -> Result<&'a [rkyv::rend::u32_le], QueryError> {
+        let l = &self.b.layout;
+        let s = l.item_offsets.get(layout as usize).ok_or(CORRUPT_LAYOUT)?.to_native() as usize;
+        let e = l.item_offsets.get(layout as usize + 1).ok_or(CORRUPT_LAYOUT)?.to_native() as usize;
+        l.items.get(s..e).ok_or(CORRUPT_LAYOUT)
+    }
+
+    fn extra<E>(
+        &self,
+        next: &mut usize,
+        end: usize,
+        f: &mut Sink<'_, 'a, E>,
+    ) -> Result<(), WalkError<E>> {
+        let ex = &self.b.layout.extras;
+        if *next >= end {
+            return Err(QueryError::Corrupt("a layout has more extras than its entries").into());
+        }
+        let k = ex.get(2 * *next).ok_or(CORRUPT_LAYOUT)?.to_native();
+        let v = ex.get(2 * *next + 1).ok_or(CORRUPT_LAYOUT)?.to_native();
+        *next += 1;
+        self.node(k, f)?;
+        self.node(v, f)
+    }
+
+    fn extras_range(offsets: &[rkyv::rend::u32_le], i: usize) -> (usize, usize) {
+        match (offsets.get(i), offsets.get(i + 1)) {
+            (Some(s), Some(e)) => (s.to_native() as usize, e.to_native() as usize),
+            _ => (0, 0),
+        }
+    }
+
+    /// One arch's dict: `{task: result, ...}` with its extras.
+    pub(crate) fn arch<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        let b = self.b;
+        let l = &b.layout;
+        let layout = l.arch_layout.get(a).map_or(0, |x| x.to_native());
+        let (mut next, end) = Self::extras_range(&l.arch_extras, a);
+        emit(f, Event::BeginMap)?;
+        for it in self.items(layout)? {
+            let (op, arg) = item::split(it.to_native());
+            match op {
+                item::TASK => {
+                    let t = b.tasks.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
+                    emit(f, Event::Str(t.name.as_str()))?;
+                    self.result(a, arg as usize, f)?;
+                }
+                item::EXTRA => self.extra(&mut next, end, f)?,
+                _ => return Err(CORRUPT_LAYOUT.into()),
+            }
+        }
+        emit(f, Event::End)
+    }
+
+    /// One result dict: `total_epochs`, `model_info`, `metrics` and extras, in the source order.
+    pub(crate) fn result<E>(
+        &self,
+        a: usize,
+        t: usize,
+        f: &mut Sink<'_, 'a, E>,
+    ) -> Result<(), WalkError<E>> {
+        let b = self.b;
+        let l = &b.layout;
+        let tc = b.tasks.len();
+        let task = b.tasks.get(t).ok_or(CORRUPT_LAYOUT)?;
+        let at = a * tc + t;
+        let layout = l.result_layout.get(at).ok_or(CORRUPT_LAYOUT)?.to_native();
+        let (mut next, end) = Self::extras_range(&l.result_extras, at);
+        let (e0, e1) = Self::extras_range(&task.offsets, a);
+        emit(f, Event::BeginMap)?;
+        for it in self.items(layout)? {
+            let (op, arg) = item::split(it.to_native());
+            match op {
+                item::TOTAL_EPOCHS => {
+                    emit(f, Event::Str("total_epochs"))?;
+                    emit(f, Event::Int(e1.saturating_sub(e0) as i64))?;
+                }
+                item::MODEL_INFO => {
+                    emit(f, Event::Str("model_info"))?;
+                    emit(f, Event::BeginMap)?;
+                }
+                item::METRICS => {
+                    emit(f, Event::Str("metrics"))?;
+                    emit(f, Event::BeginMap)?;
+                }
+                item::CLOSE => emit(f, Event::End)?,
+                item::INFO => {
+                    let name = b.info_names.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
+                    emit(f, Event::Str(name.as_str()))?;
+                    let col = task.info.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
+                    self.value(cell(col, &b.generic, a)?, f)?;
+                }
+                item::METRIC => {
+                    let name = task.metrics.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
+                    emit(f, Event::Str(name.as_str()))?;
+                    let col = task.columns.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
+                    emit(f, Event::BeginSeq)?;
+                    for i in e0..e1 {
+                        self.value(cell(col, &b.generic, i)?, f)?;
+                    }
+                    emit(f, Event::End)?;
+                }
+                item::EXTRA => self.extra(&mut next, end, f)?,
+                _ => return Err(CORRUPT_LAYOUT.into()),
+            }
+        }
+        emit(f, Event::End)
+    }
+}

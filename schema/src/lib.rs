@@ -1,0 +1,98 @@
+//! The `.tnb` archive format: a fixed header followed by an rkyv payload.
+//!
+//! The byte-level specification, including the compatibility promise, is `schema/FORMAT.md`;
+//! this crate is its executable form:
+//! - [`header`]: the 128-byte header (magic, version, flags, schema hash, payload position and
+//!   checksum, provenance), its encoding and its checks, with the exact error texts;
+//! - [`model`]: the archived types. Everything big is a flat column (one `Vec` of numbers per
+//!   task and metric over all architectures), so validating an archive costs microseconds
+//!   whatever its size;
+//! - [`codes`]: the small integer codes stored in the payload (column cells, generic nodes,
+//!   layout items, best-epoch sentinels, ranking status).
+//!
+//! ```
+//! use tnb_schema::header::{Header, HEADER_LEN};
+//! let payload = [0u8; 16];
+//! let h = Header::new(16, crc32fast::hash(&payload), 10, [7; 32], "tnb-convert 0.1.0");
+//! let mut file = h.encode().to_vec();
+//! file.extend_from_slice(&payload);
+//! let back = Header::decode(&file)?;
+//! assert_eq!(back.payload(&file).len(), 16);
+//! back.check_payload(&file)?;
+//! # Ok::<(), tnb_schema::header::HeaderError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod codes;
+pub mod header;
+// rkyv generates the `Archived*` mirrors of these types, whose fields cannot carry docs.
+#[allow(missing_docs)]
+pub mod model;
+
+pub use model::{
+    ArchivedBenchmark, ArchivedColumn, ArchivedGeneric, ArchivedLayout, ArchivedTask, Benchmark,
+    Column, Generic, Layout, Task,
+};
+
+/// Version of the archive format. Bumped on any change to the header or the payload types; a
+/// reader accepts exactly its own version (see FORMAT.md, "Compatibility").
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A description of every archived type, field by field, in order. Its hash is written in the
+/// header, so an archive written by a build whose types differ is refused even if someone forgot
+/// to bump [`FORMAT_VERSION`]. Keep it in step with `model.rs` (a test checks the field names).
+pub const SCHEMA: &str = "\
+Benchmark{tasks:Vec<Task>,info_names:Vec<String>,space_names:Vec<String>,space_starts:Vec<u32>,\
+arch_offsets:Vec<u32>,arch_bytes:Vec<u8>,arch_slots:Vec<u32>,layout:Layout,generic:Generic}\
+Task{name:String,metrics:Vec<String>,offsets:Vec<u32>,columns:Vec<Column>,\
+best:Vec<u32>,ranking:Vec<u32>,ranking_status:Vec<u8>,info:Vec<Column>}\
+Column{F32(Vec<f32>),F64(Vec<f64>),I64(Vec<i64>),StrFixed{width:u32,bytes:Vec<u8>},\
+Str{offsets:Vec<u32>,bytes:Vec<u8>},Mixed{tags:Vec<u8>,bits:Vec<u64>,bytes:Vec<u8>}}\
+Layout{top:u32,task_list:u32,metrics_dict:u32,info_names:u32,items:Vec<u32>,item_offsets:Vec<u32>,\
+arch_layout:Vec<u32>,result_layout:Vec<u32>,arch_extras:Vec<u32>,result_extras:Vec<u32>,\
+extras:Vec<u32>}\
+Generic{kinds:Vec<u8>,a:Vec<u64>,b:Vec<u32>,children:Vec<u32>,bytes:Vec<u8>}\
+rkyv=0.8.18;little_endian;aligned;pointer_width_32";
+
+/// FNV-1a of [`SCHEMA`], written in every header.
+pub const SCHEMA_HASH: u64 = fnv1a(SCHEMA.as_bytes());
+
+/// 64-bit FNV-1a. Also the hash of the archive's arch-name table (see FORMAT.md), so it is part
+/// of the format: never change it.
+pub const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_known_values() {
+        // Published FNV-1a 64 test vectors.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn schema_text_names_every_field_of_the_model() {
+        let src = include_str!("model.rs");
+        for field in src.lines().filter_map(|l| {
+            let l = l.trim();
+            let rest = l.strip_prefix("pub ")?;
+            let (name, _) = rest.split_once(':')?;
+            (!name.contains(' ') && !name.contains('(')).then(|| name.to_owned())
+        }) {
+            assert!(SCHEMA.contains(&format!("{field}:")), "SCHEMA does not mention field {field}");
+        }
+    }
+}

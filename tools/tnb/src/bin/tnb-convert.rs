@@ -1,0 +1,32 @@
+//! `tnb-convert IN.pth OUT.tnb`: the same as `tnb convert`.
+#![forbid(unsafe_code)]
+
+#[path = "../cmd/convert.rs"]
+mod convert;
+#[path = "../fail.rs"]
+mod fail;
+
+use clap::Parser;
+
+/// Convert a TransNAS-Bench-101 .pth (or pickle) into a validated .tnb archive, atomically.
+#[derive(Parser, Debug)]
+#[command(name = "tnb-convert", version, about)]
+struct Cli {
+    #[command(flatten)]
+    args: convert::Args,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                std::process::ExitCode::from(2)
+            } else {
+                std::process::ExitCode::SUCCESS
+            };
+        }
+    };
+    fail::exit(convert::run(cli.args))
+}

@@ -1,0 +1,46 @@
+//! `tnb verify FILE [--source IN.pth]`: checks an archive, and optionally every value against
+//! its source. Exit 0 ok, 1 mismatch, 2 bad input.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::archive;
+use crate::fail::Fail;
+
+/// Arguments of `tnb verify`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A .tnb archive.
+    pub file: PathBuf,
+    /// The .pth it was converted from: compare every value, bit for bit.
+    #[arg(long)]
+    pub source: Option<PathBuf>,
+}
+
+/// Runs `tnb verify`.
+pub fn run(args: Args) -> Result<(), Fail> {
+    let name = args.file.display();
+    // Magic, version, header and payload checksums, rkyv validation, invariants.
+    let store = archive::open(&args.file)?;
+    // A full walk: every layout item and every string of the archive is used once.
+    store.walk(&mut |_| Ok::<(), ()>(())).map_err(|e| Fail::Input(format!("{name}: {e:?}")))?;
+    let mut out = std::io::stdout().lock();
+    let Some(src) = args.source else {
+        writeln!(out, "{name}: ok (header, checksum, structure)")?;
+        return Ok(());
+    };
+    let bytes = tnb_convert::read_file(&src).map_err(Fail::input)?;
+    let doc = tnb_pth::load(&bytes).map_err(|e| Fail::input(format!("{}: {e}", src.display())))?;
+    if store.header().source_size != bytes.len() as u64
+        || store.header().source_sha256 != tnb_convert::sha256(&bytes)
+    {
+        return Err(Fail::Check(format!(
+            "{name} was not converted from {} (size or SHA-256 differs)",
+            src.display()
+        )));
+    }
+    tnb_convert::compare(&store, &doc)
+        .map_err(|m| Fail::Check(format!("{name} differs from {}: {m}", src.display())))?;
+    writeln!(out, "{name}: ok, every value equals {} bit for bit", src.display())?;
+    Ok(())
+}
