@@ -62,8 +62,8 @@ fn collect_floats(a: &tnb_pickle::Arena<'_>, r: tnb_pickle::Ref, out: &mut Vec<u
     use tnb_pickle::{Kind, Value};
     match a.get(r) {
         Value::Float(f) => out.push(f.to_bits()),
-        Value::Container(Kind::Dict, kv) => kv.chunks(2).for_each(|p| collect_floats(a, p[1], out)),
-        Value::Container(_, c) => c.iter().for_each(|&x| collect_floats(a, x, out)),
+        Value::Container(Kind::Dict, kv) => kv.pairs().for_each(|(_, v)| collect_floats(a, v, out)),
+        Value::Container(_, c) => c.iter().for_each(|x| collect_floats(a, x, out)),
         _ => {}
     }
 }

@@ -32,8 +32,8 @@ fn zip(folder: &str) -> Container {
 /// Keys of a dict in the arena, as strings.
 fn dict_keys<'a>(a: &'a Arena<'_>, r: Ref) -> Vec<&'a str> {
     let Read::Container(Kind::Dict, kv) = a.get(r) else { panic!("not a dict") };
-    kv.chunks(2)
-        .map(|p| match a.get(p[0]) {
+    kv.pairs()
+        .map(|(k, _)| match a.get(k) {
             Read::Str(s) => s,
             other => panic!("key {other:?}"),
         })
@@ -42,7 +42,7 @@ fn dict_keys<'a>(a: &'a Arena<'_>, r: Ref) -> Vec<&'a str> {
 
 fn dict_get(a: &Arena<'_>, r: Ref, key: &str) -> Ref {
     let Read::Container(Kind::Dict, kv) = a.get(r) else { panic!("not a dict") };
-    kv.chunks(2).find(|p| a.get(p[0]) == Read::Str(key)).map(|p| p[1]).unwrap()
+    kv.pairs().find(|&(k, _)| a.get(k) == Read::Str(key)).map(|(_, v)| v).unwrap()
 }
 
 #[test]
@@ -188,16 +188,16 @@ impl Graph<'_, '_> {
             (Read::Str(x), Value::Str(y)) => assert_eq!(x, &**y, "{path}"),
             (Read::Container(Kind::List, c), Value::List(items)) => {
                 assert_eq!(c.len(), items.len(), "{path}");
-                for (i, (&x, y)) in c.iter().zip(items.iter()).enumerate() {
+                for (i, (x, y)) in c.iter().zip(items.iter()).enumerate() {
                     self.same(x, y, &format!("{path}[{i}]"));
                 }
             }
             (Read::Container(Kind::Dict, kv), Value::Dict(items)) => {
                 assert_eq!(kv.len(), 2 * items.len(), "{path}");
-                for (p, (k, val)) in kv.chunks(2).zip(items.iter()) {
+                for ((pk, pv), (k, val)) in kv.pairs().zip(items.iter()) {
                     let Value::Str(key) = k else { panic!("{path}: non-str key") };
-                    self.same(p[0], k, &format!("{path} key {key}"));
-                    self.same(p[1], val, &format!("{path}[{key}]"));
+                    self.same(pk, k, &format!("{path} key {key}"));
+                    self.same(pv, val, &format!("{path}[{key}]"));
                 }
             }
             (got, want) => panic!("{path}: read {got:?}, generated {want:?}"),

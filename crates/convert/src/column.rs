@@ -47,6 +47,7 @@ fn str_bits(bytes: &mut Vec<u8>, s: &str) -> Result<u64, Error> {
 }
 
 impl ColumnBuilder {
+    #[cfg(test)]
     pub(crate) fn new() -> Self {
         ColumnBuilder::F32(Vec::new())
     }
@@ -65,11 +66,36 @@ impl ColumnBuilder {
         }
     }
 
+    /// Appends a float: the common case, without dispatching on a cell. (Column lengths are
+    /// bounded by the task's u32 epoch offsets, checked by the caller.)
+    #[inline]
+    pub(crate) fn push_float(&mut self, x: f64) -> Result<(), Error> {
+        if let ColumnBuilder::F32(v) = self {
+            if f32_exact(x) {
+                v.push(x as f32);
+                return Ok(());
+            }
+        }
+        self.push(Cell::Float(x))
+    }
+
+    /// Appends a string given as its (already validated) UTF-8 bytes: the `time_elapsed` path.
+    pub(crate) fn push_str_bytes(&mut self, b: &[u8]) -> Result<(), Error> {
+        if let ColumnBuilder::Str { offsets, bytes } = self {
+            bytes.extend_from_slice(b);
+            let end =
+                u32::try_from(bytes.len()).map_err(|_| too_large("string data of one column"))?;
+            offsets.push(end);
+            return Ok(());
+        }
+        match std::str::from_utf8(b) {
+            Ok(s) => self.push(Cell::Str(s)),
+            Err(_) => Err(Error::TooLarge("a string is not UTF-8".to_owned())),
+        }
+    }
+
     /// Appends a value.
     pub(crate) fn push(&mut self, c: Cell<'_>) -> Result<(), Error> {
-        if self.len() as u64 >= u64::from(u32::MAX) {
-            return Err(too_large("number of values in one column"));
-        }
         let empty = self.len() == 0;
         match (&mut *self, c) {
             (ColumnBuilder::F32(v), Cell::Float(x)) if f32_exact(x) => v.push(x as f32),
@@ -164,6 +190,15 @@ impl ColumnBuilder {
         }
         *self = ColumnBuilder::Mixed { tags, bits, bytes };
         Ok(())
+    }
+
+    /// Sets the node id of a generic cell pushed with a placeholder.
+    pub(crate) fn set_generic(&mut self, i: usize, id: u32) {
+        if let ColumnBuilder::Mixed { tags, bits, .. } = self {
+            if tags.get(i) == Some(&CELL_GENERIC) {
+                bits[i] = u64::from(id);
+            }
+        }
     }
 
     /// The value at `i` as Python compares it.

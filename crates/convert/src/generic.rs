@@ -86,10 +86,14 @@ impl GenericBuilder {
             Value::BigInt(b) => return Err(Error::at(path(), tnb_pth::big_int_problem(b))),
             Value::Container(kind, items) => {
                 let mut ids = Vec::with_capacity(items.len());
-                for (i, &c) in items.iter().enumerate() {
+                for (i, c) in items.iter().enumerate() {
                     let sub = || match kind {
                         Kind::Dict if i % 2 == 0 => format!("{}/<key {}>", path(), i / 2),
-                        Kind::Dict => format!("{}/{}", path(), key_text(arena, items[i - 1])),
+                        Kind::Dict => format!(
+                            "{}/{}",
+                            path(),
+                            key_text(arena, items.get(i - 1).unwrap_or(Ref::NONE))
+                        ),
                         _ => format!("{}[{i}]", path()),
                     };
                     ids.push(self.value(arena, c, &sub)?);

@@ -14,8 +14,8 @@ use tnb_schema::{Benchmark, Layout, Task};
 
 use crate::column::{Cell, ColumnBuilder};
 use crate::error::Error;
+use crate::fill;
 use crate::generic::{GenericBuilder, key_text};
-use crate::{py, rank};
 
 /// Most tasks, metrics per task, infos or layouts: layout items keep indexes in 24 bits.
 const MAX_NAMES: usize = 1 << 24;
@@ -31,7 +31,8 @@ fn dict_pairs<'s>(
     what: &str,
 ) -> Result<&'s [Ref], Error> {
     match a.get(r) {
-        Value::Container(Kind::Dict, kv) => Ok(kv),
+        // Dicts are never float runs: their children are references.
+        Value::Container(Kind::Dict, kv) => Ok(kv.as_refs().unwrap_or(&[])),
         _ => Err(Error::at(path(), format!("expected {what} (a dict), found {}", type_name(a, r)))),
     }
 }
@@ -48,7 +49,7 @@ fn name_list<'s>(a: &'s Arena<'_>, r: Ref, path: &str) -> Result<Vec<&'s str>, E
         }
     };
     let mut out = Vec::with_capacity(items.len());
-    for (i, &x) in items.iter().enumerate() {
+    for (i, x) in items.iter().enumerate() {
         match a.get(x) {
             Value::Str(s) if out.contains(&s) => {
                 return Err(Error::at(format!("{path}[{i}]"), format!("'{s}' appears twice")));
@@ -71,8 +72,39 @@ fn name_list<'s>(a: &'s Arena<'_>, r: Ref, path: &str) -> Result<Vec<&'s str>, E
 fn find_key(a: &Arena<'_>, pairs: &[Ref], key: &str) -> Option<(usize, Ref)> {
     pairs
         .chunks_exact(2)
-        .position(|kv| a.get(kv[0]) == Value::Str(key))
+        .position(|kv| a.str_bytes(kv[0]) == Some(key.as_bytes()))
         .map(|i| (i, pairs[2 * i + 1]))
+}
+
+/// Whether the dict `kv` has exactly the keys `cached`, in order: the same key objects (pickle's
+/// memo makes a real file's repeated keys one object) or equal strings.
+fn same_keys(a: &Arena<'_>, kv: &[Ref], cached: &[Ref]) -> bool {
+    kv.len() == 2 * cached.len()
+        && kv.chunks_exact(2).zip(cached).all(|(p, &c)| {
+            p[0] == c || a.str_bytes(p[0]).is_some_and(|b| a.str_bytes(c) == Some(b))
+        })
+}
+
+fn keys_of(kv: &[Ref]) -> Vec<Ref> {
+    kv.chunks_exact(2).map(|p| p[0]).collect()
+}
+
+/// Where a result dict keeps its parts, learned from the first result of a task and reused
+/// for every later result whose dicts have the same keys in the same order (all of them, in a
+/// real file): the per-result work is then a few comparisons and the values themselves.
+#[derive(Debug, Default)]
+struct Shape {
+    result_keys: Vec<Ref>,
+    info_keys: Vec<Ref>,
+    metric_keys: Vec<Ref>,
+    total_epochs_at: usize,
+    model_info_at: usize,
+    metrics_at: usize,
+    /// For each info name, its pair index in `model_info`.
+    info_pos: Vec<usize>,
+    /// For each metric, its pair index in `metrics`.
+    metric_pos: Vec<usize>,
+    layout: u32,
 }
 
 /// A metric or info value headed for a column.
@@ -130,9 +162,12 @@ impl Layouts {
 
 struct TaskBuild<'s> {
     name: &'s str,
+    shape: Option<Shape>,
     metrics: Vec<&'s str>,
     offsets: Vec<u32>,
-    columns: Vec<ColumnBuilder>,
+    /// Per metric, each arch's list (checked for type and length); the values are copied into
+    /// columns afterwards, in parallel (see `fill`).
+    lists: Vec<Vec<Ref>>,
     info: Vec<ColumnBuilder>,
 }
 
@@ -164,6 +199,7 @@ pub(crate) fn is_benchmark(doc: &Document<'_>) -> bool {
     let a = &doc.pickle.arena;
     match a.get(doc.pickle.root) {
         Value::Container(Kind::Dict, kv) => {
+            let kv = kv.as_refs().unwrap_or(&[]);
             find_key(a, kv, "task_list").is_some() && find_key(a, kv, "data").is_some()
         }
         _ => false,
@@ -198,7 +234,7 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
     let a = &doc.pickle.arena;
     let root = doc.pickle.root;
     let top = match a.get(root) {
-        Value::Container(Kind::Dict, kv) => kv,
+        Value::Container(Kind::Dict, kv) => kv.as_refs().unwrap_or(&[]),
         _ => {
             return Err(Error::at(
                 "",
@@ -227,9 +263,10 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
         })?;
         tasks.push(TaskBuild {
             name: t,
+            shape: None,
             metrics: name_list(a, list, &format!("metrics_dict/{t}"))?,
             offsets: vec![0],
-            columns: Vec::new(),
+            lists: Vec::new(),
             info: Vec::new(),
         });
     }
@@ -277,7 +314,7 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
 
     let mut g = GenericBuilder::default();
     for t in tasks.iter_mut() {
-        t.columns = (0..t.metrics.len()).map(|_| ColumnBuilder::new()).collect();
+        t.lists = (0..t.metrics.len()).map(|_| Vec::with_capacity(n)).collect();
         t.info = (0..info_names.len()).map(|_| ColumnBuilder::with_capacity(n)).collect();
     }
     let mut layouts = Layouts::default();
@@ -328,10 +365,19 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
                     ),
                 )
             })?;
-            prog.clear();
-            result(a, &mut g, r, &rp, task, &info_names, &mut prog, &mut result_extras)?;
+            let id = result(
+                a,
+                &mut g,
+                r,
+                &rp,
+                task,
+                &info_names,
+                &mut prog,
+                &mut result_extras,
+                &mut layouts,
+            )?;
             result_extras.close()?;
-            result_layout.push(layouts.intern(&prog)?);
+            result_layout.push(id);
         }
     }
 
@@ -391,10 +437,33 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
 
     let space_ranges: Vec<std::ops::Range<usize>> =
         space_starts.windows(2).map(|w| w[0] as usize..w[1] as usize).collect();
-    let out_tasks = tasks
+    // Metric values: every (task, metric) column filled on all cores.
+    let arch_path = |a: usize| {
+        let (name, _, s) = archs[a];
+        format!("data/{}/{name}", space_names[s])
+    };
+    let mut jobs = Vec::new();
+    for task in &tasks {
+        for (m, lists) in task.lists.iter().enumerate() {
+            jobs.push(fill::Job {
+                lists,
+                offsets: &task.offsets,
+                task: task.name,
+                metric: task.metrics[m],
+            });
+        }
+    }
+    let names = |a: usize| archs[a].0;
+    let mut filled =
+        fill::fill_all(a, &jobs, &arch_path, &names, &space_ranges, &mut g)?.into_iter();
+    drop(jobs);
+    let out_tasks: Vec<Task> = tasks
         .into_iter()
-        .map(|t| finish_task(t, &archs, &space_ranges))
-        .collect::<Result<Vec<Task>, Error>>()?;
+        .map(|t| {
+            let m = t.metrics.len();
+            finish_task(t, filled.by_ref().take(m).collect())
+        })
+        .collect();
     Ok(Benchmark {
         tasks: out_tasks,
         info_names: info_names.iter().map(|s| (*s).to_owned()).collect(),
@@ -423,26 +492,8 @@ fn slots<'s>(names: impl ExactSizeIterator<Item = &'s str>) -> Vec<u32> {
     slots
 }
 
-/// One result dict: `total_epochs`, `model_info`, `metrics`, extras, in the file's order.
-#[allow(clippy::too_many_arguments)]
-fn result<'s>(
-    a: &'s Arena<'_>,
-    g: &mut GenericBuilder,
-    r: Ref,
-    path: &dyn Fn() -> String,
-    task: &mut TaskBuild<'s>,
-    info_names: &[&str],
-    prog: &mut Vec<u32>,
-    extras: &mut Extras,
-) -> Result<(), Error> {
-    let kv = dict_pairs(a, r, path, "a result dict with total_epochs, model_info and metrics")?;
-    let get = |key: &str| {
-        find_key(a, kv, key).ok_or_else(|| Error::at(path(), format!("no '{key}' entry")))
-    };
-    let (te_at, te) = get("total_epochs")?;
-    let (mi_at, mi) = get("model_info")?;
-    let (me_at, me) = get("metrics")?;
-    let epochs = match a.get(te) {
+fn epochs_of(a: &Arena<'_>, te: Ref, path: &dyn Fn() -> String) -> Result<u32, Error> {
+    match a.get(te) {
         Value::Int(e) => u32::try_from(e).ok(),
         Value::Scalar(s) => match s.number() {
             Number::Int(e) => u32::try_from(e).ok(),
@@ -455,50 +506,144 @@ fn result<'s>(
             format!("{}/total_epochs", path()),
             format!("expected a non-negative int, found {}", a.get(te).type_name()),
         )
+    })
+}
+
+/// Checks that `list` is a list of `epochs` per-epoch values; its values are copied later.
+fn check_list(
+    a: &Arena<'_>,
+    list: Ref,
+    epochs: u32,
+    path: &dyn Fn() -> String,
+) -> Result<Ref, Error> {
+    let items = match a.get(list) {
+        Value::Container(Kind::List | Kind::Tuple | Kind::Tensor(_), items) => items,
+        _ => {
+            return Err(Error::at(
+                path(),
+                format!("expected a list of per-epoch values, found {}", type_name(a, list)),
+            ));
+        }
+    };
+    if items.len() != epochs as usize {
+        return Err(Error::at(
+            path(),
+            format!("expected {epochs} epochs (total_epochs), found {}", items.len()),
+        ));
+    }
+    Ok(list)
+}
+
+fn close_offsets(task: &mut TaskBuild<'_>, epochs: u32) -> Result<(), Error> {
+    let end = task.offsets.last().copied().unwrap_or(0).checked_add(epochs);
+    let end = end.ok_or_else(|| {
+        Error::TooLarge(format!("task '{}' has more than 2^32 values", task.name))
     })?;
+    task.offsets.push(end);
+    Ok(())
+}
+
+/// The fast path of [`result`]: `Some(layout)` when the dicts have the cached shape's keys.
+fn replay<'s>(
+    a: &'s Arena<'_>,
+    g: &mut GenericBuilder,
+    kv: &[Ref],
+    sh: &Shape,
+    path: &dyn Fn() -> String,
+    task: &mut TaskBuild<'s>,
+    info_names: &[&str],
+) -> Result<Option<u32>, Error> {
+    if !same_keys(a, kv, &sh.result_keys) {
+        return Ok(None);
+    }
+    let (mi, me) = (kv[2 * sh.model_info_at + 1], kv[2 * sh.metrics_at + 1]);
+    let (Value::Container(Kind::Dict, infos), Value::Container(Kind::Dict, metrics)) =
+        (a.get(mi), a.get(me))
+    else {
+        return Ok(None);
+    };
+    let (Some(infos), Some(metrics)) = (infos.as_refs(), metrics.as_refs()) else {
+        return Ok(None);
+    };
+    if !same_keys(a, infos, &sh.info_keys) || !same_keys(a, metrics, &sh.metric_keys) {
+        return Ok(None);
+    }
+    let epochs = epochs_of(a, kv[2 * sh.total_epochs_at + 1], path)?;
+    for (i, &p) in sh.info_pos.iter().enumerate() {
+        let ip = || format!("{}/model_info/{}", path(), info_names[i]);
+        let c = cell(a, g, infos[2 * p + 1], &ip)?;
+        task.info[i].push(c)?;
+    }
+    for (m, &p) in sh.metric_pos.iter().enumerate() {
+        let name = task.metrics[m];
+        let mp = || format!("{}/metrics/{name}", path());
+        let list = check_list(a, metrics[2 * p + 1], epochs, &mp)?;
+        task.lists[m].push(list);
+    }
+    close_offsets(task, epochs)?;
+    Ok(Some(sh.layout))
+}
+
+/// One result dict: `total_epochs`, `model_info`, `metrics`, extras, in the file's order.
+/// Returns its layout id.
+#[allow(clippy::too_many_arguments)]
+fn result<'s>(
+    a: &'s Arena<'_>,
+    g: &mut GenericBuilder,
+    r: Ref,
+    path: &dyn Fn() -> String,
+    task: &mut TaskBuild<'s>,
+    info_names: &[&str],
+    prog: &mut Vec<u32>,
+    extras: &mut Extras,
+    layouts: &mut Layouts,
+) -> Result<u32, Error> {
+    let kv = dict_pairs(a, r, path, "a result dict with total_epochs, model_info and metrics")?;
+    // The shape is taken out while the columns are filled, and put back.
+    if let Some(sh) = task.shape.take() {
+        if let Some(layout) = replay(a, g, kv, &sh, path, task, info_names)? {
+            task.shape = Some(sh);
+            return Ok(layout);
+        }
+    }
+
+    let get = |key: &str| {
+        find_key(a, kv, key).ok_or_else(|| Error::at(path(), format!("no '{key}' entry")))
+    };
+    let (te_at, te) = get("total_epochs")?;
+    let (mi_at, mi) = get("model_info")?;
+    let (me_at, me) = get("metrics")?;
+    let epochs = epochs_of(a, te, path)?;
     let mip = || format!("{}/model_info", path());
     let infos = dict_pairs(a, mi, &mip, "a dict of model info")?;
     let mep = || format!("{}/metrics", path());
     let metrics = dict_pairs(a, me, &mep, "a dict of metric lists")?;
 
     // Values go to the columns in the layout's name order, whatever the dict order.
+    let mut info_pos = Vec::with_capacity(info_names.len());
     for (i, &info) in info_names.iter().enumerate() {
-        let (_, v) = find_key(a, infos, info)
+        let (at, v) = find_key(a, infos, info)
             .ok_or_else(|| Error::at(mip(), format!("no '{info}' entry (info_names lists it)")))?;
         let c = cell(a, g, v, &|| format!("{}/{info}", mip()))?;
         task.info[i].push(c)?;
+        info_pos.push(at);
     }
-    for (m, &metric) in task.metrics.iter().enumerate() {
+    let mut metric_pos = Vec::with_capacity(task.metrics.len());
+    for m in 0..task.metrics.len() {
+        let metric = task.metrics[m];
         let mp = || format!("{}/{metric}", mep());
-        let (_, list) = find_key(a, metrics, metric).ok_or_else(|| {
+        let (at, list) = find_key(a, metrics, metric).ok_or_else(|| {
             Error::at(mep(), format!("no '{metric}' entry (metrics_dict lists it)"))
         })?;
-        let items = match a.get(list) {
-            Value::Container(Kind::List | Kind::Tuple | Kind::Tensor(_), items) => items,
-            _ => {
-                return Err(Error::at(
-                    mp(),
-                    format!("expected a list of per-epoch values, found {}", type_name(a, list)),
-                ));
-            }
-        };
-        if items.len() != epochs as usize {
-            return Err(Error::at(
-                mp(),
-                format!("expected {epochs} epochs (total_epochs), found {}", items.len()),
-            ));
-        }
-        for (i, &x) in items.iter().enumerate() {
-            let c = cell(a, g, x, &|| format!("{}[{i}]", mp()))?;
-            task.columns[m].push(c)?;
-        }
+        let list = check_list(a, list, epochs, &mp)?;
+        task.lists[m].push(list);
+        metric_pos.push(at);
     }
-    let end = task.offsets.last().copied().unwrap_or(0).checked_add(epochs);
-    task.offsets.push(end.ok_or_else(|| {
-        Error::TooLarge(format!("task '{}' has more than 2^32 values", task.name))
-    })?);
+    close_offsets(task, epochs)?;
 
     // The layout program, and extras in document order.
+    prog.clear();
+    let extras_before = extras.pairs.len();
     let mut extra =
         |k: Ref, v: Ref, p: &dyn Fn() -> String, prog: &mut Vec<u32>| -> Result<(), Error> {
             let kp = || format!("{}/{}", p(), key_text(a, k));
@@ -512,25 +657,19 @@ fn result<'s>(
             prog.push(item::make(item::TOTAL_EPOCHS, 0));
         } else if i == mi_at {
             prog.push(item::make(item::MODEL_INFO, 0));
-            for p in infos.chunks_exact(2) {
-                match a.get(p[0]) {
-                    Value::Str(k) if info_names.contains(&k) => {
-                        let idx = info_names.iter().position(|&x| x == k).unwrap_or(0);
-                        prog.push(item::make(item::INFO, idx as u32));
-                    }
-                    _ => extra(p[0], p[1], &mip, prog)?,
+            for (j, p) in infos.chunks_exact(2).enumerate() {
+                match info_pos.iter().position(|&at| at == j) {
+                    Some(idx) => prog.push(item::make(item::INFO, idx as u32)),
+                    None => extra(p[0], p[1], &mip, prog)?,
                 }
             }
             prog.push(item::make(item::CLOSE, 0));
         } else if i == me_at {
             prog.push(item::make(item::METRICS, 0));
-            for p in metrics.chunks_exact(2) {
-                match a.get(p[0]) {
-                    Value::Str(k) if task.metrics.contains(&k) => {
-                        let idx = task.metrics.iter().position(|&x| x == k).unwrap_or(0);
-                        prog.push(item::make(item::METRIC, idx as u32));
-                    }
-                    _ => extra(p[0], p[1], &mep, prog)?,
+            for (j, p) in metrics.chunks_exact(2).enumerate() {
+                match metric_pos.iter().position(|&at| at == j) {
+                    Some(idx) => prog.push(item::make(item::METRIC, idx as u32)),
+                    None => extra(p[0], p[1], &mep, prog)?,
                 }
             }
             prog.push(item::make(item::CLOSE, 0));
@@ -538,40 +677,45 @@ fn result<'s>(
             extra(pair[0], pair[1], path, prog)?;
         }
     }
-    Ok(())
+    let layout = layouts.intern(prog)?;
+    if extras.pairs.len() == extras_before {
+        // No extras: this shape can be replayed for the next results.
+        task.shape = Some(Shape {
+            result_keys: keys_of(kv),
+            info_keys: keys_of(infos),
+            metric_keys: keys_of(metrics),
+            total_epochs_at: te_at,
+            model_info_at: mi_at,
+            metrics_at: me_at,
+            info_pos,
+            metric_pos,
+            layout,
+        });
+    }
+    Ok(layout)
 }
 
-fn finish_task(
-    t: TaskBuild<'_>,
-    archs: &[(&str, Ref, usize)],
-    spaces: &[std::ops::Range<usize>],
-) -> Result<Task, Error> {
-    let n = archs.len();
+fn finish_task(t: TaskBuild<'_>, filled: Vec<fill::Filled>) -> Task {
     let m = t.metrics.len();
+    let n = t.offsets.len().saturating_sub(1);
     let mut best = Vec::with_capacity(m * n);
     let mut ranking = Vec::with_capacity(m * n);
-    let mut ranking_status = Vec::with_capacity(m * spaces.len());
-    for col in &t.columns {
-        let start = best.len();
-        rank::best_epochs(col, &t.offsets, &mut best);
-        let b = &best[start..];
-        let value = |a: usize| -> Option<py::Py<'_>> {
-            let e = b[a];
-            (e < tnb_schema::codes::BEST_INCOMPARABLE)
-                .then(|| col.py(t.offsets[a] as usize + e as usize))
-        };
-        for range in spaces {
-            ranking_status.push(rank::ranking(range.clone(), value, |a| archs[a].0, &mut ranking));
-        }
+    let mut ranking_status = Vec::new();
+    let mut columns = Vec::with_capacity(m);
+    for f in filled {
+        best.extend_from_slice(&f.best);
+        ranking.extend_from_slice(&f.ranking);
+        ranking_status.extend_from_slice(&f.status);
+        columns.push(f.column.finish());
     }
-    Ok(Task {
+    Task {
         name: t.name.to_owned(),
         metrics: t.metrics.iter().map(|s| (*s).to_owned()).collect(),
         offsets: t.offsets,
-        columns: t.columns.into_iter().map(ColumnBuilder::finish).collect(),
+        columns,
         best,
         ranking,
         ranking_status,
         info: t.info.into_iter().map(ColumnBuilder::finish).collect(),
-    })
+    }
 }

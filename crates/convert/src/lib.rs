@@ -21,6 +21,7 @@
 
 mod column;
 mod error;
+mod fill;
 mod generic;
 mod layout;
 mod py;
@@ -33,7 +34,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub use error::Error;
-pub use read::read_file;
+pub use read::{SourceBytes, read_file};
 use sha2::{Digest, Sha256};
 use tnb_pickle::Limits;
 use tnb_schema::Benchmark;

@@ -40,13 +40,13 @@ fn argmax_f<T: Copy + PartialOrd>(v: &[T]) -> Result<Option<usize>, Incomparable
 
 /// The archs of one space in `sorted([(best, arch) ...], reverse=True)` order, or the status
 /// code saying why Python raises.
-pub(crate) fn ranking<'a>(
+pub(crate) fn ranking<'a, 'n>(
     archs: std::ops::Range<usize>,
     best_value: impl Fn(usize) -> Option<Py<'a>>,
-    name: impl Fn(usize) -> &'a str,
+    name: impl Fn(usize) -> &'n str,
     out: &mut Vec<u32>,
 ) -> u8 {
-    let mut items: Vec<(Py<'a>, &'a str, u32)> = Vec::with_capacity(archs.len());
+    let mut items: Vec<(Py<'a>, &'n str, u32)> = Vec::with_capacity(archs.len());
     for a in archs.clone() {
         match best_value(a) {
             Some(v) => items.push((v, name(a), a as u32)),
@@ -56,8 +56,32 @@ pub(crate) fn ranking<'a>(
             }
         }
     }
+    // When the best values are all numbers without NaN, or all strings, the tuples are totally
+    // ordered and any correct sort gives Python's answer: use the fast one. Everything else
+    // (NaN, mixed types) goes through the exact CPython emulation.
+    let numbers = items.iter().all(|x| match x.0 {
+        Py::Float(f) => !f.is_nan(),
+        Py::Int(_) => true,
+        _ => false,
+    });
+    let strings = items.iter().all(|x| matches!(x.0, Py::Str(_)));
+    if numbers || strings {
+        items.sort_unstable_by(|x, y| {
+            let by_value = if py::eq(x.0, y.0) {
+                std::cmp::Ordering::Equal
+            } else if py::lt(x.0, y.0) == Ok(true) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            };
+            // Descending: the larger tuple first.
+            by_value.then_with(|| x.1.cmp(y.1)).reverse()
+        });
+        out.extend(items.iter().map(|x| x.2));
+        return RANK_OK;
+    }
     let lt =
-        |x: &(Py<'a>, &'a str, u32), y: &(Py<'a>, &'a str, u32)| py::tuple_lt(x.0, x.1, y.0, y.1);
+        |x: &(Py<'a>, &'n str, u32), y: &(Py<'a>, &'n str, u32)| py::tuple_lt(x.0, x.1, y.0, y.1);
     match tnb_pysort::list_sort_reverse(&mut items, lt) {
         Ok(()) => {
             out.extend(items.iter().map(|x| x.2));

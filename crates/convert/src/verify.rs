@@ -1,6 +1,6 @@
 //! Comparing an archive with its source, value by value.
 
-use tnb_pickle::{Arena, Kind, Number, Ref, Value};
+use tnb_pickle::{Arena, Children, Kind, Number, Ref, Value};
 use tnb_pth::Document;
 use tnb_store::{Event, Store, WalkError};
 
@@ -8,7 +8,7 @@ use tnb_store::{Event, Store, WalkError};
 struct SourceEvents<'a, 'd> {
     a: &'d Arena<'a>,
     /// Open containers: children and the next one to visit; `is_map` for path names.
-    stack: Vec<(&'d [Ref], usize, bool)>,
+    stack: Vec<(Children<'d>, usize, bool)>,
     pending: Option<Ref>,
 }
 
@@ -19,7 +19,7 @@ impl<'a, 'd> SourceEvents<'a, 'd> {
             None => {
                 let top = self.stack.last_mut()?;
                 match top.0.get(top.1) {
-                    Some(&r) => {
+                    Some(r) => {
                         top.1 += 1;
                         r
                     }
@@ -64,7 +64,7 @@ impl<'a, 'd> SourceEvents<'a, 'd> {
             if is_map {
                 let k = items
                     .get(i & !1)
-                    .map(|&k| crate::generic::key_text(self.a, k))
+                    .map(|k| crate::generic::key_text(self.a, k))
                     .unwrap_or_default();
                 if !p.is_empty() {
                     p.push('/');

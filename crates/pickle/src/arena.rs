@@ -2,9 +2,28 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::value::{
-    FLOAT_AT, INDEX_MASK, Kind, MAX_INDEX, Ref, Scalar, TAG_CONST, TAG_CONTAINER, TAG_FLOAT,
-    TAG_INT, TAG_OBJECT, TAG_SCALAR, TAG_SMALL_INT, TAG_SPAN, Value,
+    Children, FLOAT_AT, INDEX_MASK, Kind, MAX_INDEX, RUN_STRIDE, Ref, Repr, Scalar, TAG_CONST,
+    TAG_CONTAINER, TAG_FLOAT, TAG_INT, TAG_OBJECT, TAG_SCALAR, TAG_SMALL_INT, TAG_SPAN, Value,
 };
+
+/// Whether `items` are `BINFLOAT`s that followed each other directly in the input.
+fn is_float_run(items: &[Ref]) -> bool {
+    let Some(first) = items.first() else {
+        return false;
+    };
+    if first.0 & FLOAT_AT == 0 {
+        return false;
+    }
+    let mut expect = first.0;
+    for it in items {
+        if it.0 != expect {
+            return false;
+        }
+        expect = expect.wrapping_add(RUN_STRIDE);
+    }
+    // The run must stay addressable: offsets fit 31 bits (checked by the parser for the last).
+    true
+}
 
 /// A string or bytes value: a range of the input (zero-copy) or of the arena's own buffer (text
 /// that had to be decoded, bytes made by a hook).
@@ -30,6 +49,9 @@ pub(crate) enum SpanKind {
 #[derive(Clone, Copy, Debug)]
 struct Container {
     kind: Kind,
+    /// `start` is the input offset of the first float's data and `children` holds nothing for
+    /// this container (see [`Children`]).
+    run: bool,
     start: u32,
     len: u32,
     cap: u32,
@@ -66,10 +88,10 @@ fn limit(what: &'static str, limit: u64) -> Error {
 
 impl<'a> Arena<'a> {
     pub(crate) fn new(input: &'a [u8], max_nodes: u64, max_str_len: u64) -> Self {
-        // Every child reference costs at least one opcode byte plus its value's bytes; a float
-        // list (the bulk of a benchmark file) spends about 9 input bytes per child. Reserving for
-        // that ratio avoids repeated regrowth; untouched capacity costs address space, not RSS.
-        let children = (input.len() / 8).min(1 << 26);
+        // A benchmark spends about 9 input bytes per float, and floats written back to back need
+        // no child references at all (float runs); what is left is dict entries and strings,
+        // roughly one reference per 16 input bytes. Untouched capacity costs address space only.
+        let children = (input.len() / 16).min(1 << 26);
         Arena {
             input,
             ints: Vec::new(),
@@ -129,8 +151,17 @@ impl<'a> Arena<'a> {
             }
             TAG_CONTAINER => {
                 let c = self.containers[i];
+                if c.run {
+                    return Value::Container(
+                        c.kind,
+                        Children(Repr::Floats { first: c.start, len: c.len }),
+                    );
+                }
                 let s = c.start as usize;
-                Value::Container(c.kind, &self.children[s..s + c.len as usize])
+                Value::Container(
+                    c.kind,
+                    Children(Repr::Refs(&self.children[s..s + c.len as usize])),
+                )
             }
             _ => {
                 let o = self.objects[i];
@@ -143,8 +174,22 @@ impl<'a> Arena<'a> {
         }
     }
 
-    /// The bytes of a `str` (no UTF-8 re-check), for key comparisons.
-    pub(crate) fn str_bytes(&self, r: Ref) -> Option<&[u8]> {
+    /// A float value's number, or `None` for anything else: the fast path for float lists,
+    /// without building a [`Value`].
+    #[inline]
+    pub fn as_float(&self, r: Ref) -> Option<f64> {
+        if r.0 & FLOAT_AT != 0 {
+            let at = (r.0 & !FLOAT_AT) as usize;
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&self.input[at..at + 8]);
+            return Some(f64::from_be_bytes(b));
+        }
+        (r.tag() == TAG_FLOAT).then(|| self.floats[r.index()])
+    }
+
+    /// The UTF-8 bytes of a `str` value (`None` for anything else), without checking them
+    /// again: comparing keys this way is several times cheaper than through [`Arena::get`].
+    pub fn str_bytes(&self, r: Ref) -> Option<&[u8]> {
         if r.0 & FLOAT_AT != 0 || r.tag() != TAG_SPAN {
             return None;
         }
@@ -157,10 +202,10 @@ impl<'a> Arena<'a> {
     }
 
     /// Children of a container (empty for anything else).
-    pub fn children(&self, r: Ref) -> &[Ref] {
+    pub fn children(&self, r: Ref) -> Children<'_> {
         match self.get(r) {
             Value::Container(_, c) => c,
-            _ => &[],
+            _ => Children::EMPTY,
         }
     }
 
@@ -269,6 +314,7 @@ impl<'a> Arena<'a> {
         self.children.extend_from_slice(items);
         self.containers.push(Container {
             kind,
+            run: false,
             start: start as u32,
             len: len as u32,
             cap: len as u32,
@@ -282,6 +328,20 @@ impl<'a> Arena<'a> {
             return Ok(());
         };
         let c = *c;
+        if c.run {
+            // A second batch: the floats are no longer one run of the input; store them as
+            // references from now on.
+            self.unrun(r);
+            return self.extend(r, items);
+        }
+        if c.len == 0 && c.cap == 0 && c.kind == Kind::List && is_float_run(items) {
+            let first = items.first().map_or(0, |f| f.0 & !FLOAT_AT);
+            let cm = &mut self.containers[r.index()];
+            cm.run = true;
+            cm.start = first;
+            cm.len = items.len() as u32;
+            return Ok(());
+        }
         let (start, len, cap) = (c.start as usize, c.len as usize, c.cap as usize);
         let n = items.len();
         let new_len = len + n;
@@ -316,6 +376,18 @@ impl<'a> Arena<'a> {
         Ok(())
     }
 
+    /// Turns a float-run container into an ordinary one (its refs appended to `children`).
+    fn unrun(&mut self, r: Ref) {
+        let c = self.containers[r.index()];
+        let start = self.children.len();
+        self.children
+            .extend((0..c.len).map(|i| Ref::float_at((c.start + RUN_STRIDE * i) as usize)));
+        let cm = &mut self.containers[r.index()];
+        cm.run = false;
+        cm.start = start as u32;
+        cm.cap = c.len;
+    }
+
     fn container_mut(&mut self, r: Ref) -> Option<&mut Container> {
         if r.0 & FLOAT_AT == 0 && r.tag() == TAG_CONTAINER {
             self.containers.get_mut(r.index())
@@ -324,14 +396,14 @@ impl<'a> Arena<'a> {
         }
     }
 
-    /// Container `r`'s children, mutable (for the dict de-duplication pass).
+    /// Container `r`'s children, mutable (for the dict de-duplication pass; never a float run).
     pub(crate) fn children_mut(&mut self, r: Ref) -> &mut [Ref] {
         match self.container_mut(r) {
-            Some(c) => {
+            Some(c) if !c.run => {
                 let (s, l) = (c.start as usize, c.len as usize);
                 &mut self.children[s..s + l]
             }
-            None => &mut [],
+            _ => &mut [],
         }
     }
 
@@ -407,16 +479,17 @@ impl<'a> Arena<'a> {
         &[]
     }
 
-    /// Bytes of heap the arena holds (for memory reports).
+    /// Bytes of the arena's tables in use (for memory reports; reserved but untouched capacity
+    /// costs address space, not memory, and is not counted).
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.ints.capacity() * 8
-            + self.floats.capacity() * 8
-            + self.scalars.capacity() * size_of::<Scalar>()
-            + self.spans.capacity() * size_of::<Span>()
-            + self.owned.capacity()
-            + self.containers.capacity() * size_of::<Container>()
-            + self.children.capacity() * 4
-            + self.objects.capacity() * size_of::<Object>()
+        self.ints.len() * 8
+            + self.floats.len() * 8
+            + self.scalars.len() * size_of::<Scalar>()
+            + self.spans.len() * size_of::<Span>()
+            + self.owned.len()
+            + self.containers.len() * size_of::<Container>()
+            + self.children.len() * 4
+            + self.objects.len() * size_of::<Object>()
     }
 }

@@ -6,7 +6,7 @@ use crate::arena::Arena;
 use crate::error::{Error, ErrorKind};
 use crate::keys::{MAX_KEY_DEPTH, check_hashable, key_eq, key_hash};
 use crate::limits::Limits;
-use crate::value::{Kind, Ref, Value};
+use crate::value::{Children, Kind, Ref, Value};
 
 /// Dicts with at most this many entries are de-duplicated by comparing pairs directly, which is
 /// cheaper than hashing for the small dicts that make up most of a benchmark file (3 to 10 keys).
@@ -48,7 +48,8 @@ fn unhashable(kind: &'static str) -> Error {
 fn dedup_small(arena: &mut Arena<'_>, r: Ref, stride: usize) -> Result<usize, Error> {
     let mut out = [Ref::NONE; 2 * SMALL];
     let mut n = 0; // refs kept in `out`
-    let items = arena.children(r);
+    // Dicts and sets are never float runs: their children are references.
+    let items = arena.children(r).as_refs().unwrap_or(&[]);
     for e in items.chunks_exact(stride) {
         check_hashable(arena, e[0]).map_err(unhashable)?;
         match out[..n].chunks_exact(stride).position(|k| key_eq(arena, k[0], e[0])) {
@@ -99,7 +100,7 @@ pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Resu
     const DONE: u8 = 2;
     struct Frame<'s> {
         index: usize,
-        children: &'s [Ref],
+        children: Children<'s>,
         next: usize,
         size: u64,
         depth: u32,
@@ -119,7 +120,12 @@ pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Resu
     let mut stack =
         vec![Frame { index: ri, children: edges(arena, root), next: 0, size: 1, depth: 0 }];
     while let Some(top) = stack.last_mut() {
-        if let Some(&child) = top.children.get(top.next) {
+        if top.children.as_refs().is_none() {
+            // A run of floats: all leaves.
+            top.size = top.size.saturating_add(top.children.len() as u64);
+            top.next = top.children.len();
+        }
+        if let Some(child) = top.children.get(top.next) {
             top.next += 1;
             let Some(ci) = arena.graph_index(child) else {
                 top.size += 1;
@@ -171,10 +177,10 @@ pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Resu
 }
 
 /// The values `node` refers to: a container's children, an object's state.
-fn edges<'s>(arena: &'s Arena<'_>, node: Ref) -> &'s [Ref] {
+fn edges<'s>(arena: &'s Arena<'_>, node: Ref) -> Children<'s> {
     match arena.get(node) {
         Value::Container(_, c) => c,
-        Value::Object { .. } => arena.object_state_slice(node),
-        _ => &[],
+        Value::Object { .. } => Children::from_refs(arena.object_state_slice(node)),
+        _ => Children::EMPTY,
     }
 }

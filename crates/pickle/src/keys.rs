@@ -84,7 +84,7 @@ fn hash_into(
                 return Err("deeply nested tuple");
             }
             (5u8, items.len()).hash(h);
-            for &i in items {
+            for i in items {
                 hash_into(arena, i, h, depth - 1)?;
             }
         }
@@ -94,7 +94,7 @@ fn hash_into(
             }
             // Order-independent, as frozenset equality is.
             let mut acc = 0u64;
-            for &i in items {
+            for i in items {
                 acc = acc.wrapping_add(key_hash(arena, i, depth - 1)?);
             }
             (6u8, acc).hash(h);
@@ -131,10 +131,10 @@ pub(crate) fn key_eq(arena: &Arena<'_>, a: Ref, b: Ref) -> bool {
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::BigInt(x), Value::BigInt(y)) => x == y,
         (Value::Container(Kind::Tuple, x), Value::Container(Kind::Tuple, y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(&p, &q)| key_eq(arena, p, q))
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| key_eq(arena, p, q))
         }
         (Value::Container(Kind::FrozenSet, x), Value::Container(Kind::FrozenSet, y)) => {
-            x.len() == y.len() && x.iter().all(|&p| y.iter().any(|&q| key_eq(arena, p, q)))
+            x.len() == y.len() && x.iter().all(|p| y.iter().any(|q| key_eq(arena, p, q)))
         }
         _ => false,
     }

@@ -14,7 +14,8 @@
 //! - floats bit-exact (a `BINFLOAT` is read in place from the input, never converted); ints beyond
 //!   64 bits are kept as [`Value::BigInt`] so that consumers can refuse them naming the object
 //!   path (tnb's consumers do);
-//! - strings borrowed from the input where possible (zero-copy);
+//! - strings borrowed from the input where possible (zero-copy), and a list of floats written
+//!   back to back kept as one run of the input (no per-float memory at all; see [`Children`]);
 //! - every size bounded by [`Limits`]; a hostile memo id allocates nothing.
 //!
 //! ```
@@ -22,8 +23,8 @@
 //! // pickle.dumps([x, x, 'abc'], protocol=2) with x = ['abc']: x is shared, not copied.
 //! let p = parse(b"\x80\x02]q\x00(]q\x01X\x03\x00\x00\x00abcq\x02ah\x01h\x02e.", &mut PlainData, &Limits::default())?;
 //! let items = p.arena.children(p.root);
-//! assert_eq!(items[0], items[1]);
-//! assert_eq!(p.arena.get(items[2]), Value::Str("abc"));
+//! assert_eq!(items.get(0), items.get(1));
+//! assert_eq!(p.arena.get(items.get(2).unwrap()), Value::Str("abc"));
 //! # Ok::<(), tnb_pickle::Error>(())
 //! ```
 #![forbid(unsafe_code)]
@@ -48,6 +49,6 @@ pub use hooks::{Hooks, PlainData};
 pub use limits::Limits;
 pub use parse::{Pickle, parse};
 pub use scan::pickle_end;
-pub use value::{Dtype, Kind, Number, Ref, Scalar, Value, big_int_text};
+pub use value::{ChildIter, Children, Dtype, Kind, Number, Ref, Scalar, Value, big_int_text};
 #[cfg(test)]
 mod tests;

@@ -39,7 +39,8 @@ impl Memo {
             is_new = *slot == Ref::INVALID;
             *slot = r;
         } else if id - dense_len <= MAX_GAP {
-            is_new = self.sparse.remove(&id).is_none();
+            // The map is almost always empty; skip hashing then (this runs once per put).
+            is_new = self.sparse.is_empty() || self.sparse.remove(&id).is_none();
             self.dense.resize(id as usize, Ref::INVALID);
             self.dense.push(r);
             // Ids parked in the map that now fall inside the vector move over.

@@ -32,8 +32,9 @@ pub struct Pickle<'a> {
 /// let bytes = b"\x80\x02}q\x00X\x01\x00\x00\x00aq\x01]q\x02(G?\xf8\x00\x00\x00\x00\x00\x00Nes.";
 /// let p = parse(bytes, &mut PlainData, &Limits::default())?;
 /// let Value::Container(_, kv) = p.arena.get(p.root) else { panic!() };
-/// assert_eq!(p.arena.get(kv[0]), Value::Str("a"));
-/// assert_eq!(p.arena.get(p.arena.children(kv[1])[0]), Value::Float(1.5));
+/// let (key, list) = kv.pairs().next().unwrap();
+/// assert_eq!(p.arena.get(key), Value::Str("a"));
+/// assert_eq!(p.arena.get(p.arena.children(list).get(0).unwrap()), Value::Float(1.5));
 /// # Ok::<(), tnb_pickle::Error>(())
 /// ```
 pub fn parse<'a, H: Hooks + ?Sized>(
@@ -594,7 +595,8 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     let args = self.pop(op)?;
                     let cls = self.pop(op)?;
                     let class = self.class_of(cls, op)?;
-                    if !matches!(self.arena.get(kwargs), Value::Container(Kind::Dict, [])) {
+                    if !matches!(self.arena.get(kwargs), Value::Container(Kind::Dict, c) if c.is_empty())
+                    {
                         return Err(self.wrong(op, "empty keyword arguments", kwargs));
                     }
                     let r = self.hooks.new_object(&mut self.arena, class, args);

@@ -14,14 +14,12 @@ fn render(a: &Arena<'_>, r: Ref) -> String {
         Value::Bytes(b) => format!("b{b:?}"),
         Value::BigInt(b) => format!("{}L", crate::big_int_text(b).unwrap()),
         Value::Container(Kind::Dict, c) => {
-            let items: Vec<String> = c
-                .chunks(2)
-                .map(|kv| format!("{}: {}", render(a, kv[0]), render(a, kv[1])))
-                .collect();
+            let items: Vec<String> =
+                c.pairs().map(|(k, v)| format!("{}: {}", render(a, k), render(a, v))).collect();
             format!("{{{}}}", items.join(", "))
         }
         Value::Container(k, c) => {
-            let items: Vec<String> = c.iter().map(|&x| render(a, x)).collect();
+            let items: Vec<String> = c.iter().map(|x| render(a, x)).collect();
             let (o, e) = match k {
                 Kind::Tuple => ("(", ")"),
                 Kind::Set => ("set(", ")"),
@@ -87,8 +85,8 @@ fn repeated_keys_in_a_large_dict_use_the_hashed_path() {
     let p = parse(&b, &mut PlainData, &Limits::default()).unwrap();
     let kv = p.arena.children(p.root);
     assert_eq!(kv.len(), 40);
-    assert_eq!(p.arena.get(kv[1]), Value::Int(100));
-    assert_eq!(p.arena.get(kv[39]), Value::Int(119));
+    assert_eq!(p.arena.get(kv.get(1).unwrap()), Value::Int(100));
+    assert_eq!(p.arena.get(kv.get(39).unwrap()), Value::Int(119));
 }
 
 #[test]
@@ -108,7 +106,7 @@ fn shared_lists_stay_shared() {
     let b = b"\x80\x02]q\x00(]q\x01X\x03\x00\x00\x00abcq\x02ah\x01h\x02e.";
     let p = parse(b, &mut PlainData, &Limits::default()).unwrap();
     let c = p.arena.children(p.root);
-    assert_eq!(c[0], c[1]);
+    assert_eq!(c.get(0).unwrap(), c.get(1).unwrap());
     assert_eq!(render(&p.arena, p.root), r#"[["abc"], ["abc"], "abc"]"#);
 }
 
@@ -127,8 +125,8 @@ fn appends_interleaved_with_other_containers_keep_order() {
     let items = p.arena.children(p.root);
     assert_eq!(items.len(), 100);
     for i in 0..50usize {
-        assert_eq!(render(&p.arena, items[2 * i]), "[7]");
-        assert_eq!(p.arena.get(items[2 * i + 1]), Value::Int(i as i64));
+        assert_eq!(render(&p.arena, items.get(2 * i).unwrap()), "[7]");
+        assert_eq!(p.arena.get(items.get(2 * i + 1).unwrap()), Value::Int(i as i64));
     }
 }
 
@@ -295,9 +293,44 @@ fn hooks_see_calls_and_build_mutates_memoised_objects() {
     let b = b"\x80\x02(cm\nC\nK\x01K\x02\x86Rq\x00X\x02\x00\x00\x00stbh\x00l.";
     let p = parse(b, &mut OneClass, &Limits::default()).unwrap();
     let items = p.arena.children(p.root);
-    assert_eq!(items[0], items[1]);
-    let Value::Object { class: 7, state } = p.arena.get(items[1]) else { panic!() };
+    assert_eq!(items.get(0).unwrap(), items.get(1).unwrap());
+    let Value::Object { class: 7, state } = p.arena.get(items.get(1).unwrap()) else { panic!() };
     assert_eq!(p.arena.get(state), Value::Str("st"));
     let e = parse(b"\x80\x02cm\nD\n.", &mut OneClass, &Limits::default()).unwrap_err();
     assert!(e.to_string().contains("'m.D'"));
+}
+
+#[test]
+fn float_runs_are_read_in_place_and_survive_a_second_batch() {
+    // [0.5, 1.5, 2.5] in one APPENDS: a run. Then APPEND 3.5 later, after another list: the run
+    // becomes ordinary references, order kept.
+    let f = |x: f64| {
+        let mut v = vec![b'G'];
+        v.extend_from_slice(&x.to_be_bytes());
+        v
+    };
+    let mut b = b"\x80\x02]q\x00(".to_vec();
+    for x in [0.5, 1.5, 2.5] {
+        b.extend(f(x));
+    }
+    b.extend_from_slice(b"e");
+    let whole = [b.clone(), b".".to_vec()].concat();
+    let p = parse(&whole, &mut PlainData, &Limits::default()).unwrap();
+    let c = p.arena.children(p.root);
+    assert!(c.as_refs().is_none(), "three adjacent BINFLOATs should be a run");
+    assert_eq!(render(&p.arena, p.root), "[0.5, 1.5, 2.5]");
+    b.extend_from_slice(b"]0"); // build and drop another list
+    b.extend(f(3.5));
+    b.extend_from_slice(b"a.");
+    let p = parse(&b, &mut PlainData, &Limits::default()).unwrap();
+    assert_eq!(render(&p.arena, p.root), "[0.5, 1.5, 2.5, 3.5]");
+    // Not adjacent (a None between): references.
+    let mut b = b"\x80\x02](".to_vec();
+    b.extend(f(1.0));
+    b.push(b'N');
+    b.extend(f(2.0));
+    b.extend_from_slice(b"e.");
+    let p = parse(&b, &mut PlainData, &Limits::default()).unwrap();
+    assert!(p.arena.children(p.root).as_refs().is_some());
+    assert_eq!(render(&p.arena, p.root), "[1.0, None, 2.0]");
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use tnb_pickle::{Arena, Dtype, Hooks, Kind, Ref, Scalar, Value};
+use tnb_pickle::{Arena, Children, Dtype, Hooks, Kind, Ref, Scalar, Value};
 
 use crate::tensor;
 
@@ -145,14 +145,14 @@ impl<'a> TorchHooks<'a> {
     }
 }
 
-fn items<'s>(arena: &'s Arena<'_>, r: Ref) -> &'s [Ref] {
+fn items<'s>(arena: &'s Arena<'_>, r: Ref) -> Children<'s> {
     arena.children(r)
 }
 
 fn arg<'s>(arena: &'s Arena<'_>, args: Ref, i: usize, what: &str) -> Result<Value<'s>, String> {
     items(arena, args)
         .get(i)
-        .map(|&r| arena.get(r))
+        .map(|r| arena.get(r))
         .ok_or_else(|| format!("{what}: missing argument {i}"))
 }
 
@@ -167,7 +167,7 @@ fn int(v: Value<'_>, what: &str) -> Result<i64, String> {
 fn ints(arena: &Arena<'_>, v: Value<'_>, what: &str) -> Result<Vec<i64>, String> {
     match v {
         Value::Container(Kind::Tuple | Kind::List, c) => {
-            c.iter().map(|&r| int(arena.get(r), what)).collect()
+            c.iter().map(|r| int(arena.get(r), what)).collect()
         }
         other => Err(format!("{what}: expected a tuple of ints, found {}", other.type_name())),
     }
@@ -246,7 +246,7 @@ impl<'a> TorchHooks<'a> {
     fn collection(&self, arena: &mut Arena<'_>, args: Ref, kind: Kind) -> Result<Ref, String> {
         let from: Vec<Ref> = match items(arena, args).first() {
             None => Vec::new(),
-            Some(&r) => match arena.get(r) {
+            Some(r) => match arena.get(r) {
                 Value::Container(Kind::Tuple | Kind::List | Kind::Set | Kind::FrozenSet, c) => {
                     c.to_vec()
                 }
@@ -264,7 +264,9 @@ impl<'a> TorchHooks<'a> {
             let mut kv = Vec::with_capacity(from.len() * 2);
             for p in from {
                 match arena.get(p) {
-                    Value::Container(Kind::Tuple | Kind::List, [k, v]) => kv.extend([*k, *v]),
+                    Value::Container(Kind::Tuple | Kind::List, c) if c.len() == 2 => {
+                        kv.extend(c.iter());
+                    }
                     _ => return Err("OrderedDict: items must be pairs".to_owned()),
                 }
             }
@@ -409,8 +411,9 @@ impl<'a> TorchHooks<'a> {
                     if v.len() != 3 {
                         return Err("storage view metadata must have 3 items".to_owned());
                     }
-                    let off = int(arena.get(v[1]), "view offset")?;
-                    let len = int(arena.get(v[2]), "view size")?;
+                    let at = |i: usize| v.get(i).map_or(Value::None, |r| arena.get(r));
+                    let off = int(at(1), "view offset")?;
+                    let len = int(at(2), "view size")?;
                     let range = u64::try_from(off)
                         .ok()
                         .zip(u64::try_from(len).ok())
@@ -455,10 +458,9 @@ impl<'a> Hooks for TorchHooks<'a> {
             Class::NumpyDtype => self.numpy_dtype(arena, args),
             Class::NumpyScalar => self.numpy_scalar(arena, args),
             Class::RebuildTensorV2 => self.rebuild_tensor(arena, args),
-            Class::RebuildParameter => items(arena, args)
-                .first()
-                .copied()
-                .ok_or_else(|| "_rebuild_parameter: no data".to_owned()),
+            Class::RebuildParameter => {
+                items(arena, args).first().ok_or_else(|| "_rebuild_parameter: no data".to_owned())
+            }
             Class::TorchSize => self.collection(arena, args, Kind::Tuple),
             Class::Storage(d) => Err(format!("torch storage type {} cannot be called", d.name())),
         }
@@ -475,7 +477,7 @@ impl<'a> Hooks for TorchHooks<'a> {
             return Err("numpy.dtype: bad state".to_owned());
         };
         // numpy's dtype state: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])
-        let order = items(arena, state).get(1).map(|&r| arena.get(r));
+        let order = items(arena, state).get(1).map(|r| arena.get(r));
         let little = match order {
             Some(Value::Str("<" | "|" | "=")) => true,
             Some(Value::Str(">")) => false,

@@ -141,14 +141,14 @@ fn check(doc: &Document<'_>, a: &Arena<'_>, r: Ref) -> Result<(), Fail> {
         | Value::Scalar(_)
         | Value::Str(_) => Ok(()),
         Value::Container(Kind::Dict, kv) => {
-            for pair in kv.chunks_exact(2) {
-                key_ok(a, pair[0]).map_err(in_key(a, pair[0]))?;
-                check(doc, a, pair[1]).map_err(in_key(a, pair[0]))?;
+            for (k, v) in kv.pairs() {
+                key_ok(a, k).map_err(in_key(a, k))?;
+                check(doc, a, v).map_err(in_key(a, k))?;
             }
             Ok(())
         }
         Value::Container(_, items) => {
-            for (i, &x) in items.iter().enumerate() {
+            for (i, x) in items.iter().enumerate() {
                 check(doc, a, x).map_err(at_index(i))?;
             }
             Ok(())
@@ -207,15 +207,15 @@ fn value<W: Write>(
         Value::Str(s) => w.str(s)?,
         Value::Container(Kind::Dict, kv) => {
             w.begin_object()?;
-            for pair in kv.chunks_exact(2) {
-                key(a, pair[0], w).map_err(in_key(a, pair[0]))?;
-                value(doc, a, pair[1], w).map_err(in_key(a, pair[0]))?;
+            for (k, v) in kv.pairs() {
+                key(a, k, w).map_err(in_key(a, k))?;
+                value(doc, a, v, w).map_err(in_key(a, k))?;
             }
             w.end_object()?;
         }
         Value::Container(_, items) => {
             w.begin_array()?;
-            for (i, &x) in items.iter().enumerate() {
+            for (i, x) in items.iter().enumerate() {
                 value(doc, a, x, w).map_err(at_index(i))?;
             }
             w.end_array()?;

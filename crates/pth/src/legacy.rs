@@ -70,7 +70,7 @@ pub(crate) fn open(file: &[u8]) -> Result<Legacy<'_>, Error> {
     let keys: Vec<String> = match p.arena.get(p.root) {
         Value::Container(Kind::List | Kind::Tuple, c) => c
             .iter()
-            .map(|&r| match p.arena.get(r) {
+            .map(|r| match p.arena.get(r) {
                 Value::Str(s) => Ok(s.to_owned()),
                 Value::Int(i) => Ok(i.to_string()),
                 other => Err(legacy_err(format!("storage key is a {}", other.type_name()))),

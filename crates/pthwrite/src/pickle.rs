@@ -119,7 +119,9 @@ struct Frame {
 /// - dict: `EMPTY_DICT`, put, then the items: one item as `key value SETITEM`; otherwise groups
 ///   of [`BATCH_SIZE`] as `MARK ... SETITEMS`, and a dict whose size is a multiple of 1000 ends
 ///   with an empty `MARK SETITEMS` (the C pickler's loop checks for more items only after
-///   opening a group).
+///   opening a group). A last group of one item is still `MARK key value SETITEMS`: only the
+///   pure-Python pickler (`pickle._Pickler`) writes `SETITEM` there, and neither `pickle.dumps`
+///   nor `torch.save` uses it.
 /// - list: `EMPTY_LIST`, put, then one item as `item APPEND`, otherwise `MARK ... APPENDS` groups
 ///   of 1000 (no empty trailing group: the list loop checks first).
 /// - tuple: `EMPTY_TUPLE` (not memoized), `TUPLE1`-`TUPLE3` after 1-3 items, `MARK ... TUPLE` for
@@ -658,8 +660,6 @@ X\x01\x00\x00\x00jq\x03K\x01X\x01\x00\x00\x00aq\x04\x86q\x05X\x01\x00\x00\x00eq\
             let d = one(|p| {
                 p.begin_dict(n);
                 for i in 0..n {
-                    // Ints below 65536 never contain the opcode bytes counted as a BININT2/1
-                    // argument... except as data; count opcodes by walking instead.
                     p.int(i as i64);
                     p.int(0);
                 }

@@ -555,6 +555,99 @@ mod tests {
         assert_eq!(u32_at(&file, file.len() - 6), u32::MAX);
     }
 
+    /// Keeps every write but the big ones, with its position: a sparse image of a file too
+    /// large to hold.
+    #[derive(Default)]
+    struct Sparse {
+        chunks: Vec<(u64, Vec<u8>)>,
+        pos: u64,
+    }
+
+    impl Write for Sparse {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if b.len() < 1 << 20 {
+                self.chunks.push((self.pos, b.to_vec()));
+            }
+            self.pos += b.len() as u64;
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sparse {
+        fn at(&self, pos: u64, len: usize) -> &[u8] {
+            let (start, c) = self
+                .chunks
+                .iter()
+                .find(|(s, c)| *s <= pos && pos + len as u64 <= s + c.len() as u64)
+                .unwrap_or_else(|| panic!("nothing kept at {pos}"));
+            let i = (pos - start) as usize;
+            &c[i..i + len]
+        }
+        fn u16(&self, pos: u64) -> u16 {
+            u16_at(self.at(pos, 2), 0)
+        }
+        fn u32(&self, pos: u64) -> u32 {
+            u32_at(self.at(pos, 4), 0)
+        }
+        fn u64(&self, pos: u64) -> u64 {
+            u64_at(self.at(pos, 8), 0)
+        }
+    }
+
+    /// The real thing past 4 GiB (about 1 s in release, much longer in debug):
+    /// `cargo test --release -p tnb-pthwrite -- --ignored`.
+    #[test]
+    #[ignore = "streams 4 GiB through CRC-32; run with --release -- --ignored"]
+    fn a_record_past_4_gib_gets_zip64_fields_and_so_do_records_after_it() {
+        let size = (1u64 << 32) + 100;
+        // calloc'd zeros: the pages are never touched by writing, only read.
+        let big = vec![0u8; size as usize];
+        let mut z = TorchZipWriter::new(Sparse::default(), "huge").unwrap();
+        z.write_record("data.pkl", &big).unwrap();
+        z.write_record("byteorder", b"little").unwrap();
+        let f = z.finish().unwrap();
+        let end = f.pos - 22;
+        assert_eq!(f.u32(end), END);
+        assert_eq!(f.u32(end + 16), u32::MAX, "directory offset clamped");
+        let z64 = f.u64(end - 20 + 8);
+        let n = f.u64(z64 + 32);
+        let cd = f.u64(z64 + 48);
+        assert_eq!(n, 4);
+        assert!(cd > size);
+        // data.pkl: clamped sizes, ZIP64 extra with both, offset 0 as is.
+        assert_eq!(f.u32(cd + 20), u32::MAX);
+        assert_eq!(f.u32(cd + 24), u32::MAX);
+        assert_eq!(f.u32(cd + 42), 0);
+        let name_len = u64::from(f.u16(cd + 28));
+        assert_eq!(f.u16(cd + 30), 20);
+        assert_eq!(f.u16(cd + 46 + name_len), ZIP64_EXTRA_ID);
+        assert_eq!(f.u64(cd + 46 + name_len + 4), size);
+        // Its local header: ZIP64 extra then FB; its 24-byte descriptor after the data.
+        assert_eq!(f.u16(30 + 13), ZIP64_EXTRA_ID);
+        assert_eq!(f.u64(30 + 13 + 4), size);
+        assert_eq!(f.at(30 + 13 + 20, 2), b"FB");
+        let data_start = 128;
+        assert_eq!(f.u32(data_start + size), DATA_DESCRIPTOR);
+        assert_eq!(f.u32(data_start + size + 4), crc32fast::hash(&big));
+        assert_eq!(f.u64(data_start + size + 8), size);
+        assert_eq!(f.u64(data_start + size + 16), size);
+        // byteorder: small, at an offset past 4 GiB.
+        let next = data_start + size + 24;
+        assert_eq!(f.u32(next), LOCAL_HEADER);
+        assert_eq!(f.u16(next + 30 + 14), ZIP64_EXTRA_ID);
+        assert_eq!(f.u16(next + 30 + 14 + 2), 8);
+        assert_eq!(f.u64(next + 30 + 14 + 4), next);
+        let extra_len = u64::from(f.u16(next + 28));
+        assert_eq!((next + 30 + 14 + extra_len) % 64, 0);
+        assert_eq!(f.at(next + 30 + 14 + extra_len, 6), b"little");
+        let cd2 = cd + 46 + name_len + 20;
+        assert_eq!(f.u32(cd2 + 42), u32::MAX);
+        assert_eq!(f.u64(cd2 + 46 + 14 + 4), next);
+    }
+
     #[test]
     fn folder_follows_torch() {
         let f = |p: &str| folder_for_path(Path::new(p));
