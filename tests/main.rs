@@ -2,5 +2,6 @@
 //! `python3`, and property tests over the whole pipeline. One binary, one module per concern.
 
 mod common;
+mod convert;
 mod dump;
 mod synth;

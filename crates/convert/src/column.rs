@@ -237,7 +237,8 @@ impl ColumnBuilder {
             ColumnBuilder::Str { offsets, bytes } => {
                 let width = offsets.get(1).copied().unwrap_or(0);
                 let fixed = offsets.windows(2).all(|w| w[1] - w[0] == width);
-                if fixed && offsets.len() > 1 {
+                // Width 0 (all empty strings) stays `Str`: a fixed width must be positive.
+                if fixed && width > 0 && offsets.len() > 1 {
                     Column::StrFixed { width, bytes }
                 } else {
                     Column::Str { offsets, bytes }

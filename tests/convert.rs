@@ -1,0 +1,244 @@
+//! `tnb convert` / `tnb-convert`, and the archive tools `dump`, `info`, `verify`, end to end.
+
+use std::path::Path;
+
+use tnb_pthwrite::Value;
+
+use crate::common::{TempDir, data, good_fixtures, run_bin, tnb};
+
+fn convert(src: &Path, dst: &Path) -> crate::common::Run {
+    tnb(&["convert", src.to_str().unwrap(), dst.to_str().unwrap()])
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `dump(convert(X)) == dump(X)` and `verify --source X` passes.
+fn round_trip(src: &Path, tmp: &TempDir) {
+    let out = tmp.path("out.tnb");
+    let r = convert(src, &out);
+    assert_eq!(r.code, Some(0), "{}: {}", src.display(), r.stderr);
+    let want = tnb(&["dump", s(src)]);
+    let got = tnb(&["dump", s(&out)]);
+    assert_eq!(want.code, got.code, "{}: {} / {}", src.display(), want.stderr, got.stderr);
+    assert!(want.stdout == got.stdout, "{}: dump of the archive differs from dump of the source", src.display());
+    let v = tnb(&["verify", s(&out), "--source", s(src)]);
+    assert_eq!(v.code, Some(0), "{}: {}", src.display(), v.stderr);
+}
+
+#[test]
+fn every_fixture_round_trips_exactly() {
+    let tmp = TempDir::new("convert-fixtures");
+    for (src, _) in good_fixtures() {
+        round_trip(&src, &tmp);
+    }
+    // Fixtures without JSON (bytes values) still convert and verify.
+    for name in ["bytes_proto2.pkl", "bytes_proto4.pkl"] {
+        round_trip(&data().join(name), &tmp);
+    }
+}
+
+#[test]
+fn every_generator_option_round_trips_exactly() {
+    use tnb_synth::{Container, InfoMode, Options, Synth, TimeFormat};
+    let tmp = TempDir::new("convert-synth");
+    for (i, (time, info, legacy)) in [
+        (TimeFormat::String, InfoMode::Numbers, false),
+        (TimeFormat::Float, InfoMode::Numbers, false),
+        (TimeFormat::String, InfoMode::Empty, true),
+        (TimeFormat::Float, InfoMode::Empty, true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let opts = Options { archs: 40, seed: 11 + i as u64, time, info, tasks: 7, epochs: Some(4) };
+        let synth = Synth::new(opts).unwrap();
+        let container = if legacy { Container::Legacy } else { Container::Zip { folder: "synth".into() } };
+        let src = tmp.path(&format!("synth{i}.pth"));
+        std::fs::write(&src, synth.file_bytes(&container).unwrap()).unwrap();
+        round_trip(&src, &tmp);
+    }
+}
+
+#[test]
+fn conversion_is_deterministic_and_streaming_equals_in_memory() {
+    let tmp = TempDir::new("convert-determinism");
+    let src = data().join("transnas_variant.pth");
+    let (a, b) = (tmp.path("a.tnb"), tmp.path("b.tnb"));
+    assert_eq!(convert(&src, &a).code, Some(0));
+    assert_eq!(run_bin(env!("CARGO_BIN_EXE_tnb-convert"), &[s(&src), s(&b)], None).code, Some(0));
+    let (x, y) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(x == y, "two conversions differ");
+    let mem = tnb_convert::convert_bytes(&std::fs::read(&src).unwrap()).unwrap();
+    assert!(mem == x, "in-memory and streamed archives differ");
+}
+
+#[test]
+fn golden_archive_pins_the_format() {
+    // The archive committed in data/golden was written by this format version. If the bytes
+    // change, the format changed: bump tnb_schema::FORMAT_VERSION and regenerate the golden
+    // file (tnb convert data/transnas_small.pth data/golden/transnas_small.tnb).
+    let golden = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
+    let fresh = tnb_convert::convert_bytes(&std::fs::read(data().join("transnas_small.pth")).unwrap()).unwrap();
+    if tnb_schema::FORMAT_VERSION == 1 {
+        assert!(fresh == golden, "the archive format changed without a FORMAT_VERSION bump");
+    }
+    // And this build reads the golden archive back to the source object.
+    let r = tnb(&["dump", s(&data().join("golden/transnas_small.tnb"))]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout == std::fs::read(data().join("transnas_small.json")).unwrap());
+}
+
+#[test]
+fn a_failed_conversion_leaves_the_destination_untouched() {
+    let tmp = TempDir::new("convert-atomic");
+    let dst = tmp.path("keep.tnb");
+    std::fs::copy(data().join("golden/transnas_small.tnb"), &dst).unwrap();
+    let before = std::fs::read(&dst).unwrap();
+    for bad in ["bad/truncated_zip.pth", "bad/reduce_os_system.pth", "bad/int_beyond_i64.pth", "bad/cycle_list.pkl"] {
+        let r = convert(&data().join(bad), &dst);
+        r.assert_clean_error(bad);
+        assert!(std::fs::read(&dst).unwrap() == before, "{bad}: destination changed");
+    }
+    // A bad layout, too.
+    let src = tmp.path("bad_epochs.pkl");
+    std::fs::write(&src, tnb_pthwrite::dumps(&bench(3, 2)).unwrap()).unwrap();
+    convert(&src, &dst).assert_clean_error("bad epochs");
+    assert!(std::fs::read(&dst).unwrap() == before);
+    // No temporary files are left behind.
+    let names: Vec<String> =
+        std::fs::read_dir(&tmp.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.contains("tnb-tmp")), "temporary files left: {names:?}");
+}
+
+/// A tiny benchmark whose `valid_top1` list has `len` values while `total_epochs` says `epochs`.
+fn bench(epochs: i64, len: usize) -> Value {
+    let st = Value::str;
+    let floats = |n: usize| Value::list((0..n).map(|i| Value::Float(i as f64 + 0.5)).collect());
+    let result = Value::dict(vec![
+        (st("total_epochs"), Value::Int(epochs)),
+        (st("model_info"), Value::dict(vec![(st("inference_time"), Value::Float(0.01))])),
+        (
+            st("metrics"),
+            Value::dict(vec![(st("train_loss"), floats(epochs as usize)), (st("valid_top1"), floats(len))]),
+        ),
+    ]);
+    Value::dict(vec![
+        (st("task_list"), Value::list(vec![st("jigsaw")])),
+        (st("metrics_dict"), Value::dict(vec![(st("jigsaw"), Value::list(vec![st("train_loss"), st("valid_top1")]))])),
+        (st("info_names"), Value::list(vec![st("inference_time")])),
+        (
+            st("data"),
+            Value::dict(vec![(
+                st("micro"),
+                Value::dict(vec![(st("64-41414-0_00_000"), Value::dict(vec![(st("jigsaw"), result)]))]),
+            )]),
+        ),
+    ])
+}
+
+#[test]
+fn layout_errors_name_the_object_path() {
+    let tmp = TempDir::new("convert-layout");
+    let src = tmp.path("b.pkl");
+    std::fs::write(&src, tnb_pthwrite::dumps(&bench(10, 9)).unwrap()).unwrap();
+    let r = convert(&src, &tmp.path("o.tnb"));
+    r.assert_clean_error("epochs");
+    assert!(
+        r.stderr.contains("data/micro/64-41414-0_00_000/jigsaw/metrics/valid_top1: expected 10 epochs (total_epochs), found 9"),
+        "{}",
+        r.stderr
+    );
+    // And a consistent one converts.
+    std::fs::write(&src, tnb_pthwrite::dumps(&bench(3, 3)).unwrap()).unwrap();
+    round_trip(&src, &tmp);
+}
+
+/// Corruptions of a valid archive at many positions.
+fn corruptions(file: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let n = file.len();
+    for cut in [0, 1, 7, 8, 64, 127, 128, 129, 200, n / 2, n - 17, n - 1] {
+        out.push((format!("truncated to {cut}"), file[..cut].to_vec()));
+    }
+    let mut ext = file.to_vec();
+    ext.extend_from_slice(b"more");
+    out.push(("extended".into(), ext));
+    for &at in &[0usize, 5, 9, 13, 20, 30, 35, 42, 60, 100, 125, 128, 140, n / 3, n / 2, n - 40, n - 5, n - 1] {
+        let mut f = file.to_vec();
+        f[at.min(n - 1)] ^= 0x20;
+        out.push((format!("bit flip at {at}"), f));
+    }
+    out
+}
+
+#[test]
+fn corrupted_or_foreign_archives_are_one_line_errors() {
+    let tmp = TempDir::new("convert-corrupt");
+    let golden = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
+    let mut cases = corruptions(&golden);
+    cases.push(("a .pth named .tnb".into(), std::fs::read(data().join("transnas_small.pth")).unwrap()));
+    cases.push(("empty".into(), Vec::new()));
+    let p = tmp.path("x.tnb");
+    let pp = s(&p).to_owned();
+    for (what, bytes) in cases {
+        std::fs::write(&p, &bytes).unwrap();
+        for args in [vec!["info", pp.as_str()], vec!["verify", pp.as_str()]] {
+            let r = tnb(&args);
+            r.assert_clean_error(&format!("{what}: {}", args[0]));
+        }
+        // dump detects archives by their magic: a foreign file is read as what it is.
+        if bytes.starts_with(b"\x89TNB") {
+            tnb(&["dump", &pp]).assert_clean_error(&format!("{what}: dump"));
+        }
+    }
+}
+
+#[test]
+fn verify_reports_a_mismatch_with_exit_1() {
+    let tmp = TempDir::new("convert-verify");
+    let a = tmp.path("a.tnb");
+    assert_eq!(convert(&data().join("transnas_small.pth"), &a).code, Some(0));
+    // Against another source: exit 1.
+    let r = tnb(&["verify", s(&a), "--source", s(&data().join("transnas_variant.pth"))]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("was not converted from"), "{}", r.stderr);
+    // A value changed inside the payload, with both checksums recomputed so that only the
+    // comparison can notice: exit 1, naming where.
+    let mut f = std::fs::read(&a).unwrap();
+    let want = 0.5f32; // not a value of the fixture, so the change is visible
+    let pos = find_f32_column_value(&f);
+    f[pos..pos + 4].copy_from_slice(&want.to_le_bytes());
+    rewrite_checksums(&mut f);
+    let b = tmp.path("b.tnb");
+    std::fs::write(&b, &f).unwrap();
+    let r = tnb(&["verify", s(&b), "--source", s(&data().join("transnas_small.pth"))]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("data/macro/"), "the mismatch names its path: {}", r.stderr);
+}
+
+/// Offset in the archive of the first value of the first f32 column (found by its bytes and
+/// its neighbour's, from the converter's own model of the fixture).
+fn find_f32_column_value(file: &[u8]) -> usize {
+    let bench = tnb_convert::build(&std::fs::read(data().join("transnas_small.pth")).unwrap(), &Default::default())
+        .unwrap();
+    let col = bench
+        .tasks
+        .iter()
+        .flat_map(|t| t.columns.iter())
+        .find_map(|c| match c {
+            tnb_schema::Column::F32(v) if v.len() > 1 => Some(v.clone()),
+            _ => None,
+        })
+        .expect("an f32 column");
+    let pat: Vec<u8> = col[..2].iter().flat_map(|x| x.to_le_bytes()).collect();
+    file.windows(8).position(|w| w == pat.as_slice()).expect("the column's bytes")
+}
+
+fn rewrite_checksums(f: &mut [u8]) {
+    let crc = crc32fast::hash(&f[tnb_schema::header::HEADER_LEN..]);
+    f[40..44].copy_from_slice(&crc.to_le_bytes());
+    let h = crc32fast::hash(&f[..124]);
+    f[124..128].copy_from_slice(&h.to_le_bytes());
+}
