@@ -192,6 +192,66 @@ impl ColumnBuilder {
         Ok(())
     }
 
+    /// Appends every value of `other` (built from later values of the same column), widening
+    /// the kind when the two halves differ.
+    pub(crate) fn append(&mut self, other: ColumnBuilder) -> Result<(), Error> {
+        if other.len() == 0 {
+            return Ok(());
+        }
+        if self.len() == 0 {
+            *self = other;
+            return Ok(());
+        }
+        let mut other = other;
+        match (&mut *self, &mut other) {
+            (ColumnBuilder::F32(a), ColumnBuilder::F32(b)) => a.extend_from_slice(b),
+            (ColumnBuilder::F64(a), ColumnBuilder::F64(b)) => a.extend_from_slice(b),
+            (ColumnBuilder::F64(a), ColumnBuilder::F32(b)) => {
+                a.extend(b.iter().map(|&x| f64::from(x)))
+            }
+            (ColumnBuilder::F32(a), ColumnBuilder::F64(b)) => {
+                let mut w: Vec<f64> = Vec::with_capacity(a.len() + b.len());
+                w.extend(a.iter().map(|&x| f64::from(x)));
+                w.extend_from_slice(b);
+                *self = ColumnBuilder::F64(w);
+            }
+            (ColumnBuilder::I64(a), ColumnBuilder::I64(b)) => a.extend_from_slice(b),
+            (
+                ColumnBuilder::Str { offsets: oa, bytes: ba },
+                ColumnBuilder::Str { offsets: ob, bytes: bb },
+            ) => {
+                let shift =
+                    u32::try_from(ba.len()).map_err(|_| too_large("string data of one column"))?;
+                for &o in &ob[1..] {
+                    oa.push(
+                        o.checked_add(shift)
+                            .ok_or_else(|| too_large("string data of one column"))?,
+                    );
+                }
+                ba.extend_from_slice(bb);
+            }
+            _ => {
+                self.widen_to_mixed()?;
+                other.widen_to_mixed()?;
+                let (
+                    ColumnBuilder::Mixed { tags: ta, bits: xa, bytes: ba },
+                    ColumnBuilder::Mixed { tags: tb, bits: xb, bytes: bb },
+                ) = (&mut *self, other)
+                else {
+                    return Ok(());
+                };
+                let shift = ba.len() as u64;
+                for (t, x) in tb.iter().zip(&xb) {
+                    ta.push(*t);
+                    xa.push(if *t == CELL_STR { x + (shift << 32) } else { *x });
+                }
+                ba.extend_from_slice(&bb);
+                u32::try_from(ba.len()).map_err(|_| too_large("string data of one column"))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Sets the node id of a generic cell pushed with a placeholder.
     pub(crate) fn set_generic(&mut self, i: usize, id: u32) {
         if let ColumnBuilder::Mixed { tags, bits, .. } = self {

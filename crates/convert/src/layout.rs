@@ -442,28 +442,20 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
         let (name, _, s) = archs[a];
         format!("data/{}/{name}", space_names[s])
     };
-    let mut jobs = Vec::new();
-    for task in &tasks {
-        for (m, lists) in task.lists.iter().enumerate() {
-            jobs.push(fill::Job {
-                lists,
-                offsets: &task.offsets,
-                task: task.name,
-                metric: task.metrics[m],
-            });
-        }
-    }
-    let names = |a: usize| archs[a].0;
-    let mut filled =
-        fill::fill_all(a, &jobs, &arch_path, &names, &space_ranges, &mut g)?.into_iter();
-    drop(jobs);
-    let out_tasks: Vec<Task> = tasks
-        .into_iter()
-        .map(|t| {
-            let m = t.metrics.len();
-            finish_task(t, filled.by_ref().take(m).collect())
+    let lists: Vec<fill::TaskLists<'_>> = tasks
+        .iter()
+        .map(|t| fill::TaskLists {
+            lists: &t.lists,
+            offsets: &t.offsets,
+            name: t.name,
+            metrics: &t.metrics,
         })
         .collect();
+    let names = |a: usize| archs[a].0;
+    let filled = fill::fill_all(a, &lists, n, &arch_path, &names, &space_ranges, &mut g)?;
+    drop(lists);
+    let out_tasks: Vec<Task> =
+        tasks.into_iter().zip(filled).map(|(t, f)| finish_task(t, f)).collect();
     Ok(Benchmark {
         tasks: out_tasks,
         info_names: info_names.iter().map(|s| (*s).to_owned()).collect(),

@@ -14,6 +14,11 @@ pub(crate) fn best_epochs(col: &ColumnBuilder, offsets: &[u32], out: &mut Vec<u3
             // per-value dispatch (NaN compares false either way).
             ColumnBuilder::F32(v) => argmax_f(&v[start..end]),
             ColumnBuilder::F64(v) => argmax_f(&v[start..end]),
+            // Strings: Python compares code points, which is UTF-8 byte order.
+            ColumnBuilder::Str { offsets, bytes } => {
+                let s = |i: usize| &bytes[offsets[i] as usize..offsets[i + 1] as usize];
+                argmax_f(&(start..end).map(s).collect::<Vec<_>>())
+            }
             _ => py::argmax(end - start, |i| col.py(start + i)),
         };
         out.push(match best {
@@ -38,6 +43,13 @@ fn argmax_f<T: Copy + PartialOrd>(v: &[T]) -> Result<Option<usize>, Incomparable
     Ok(Some(best))
 }
 
+/// A non-NaN float as an integer with the same order (and -0.0 equal to 0.0, as Python's `==`
+/// has it), so sorting compares integers.
+fn order_bits(x: f64) -> u64 {
+    let b = (x + 0.0).to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
 /// The archs of one space in `sorted([(best, arch) ...], reverse=True)` order, or the status
 /// code saying why Python raises.
 pub(crate) fn ranking<'a, 'n>(
@@ -56,28 +68,31 @@ pub(crate) fn ranking<'a, 'n>(
             }
         }
     }
-    // When the best values are all numbers without NaN, or all strings, the tuples are totally
-    // ordered and any correct sort gives Python's answer: use the fast one. Everything else
-    // (NaN, mixed types) goes through the exact CPython emulation.
-    let numbers = items.iter().all(|x| match x.0 {
-        Py::Float(f) => !f.is_nan(),
-        Py::Int(_) => true,
-        _ => false,
-    });
-    let strings = items.iter().all(|x| matches!(x.0, Py::Str(_)));
-    if numbers || strings {
-        items.sort_unstable_by(|x, y| {
-            let by_value = if py::eq(x.0, y.0) {
-                std::cmp::Ordering::Equal
-            } else if py::lt(x.0, y.0) == Ok(true) {
-                std::cmp::Ordering::Less
-            } else {
-                std::cmp::Ordering::Greater
-            };
-            // Descending: the larger tuple first.
-            by_value.then_with(|| x.1.cmp(y.1)).reverse()
-        });
-        out.extend(items.iter().map(|x| x.2));
+    // When the best values are totally ordered (floats without NaN, ints, or strings), any
+    // correct sort gives Python's answer: sort on extracted keys. Anything else (NaN, mixed
+    // types) goes through the exact CPython emulation.
+    let desc = |o: std::cmp::Ordering, x: &str, y: &str| o.then_with(|| x.cmp(y)).reverse();
+    if items.iter().all(|x| matches!(x.0, Py::Float(f) if !f.is_nan())) {
+        let mut keyed: Vec<(u64, &str, u32)> = items
+            .iter()
+            .map(|x| (if let Py::Float(f) = x.0 { order_bits(f) } else { 0 }, x.1, x.2))
+            .collect();
+        keyed.sort_unstable_by(|x, y| desc(x.0.cmp(&y.0), x.1, y.1));
+        out.extend(keyed.iter().map(|x| x.2));
+        return RANK_OK;
+    }
+    if items.iter().all(|x| matches!(x.0, Py::Int(_))) {
+        let mut keyed: Vec<(i64, &str, u32)> =
+            items.iter().map(|x| (if let Py::Int(i) = x.0 { i } else { 0 }, x.1, x.2)).collect();
+        keyed.sort_unstable_by(|x, y| desc(x.0.cmp(&y.0), x.1, y.1));
+        out.extend(keyed.iter().map(|x| x.2));
+        return RANK_OK;
+    }
+    if items.iter().all(|x| matches!(x.0, Py::Str(_))) {
+        let mut keyed: Vec<(&str, &str, u32)> =
+            items.iter().map(|x| (if let Py::Str(s) = x.0 { s } else { "" }, x.1, x.2)).collect();
+        keyed.sort_unstable_by(|x, y| desc(x.0.cmp(y.0), x.1, y.1));
+        out.extend(keyed.iter().map(|x| x.2));
         return RANK_OK;
     }
     let lt =
@@ -108,6 +123,15 @@ mod tests {
         let mut out = Vec::new();
         best_epochs(&c, &[0, 3, 4, 4, 6], &mut out);
         assert_eq!(out, [1, 0, BEST_EMPTY, 0]);
+    }
+
+    #[test]
+    fn order_bits_orders_like_floats() {
+        let xs = [f64::NEG_INFINITY, -1e300, -1.0, -5e-324, 0.0, 5e-324, 1.0, 1e300, f64::INFINITY];
+        for w in xs.windows(2) {
+            assert!(order_bits(w[0]) < order_bits(w[1]), "{} < {}", w[0], w[1]);
+        }
+        assert_eq!(order_bits(-0.0), order_bits(0.0));
     }
 
     #[test]
