@@ -22,7 +22,11 @@ fn round_trip(src: &Path, tmp: &TempDir) {
     let want = tnb(&["dump", s(src)]);
     let got = tnb(&["dump", s(&out)]);
     assert_eq!(want.code, got.code, "{}: {} / {}", src.display(), want.stderr, got.stderr);
-    assert!(want.stdout == got.stdout, "{}: dump of the archive differs from dump of the source", src.display());
+    assert!(
+        want.stdout == got.stdout,
+        "{}: dump of the archive differs from dump of the source",
+        src.display()
+    );
     let v = tnb(&["verify", s(&out), "--source", s(src)]);
     assert_eq!(v.code, Some(0), "{}: {}", src.display(), v.stderr);
 }
@@ -52,9 +56,11 @@ fn every_generator_option_round_trips_exactly() {
     .into_iter()
     .enumerate()
     {
-        let opts = Options { archs: 40, seed: 11 + i as u64, time, info, tasks: 7, epochs: Some(4) };
+        let opts =
+            Options { archs: 40, seed: 11 + i as u64, time, info, tasks: 7, epochs: Some(4) };
         let synth = Synth::new(opts).unwrap();
-        let container = if legacy { Container::Legacy } else { Container::Zip { folder: "synth".into() } };
+        let container =
+            if legacy { Container::Legacy } else { Container::Zip { folder: "synth".into() } };
         let src = tmp.path(&format!("synth{i}.pth"));
         std::fs::write(&src, synth.file_bytes(&container).unwrap()).unwrap();
         round_trip(&src, &tmp);
@@ -80,7 +86,9 @@ fn golden_archive_pins_the_format() {
     // change, the format changed: bump tnb_schema::FORMAT_VERSION and regenerate the golden
     // file (tnb convert data/transnas_small.pth data/golden/transnas_small.tnb).
     let golden = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
-    let fresh = tnb_convert::convert_bytes(&std::fs::read(data().join("transnas_small.pth")).unwrap()).unwrap();
+    let fresh =
+        tnb_convert::convert_bytes(&std::fs::read(data().join("transnas_small.pth")).unwrap())
+            .unwrap();
     if tnb_schema::FORMAT_VERSION == 1 {
         assert!(fresh == golden, "the archive format changed without a FORMAT_VERSION bump");
     }
@@ -96,7 +104,12 @@ fn a_failed_conversion_leaves_the_destination_untouched() {
     let dst = tmp.path("keep.tnb");
     std::fs::copy(data().join("golden/transnas_small.tnb"), &dst).unwrap();
     let before = std::fs::read(&dst).unwrap();
-    for bad in ["bad/truncated_zip.pth", "bad/reduce_os_system.pth", "bad/int_beyond_i64.pth", "bad/cycle_list.pkl"] {
+    for bad in [
+        "bad/truncated_zip.pth",
+        "bad/reduce_os_system.pth",
+        "bad/int_beyond_i64.pth",
+        "bad/cycle_list.pkl",
+    ] {
         let r = convert(&data().join(bad), &dst);
         r.assert_clean_error(bad);
         assert!(std::fs::read(&dst).unwrap() == before, "{bad}: destination changed");
@@ -107,8 +120,10 @@ fn a_failed_conversion_leaves_the_destination_untouched() {
     convert(&src, &dst).assert_clean_error("bad epochs");
     assert!(std::fs::read(&dst).unwrap() == before);
     // No temporary files are left behind.
-    let names: Vec<String> =
-        std::fs::read_dir(&tmp.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(&tmp.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.contains("tnb-tmp")), "temporary files left: {names:?}");
 }
 
@@ -121,18 +136,30 @@ fn bench(epochs: i64, len: usize) -> Value {
         (st("model_info"), Value::dict(vec![(st("inference_time"), Value::Float(0.01))])),
         (
             st("metrics"),
-            Value::dict(vec![(st("train_loss"), floats(epochs as usize)), (st("valid_top1"), floats(len))]),
+            Value::dict(vec![
+                (st("train_loss"), floats(epochs as usize)),
+                (st("valid_top1"), floats(len)),
+            ]),
         ),
     ]);
     Value::dict(vec![
         (st("task_list"), Value::list(vec![st("jigsaw")])),
-        (st("metrics_dict"), Value::dict(vec![(st("jigsaw"), Value::list(vec![st("train_loss"), st("valid_top1")]))])),
+        (
+            st("metrics_dict"),
+            Value::dict(vec![(
+                st("jigsaw"),
+                Value::list(vec![st("train_loss"), st("valid_top1")]),
+            )]),
+        ),
         (st("info_names"), Value::list(vec![st("inference_time")])),
         (
             st("data"),
             Value::dict(vec![(
                 st("micro"),
-                Value::dict(vec![(st("64-41414-0_00_000"), Value::dict(vec![(st("jigsaw"), result)]))]),
+                Value::dict(vec![(
+                    st("64-41414-0_00_000"),
+                    Value::dict(vec![(st("jigsaw"), result)]),
+                )]),
             )]),
         ),
     ])
@@ -165,7 +192,26 @@ fn corruptions(file: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut ext = file.to_vec();
     ext.extend_from_slice(b"more");
     out.push(("extended".into(), ext));
-    for &at in &[0usize, 5, 9, 13, 20, 30, 35, 42, 60, 100, 125, 128, 140, n / 3, n / 2, n - 40, n - 5, n - 1] {
+    for &at in &[
+        0usize,
+        5,
+        9,
+        13,
+        20,
+        30,
+        35,
+        42,
+        60,
+        100,
+        125,
+        128,
+        140,
+        n / 3,
+        n / 2,
+        n - 40,
+        n - 5,
+        n - 1,
+    ] {
         let mut f = file.to_vec();
         f[at.min(n - 1)] ^= 0x20;
         out.push((format!("bit flip at {at}"), f));
@@ -178,7 +224,10 @@ fn corrupted_or_foreign_archives_are_one_line_errors() {
     let tmp = TempDir::new("convert-corrupt");
     let golden = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
     let mut cases = corruptions(&golden);
-    cases.push(("a .pth named .tnb".into(), std::fs::read(data().join("transnas_small.pth")).unwrap()));
+    cases.push((
+        "a .pth named .tnb".into(),
+        std::fs::read(data().join("transnas_small.pth")).unwrap(),
+    ));
     cases.push(("empty".into(), Vec::new()));
     let p = tmp.path("x.tnb");
     let pp = s(&p).to_owned();
@@ -221,8 +270,11 @@ fn verify_reports_a_mismatch_with_exit_1() {
 /// Offset in the archive of the first value of the first f32 column (found by its bytes and
 /// its neighbour's, from the converter's own model of the fixture).
 fn find_f32_column_value(file: &[u8]) -> usize {
-    let bench = tnb_convert::build(&std::fs::read(data().join("transnas_small.pth")).unwrap(), &Default::default())
-        .unwrap();
+    let bench = tnb_convert::build(
+        &std::fs::read(data().join("transnas_small.pth")).unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
     let col = bench
         .tasks
         .iter()

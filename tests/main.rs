@@ -4,4 +4,9 @@
 mod common;
 mod convert;
 mod dump;
+mod faults;
+mod fuzz_regressions;
+mod parity;
+mod props;
+mod store;
 mod synth;

@@ -83,6 +83,13 @@ pub enum QueryError {
     NoRanking(String),
     /// The archive holds something inconsistent (a crafted file that passed validation).
     Corrupt(&'static str),
+    /// A handle ([`crate::ArchId`], [`crate::TaskId`]...) that this store did not make: its index
+    /// is out of range here.
+    ForeignHandle,
+    /// A [`crate::MetricId`] used with a task other than its own.
+    MetricOfAnotherTask,
+    /// The archive holds a plain object, not a benchmark (no `task_list`, `metrics_dict`...).
+    NotABenchmark,
 }
 
 impl fmt::Display for QueryError {
@@ -105,6 +112,16 @@ impl fmt::Display for QueryError {
             QueryError::NoBest(m) => write!(f, "{m}"),
             QueryError::NoRanking(m) => write!(f, "{m}"),
             QueryError::Corrupt(m) => write!(f, "corrupted archive: {m}"),
+            QueryError::ForeignHandle => {
+                write!(f, "a handle from another store (its index is out of range here)")
+            }
+            QueryError::MetricOfAnotherTask => {
+                write!(f, "the metric handle belongs to another task")
+            }
+            QueryError::NotABenchmark => write!(
+                f,
+                "the archive holds a plain object, not a TransNAS-Bench benchmark (use `tnb dump`)"
+            ),
         }
     }
 }

@@ -15,6 +15,17 @@ pub enum JsonSinkError {
     NotJson(&'static str),
 }
 
+impl std::fmt::Display for JsonSinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JsonSinkError::Io(e) => write!(f, "write error: {e}"),
+            JsonSinkError::NotJson(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for JsonSinkError {}
+
 impl From<io::Error> for JsonSinkError {
     fn from(e: io::Error) -> Self {
         JsonSinkError::Io(e)

@@ -1,24 +1,97 @@
-//! Opens a `.tnb` archive and answers TransNAS-Bench-101 queries straight from its bytes.
+//! Opens a `.tnb` archive and answers TransNAS-Bench-101 queries straight from its bytes, with
+//! the same answers as the benchmark's official Python API.
 //!
 //! Opening checks the header and validates the payload once (microseconds: the payload is a
 //! handful of flat columns); after that every query reads the validated bytes directly, with no
-//! parsing, no allocation for numbers and borrowed `&str` for names.
+//! parsing, no allocation and borrowed `&str` for names. (The one exception is a cache: the
+//! first request of a float metric's best value gathers that metric's best values for every
+//! arch into an array of 8 bytes per arch, so that later requests are a single read.)
 //!
 //! Three ways to open:
 //! - [`Store::open`]: reads the file into an aligned buffer (safe, one copy);
 //! - [`Store::open_mmap`]: maps the file (`unsafe`: the file must not change while mapped), so
-//!   every process shares one copy in the page cache;
-//! - [`Store::from_bytes`]: any bytes you already hold (tests, embedded archives).
+//!   every process shares one copy in the page cache (measured by `raw::tests`: eight processes
+//!   mapping one archive account for one copy, and none copies it to the heap);
+//! - [`Store::from_bytes`] / [`Store::copy_from`]: bytes you already hold (tests, embedded
+//!   archives).
+//!
+//! # The Python API
+//! Every method of `TransNASBenchAPI` has a counterpart on [`Store`] (each doc names its Python
+//! method): [`Store::len`], [`Store::task_list`], [`Store::search_spaces`], [`Store::arch_list`]
+//! (`get_arch_list`, `all_arch_dict`), [`Store::metrics_dict`], [`Store::info_names`],
+//! [`Store::arch_at`] + [`Store::arch_name`] (`index2arch`), [`Store::arch_index`]
+//! (`arch2index`), [`Store::arch_result`], [`Store::total_epochs`], [`Store::model_info`],
+//! [`Store::single_metric`] (and [`Store::best_value`], [`Store::final_value`],
+//! [`Store::value_at`], [`Store::values`]), [`Store::epoch_status`],
+//! [`Store::best_epoch_status`], [`Store::best_archs`]. Arguments are names, as in Python, or
+//! typed handles ([`ArchId`], [`TaskId`], [`MetricId`], [`InfoId`], [`SpaceId`]) resolved once
+//! so that a hot loop skips every lookup. Values keep their Python type ([`Value`]); where
+//! Python raises, a [`QueryError`] says why. [`call::call`] answers a call given by method name
+//! and Python-typed arguments (what `tnb batch` serves), and [`python`] has Python's indexing
+//! rules.
+//!
+//! # Example: a random search
+//! ```
+//! # let source = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/transnas_small.pth"))?;
+//! # let dir = std::env::temp_dir().join(format!("tnb-store-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir)?;
+//! # let path = dir.join("transnas.tnb");
+//! # std::fs::write(&path, tnb_convert::convert_bytes(&source)?)?;
+//! use tnb_store::{ArchId, Store, Value};
+//!
+//! // Open once: checks the header and validates the archive (microseconds).
+//! let store = Store::open(&path)?;
+//! // Resolve names to handles once...
+//! let task = store.task("class_object")?;
+//! let metric = store.metric(task, "valid_top1")?;
+//! let space = store.arch_list("micro")?;
+//!
+//! // ...then query in the loop: nanoseconds per call, no allocation.
+//! let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+//! let mut best: Option<(f64, ArchId)> = None;
+//! for _ in 0..1000 {
+//!     rng ^= rng << 13;
+//!     rng ^= rng >> 7;
+//!     rng ^= rng << 17;
+//!     let arch = space.get(rng as usize % space.len()).unwrap();
+//!     // Python: api.get_single_metric(arch, 'class_object', 'valid_top1', mode='best')
+//!     if let Value::Float(acc) = store.best_value(arch, task, metric)? {
+//!         if best.is_none_or(|(b, _)| acc > b) {
+//!             best = Some((acc, arch));
+//!         }
+//!     }
+//! }
+//! let (acc, arch) = best.unwrap();
+//! let name = store.arch_name(arch)?;
+//! println!("best of 1000 samples: {name}, valid top-1 {acc}");
+//! // Names work too, and give the same answer.
+//! assert_eq!(store.best_value(name, "class_object", "valid_top1")?, Value::Float(acc));
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 // `deny`, not `forbid`: the one module that needs `unsafe` (`raw`) opts back in; every other crate
 // of the workspace forbids it outright.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+// `QueryError` has a destructor, so `option.ok_or(SOME_CONST_ERROR)` builds and drops an error on
+// every successful lookup (a call to `drop_in_place` in the hot paths, visible in profiles);
+// `ok_or_else(|| ...)` builds it only on failure.
+#![allow(clippy::unnecessary_lazy_evaluations)]
 
+mod access;
+mod best;
+pub mod call;
 mod check;
 mod error;
+pub mod handles;
+mod iter;
 mod json;
 mod names;
+mod object;
+pub mod python;
+mod query;
 mod raw;
+mod status;
 mod value;
 mod walk;
 
@@ -28,9 +101,16 @@ use std::path::Path;
 
 pub use check::{MAX_DEPTH, MAX_EXPANDED};
 pub use error::{OpenError, QueryError};
+pub use handles::{
+    ArchId, ArchKey, InfoId, InfoKey, MetricId, MetricKey, SpaceId, SpaceKey, TaskId, TaskKey,
+};
+pub use iter::{Archs, Ranking, Values};
 pub use json::{JsonSink, JsonSinkError};
 use memmap2::Mmap;
+pub use object::Object;
+pub use query::{Metric, Mode};
 use rkyv::util::AlignedVec;
+pub use status::EpochStatus;
 use tnb_schema::ArchivedBenchmark;
 use tnb_schema::header::Header;
 pub use value::{Node, Value};
@@ -46,6 +126,8 @@ pub enum Buffer {
 }
 
 impl AsRef<[u8]> for Buffer {
+    // Every query starts here: inlined into callers in other crates.
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         match self {
             Buffer::Aligned(v) => v.as_slice(),
@@ -75,6 +157,14 @@ pub struct Store<B: AsRef<[u8]> = Buffer> {
     bytes: B,
     header: Header,
     token: raw::Validated,
+    /// Where the payload sits in `bytes` (from the header, kept to skip recomputing it on
+    /// every query).
+    payload: std::ops::Range<usize>,
+    /// Every arch name, checked as UTF-8 once at open (a copy of a few hundred KB at most), so
+    /// that `arch_name` slices a `str` instead of validating bytes on every call.
+    names: Box<str>,
+    /// Best values of float metrics, gathered per metric on first use.
+    best: best::BestCache,
     expanded: u64,
 }
 
@@ -91,6 +181,16 @@ impl Store<Buffer> {
         let len = f.metadata().map_err(|e| io_err(path, e))?.len();
         let mut v = AlignedVec::<16>::with_capacity(usize::try_from(len).unwrap_or(0));
         f.read_to_end_aligned(&mut v).map_err(|e| io_err(path, e))?;
+        Store::from_bytes(Buffer::Aligned(v))
+    }
+}
+
+impl Store<Buffer> {
+    /// Opens a copy of `bytes` held in an aligned buffer: for archives in memory at any
+    /// address (an embedded `include_bytes!`, a `Vec<u8>` from the network).
+    pub fn copy_from(bytes: &[u8]) -> Result<Store<Buffer>, OpenError> {
+        let mut v = AlignedVec::<16>::with_capacity(bytes.len());
+        v.extend_from_slice(bytes);
         Store::from_bytes(Buffer::Aligned(v))
     }
 }
@@ -122,15 +222,36 @@ impl<B: AsRef<[u8]>> Store<B> {
             .map_err(|e| OpenError::Invalid(format!("payload: {e}")))?;
         let root = token.root(payload).ok_or_else(|| OpenError::Invalid("payload moved".into()))?;
         let expanded = check::check(root).map_err(OpenError::Invalid)?;
-        Ok(Store { bytes, header, token, expanded })
+        let names = std::str::from_utf8(root.arch_bytes.as_slice())
+            .map_err(|_| OpenError::Invalid("arch names are not UTF-8".into()))?
+            .into();
+        let start = payload.as_ptr() as usize - all.as_ptr() as usize;
+        let payload = start..start + payload.len();
+        let best = best::BestCache::new(root);
+        Ok(Store { bytes, header, token, payload, names, best, expanded })
     }
 
     /// The archived root. `Err` only if `B::as_ref` stopped returning the bytes that were
     /// validated (a misbehaving `AsRef` implementation).
+    #[inline]
     pub(crate) fn root(&self) -> Result<&ArchivedBenchmark, QueryError> {
-        self.token
-            .root(self.header.payload(self.bytes.as_ref()))
-            .ok_or(QueryError::Corrupt("the store's bytes changed after validation"))
+        let payload = self.bytes.as_ref().get(self.payload.clone());
+        payload
+            .and_then(|p| self.token.root(p))
+            .ok_or_else(|| QueryError::Corrupt("the store's bytes changed after validation"))
+    }
+
+    /// Arch `a`'s name from the checked copy.
+    #[inline]
+    pub(crate) fn name_of(&self, b: &ArchivedBenchmark, a: usize) -> Result<&str, QueryError> {
+        let o = &b.arch_offsets;
+        match (o.get(a), o.get(a.wrapping_add(1))) {
+            (Some(s), Some(e)) => self
+                .names
+                .get(s.to_native() as usize..e.to_native() as usize)
+                .ok_or_else(|| QueryError::Corrupt("an arch name offset splits a character")),
+            _ => Err(QueryError::ArchIndex(a as i64)),
+        }
     }
 
     /// The header (version, provenance).
@@ -184,17 +305,6 @@ impl<B: AsRef<[u8]>> Store<B> {
         self.len() == 0
     }
 
-    /// The name of architecture `index` in file order (Python: `index2arch`, without negative
-    /// indexes).
-    pub fn arch_name(&self, index: usize) -> Result<&str, QueryError> {
-        names::arch_name(self.root()?, index)
-    }
-
-    /// The index of architecture `name` (Python: `arch2index`).
-    pub fn arch_index(&self, name: &str) -> Result<usize, QueryError> {
-        names::arch_index(self.root()?, name).ok_or_else(|| QueryError::UnknownArch(name.to_owned()))
-    }
-
     /// Values a full dump writes (shared generic values counted once per reference).
     pub fn expanded_size(&self) -> u64 {
         self.expanded
@@ -206,7 +316,7 @@ impl<B: AsRef<[u8]>> Store<B> {
         f: &mut dyn FnMut(Event<'s>) -> Result<(), E>,
     ) -> Result<(), WalkError<E>> {
         let b = self.root()?;
-        walk::Walker { b }.document(f)
+        walk::Walker::new(b).document(f)
     }
 
     /// Writes the source object as `json.dumps` would (same text as `tnb dump` of the source

@@ -16,6 +16,22 @@ pub(crate) fn arch_name(b: &ArchivedBenchmark, a: usize) -> Result<&str, QueryEr
     }
 }
 
+/// `a == b` for short byte strings, without the call to `memcmp` that slice equality makes
+/// (arch names are about 20 bytes: two or three words).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if p != q {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
+
 /// The arch named `name`: one FNV-1a hash and, at half load, about 1.5 probes.
 pub(crate) fn arch_index(b: &ArchivedBenchmark, name: &str) -> Option<usize> {
     let slots = b.arch_slots.as_slice();
@@ -30,13 +46,25 @@ pub(crate) fn arch_index(b: &ArchivedBenchmark, name: &str) -> Option<usize> {
         let a = s as usize - 1;
         let o = &b.arch_offsets;
         if let (Some(st), Some(e)) = (o.get(a), o.get(a + 1)) {
-            if b.arch_bytes.get(st.to_native() as usize..e.to_native() as usize)
-                == Some(name.as_bytes())
-            {
+            let stored = b.arch_bytes.get(st.to_native() as usize..e.to_native() as usize);
+            if stored.is_some_and(|s| same_bytes(s, name.as_bytes())) {
                 return Some(a);
             }
         }
         at = (at + 1) & mask;
     }
     None
+}
+
+/// Position of `name` in a list of archived names (task metrics, info names, spaces). Lists are
+/// short (at most a few dozen names), so a scan that compares lengths first beats hashing.
+#[inline]
+pub(crate) fn position(list: &[rkyv::string::ArchivedString], name: &str) -> Option<usize> {
+    list.iter().position(|s| same_bytes(s.as_bytes(), name.as_bytes()))
+}
+
+/// The task named `name`.
+#[inline]
+pub(crate) fn task_index(b: &ArchivedBenchmark, name: &str) -> Option<usize> {
+    b.tasks.iter().position(|t| same_bytes(t.name.as_bytes(), name.as_bytes()))
 }

@@ -54,6 +54,17 @@ const CORRUPT_LAYOUT: QueryError = QueryError::Corrupt("a layout item is invalid
 
 pub(crate) struct Walker<'a> {
     pub(crate) b: &'a ArchivedBenchmark,
+    /// Set while the benchmark's `data` is being walked: a crafted archive could reference the
+    /// data marker from inside the data (an extra entry, a generic cell), which would recurse
+    /// forever; the generic tree alone cannot cycle (children have smaller ids).
+    pub(crate) in_data: std::cell::Cell<bool>,
+}
+
+impl<'a> Walker<'a> {
+    /// A walker over `b`.
+    pub(crate) fn new(b: &'a ArchivedBenchmark) -> Self {
+        Walker { b, in_data: std::cell::Cell::new(false) }
+    }
 }
 
 fn emit<'a, E>(f: &mut Sink<'_, 'a, E>, e: Event<'a>) -> Result<(), WalkError<E>> {
@@ -132,7 +143,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn value<E>(&self, v: Value<'a>, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+    pub(crate) fn value<E>(
+        &self,
+        v: Value<'a>,
+        f: &mut Sink<'_, 'a, E>,
+    ) -> Result<(), WalkError<E>> {
         match v {
             Value::None => emit(f, Event::Null),
             Value::Bool(b) => emit(f, Event::Bool(b)),
@@ -145,6 +160,15 @@ impl<'a> Walker<'a> {
 
     /// `data`: spaces, archs, results.
     fn data<E>(&self, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        if self.in_data.replace(true) {
+            return Err(QueryError::Corrupt("the benchmark's data contains itself").into());
+        }
+        let r = self.data_entries(f);
+        self.in_data.set(false);
+        r
+    }
+
+    fn data_entries<E>(&self, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
         let b = self.b;
         emit(f, Event::BeginMap)?;
         for (s, name) in b.space_names.iter().enumerate() {
@@ -194,6 +218,16 @@ impl<'a> Walker<'a> {
 
     /// One arch's dict: `{task: result, ...}` with its extras.
     pub(crate) fn arch<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        // Walking one arch is walking part of the data: the same cycle guard applies.
+        if self.in_data.replace(true) {
+            return self.arch_entries(a, f);
+        }
+        let r = self.arch_entries(a, f);
+        self.in_data.set(false);
+        r
+    }
+
+    fn arch_entries<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
         let b = self.b;
         let l = &b.layout;
         let layout = l.arch_layout.get(a).map_or(0, |x| x.to_native());
@@ -230,27 +264,46 @@ impl<'a> Walker<'a> {
         let (mut next, end) = Self::extras_range(&l.result_extras, at);
         let (e0, e1) = Self::extras_range(&task.offsets, a);
         emit(f, Event::BeginMap)?;
+        // The section (`model_info` or `metrics`) open at this point of the program: a layout
+        // from a crafted archive could nest, leave open or misplace sections, which would make
+        // the events unbalanced (a dump that is not one JSON value).
+        let mut open: Option<u32> = None;
         for it in self.items(layout)? {
             let (op, arg) = item::split(it.to_native());
+            let placed = match op {
+                item::TOTAL_EPOCHS | item::MODEL_INFO | item::METRICS => open.is_none(),
+                item::CLOSE => open.is_some(),
+                item::INFO => open == Some(item::MODEL_INFO),
+                item::METRIC => open == Some(item::METRICS),
+                _ => true,
+            };
+            if !placed {
+                return Err(CORRUPT_LAYOUT.into());
+            }
             match op {
                 item::TOTAL_EPOCHS => {
                     emit(f, Event::Str("total_epochs"))?;
                     emit(f, Event::Int(e1.saturating_sub(e0) as i64))?;
                 }
                 item::MODEL_INFO => {
+                    open = Some(op);
                     emit(f, Event::Str("model_info"))?;
                     emit(f, Event::BeginMap)?;
                 }
                 item::METRICS => {
+                    open = Some(op);
                     emit(f, Event::Str("metrics"))?;
                     emit(f, Event::BeginMap)?;
                 }
-                item::CLOSE => emit(f, Event::End)?,
+                item::CLOSE => {
+                    open = None;
+                    emit(f, Event::End)?;
+                }
                 item::INFO => {
                     let name = b.info_names.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
                     emit(f, Event::Str(name.as_str()))?;
                     let col = task.info.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
-                    self.value(cell(col, &b.generic, a)?, f)?;
+                    self.value(cell(col, b, a)?, f)?;
                 }
                 item::METRIC => {
                     let name = task.metrics.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
@@ -258,13 +311,16 @@ impl<'a> Walker<'a> {
                     let col = task.columns.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
                     emit(f, Event::BeginSeq)?;
                     for i in e0..e1 {
-                        self.value(cell(col, &b.generic, i)?, f)?;
+                        self.value(cell(col, b, i)?, f)?;
                     }
                     emit(f, Event::End)?;
                 }
                 item::EXTRA => self.extra(&mut next, end, f)?,
                 _ => return Err(CORRUPT_LAYOUT.into()),
             }
+        }
+        if open.is_some() {
+            return Err(CORRUPT_LAYOUT.into());
         }
         emit(f, Event::End)
     }

@@ -32,6 +32,12 @@ enum Command {
     Info(cmd::info::Args),
     /// Check an archive (and, with --source, every value against its .pth). Exit 1 on mismatch.
     Verify(cmd::verify::Args),
+    /// Answer Python API calls given as JSON Lines on stdin, one JSON line out per line in.
+    Batch(cmd::batch::Args),
+    /// Show one architecture: every task's epochs, model info, best and final metrics.
+    Show(cmd::show::Args),
+    /// Rank the architectures of a search space by a metric's best value.
+    Best(cmd::best::Args),
     /// Measure this machine: parse/dump time and peak memory for a .pth, query latencies for a .tnb.
     Bench(cmd::bench::Args),
 }
@@ -51,6 +57,9 @@ fn main() -> ExitCode {
         Command::Info(a) => cmd::info::run(a),
         Command::Verify(a) => cmd::verify::run(a),
         Command::Bench(a) => cmd::bench::run(a),
+        Command::Batch(a) => cmd::batch::run(a),
+        Command::Show(a) => cmd::show::run(a),
+        Command::Best(a) => cmd::best::run(a),
     };
     fail::exit(result)
 }

@@ -1,7 +1,8 @@
 //! `tnb bench FILE`: measured medians on this machine, never guessed.
 //!
 //! For a `.pth` or pickle: read time, parse time (container + pickle into the arena), `dump`
-//! time to a sink, and peak RSS. For a `.tnb` archive: the query mix of the store.
+//! time to a sink, and peak RSS. For a `.tnb` archive: the query mix of the store (see
+//! `bench_archive.rs`).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -18,7 +19,8 @@ pub struct Args {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Repetitions of each whole-file measurement (the median is reported).
+    /// Repetitions of each measurement (the median is reported): whole-file passes for a .pth,
+    /// rounds of each query loop for an archive.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
 }
@@ -28,8 +30,23 @@ pub fn run(args: Args) -> Result<(), Fail> {
     if args.runs == 0 {
         return Err(Fail::input("--runs must be at least 1"));
     }
+    if starts_like_archive(&args.file)? {
+        return crate::cmd::bench_archive::run(&args);
+    }
     let bytes = input::read(&args.file)?;
     bench_pth(&args, &bytes)
+}
+
+/// Whether the file starts with the archive magic (read without loading the whole file).
+fn starts_like_archive(path: &std::path::Path) -> Result<bool, Fail> {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Fail::input(format!("cannot read {}: {e}", path.display())))?;
+    let n = f
+        .read(&mut head)
+        .map_err(|e| Fail::input(format!("cannot read {}: {e}", path.display())))?;
+    Ok(crate::archive::is_archive(&head[..n]))
 }
 
 /// Median of `runs` timings of `f`.

@@ -1,0 +1,237 @@
+//! `tnb batch FILE`: the official Python API over JSON Lines, for any language.
+//!
+//! Each input line is one request, `{"method": "...", "args": [...], "kwargs": {...}}` (`args`
+//! and `kwargs` optional), answered by one output line, in order: `{"ok": <result>}` with the
+//! result as Python's `json.dumps` writes the official API's return value (tuples as arrays,
+//! floats as `repr`), or `{"error": "<message>"}` where Python raises. A line that is not a
+//! request (bad JSON, a blank line, a line over [`MAX_LINE`] bytes) gets an error line too, so
+//! answers always pair with requests, and the session goes on.
+//!
+//! Arguments keep their JSON types as Python's `json.loads` would make them: `1` is an int, `1.0`
+//! a float, an int beyond 64 bits stays an int. Method and argument names are the Python API's
+//! (see `tnb_store::call::METHODS`).
+//!
+//! Output is flushed whenever `tnb batch` is about to wait for input: a client that writes one
+//! request and waits for its answer (a terminal, or a program on a pipe) gets it at once, and a
+//! file of requests is answered in large writes.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use serde_json::value::RawValue;
+use tnb_store::call::{Arg, CallError, call};
+use tnb_store::{JsonSink, JsonSinkError, Store};
+
+use crate::fail::Fail;
+
+/// Longest request line accepted, in bytes: far above any real request (arch strings are about
+/// 20 bytes), and a bound on the memory one line can take.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Arguments of `tnb batch`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Each input line is one call of the official Python API, each output line its answer, in order:
+  {\"method\": \"get_single_metric\", \"args\": [\"64-2311-basic\", \"class_object\", \"valid_top1\"], \"kwargs\": {\"mode\": \"best\"}}
+  {\"ok\": 46.81031036376953}        (or {\"error\": \"...\"} where Python raises)
+Methods (Python's names and arguments): len, task_list, search_spaces, all_arch_dict,
+metrics_dict, info_names, index2arch, arch2index, get_arch_result, get_total_epochs,
+get_model_info, get_single_metric, get_epoch_status, get_best_epoch_status, get_arch_list,
+get_best_archs. Answers are json.dumps of Python's return value (tuples as arrays).")]
+pub struct Args {
+    /// A .tnb archive.
+    pub file: PathBuf,
+}
+
+/// Runs `tnb batch`.
+pub fn run(args: Args) -> Result<(), Fail> {
+    // Read into memory and fully checked, as every command of this `unsafe`-free binary does.
+    // (Programs that want one copy shared by many processes link tnb-store and map the archive:
+    // `Store::open_mmap`.)
+    let store = crate::archive::open(&args.file)?;
+    let input = BufReader::with_capacity(1 << 16, io::stdin().lock());
+    let output = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    serve(&store, input, output)?;
+    Ok(())
+}
+
+/// Answers every request line of `input` on `output`, flushing whenever the input has nothing
+/// buffered (so an interactive client is never left waiting). Returns the number of requests.
+pub fn serve<B: AsRef<[u8]>, R: Read, W: Write>(
+    store: &Store<B>,
+    mut input: BufReader<R>,
+    mut output: W,
+) -> io::Result<u64> {
+    let mut line = Vec::new();
+    let mut answer = Vec::with_capacity(1 << 10);
+    let mut count = 0;
+    loop {
+        line.clear();
+        let mut too_long = false;
+        let mut saw_any = false;
+        // One line, keeping at most MAX_LINE bytes of it.
+        loop {
+            if input.buffer().is_empty() {
+                output.flush()?;
+            }
+            let buf = input.fill_buf()?;
+            if buf.is_empty() {
+                break;
+            }
+            saw_any = true;
+            let (chunk, done) = match buf.iter().position(|&c| c == b'\n') {
+                Some(i) => (&buf[..i], Some(i + 1)),
+                None => (buf, None),
+            };
+            if !too_long {
+                if line.len() + chunk.len() > MAX_LINE {
+                    too_long = true;
+                    line.clear();
+                } else {
+                    line.extend_from_slice(chunk);
+                }
+            }
+            let used = done.unwrap_or(buf.len());
+            input.consume(used);
+            if done.is_some() {
+                break;
+            }
+        }
+        if !saw_any {
+            break;
+        }
+        answer.clear();
+        if too_long {
+            error_line(&mut answer, &format!("request line longer than {MAX_LINE} bytes"));
+        } else {
+            answer_line(store, &line, &mut answer);
+        }
+        output.write_all(&answer)?;
+        count += 1;
+    }
+    output.flush()?;
+    Ok(count)
+}
+
+/// Appends the answer to one request line (without its newline) to `out`, newline included.
+pub fn answer_line<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    match answer(store, line, out) {
+        Ok(()) => out.extend_from_slice(b"}\n"),
+        Err(m) => {
+            out.truncate(start);
+            error_line(out, &m);
+        }
+    }
+}
+
+fn error_line(out: &mut Vec<u8>, message: &str) {
+    out.extend_from_slice(b"{\"error\": ");
+    // Writing to a Vec cannot fail.
+    let _ = tnb_pyjson::write_str(&mut *out, message);
+    out.extend_from_slice(b"}\n");
+}
+
+/// A decoded argument: borrowed from the line, or a string that had escapes.
+enum Decoded<'a> {
+    Ready(Arg<'a>),
+    Owned(String),
+}
+
+impl Decoded<'_> {
+    fn arg(&self) -> Arg<'_> {
+        match self {
+            Decoded::Ready(a) => *a,
+            Decoded::Owned(s) => Arg::Str(s),
+        }
+    }
+}
+
+/// One JSON value as the Python value `json.loads` makes of it.
+fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
+    let text = raw.get().trim();
+    let first = text.as_bytes().first().copied().unwrap_or(b' ');
+    Ok(Decoded::Ready(match first {
+        b'"' => {
+            // serde_json checked the token: a quoted string, so at least two bytes.
+            let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+            if inner.contains('\\') {
+                let s: String =
+                    serde_json::from_str(text).map_err(|e| format!("bad string: {e}"))?;
+                return Ok(Decoded::Owned(s));
+            }
+            Arg::Str(inner)
+        }
+        b't' => Arg::Bool(true),
+        b'f' => Arg::Bool(false),
+        b'n' => Arg::None,
+        b'[' | b'{' => Arg::Container,
+        _ if text.contains(['.', 'e', 'E']) => {
+            Arg::Float(text.parse().map_err(|_| format!("bad number {text}"))?)
+        }
+        _ => match text.parse::<i64>() {
+            Ok(i) => Arg::Int(i),
+            // serde_json validated the token: an int too large for 64 bits.
+            Err(_) => Arg::BigInt { negative: text.starts_with('-') },
+        },
+    }))
+}
+
+fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let text = std::str::from_utf8(line).map_err(|_| "request is not UTF-8".to_owned())?;
+    if text.trim().is_empty() {
+        return Err(
+            "empty request (expected {\"method\": ..., \"args\": [...], \"kwargs\": {...}})"
+                .to_owned(),
+        );
+    }
+    let request: BTreeMap<Cow<'_, str>, &RawValue> =
+        serde_json::from_str(text).map_err(|e| format!("bad request: {e}"))?;
+    let (mut method, mut args, mut kwargs) = (None, None, None);
+    for (key, value) in request {
+        match &*key {
+            "method" => method = Some(value),
+            "args" => args = Some(value),
+            "kwargs" => kwargs = Some(value),
+            other => {
+                return Err(format!(
+                    "unknown request key '{other}' (expected method, args, kwargs)"
+                ));
+            }
+        }
+    }
+    let method = method.ok_or("a request needs a \"method\"")?;
+    let method = decode(method)?;
+    let method = match method.arg() {
+        Arg::Str(m) => m.to_owned(),
+        _ => return Err("\"method\" must be a string".to_owned()),
+    };
+    let args: Vec<&RawValue> = match args {
+        Some(a) => {
+            serde_json::from_str(a.get()).map_err(|_| "\"args\" must be an array".to_owned())?
+        }
+        None => Vec::new(),
+    };
+    let kwargs: BTreeMap<Cow<'_, str>, &RawValue> = match kwargs {
+        Some(k) => {
+            serde_json::from_str(k.get()).map_err(|_| "\"kwargs\" must be an object".to_owned())?
+        }
+        None => BTreeMap::new(),
+    };
+    let args = args.into_iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+    let kwargs =
+        kwargs.iter().map(|(k, v)| Ok((&**k, decode(v)?))).collect::<Result<Vec<_>, String>>()?;
+    let args: Vec<Arg<'_>> = args.iter().map(Decoded::arg).collect();
+    let kwargs: Vec<(&str, Arg<'_>)> = kwargs.iter().map(|(k, v)| (*k, v.arg())).collect();
+
+    out.extend_from_slice(b"{\"ok\": ");
+    let mut sink = JsonSink::new(&mut *out);
+    call(store, &method, &args, &kwargs, &mut |e| sink.event(e)).map_err(|e| match e {
+        CallError::Sink(JsonSinkError::NotJson(m)) => format!("cannot write the answer: {m}"),
+        CallError::Sink(JsonSinkError::Io(e)) => format!("cannot write the answer: {e}"),
+        other => other.to_string(),
+    })
+}

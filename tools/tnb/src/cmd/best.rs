@@ -1,0 +1,180 @@
+//! `tnb best FILE --task T --metric M [--space S] [--top K]`: the architectures with the best
+//! values of a metric, best first, as Python's `get_best_archs(T, M, S, topk=K)` ranks them
+//! (value descending, ties by arch string descending).
+//!
+//! Without `--space`, each search space is ranked on its own, one table per space: the
+//! official API only ranks within a space, and the archive stores exactly those orders, so
+//! every table printed is an answer Python gives. `--top` defaults to 10; `--top all` prints
+//! every arch. `--json` prints `{space: [[value, arch], ...], ...}`, each list exactly what
+//! `json.dumps(get_best_archs(...))` prints.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use tnb_store::{Event, JsonSink, JsonSinkError, QueryError, SpaceId, Store, Value, WalkError};
+
+use crate::cmd::show::{table, text_of};
+use crate::fail::Fail;
+
+/// How many archs to print per space.
+#[derive(Clone, Copy, Debug)]
+pub enum Top {
+    /// The first K.
+    First(usize),
+    /// All of them.
+    All,
+}
+
+impl FromStr for Top {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Top, String> {
+        if s == "all" {
+            return Ok(Top::All);
+        }
+        s.parse().map(Top::First).map_err(|_| format!("expected a count or 'all', found '{s}'"))
+    }
+}
+
+/// Arguments of `tnb best`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A .tnb archive.
+    pub file: PathBuf,
+    /// The task, e.g. class_object.
+    #[arg(long)]
+    pub task: String,
+    /// The metric, e.g. valid_top1 (higher is better, as Python's max() decides: for losses use
+    /// the *_neg_loss metrics where the benchmark has them).
+    #[arg(long)]
+    pub metric: String,
+    /// Rank one search space only (default: each space on its own).
+    #[arg(long)]
+    pub space: Option<String>,
+    /// How many archs per space: a count, or `all`.
+    #[arg(long, default_value = "10")]
+    pub top: Top,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `tnb best`.
+pub fn run(args: Args) -> Result<(), Fail> {
+    let store = crate::archive::open(&args.file)?;
+    if store.tasks().len() == 0 {
+        return Err(Fail::input(
+            "the archive holds no tasks (a plain object: see it with `tnb dump`)",
+        ));
+    }
+    let q = |e: QueryError| Fail::input(format!("{}: {e}", args.file.display()));
+    let spaces: Vec<SpaceId> = match &args.space {
+        Some(s) => vec![store.space(s).map_err(|e| {
+            let all: Vec<&str> = store.search_spaces().collect();
+            Fail::input(format!("{e} (the archive has {})", all.join(", ")))
+        })?],
+        None => store.spaces().collect(),
+    };
+    let task = store.task(&args.task).map_err(|e| {
+        let all: Vec<&str> = store.tasks().filter_map(|t| store.task_name(t).ok()).collect();
+        Fail::input(format!("{e} (the archive has {})", all.join(", ")))
+    })?;
+    let metric = store.metric(task, &args.metric).map_err(|e| {
+        let all: Vec<&str> = store
+            .metrics(task)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| store.metric_name(m).ok())
+            .collect();
+        Fail::input(format!("{e} (it has {})", all.join(", ")))
+    })?;
+    // Collect first so that an error (e.g. a metric whose values cannot be ranked) leaves no
+    // partial output.
+    let mut ranked: Vec<SpaceRanking<'_>> = Vec::new();
+    for &s in &spaces {
+        let ranking = store.best_archs(task, metric, s).map_err(q)?;
+        let total = ranking.len();
+        let k = match args.top {
+            Top::First(k) => k,
+            Top::All => total,
+        };
+        let items = ranking.take(k).collect::<Result<Vec<_>, _>>().map_err(q)?;
+        ranked.push((s, total, items));
+    }
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        json(&store, &ranked, &mut out).map_err(|e| match e {
+            JsonSinkError::Io(e) => Fail::from(e),
+            JsonSinkError::NotJson(m) => Fail::input(m),
+        })?;
+    } else {
+        for (i, (s, total, items)) in ranked.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            let space = store.space_name(*s).map_err(q)?;
+            writeln!(
+                out,
+                "{} / {}, best first: {} of {total} archs of space {space}",
+                args.task,
+                args.metric,
+                items.len()
+            )?;
+            let rows = items
+                .iter()
+                .enumerate()
+                .map(|(r, (v, a))| {
+                    let epoch = store.best_epoch(*a, task, metric)?;
+                    Ok([
+                        (r + 1).to_string(),
+                        text_of(*v),
+                        epoch.to_string(),
+                        store.arch_name(*a)?.to_owned(),
+                        a.index().to_string(),
+                    ])
+                })
+                .collect::<Result<Vec<_>, QueryError>>()
+                .map_err(q)?;
+            let header =
+                ["rank", args.metric.as_str(), "epoch", "arch", "index"].map(str::to_owned);
+            table(&mut out, &header, &rows, &[true, true, true, false, true])?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A space, its arch count, and its first archs with their best values.
+type SpaceRanking<'a> = (SpaceId, usize, Vec<(Value<'a>, tnb_store::ArchId)>);
+
+type Ranked<'a> = [SpaceRanking<'a>];
+
+fn json(store: &Store, ranked: &Ranked<'_>, out: &mut dyn Write) -> Result<(), JsonSinkError> {
+    let mut sink = JsonSink::new(out);
+    let corrupt = |e: QueryError| JsonSinkError::Io(std::io::Error::other(e.to_string()));
+    sink.event(Event::BeginMap)?;
+    for (s, _, items) in ranked {
+        sink.event(Event::Str(store.space_name(*s).map_err(corrupt)?))?;
+        sink.event(Event::BeginSeq)?;
+        for (v, a) in items {
+            sink.event(Event::BeginSeq)?;
+            match *v {
+                Value::None => sink.event(Event::Null)?,
+                Value::Bool(b) => sink.event(Event::Bool(b))?,
+                Value::Int(i) => sink.event(Event::Int(i))?,
+                Value::Float(x) => sink.event(Event::Float(x))?,
+                Value::Str(x) => sink.event(Event::Str(x))?,
+                Value::Node(n) => n.object().walk(&mut |e| sink.event(e)).map_err(|e| match e {
+                    WalkError::Sink(e) => e,
+                    WalkError::Query(q) => corrupt(q),
+                })?,
+            }
+            sink.event(Event::Str(store.arch_name(*a).map_err(corrupt)?))?;
+            sink.event(Event::End)?;
+        }
+        sink.event(Event::End)?;
+    }
+    sink.event(Event::End)?;
+    writeln!(sink.into_inner())?;
+    Ok(())
+}
