@@ -8,5 +8,6 @@ mod faults;
 mod fuzz_regressions;
 mod parity;
 mod props;
+mod props_api;
 mod store;
 mod synth;
