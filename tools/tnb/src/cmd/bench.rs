@@ -84,7 +84,7 @@ fn bench_pth(args: &Args, bytes: &[u8]) -> Result<(), Fail> {
     drop(doc);
     // Timed last: each read holds a second copy of the file, which must not count as the
     // parser's peak memory.
-    let read = median_of(args.runs, || std::fs::read(&args.file).map(|b| b.len()).unwrap_or(0));
+    let read = median_of(args.runs, || input::read(&args.file).map(|b| b.len()).unwrap_or(0));
     let size = bytes.len() as u64;
     let mut out = io::stdout().lock();
     if args.json {
