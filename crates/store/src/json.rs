@@ -50,6 +50,16 @@ impl<W: Write> JsonSink<W> {
         self.w.into_inner()
     }
 
+    /// The writer, after checking that every container that was opened was closed: a walk that
+    /// ends inside a container (a crafted archive) must not pass for a complete document.
+    pub fn finish(self) -> Result<W, JsonSinkError> {
+        if self.stack.is_empty() {
+            Ok(self.w.into_inner())
+        } else {
+            Err(JsonSinkError::NotJson("unbalanced structure in the archive"))
+        }
+    }
+
     /// Consumes one event.
     pub fn event(&mut self, e: Event<'_>) -> Result<(), JsonSinkError> {
         let key = match self.stack.last_mut() {

@@ -324,7 +324,7 @@ impl<B: AsRef<[u8]>> Store<B> {
     pub fn write_json<W: Write>(&self, out: W) -> Result<W, WalkError<JsonSinkError>> {
         let mut sink = JsonSink::new(out);
         self.walk(&mut |e| sink.event(e))?;
-        let mut out = sink.into_inner();
+        let mut out = sink.finish().map_err(WalkError::Sink)?;
         out.write_all(b"\n").map_err(|e| WalkError::Sink(JsonSinkError::Io(e)))?;
         Ok(out)
     }

@@ -1,0 +1,5 @@
+//! Fuzz target `convert`: see `tnb_fuzz::convert` (fuzz/src/targets.rs) for what it exercises and checks.
+#![no_main]
+#![forbid(unsafe_code)]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| tnb_fuzz::convert(data));

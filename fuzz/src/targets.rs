@@ -1,0 +1,467 @@
+// The fuzz targets' bodies. Included (`include!`) by `fuzz/src/lib.rs` for cargo-fuzz and by
+// `tests/fuzz_regressions.rs` for the stable replay, so this file holds items only: no inner
+// attributes or `//!` docs.
+//
+// Every function takes arbitrary bytes, must never panic, and panics (the fuzzer's "crash")
+// when an invariant the crates promise is broken: a reader accepting something its own checks
+// should have refused, an archive the converter wrote that its reader refuses, a dump of the
+// archive that differs from the dump of its source, a query answer that is not one complete
+// value.
+
+use std::io;
+
+use tnb_pickle::{Kind, Limits, PlainData, Ref, Value};
+use tnb_store::call::{Arg, METHODS};
+use tnb_store::{Event, Store};
+
+/// Limits of every parse under fuzzing. Well above what the seeds need, and small enough that
+/// walking or dumping anything accepted takes milliseconds (the default limits allow a
+/// 2^28-value dump, which the fuzzer would report as a timeout without any bug behind it).
+pub const LIMITS: Limits = Limits {
+    max_depth: 1000,
+    max_nodes: 1 << 20,
+    max_memo: 1 << 20,
+    max_str_len: 1 << 20,
+    max_expanded: 1 << 20,
+};
+
+/// Largest expanded size of an archive whose whole content the archive target walks and
+/// queries. The store accepts archives that expand to 2^28 values (its `MAX_EXPANDED`); walking
+/// those is legitimate but slow, so they are only opened and spot-checked.
+pub const MAX_ARCHIVE_WALK: u64 = 1 << 20;
+
+/// The legacy format's magic number as pickle's `LONG1` writes it: tnb-pth reads a pickle that
+/// contains it as a legacy file.
+const LEGACY_MAGIC: &[u8] = b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
+
+/// `pickle`: the pickle reader on raw bytes, with no globals allowed and with tnb-pth's
+/// allowlist (a bare pickle, unless the bytes look like a zip or a legacy file), plus
+/// `pickle_end`. Checks: an accepted pickle reads back without panics through every accessor,
+/// respects its limits (depth, expanded size), has unique dict keys, ends where `pickle_end`
+/// says, reads the same with either set of hooks, and dumps to JSON or fails cleanly.
+pub fn pickle(data: &[u8]) {
+    let end = tnb_pickle::pickle_end(data);
+    let plain = tnb_pickle::parse(data, &mut PlainData, &LIMITS);
+    if let Ok(p) = &plain {
+        walk_arena(&p.arena, p.root, &LIMITS);
+        assert!(p.end <= data.len(), "parse ended past the input");
+        assert_eq!(end.as_ref().ok(), Some(&p.end), "pickle_end disagrees with parse");
+    }
+    let Ok(doc) = tnb_pth::load_with(data, &LIMITS) else {
+        // A plain-data pickle holds no global, so torch's hooks (a superset) must accept it
+        // too; only a zip or legacy look-alike (tnb-pth's content sniffing) is read otherwise.
+        if let Ok(p) = &plain {
+            let legacy = data[..p.end].windows(LEGACY_MAGIC.len()).any(|w| w == LEGACY_MAGIC);
+            assert!(
+                tnb_pth::is_zip(data) || legacy,
+                "plain hooks accepted a pickle that torch hooks refused"
+            );
+        }
+        return;
+    };
+    check_document(&doc);
+    if doc.format == tnb_pth::Format::Pickle {
+        assert_eq!(end.ok(), Some(doc.pickle.end), "pickle_end disagrees with tnb_pth::load");
+        if let Ok(p) = &plain {
+            assert!(
+                fingerprint(&p.arena, p.root) == fingerprint(&doc.pickle.arena, doc.pickle.root),
+                "the same plain-data pickle reads differently with torch hooks"
+            );
+        }
+    }
+}
+
+/// `pth`: the container layer (zip, legacy, bare pickle) on raw bytes, then the same checks as
+/// [`pickle`] on the object, and the JSON dump into a sink.
+pub fn pth(data: &[u8]) {
+    if let Ok(doc) = tnb_pth::load_with(data, &LIMITS) {
+        check_document(&doc);
+    }
+}
+
+/// `pth_wrapped`: a structure-aware [`pth`]. Mutations of a real `.pth` rarely get past the
+/// zip's central directory and CRCs, so this target builds a valid container around the
+/// fuzzer's bytes and lets them reach the object pickle, the tensor storages and the globals.
+///
+/// Input: one flags byte, then
+/// - zip (flags bit 0 clear): a pickle (up to its `STOP`, as `pickle_end` finds it), then the
+///   storages, each a little-endian `u16` length and that many bytes, named `0`, `1`, ... in
+///   order. Bit 1: the `byteorder` record says `big`; bit 2: no `byteorder` record; bits 3-4:
+///   the folder name.
+/// - legacy (bit 0 set): everything after torch's three header pickles (the object pickle, the
+///   storage-key pickle, the raw storages), behind a correct header.
+pub fn pth_wrapped(data: &[u8]) {
+    if let Some(file) = wrap(data) {
+        pth(&file);
+    }
+}
+
+/// The file [`pth_wrapped`] builds from its input (`None` when the input is empty or the
+/// writer refuses it).
+pub fn wrap(data: &[u8]) -> Option<Vec<u8>> {
+    let (&flags, rest) = data.split_first()?;
+    if flags & 1 != 0 {
+        return Some(legacy_file(rest));
+    }
+    let end = tnb_pickle::pickle_end(rest).unwrap_or(rest.len());
+    let (pkl, mut tail) = rest.split_at(end);
+    let folder = ["archive", "x", "transnas-bench_v10141024", "a b"][usize::from(flags >> 3) & 3];
+    let mut z = tnb_pthwrite::TorchZipWriter::new(Vec::new(), folder).ok()?;
+    z.write_record("data.pkl", pkl).ok()?;
+    match flags & 6 {
+        0 => z.write_record("byteorder", b"little").ok()?,
+        2 => z.write_record("byteorder", b"big").ok()?,
+        _ => {}
+    }
+    let mut key = 0u32;
+    while tail.len() >= 2 {
+        let n = usize::from(u16::from_le_bytes([tail[0], tail[1]]));
+        let bytes = &tail[2..][..n.min(tail.len() - 2)];
+        tail = &tail[2 + bytes.len()..];
+        z.write_record(&format!("data/{key}"), bytes).ok()?;
+        key += 1;
+    }
+    // `finish` adds `version` and the serialization id, as torch does.
+    z.finish().ok()
+}
+
+/// A legacy file: the three header pickles torch writes (magic number, protocol version,
+/// sys_info), then `rest` verbatim.
+fn legacy_file(rest: &[u8]) -> Vec<u8> {
+    // `save_legacy` around a one-opcode object: what precedes that object is the header.
+    const NONE_PICKLE: &[u8] = b"\x80\x02N.";
+    let around = tnb_pthwrite::save_legacy(Vec::new(), NONE_PICKLE).unwrap_or_default();
+    let at = around.windows(NONE_PICKLE.len()).rposition(|w| w == NONE_PICKLE).unwrap_or(0);
+    let mut file = around[..at].to_vec();
+    file.extend_from_slice(rest);
+    file
+}
+
+/// `archive`: the archive reader on a payload made of the fuzzer's bytes, behind a correct
+/// header (right length and CRCs), so that every input reaches rkyv's validation and the
+/// store's own checks; then, when it opens, every query (the lookups after open are where
+/// crafted archives have made other rkyv users panic).
+pub fn archive(data: &[u8]) {
+    let file = with_header(data);
+    let Ok(store) = Store::copy_from(&file) else {
+        return;
+    };
+    store.verify_checksum().expect("the header's checksum was computed over these bytes");
+    query_store(&store);
+}
+
+/// `data` behind a header that describes it exactly.
+pub fn with_header(payload: &[u8]) -> Vec<u8> {
+    let h = tnb_schema::header::Header::new(
+        payload.len() as u64,
+        crc32fast::hash(payload),
+        0,
+        [0; 32],
+        "tnb-fuzz",
+    );
+    let mut file = h.encode().to_vec();
+    file.extend_from_slice(payload);
+    file
+}
+
+/// `convert`: source bytes to archive bytes (what `tnb convert` does, in memory). When it
+/// succeeds the archive must open, pass its checksum, compare equal to its source value by
+/// value (`tnb verify --source`), dump exactly what the source dumps (or fail exactly when the
+/// source's dump fails), and answer queries without panicking.
+pub fn convert(data: &[u8]) {
+    let Ok(bench) = tnb_convert::build(data, &LIMITS) else {
+        return;
+    };
+    let archive = tnb_convert::to_bytes(&bench, data.len() as u64, tnb_convert::sha256(data))
+        .expect("a small benchmark always serialises");
+    let store = Store::copy_from(&archive)
+        .unwrap_or_else(|e| panic!("the converter wrote an archive its reader refuses: {e}"));
+    store.verify_checksum().expect("the converter wrote a wrong checksum");
+    let doc = tnb_pth::load_with(data, &LIMITS).expect("the source loaded once already");
+    if let Err(m) = tnb_convert::compare(&store, &doc) {
+        panic!("the archive differs from its source: {m}");
+    }
+    let mut want = Vec::new();
+    let source_dump = tnb_pth::write_json(&doc, &mut want);
+    let archive_dump = store.write_json(Vec::new());
+    match (source_dump, archive_dump) {
+        (Ok(()), Ok(got)) => assert!(got == want, "dump of the archive differs from the source's"),
+        (Err(_), Err(_)) => {}
+        (s, a) => panic!(
+            "the source and the archive disagree on dumping: source {:?}, archive {:?}",
+            s.err(),
+            a.err()
+        ),
+    }
+    query_store(&store);
+}
+
+/// Dict keys and set elements, normalised as Python compares them for the cases where that is
+/// simple (`True == 1 == 1.0`, `0.0 == -0.0 == 0`); `None` for values left out of the check.
+#[derive(PartialEq, Eq, Hash)]
+enum Key<'a> {
+    None,
+    Int(i64),
+    Float(u64),
+    Str(&'a str),
+    Bytes(&'a [u8]),
+}
+
+fn key<'a>(v: Value<'a>) -> Option<Key<'a>> {
+    // 2^63 as f64: integral floats below it in magnitude equal the i64 of the same value.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    Some(match v {
+        Value::None => Key::None,
+        Value::Bool(b) => Key::Int(i64::from(b)),
+        Value::Int(i) => Key::Int(i),
+        Value::Float(f) if f.fract() == 0.0 && (-TWO_63..TWO_63).contains(&f) => {
+            Key::Int(f as i64)
+        }
+        // NaN keys are distinct objects in Python; huge integral floats may equal big ints.
+        Value::Float(f) if f.is_nan() || f.fract() == 0.0 => return None,
+        Value::Float(f) => Key::Float(f.to_bits()),
+        Value::Str(s) => Key::Str(s),
+        Value::Bytes(b) => Key::Bytes(b),
+        _ => return None,
+    })
+}
+
+/// Reads everything reachable from `root` as a tree (shared values once per reference),
+/// through every accessor of the arena, and checks the promises of `tnb_pickle::parse`:
+/// nesting within `max_depth`, expanded size within `max_expanded`, unique dict keys.
+fn walk_arena(arena: &tnb_pickle::Arena<'_>, root: Ref, limits: &Limits) {
+    // (value, containers above it)
+    let mut stack = vec![(root, 0u32)];
+    let mut visited = 0u64;
+    while let Some((r, depth)) = stack.pop() {
+        visited += 1;
+        assert!(visited <= limits.max_expanded, "expanded size above the limit");
+        let v = arena.get(r);
+        match v {
+            Value::Container(kind, c) => {
+                assert!(depth < limits.max_depth, "nesting deeper than the limit");
+                let n = c.len();
+                assert_eq!(c.iter().count(), n);
+                assert_eq!(c.iter().rev().count(), n);
+                assert_eq!(c.iter().len(), n);
+                assert!((0..n).all(|i| c.get(i).is_some()) && c.get(n).is_none());
+                assert_eq!(c.first(), c.get(0));
+                assert!(c.as_refs().is_none_or(|s| s.len() == n));
+                assert!(c.to_vec() == c.iter().collect::<Vec<_>>());
+                assert!(arena.children(r) == c);
+                assert_eq!(c.is_empty(), n == 0);
+                let stride = match kind {
+                    Kind::Dict => {
+                        assert_eq!(n % 2, 0, "a dict with an odd number of children");
+                        assert_eq!(c.pairs().count(), n / 2);
+                        2
+                    }
+                    Kind::Set | Kind::FrozenSet => 1,
+                    _ => 0,
+                };
+                if stride > 0 {
+                    let mut seen = std::collections::HashSet::new();
+                    for k in c.iter().step_by(stride) {
+                        if let Some(k) = key(arena.get(k)) {
+                            assert!(seen.insert(k), "a {} holds one key twice", kind.name());
+                        }
+                    }
+                }
+                for child in c.iter() {
+                    stack.push((child, depth + 1));
+                }
+            }
+            Value::Object { state, .. } => stack.push((state, depth + 1)),
+            Value::Float(f) => {
+                assert_eq!(arena.as_float(r).map(f64::to_bits), Some(f.to_bits()));
+            }
+            Value::Str(s) => assert_eq!(arena.str_bytes(r), Some(s.as_bytes())),
+            Value::BigInt(b) => {
+                let _ = tnb_pickle::big_int_text(b);
+            }
+            Value::Scalar(s) => {
+                let _ = s.number();
+            }
+            _ => {}
+        }
+        let _ = v.type_name();
+    }
+}
+
+/// A value tree as text, to compare two reads of the same pickle (bounded: called only on
+/// arenas that passed `walk_arena`).
+fn fingerprint(arena: &tnb_pickle::Arena<'_>, root: Ref) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut stack = vec![root];
+    while let Some(r) = stack.pop() {
+        match arena.get(r) {
+            Value::Container(kind, c) => {
+                let _ = write!(out, "{}{} ", kind.name(), c.len());
+                stack.extend(c.iter().rev());
+            }
+            Value::Float(f) => {
+                let _ = write!(out, "f{:x} ", f.to_bits());
+            }
+            other => {
+                let _ = write!(out, "{other:?} ");
+            }
+        }
+    }
+    out
+}
+
+/// Checks a loaded document: the arena walk, class names, and the JSON dump into a sink (which
+/// may refuse values JSON cannot hold, but can never fail to write).
+fn check_document(doc: &tnb_pth::Document<'_>) {
+    walk_arena(&doc.pickle.arena, doc.pickle.root, &LIMITS);
+    let _ = doc.format.name();
+    if let Value::Global(c) | Value::Object { class: c, .. } = doc.root() {
+        let _ = doc.class_name(c);
+    }
+    if let Err(tnb_pth::JsonError::Io(e)) = tnb_pth::write_json(doc, io::sink()) {
+        panic!("writing to a sink failed: {e}");
+    }
+}
+
+/// The first three and last two of `v`: enough names to reach every code path without making
+/// the number of calls grow with the archive.
+fn take<T>(v: Vec<T>) -> Vec<T> {
+    let k = v.len();
+    v.into_iter().enumerate().filter(|(i, _)| *i < 3 || *i + 2 >= k).map(|x| x.1).collect()
+}
+
+/// Counts the events of one answer and checks they form exactly one complete value.
+#[derive(Default)]
+struct Balance {
+    depth: i64,
+    values: u64,
+    events: u64,
+}
+
+impl Balance {
+    fn event(&mut self, e: Event<'_>) -> Result<(), ()> {
+        self.events += 1;
+        match e {
+            Event::BeginSeq | Event::BeginMap => {
+                if self.depth == 0 {
+                    self.values += 1;
+                }
+                self.depth += 1;
+            }
+            Event::End => {
+                self.depth -= 1;
+                assert!(self.depth >= 0, "an End without a Begin");
+            }
+            _ if self.depth == 0 => self.values += 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn assert_one_value(&self, what: &str) {
+        assert_eq!(self.depth, 0, "{what}: unbalanced events");
+        assert_eq!(self.values, 1, "{what}: not exactly one value");
+    }
+}
+
+/// Every query of the store on a sample of its archs and all of its (few) names, by name
+/// through the method-name dispatcher (what `tnb batch` runs), and the whole-document walk and
+/// dump. Bounded: only archives whose expanded size is small are walked in full.
+fn query_store<B: AsRef<[u8]>>(store: &Store<B>) {
+    let n = store.len();
+    let _ = (store.is_empty(), store.counts(), store.header().source_sha256_hex());
+    let mut archs: Vec<&str> = Vec::new();
+    for i in [0, 1, -1, -2, n as i64 / 2, n as i64, -(n as i64) - 1, i64::MIN, i64::MAX] {
+        let Ok(a) = store.arch_at(i) else { continue };
+        let Ok(name) = store.arch_name(a) else { continue };
+        if let Ok(j) = store.arch_index(name) {
+            // The lookup compares names, so whatever it finds has this name.
+            assert_eq!(store.arch_name(store.arch_at(j as i64).unwrap()).ok(), Some(name));
+        }
+        let _ = store.space_of(a);
+        archs.push(name);
+    }
+    if store.expanded_size() > MAX_ARCHIVE_WALK {
+        return;
+    }
+    let mut walk = Balance::default();
+    if store.walk(&mut |e| walk.event(e)).is_ok() {
+        walk.assert_one_value("walk");
+    }
+    let _ = store.write_json(io::sink());
+
+    let tasks: Vec<&str> = take(store.tasks().filter_map(|t| store.task_name(t).ok()).collect());
+    let mut metrics: Vec<&str> = Vec::new();
+    for t in store.tasks().take(3) {
+        if let Ok(ms) = store.metrics(t) {
+            metrics.extend(take(ms.filter_map(|m| store.metric_name(m).ok()).collect()));
+        }
+    }
+    let infos: Vec<&str> = take(store.infos().filter_map(|i| store.info_name(i).ok()).collect());
+    let spaces: Vec<&str> = store.search_spaces().collect();
+
+    // Arguments no name has: the wrong type, an empty string, a negative index.
+    let odd = [Arg::None, Arg::Int(-1), Arg::Str(""), Arg::Float(0.5)];
+    let args_for = |param: &str| -> Vec<Arg<'_>> {
+        let names: &[&str] = match param {
+            "arch" => &archs,
+            "task" => &tasks,
+            "metric" => &metrics,
+            "info" => &infos,
+            "search_space" => &spaces,
+            _ => &[],
+        };
+        let mut v: Vec<Arg<'_>> = names.iter().map(|s| Arg::Str(s)).collect();
+        match param {
+            "index" | "epoch" => v.extend([0, 1, -1, i64::MAX, i64::MIN].map(Arg::Int)),
+            "mode" => v.extend([
+                Arg::Str("best"),
+                Arg::Str("final"),
+                Arg::Str("list"),
+                Arg::Int(0),
+                Arg::Int(-1),
+                Arg::Int(1 << 40),
+                Arg::Bool(true),
+                Arg::BigInt { negative: true },
+            ]),
+            "topk" => v.extend([Arg::None, Arg::Int(2), Arg::Int(-1), Arg::Bool(false)]),
+            _ => {}
+        }
+        v.extend(odd);
+        v
+    };
+    for sig in METHODS {
+        let (method, params) = (sig.name, sig.params);
+        // Each parameter varies in turn while the others keep their first (valid) choice: every
+        // value is tried, with a number of calls linear in the choices.
+        let choices: Vec<Vec<Arg<'_>>> = params.iter().map(|p| args_for(p)).collect();
+        let base: Vec<Arg<'_>> = choices.iter().map(|c| c[0]).collect();
+        // All arguments, and only the required ones (the rest take their defaults).
+        let mut calls = vec![base.clone(), base[..sig.required.min(base.len())].to_vec()];
+        for (p, options) in choices.iter().enumerate() {
+            for a in options.iter().skip(1) {
+                let mut args = base.clone();
+                args[p] = *a;
+                calls.push(args);
+            }
+        }
+        for args in calls {
+            let mut b = Balance::default();
+            let ok = tnb_store::call::call(store, method, &args, &[], &mut |e| b.event(e)).is_ok();
+            if ok {
+                b.assert_one_value(method);
+            }
+        }
+        // Keyword arguments bind too (and a wrong one is an error, never a panic).
+        if let Some(&p) = params.first() {
+            let kw = [(p, base[0]), ("no_such_argument", Arg::Int(1))];
+            for kwargs in [&kw[..1], &kw[..]] {
+                let mut b = Balance::default();
+                if tnb_store::call::call(store, method, &[], kwargs, &mut |e| b.event(e)).is_ok() {
+                    b.assert_one_value(method);
+                }
+            }
+        }
+    }
+}
