@@ -66,6 +66,11 @@ impl ColumnBuilder {
         }
     }
 
+    /// A column of f32-exact floats, already filled.
+    pub(crate) fn from_f32(v: Vec<f32>) -> Self {
+        ColumnBuilder::F32(v)
+    }
+
     /// Appends a float: the common case, without dispatching on a cell. (Column lengths are
     /// bounded by the task's u32 epoch offsets, checked by the caller.)
     #[inline]

@@ -105,29 +105,88 @@ fn push_list(
     Ok(())
 }
 
-/// Every column's values for archs `range`, arch by arch.
+/// One thread's part of one column.
+enum Piece<'c> {
+    /// Floats written straight into this thread's slice of the final column (`len` so far),
+    /// every one f32-exact so far, with each arch's best epoch: the common case, with no copy
+    /// and no second pass over the values.
+    Direct { out: &'c mut [f32], len: usize, best: Vec<u32> },
+    /// Anything else: built here and joined afterwards.
+    Built(ColumnBuilder, Deferred),
+}
+
+impl Piece<'_> {
+    /// Leaves the direct path, keeping what was written.
+    fn to_built(&mut self) {
+        if let Piece::Direct { out, len, .. } = self {
+            let mut col = ColumnBuilder::with_capacity(out.len());
+            for &x in &out[..*len] {
+                // f32-exact by construction: stays in an f32 column.
+                let _ = col.push_float(f64::from(x));
+            }
+            *self = Piece::Built(col, Vec::new());
+        }
+    }
+}
+
+/// Copies one list into a piece.
+fn push_piece(
+    a: &Arena<'_>,
+    list: Ref,
+    piece: &mut Piece<'_>,
+    arch: usize,
+    path: &dyn Fn() -> String,
+) -> Result<(), Error> {
+    if let Piece::Direct { out, len, best } = piece {
+        let items = match a.get(list) {
+            Value::Container(_, items) => items,
+            _ => Children::EMPTY,
+        };
+        let start = *len;
+        let mut direct = true;
+        for x in items.iter() {
+            match a.as_float(x) {
+                Some(f) if f64::from(f as f32).to_bits() == f.to_bits() && *len < out.len() => {
+                    out[*len] = f as f32;
+                    *len += 1;
+                }
+                _ => {
+                    direct = false;
+                    break;
+                }
+            }
+        }
+        if direct {
+            best.push(rank::argmax_f32(&out[start..*len]));
+            return Ok(());
+        }
+        // Undo this list and take the general path from its start.
+        *len = start;
+        piece.to_built();
+    }
+    if let Piece::Built(col, deferred) = piece {
+        push_list(a, list, col, deferred, arch, path)?;
+    }
+    Ok(())
+}
+
+/// Every column's values for archs `range`, arch by arch, into `pieces[task][metric]`.
 fn fill_range(
     a: &Arena<'_>,
     tasks: &[TaskLists<'_>],
     range: Range<usize>,
+    pieces: &mut [Vec<Piece<'_>>],
     arch_path: &ArchPath<'_>,
-) -> Result<Vec<Vec<(ColumnBuilder, Deferred)>>, Error> {
-    let mut out: Vec<Vec<(ColumnBuilder, Deferred)>> = tasks
-        .iter()
-        .map(|t| {
-            let n = (t.offsets[range.end] - t.offsets[range.start]) as usize;
-            (0..t.lists.len()).map(|_| (ColumnBuilder::with_capacity(n), Vec::new())).collect()
-        })
-        .collect();
+) -> Result<(), Error> {
     for arch in range {
         for (t, task) in tasks.iter().enumerate() {
-            for (m, (col, deferred)) in out[t].iter_mut().enumerate() {
+            for (m, piece) in pieces[t].iter_mut().enumerate() {
                 let path = || metric_path(arch_path, task, m, arch);
-                push_list(a, task.lists[m][arch], col, deferred, arch, &path)?;
+                push_piece(a, task.lists[m][arch], piece, arch, &path)?;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Runs `work(i)` for `i in 0..jobs` on every core, collecting the results in order.
@@ -167,48 +226,125 @@ pub(crate) fn fill_all<'s>(
 ) -> Result<Vec<Vec<Filled>>, Error> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, n.max(1));
     let cut = |i: usize| n * i / threads;
-    let parts = parallel(threads, |i| fill_range(a, tasks, cut(i)..cut(i + 1), arch_path));
-    if parts.len() != threads {
-        return Err(Error::TooLarge("a worker thread failed".into()));
-    }
-    // Join the ranges of each column, in arch order (columns in parallel: it is a memcpy).
-    let mut slots: Vec<Mutex<Vec<(ColumnBuilder, Deferred)>>> = Vec::new();
-    let mut shape: Vec<usize> = Vec::new();
-    for part in parts {
-        let part = part?;
-        if slots.is_empty() {
-            shape = part.iter().map(Vec::len).collect();
-            slots = part.into_iter().flatten().map(|c| Mutex::new(vec![c])).collect();
-            continue;
-        }
-        for (slot, c) in slots.iter_mut().zip(part.into_iter().flatten()) {
-            if let Ok(v) = slot.get_mut() {
-                v.push(c);
+    // Columns whose first value is a float get their final storage now; each thread fills its
+    // own slice of it. The others are built per thread and joined.
+    let mut direct: Vec<Vec<Option<Vec<f32>>>> = tasks
+        .iter()
+        .map(|t| {
+            let total = t.offsets.last().copied().unwrap_or(0) as usize;
+            t.lists
+                .iter()
+                .map(|lists| {
+                    let first = lists.first().and_then(|&l| a.children(l).get(0));
+                    first.and_then(|x| a.as_float(x)).map(|_| vec![0f32; total])
+                })
+                .collect()
+        })
+        .collect();
+    let mut per_thread: Vec<Vec<Vec<Piece<'_>>>> =
+        (0..threads).map(|_| tasks.iter().map(|_| Vec::new()).collect()).collect();
+    for (t, columns) in direct.iter_mut().enumerate() {
+        let offsets = tasks[t].offsets;
+        for column in columns.iter_mut() {
+            let mut rest: Option<&mut [f32]> = column.as_deref_mut();
+            for (i, thread) in per_thread.iter_mut().enumerate() {
+                let (lo, hi) = (offsets[cut(i)] as usize, offsets[cut(i + 1)] as usize);
+                let archs = cut(i + 1) - cut(i);
+                thread[t].push(match rest.take() {
+                    Some(r) => {
+                        let (mine, later) = r.split_at_mut(hi - lo);
+                        rest = Some(later);
+                        Piece::Direct { out: mine, len: 0, best: Vec::with_capacity(archs) }
+                    }
+                    None => Piece::Built(ColumnBuilder::with_capacity(hi - lo), Vec::new()),
+                });
             }
         }
     }
-    let merged = parallel(slots.len(), |j| -> Result<(ColumnBuilder, Deferred), Error> {
-        let pieces = slots[j].lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
-        let mut pieces = pieces.into_iter();
-        let (mut col, mut deferred) =
-            pieces.next().unwrap_or((ColumnBuilder::with_capacity(0), Vec::new()));
-        for (c, d) in pieces {
-            let shift = col.len() as u32;
-            deferred.extend(d.into_iter().map(|(i, r, arch)| (i + shift, r, arch)));
-            col.append(c)?;
-        }
-        Ok((col, deferred))
+    let slots: Vec<Mutex<Vec<Vec<Piece<'_>>>>> = per_thread.into_iter().map(Mutex::new).collect();
+    let results = parallel(threads, |i| -> Result<Vec<Vec<Piece<'_>>>, Error> {
+        let mut pieces = slots[i].lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default();
+        fill_range(a, tasks, cut(i)..cut(i + 1), &mut pieces, arch_path)?;
+        Ok(pieces)
     });
-    let mut merged = merged.into_iter();
-    let mut joined: Vec<Vec<(ColumnBuilder, Deferred)>> = Vec::with_capacity(shape.len());
-    for &m in &shape {
-        joined.push(
-            (0..m)
-                .map(|_| {
-                    merged.next().unwrap_or(Err(Error::TooLarge("a worker thread failed".into())))
+    if results.len() != threads {
+        return Err(Error::TooLarge("a worker thread failed".into()));
+    }
+    let mut per_thread = Vec::with_capacity(threads);
+    for r in results {
+        per_thread.push(r?);
+    }
+    // Per column, from the pieces of every thread in arch order: either every piece went the
+    // direct way (the column is its storage, the best epochs are known), or the pieces are
+    // turned into owned builders to be joined. The pieces borrow the storage, so this happens
+    // before the storage is taken.
+    enum Outcome {
+        Direct(Vec<u32>),
+        Built(Vec<(ColumnBuilder, Deferred)>),
+    }
+    let mut outcomes: Vec<Vec<Outcome>> = Vec::with_capacity(tasks.len());
+    for (t, task) in tasks.iter().enumerate() {
+        let mut out = Vec::with_capacity(task.lists.len());
+        for m in 0..task.lists.len() {
+            let placeholder = || Piece::Built(ColumnBuilder::with_capacity(0), Vec::new());
+            let mut pieces: Vec<Piece<'_>> = per_thread
+                .iter_mut()
+                .map(|p| std::mem::replace(&mut p[t][m], placeholder()))
+                .collect();
+            let complete =
+                |p: &Piece<'_>| matches!(p, Piece::Direct { out, len, .. } if *len == out.len());
+            if pieces.iter().all(complete) {
+                let best = pieces
+                    .iter_mut()
+                    .flat_map(|p| match p {
+                        Piece::Direct { best, .. } => std::mem::take(best),
+                        Piece::Built(..) => Vec::new(),
+                    })
+                    .collect();
+                out.push(Outcome::Direct(best));
+                continue;
+            }
+            let built = pieces
+                .into_iter()
+                .filter_map(|mut p| {
+                    p.to_built();
+                    match p {
+                        Piece::Built(c, d) => Some((c, d)),
+                        Piece::Direct { .. } => None,
+                    }
                 })
-                .collect::<Result<_, _>>()?,
-        );
+                .collect();
+            out.push(Outcome::Built(built));
+        }
+        outcomes.push(out);
+    }
+    drop(per_thread);
+    let mut joined: Vec<Vec<(ColumnBuilder, Deferred, Option<Vec<u32>>)>> =
+        Vec::with_capacity(tasks.len());
+    for (storage, outs) in direct.into_iter().zip(outcomes) {
+        let mut out = Vec::with_capacity(outs.len());
+        for (storage, outcome) in storage.into_iter().zip(outs) {
+            match outcome {
+                Outcome::Direct(best) => {
+                    out.push((
+                        ColumnBuilder::from_f32(storage.unwrap_or_default()),
+                        Vec::new(),
+                        Some(best),
+                    ));
+                }
+                Outcome::Built(parts) => {
+                    let mut col = ColumnBuilder::with_capacity(0);
+                    let mut deferred: Deferred = Vec::new();
+                    for (c, d) in parts {
+                        let shift = col.len() as u32;
+                        deferred.extend(d.into_iter().map(|(i, r, arch)| (i + shift, r, arch)));
+                        col.append(c)?;
+                    }
+                    out.push((col, deferred, None));
+                }
+            }
+        }
+        joined.push(out);
     }
     // Best epochs and rankings, one column per job.
     let flat: Vec<(usize, usize)> = tasks
@@ -218,10 +354,16 @@ pub(crate) fn fill_all<'s>(
         .collect();
     let answers = parallel(flat.len(), |j| {
         let (t, m) = flat[j];
-        let col = &joined[t][m].0;
+        let (col, _, known) = &joined[t][m];
         let offsets = tasks[t].offsets;
-        let mut best = Vec::with_capacity(n);
-        rank::best_epochs(col, offsets, &mut best);
+        let best = match known {
+            Some(b) => b.clone(),
+            None => {
+                let mut best = Vec::with_capacity(n);
+                rank::best_epochs(col, offsets, &mut best);
+                best
+            }
+        };
         let mut ranking = Vec::with_capacity(n);
         let mut status = Vec::with_capacity(spaces.len());
         let value = |arch: usize| -> Option<Py<'_>> {
@@ -238,7 +380,7 @@ pub(crate) fn fill_all<'s>(
     let mut out = Vec::with_capacity(tasks.len());
     for (t, columns) in joined.into_iter().enumerate() {
         let mut filled = Vec::with_capacity(columns.len());
-        for (m, (mut column, deferred)) in columns.into_iter().enumerate() {
+        for (m, (mut column, deferred, _)) in columns.into_iter().enumerate() {
             for (index, x, arch) in deferred {
                 let p =
                     || format!("{}[{index}]", metric_path(arch_path, &tasks[t], m, arch as usize));

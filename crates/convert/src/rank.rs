@@ -29,6 +29,14 @@ pub(crate) fn best_epochs(col: &ColumnBuilder, offsets: &[u32], out: &mut Vec<u3
     }
 }
 
+/// [`best_epochs`]'s answer for one list of f32 values.
+pub(crate) fn argmax_f32(v: &[f32]) -> u32 {
+    match argmax_f(v) {
+        Ok(Some(i)) => i as u32,
+        _ => BEST_EMPTY,
+    }
+}
+
 fn argmax_f<T: Copy + PartialOrd>(v: &[T]) -> Result<Option<usize>, Incomparable> {
     let Some(&first) = v.first() else {
         return Ok(None);

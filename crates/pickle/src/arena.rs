@@ -376,6 +376,32 @@ impl<'a> Arena<'a> {
         Ok(())
     }
 
+    /// Appends `len` floats whose data start at `first` and follow every 9 bytes (a run of
+    /// `BINFLOAT`s) to list `r`: as a run when the list is empty, else as references.
+    pub(crate) fn extend_float_run(
+        &mut self,
+        r: Ref,
+        first: usize,
+        len: usize,
+    ) -> Result<(), Error> {
+        self.nodes += len as u64;
+        if self.nodes > self.max_nodes {
+            return Err(limit("number of values", self.max_nodes));
+        }
+        let empty = self.container_mut(r).is_some_and(|c| c.len == 0 && c.cap == 0 && !c.run);
+        if empty {
+            if let Some(c) = self.container_mut(r) {
+                c.run = true;
+                c.start = first as u32;
+                c.len = len as u32;
+            }
+            return Ok(());
+        }
+        let refs: Vec<Ref> =
+            (0..len).map(|i| Ref::float_at(first + RUN_STRIDE as usize * i)).collect();
+        self.extend(r, &refs)
+    }
+
     /// Turns a float-run container into an ordinary one (its refs appended to `children`).
     fn unrun(&mut self, r: Ref) {
         let c = self.containers[r.index()];

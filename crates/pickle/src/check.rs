@@ -46,10 +46,24 @@ fn unhashable(kind: &'static str) -> Error {
 }
 
 fn dedup_small(arena: &mut Arena<'_>, r: Ref, stride: usize) -> Result<usize, Error> {
-    let mut out = [Ref::NONE; 2 * SMALL];
-    let mut n = 0; // refs kept in `out`
     // Dicts and sets are never float runs: their children are references.
     let items = arena.children(r).as_refs().unwrap_or(&[]);
+    // The common case: all keys are strings, all different. Look each up once and compare the
+    // byte slices (a length check settles most pairs), before any general comparison.
+    let mut keys: [&[u8]; SMALL] = [&[]; SMALL];
+    let mut all_str = true;
+    for (k, e) in keys.iter_mut().zip(items.chunks_exact(stride)) {
+        match arena.str_bytes(e[0]) {
+            Some(b) => *k = b,
+            None => all_str = false,
+        }
+    }
+    let count = items.len() / stride;
+    if all_str && (1..count).all(|i| (0..i).all(|j| keys[i] != keys[j])) {
+        return Ok(count);
+    }
+    let mut out = [Ref::NONE; 2 * SMALL];
+    let mut n = 0; // refs kept in `out`
     for e in items.chunks_exact(stride) {
         check_hashable(arena, e[0]).map_err(unhashable)?;
         match out[..n].chunks_exact(stride).position(|k| key_eq(arena, k[0], e[0])) {

@@ -8,6 +8,7 @@ mod archive;
 mod cmd;
 mod fail;
 mod input;
+mod memory;
 
 use std::process::ExitCode;
 

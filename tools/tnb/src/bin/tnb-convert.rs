@@ -5,6 +5,8 @@
 mod convert;
 #[path = "../fail.rs"]
 mod fail;
+#[path = "../memory.rs"]
+mod memory;
 
 use clap::Parser;
 

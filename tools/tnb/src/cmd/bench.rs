@@ -30,6 +30,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
     if args.runs == 0 {
         return Err(Fail::input("--runs must be at least 1"));
     }
+    crate::memory::prefer_huge_pages(&args.file);
     if starts_like_archive(&args.file)? {
         return crate::cmd::bench_archive::run(&args);
     }

@@ -37,6 +37,7 @@ fn phase_name(p: Phase) -> &'static str {
 
 /// Runs the conversion.
 pub fn run(args: Args) -> Result<(), Fail> {
+    crate::memory::prefer_huge_pages(&args.input);
     let size = std::fs::metadata(&args.input).map(|m| m.len()).unwrap_or(0);
     let show = !args.quiet && std::io::stderr().is_terminal() && size >= PROGRESS_FROM;
     let bar = show.then(|| {

@@ -17,6 +17,7 @@ pub struct Args {
 
 /// Runs `tnb dump`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    crate::memory::prefer_huge_pages(&args.file);
     let bytes = input::read(&args.file)?;
     if crate::archive::is_archive(&bytes) {
         drop(bytes);
