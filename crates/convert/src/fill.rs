@@ -44,6 +44,9 @@ pub(crate) struct Filled {
 /// Cells waiting for a generic node: (value index in the column, source value, arch).
 type Deferred = Vec<(u32, Ref, u32)>;
 
+/// A joined column, its deferred cells, and its best epochs when the fill already knows them.
+type Joined = (ColumnBuilder, Deferred, Option<Vec<u32>>);
+
 /// Placeholder id of a deferred generic cell (compares like any generic value: not orderable).
 const PENDING: u32 = u32::MAX;
 
@@ -117,7 +120,7 @@ enum Piece<'c> {
 
 impl Piece<'_> {
     /// Leaves the direct path, keeping what was written.
-    fn to_built(&mut self) {
+    fn leave_direct(&mut self) {
         if let Piece::Direct { out, len, .. } = self {
             let mut col = ColumnBuilder::with_capacity(out.len());
             for &x in &out[..*len] {
@@ -162,7 +165,7 @@ fn push_piece(
         }
         // Undo this list and take the general path from its start.
         *len = start;
-        piece.to_built();
+        piece.leave_direct();
     }
     if let Piece::Built(col, deferred) = piece {
         push_list(a, list, col, deferred, arch, path)?;
@@ -307,7 +310,7 @@ pub(crate) fn fill_all<'s>(
             let built = pieces
                 .into_iter()
                 .filter_map(|mut p| {
-                    p.to_built();
+                    p.leave_direct();
                     match p {
                         Piece::Built(c, d) => Some((c, d)),
                         Piece::Direct { .. } => None,
@@ -319,8 +322,7 @@ pub(crate) fn fill_all<'s>(
         outcomes.push(out);
     }
     drop(per_thread);
-    let mut joined: Vec<Vec<(ColumnBuilder, Deferred, Option<Vec<u32>>)>> =
-        Vec::with_capacity(tasks.len());
+    let mut joined: Vec<Vec<Joined>> = Vec::with_capacity(tasks.len());
     for (storage, outs) in direct.into_iter().zip(outcomes) {
         let mut out = Vec::with_capacity(outs.len());
         for (storage, outcome) in storage.into_iter().zip(outs) {
