@@ -24,7 +24,7 @@ pub struct Benchmark {
     /// Arch names (UTF-8), concatenated in arch order.
     pub arch_bytes: Vec<u8>,
     /// Open-addressing table for name → arch: a power-of-two number of slots, each `0` (empty)
-    /// or `arch + 1`; a name starts probing at `fnv1a(name) & (len - 1)` and moves to the next
+    /// or `arch + 1`; a name starts probing at `arch_hash(name) & (len - 1)` and moves to the next
     /// slot (wrapping) until it finds its arch or an empty slot.
     pub arch_slots: Vec<u32>,
     /// How to rebuild the source object exactly (key orders, extra entries).

@@ -32,11 +32,11 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
-/// The arch named `name`: one FNV-1a hash and, at half load, about 1.5 probes.
+/// The arch named `name`: one `arch_hash` and, at half load, about 1.5 probes.
 pub(crate) fn arch_index(b: &ArchivedBenchmark, name: &str) -> Option<usize> {
     let slots = b.arch_slots.as_slice();
     let mask = slots.len().wrapping_sub(1);
-    let mut at = tnb_schema::fnv1a(name.as_bytes()) as usize & mask;
+    let mut at = tnb_schema::arch_hash(name.as_bytes()) as usize & mask;
     // Open-time checks guarantee an empty slot, so this ends; the bound is a second guard.
     for _ in 0..slots.len() {
         let s = slots.get(at)?.to_native();
