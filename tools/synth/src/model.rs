@@ -542,16 +542,9 @@ mod tests {
     fn curves_rise_and_fall_and_stay_float32_exact() {
         let arch: Arch = "64-41414-3_33_333".parse().unwrap();
         let t = traits(&arch, 5, 7351);
-        let names = [
-            "train_loss",
-            "train_neg_loss",
-            "valid_loss",
-            "valid_neg_loss",
-            "test_loss",
-            "test_neg_loss",
-            "time_elapsed",
-        ];
-        let cols = Columns::new(&names);
+        // room_layout's metric list, as the generator writes it.
+        let names = crate::TASKS[2].metrics;
+        let cols = Columns::new(names);
         let mut out = TaskValues::default();
         let info = generate(&t, &ROOM_LAYOUT, &cols, names.len(), 25, 5, 7351, 2, &mut out);
         let col = |i: usize| &out.values[i * 25..(i + 1) * 25];
