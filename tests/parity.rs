@@ -2,7 +2,7 @@
 //! invalid, answered by `tnb batch` on the converted archive and by a plain-python3
 //! re-implementation of the official API's semantics on the source's JSON. Answers must be
 //! the same text (`json.dumps` of the result); where Python raises, tnb must answer an error
-//! (messages differ by design, so only the kind is compared).
+//! of the same exception class (messages differ by design).
 //!
 //! Sources: the TransNAS fixtures of `data/`, look-alikes from `tnb-synth` with several option
 //! sets, and a hostile benchmark built here (NaN-first lists, ties, -0.0, ints among floats,
@@ -387,7 +387,12 @@ fn check_parity(name: &str, source: &Path, calls: usize, seed: u64) -> usize {
     let (mut oks, mut errors) = (0, 0);
     for ((req, o), t) in requests.iter().zip(&ours).zip(&theirs) {
         let both_errors = o.starts_with("{\"error\": ") && t.starts_with("{\"error\": ");
-        if both_errors {
+        // Both raise: the exception classes must be the same (messages differ by design).
+        let class = |line: &str| -> Option<String> {
+            let v: serde_json::Value = serde_json::from_str(line).ok()?;
+            v.get("type").or_else(|| v.get("error"))?.as_str().map(str::to_owned)
+        };
+        if both_errors && class(o) == class(t) {
             errors += 1;
         } else if o == t {
             oks += 1;

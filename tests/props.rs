@@ -5,7 +5,7 @@
 //!    values across the whole space: NaN with payloads, -0.0, subnormals, ±inf, f32-exact or not,
 //!    ints across i64, strings, None, mixed columns) are written as `.pth` (zip, legacy) or a bare
 //!    pickle by the project's writer, converted, opened, and checked: every value of the source
-//!    comes back bit for bit (`tnb_convert::compare`), `dump` of the archive equals `dump` of the
+//!    comes back bit for bit (`tnb_verify::compare`), `dump` of the archive equals `dump` of the
 //!    source, and the Python-API answers equal a straightforward model of the generated object.
 //! 2. Pickles written by an independent writer (serde-pickle) read back as the same objects.
 //!
@@ -244,12 +244,12 @@ proptest! {
         store.verify_checksum().unwrap();
         let doc = tnb_pth::load(&src).unwrap();
         // Every value, bit for bit, in order.
-        tnb_convert::compare(&store, &doc).map_err(TestCaseError::fail)?;
+        tnb_verify::compare(&store, &doc).map_err(|m| TestCaseError::fail(m.to_string()))?;
         // The same JSON.
-        let ours = store.write_json(Vec::new()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let ours = tnb_api::write_json(&store, Vec::new()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(ours == json_of_source(&src), "dump differs");
         // The Python API's answers, against a model of the generated object.
-        crate::props_api::check_answers(&store, &v).map_err(TestCaseError::fail)?;
+        crate::props_api::check_answers(&store, &v).map_err(|m| TestCaseError::fail(m.to_string()))?;
     }
 }
 

@@ -11,8 +11,8 @@
 use std::io;
 
 use tnb_pickle::{Kind, Limits, PlainData, Ref, Value};
-use tnb_store::call::{Arg, METHODS};
-use tnb_store::{Event, Store};
+use tnb_api::{Arg, Event, METHODS};
+use tnb_store::Store;
 
 /// Limits of every parse under fuzzing. Well above what the seeds need, and small enough that
 /// walking or dumping anything accepted takes milliseconds (the default limits allow a
@@ -178,12 +178,12 @@ pub fn convert(data: &[u8]) {
         .unwrap_or_else(|e| panic!("the converter wrote an archive its reader refuses: {e}"));
     store.verify_checksum().expect("the converter wrote a wrong checksum");
     let doc = tnb_pth::load_with(data, &LIMITS).expect("the source loaded once already");
-    if let Err(m) = tnb_convert::compare(&store, &doc) {
+    if let Err(m) = tnb_verify::compare(&store, &doc) {
         panic!("the archive differs from its source: {m}");
     }
     let mut want = Vec::new();
     let source_dump = tnb_pth::write_json(&doc, &mut want);
-    let archive_dump = store.write_json(Vec::new());
+    let archive_dump = tnb_api::write_json(&store, Vec::new());
     match (source_dump, archive_dump) {
         (Ok(()), Ok(got)) => assert!(got == want, "dump of the archive differs from the source's"),
         (Err(_), Err(_)) => {}
@@ -343,7 +343,7 @@ impl Balance {
     fn event(&mut self, e: Event<'_>) -> Result<(), ()> {
         self.events += 1;
         match e {
-            Event::BeginSeq | Event::BeginMap => {
+            Event::BeginSeq(_) | Event::BeginMap => {
                 if self.depth == 0 {
                     self.values += 1;
                 }
@@ -386,10 +386,10 @@ fn query_store<B: AsRef<[u8]>>(store: &Store<B>) {
         return;
     }
     let mut walk = Balance::default();
-    if store.walk(&mut |e| walk.event(e)).is_ok() {
+    if tnb_api::document(store, &mut |e| walk.event(e)).is_ok() {
         walk.assert_one_value("walk");
     }
-    let _ = store.write_json(io::sink());
+    let _ = tnb_api::write_json(store, io::sink());
 
     let tasks: Vec<&str> = take(store.tasks().filter_map(|t| store.task_name(t).ok()).collect());
     let mut metrics: Vec<&str> = Vec::new();
@@ -448,7 +448,7 @@ fn query_store<B: AsRef<[u8]>>(store: &Store<B>) {
         }
         for args in calls {
             let mut b = Balance::default();
-            let ok = tnb_store::call::call(store, method, &args, &[], &mut |e| b.event(e)).is_ok();
+            let ok = tnb_api::call(store, method, &args, &[], &mut |e| b.event(e)).is_ok();
             if ok {
                 b.assert_one_value(method);
             }
@@ -458,7 +458,7 @@ fn query_store<B: AsRef<[u8]>>(store: &Store<B>) {
             let kw = [(p, base[0]), ("no_such_argument", Arg::Int(1))];
             for kwargs in [&kw[..1], &kw[..]] {
                 let mut b = Balance::default();
-                if tnb_store::call::call(store, method, &[], kwargs, &mut |e| b.event(e)).is_ok() {
+                if tnb_api::call(store, method, &[], kwargs, &mut |e| b.event(e)).is_ok() {
                     b.assert_one_value(method);
                 }
             }

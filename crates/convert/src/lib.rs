@@ -27,7 +27,6 @@ mod layout;
 mod py;
 mod rank;
 mod read;
-mod verify;
 mod write;
 
 use std::path::Path;
@@ -39,7 +38,6 @@ use sha2::{Digest, Sha256};
 use tnb_pickle::Limits;
 use tnb_schema::Benchmark;
 use tnb_schema::header::Header;
-pub use verify::compare;
 pub use write::{CONVERTER, to_bytes, write_file};
 
 /// A stage of a conversion, reported as it starts (for progress display).

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod events;
 mod globals;
 mod json;
 mod legacy;
@@ -38,7 +39,8 @@ mod tensor;
 mod zipped;
 
 pub use error::Error;
-pub use json::{JsonError, big_int_problem, write_json, write_value};
+pub use events::{Events, big_int_problem, events, events_of, key_label};
+pub use json::{JsonError, write_json};
 pub use tensor::MAX_DIMS;
 use tnb_pickle::{Limits, Pickle, Value, parse};
 

@@ -1,4 +1,6 @@
-//! JSON text exactly as Python's `json.dumps` writes it with its default settings.
+//! JSON text exactly as Python's `json.dumps` writes it with its default settings, and the
+//! [`Event`] vocabulary in which every walk of a Python object (a pickle's, an archive's) is
+//! told, with [`JsonSink`] turning events into that text.
 //!
 //! tnb promises that `tnb dump` and `tnb batch` print what Python would print for the same object,
 //! byte for byte, so that a script can switch from the official Python API without noticing. The
@@ -27,10 +29,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod event;
 mod float;
+mod sink;
 mod string;
 mod writer;
 
+pub use event::{Event, Seq};
 pub use float::{float_repr, write_float};
+pub use sink::{BYTES_NOT_JSON, JsonSink, JsonSinkError, KEY_NOT_JSON};
 pub use string::write_str;
 pub use writer::Writer;

@@ -11,8 +11,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use tnb_store::call::{Arg, call};
-use tnb_store::{ArchId, JsonSink, Store, Value};
+use tnb_store::{ArchId, Store, Value};
 
 fn store() -> (Store, Vec<u8>) {
     match std::env::var_os("TNB_BENCH_ARCHIVE") {
@@ -105,16 +104,6 @@ fn queries(c: &mut Criterion) {
         b.iter(|| {
             let ranking = store.best_archs(task, metric, black_box(space)).unwrap();
             ranking.take(10).map(|r| touch(r.unwrap().0)).sum::<u64>()
-        })
-    });
-    c.bench_function("dynamic call get_single_metric best, JSON out", |b| {
-        let mut out = Vec::with_capacity(64);
-        b.iter(|| {
-            out.clear();
-            let mut sink = JsonSink::new(&mut out);
-            let args = [Arg::Str(names[next()]), Arg::Str("class_object"), Arg::Str("valid_top1")];
-            call(&store, "get_single_metric", &args, &[], &mut |e| sink.event(e)).unwrap();
-            out.len()
         })
     });
 }

@@ -6,7 +6,7 @@
 use tnb_schema::codes::{BEST_EMPTY, BEST_INCOMPARABLE};
 use tnb_schema::{ArchivedBenchmark, ArchivedTask};
 
-use crate::error::QueryError;
+use crate::error::{NoBest, QueryError};
 use crate::value::{Value, cell};
 
 pub(crate) const CORRUPT_OFFSETS: QueryError =
@@ -51,12 +51,8 @@ pub(crate) fn best_epoch(
         return Ok(e as usize);
     }
     Err(match e {
-        BEST_EMPTY if len == 0 => {
-            QueryError::NoBest("max() arg is an empty sequence (the metric list is empty)".into())
-        }
-        BEST_INCOMPARABLE => QueryError::NoBest(
-            "'>' is not supported between the values of this metric list (mixed types)".into(),
-        ),
+        BEST_EMPTY if len == 0 => QueryError::NoBest(NoBest::Empty),
+        BEST_INCOMPARABLE => QueryError::NoBest(NoBest::Incomparable),
         _ => CORRUPT_BEST,
     })
 }

@@ -38,12 +38,41 @@ impl fmt::Display for OpenError {
     }
 }
 
-impl std::error::Error for OpenError {}
+impl std::error::Error for OpenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OpenError::Io { error, .. } => Some(error),
+            OpenError::Header(e) => Some(e),
+            OpenError::Invalid(_) | OpenError::Unaligned => None,
+        }
+    }
+}
 
 impl From<HeaderError> for OpenError {
     fn from(e: HeaderError) -> Self {
         OpenError::Header(e)
     }
+}
+
+/// Why Python's `max()` raises on a metric list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoBest {
+    /// The list is empty (`ValueError`).
+    Empty,
+    /// `>` cannot compare two of its values (mixed types: `TypeError`).
+    Incomparable,
+}
+
+/// Why `get_best_archs` raises for a search space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoRanking {
+    /// `max()` raises on some arch's list (the first such arch, in space order, says how: see
+    /// [`crate::Store::best_value`]).
+    BestFails,
+    /// `sorted()` cannot compare two best values (mixed types: `TypeError`).
+    Incomparable,
 }
 
 /// Why a query has no answer. Where Python's API raises, tnb returns one of these.
@@ -76,11 +105,11 @@ pub enum QueryError {
     },
     /// `mode` is not `final`, `best`, `list` or an int.
     Mode(String),
-    /// Python's `max()` raises on this list (empty: `ValueError`; mixed types: `TypeError`).
-    NoBest(String),
-    /// Python's `sorted()` raises on these best values (mixed types: `TypeError`), or some
-    /// arch's `max()` raises.
-    NoRanking(String),
+    /// Python's `max()` raises on this list.
+    NoBest(NoBest),
+    /// `get_best_archs` raises: some arch's `max()` raises, or Python's `sorted()` cannot
+    /// order the best values.
+    NoRanking(NoRanking),
     /// The archive holds something inconsistent (a crafted file that passed validation).
     Corrupt(&'static str),
     /// A handle ([`crate::ArchId`], [`crate::TaskId`]...) that this store did not make: its index
@@ -109,8 +138,18 @@ impl fmt::Display for QueryError {
             QueryError::Mode(m) => {
                 write!(f, "unknown mode '{m}' (expected 'final', 'best', 'list' or an int)")
             }
-            QueryError::NoBest(m) => write!(f, "{m}"),
-            QueryError::NoRanking(m) => write!(f, "{m}"),
+            QueryError::NoBest(NoBest::Empty) => {
+                f.write_str("max() arg is an empty sequence (the metric list is empty)")
+            }
+            QueryError::NoBest(NoBest::Incomparable) => f.write_str(
+                "'>' is not supported between the values of this metric list (mixed types)",
+            ),
+            QueryError::NoRanking(NoRanking::BestFails) => {
+                f.write_str("max() raises on the metric list of some architecture of this space")
+            }
+            QueryError::NoRanking(NoRanking::Incomparable) => f.write_str(
+                "'<' is not supported between the best values of this space (mixed types)",
+            ),
             QueryError::Corrupt(m) => write!(f, "corrupted archive: {m}"),
             QueryError::ForeignHandle => {
                 write!(f, "a handle from another store (its index is out of range here)")

@@ -26,9 +26,11 @@
 //! [`Store::best_epoch_status`], [`Store::best_archs`]. Arguments are names, as in Python, or
 //! typed handles ([`ArchId`], [`TaskId`], [`MetricId`], [`InfoId`], [`SpaceId`]) resolved once
 //! so that a hot loop skips every lookup. Values keep their Python type ([`Value`]); where
-//! Python raises, a [`QueryError`] says why. [`call::call`] answers a call given by method name
-//! and Python-typed arguments (what `tnb batch` serves), and [`python`] has Python's indexing
-//! rules.
+//! Python raises, a [`QueryError`] says why, and [`python`] has Python's indexing rules.
+//!
+//! This crate is what a latency-sensitive Rust program links: open, validate, query. Calling the
+//! API by method name with Python's argument rules and exception classes, and rendering results
+//! or whole objects (as Python values, as `json.dumps` text), is `tnb-api`'s job, above this one.
 //!
 //! # Example: a random search
 //! ```
@@ -80,12 +82,10 @@
 
 mod access;
 mod best;
-pub mod call;
 mod check;
 mod error;
 pub mod handles;
 mod iter;
-mod json;
 mod names;
 mod object;
 pub mod python;
@@ -93,28 +93,33 @@ mod query;
 mod raw;
 mod status;
 mod value;
-mod walk;
 
 use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 
 pub use check::{MAX_DEPTH, MAX_EXPANDED};
-pub use error::{OpenError, QueryError};
+pub use error::{NoBest, NoRanking, OpenError, QueryError};
 pub use handles::{
     ArchId, ArchKey, InfoId, InfoKey, MetricId, MetricKey, SpaceId, SpaceKey, TaskId, TaskKey,
 };
 pub use iter::{Archs, Ranking, Values};
-pub use json::{JsonSink, JsonSinkError};
 use memmap2::Mmap;
-pub use object::Object;
+pub use object::{Object, ObjectRef};
 pub use query::{Metric, Mode};
 use rkyv::util::AlignedVec;
 pub use status::EpochStatus;
 use tnb_schema::ArchivedBenchmark;
 use tnb_schema::header::Header;
 pub use value::{Node, Value};
-pub use walk::{Event, WalkError};
+
+/// Reading the validated archive ([`Store::archive`]) directly, for code that walks it as a
+/// whole (`tnb-api`'s renderings and dumps). Every index read is checked: a crafted archive
+/// gets a [`QueryError`], never a panic.
+pub mod archived {
+    pub use crate::names::arch_name;
+    pub use crate::value::{cell, utf8};
+    pub use tnb_schema::ArchivedBenchmark;
+}
 
 /// The bytes a store reads: an aligned copy of the file, or a map of it.
 #[derive(Debug)]
@@ -231,8 +236,15 @@ impl<B: AsRef<[u8]>> Store<B> {
         Ok(Store { bytes, header, token, payload, names, best, expanded })
     }
 
-    /// The archived root. `Err` only if `B::as_ref` stopped returning the bytes that were
-    /// validated (a misbehaving `AsRef` implementation).
+    /// The validated archive, for code that walks it as a whole (`tnb-api` renders objects
+    /// and dumps from it; see `schema/FORMAT.md`). `Err` only if `B::as_ref` stopped returning
+    /// the bytes that were validated (a misbehaving `AsRef` implementation).
+    #[inline]
+    pub fn archive(&self) -> Result<&ArchivedBenchmark, QueryError> {
+        self.root()
+    }
+
+    /// The validated root (see [`Store::archive`]).
     #[inline]
     pub(crate) fn root(&self) -> Result<&ArchivedBenchmark, QueryError> {
         let payload = self.bytes.as_ref().get(self.payload.clone());
@@ -308,24 +320,5 @@ impl<B: AsRef<[u8]>> Store<B> {
     /// Values a full dump writes (shared generic values counted once per reference).
     pub fn expanded_size(&self) -> u64 {
         self.expanded
-    }
-
-    /// Walks the whole source object, calling `f` for each event in document order.
-    pub fn walk<'s, E>(
-        &'s self,
-        f: &mut dyn FnMut(Event<'s>) -> Result<(), E>,
-    ) -> Result<(), WalkError<E>> {
-        let b = self.root()?;
-        walk::Walker::new(b).document(f)
-    }
-
-    /// Writes the source object as `json.dumps` would (same text as `tnb dump` of the source
-    /// `.pth`), followed by a newline.
-    pub fn write_json<W: Write>(&self, out: W) -> Result<W, WalkError<JsonSinkError>> {
-        let mut sink = JsonSink::new(out);
-        self.walk(&mut |e| sink.event(e))?;
-        let mut out = sink.finish().map_err(WalkError::Sink)?;
-        out.write_all(b"\n").map_err(|e| WalkError::Sink(JsonSinkError::Io(e)))?;
-        Ok(out)
     }
 }

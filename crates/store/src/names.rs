@@ -5,8 +5,9 @@ use tnb_schema::ArchivedBenchmark;
 use crate::error::QueryError;
 use crate::value::utf8;
 
-/// Arch `a`'s name.
-pub(crate) fn arch_name(b: &ArchivedBenchmark, a: usize) -> Result<&str, QueryError> {
+/// Arch `a`'s name, read from the archive (the [`crate::Store::arch_name`] method reads a copy
+/// checked at open).
+pub fn arch_name(b: &ArchivedBenchmark, a: usize) -> Result<&str, QueryError> {
     let o = &b.arch_offsets;
     match (o.get(a), o.get(a + 1)) {
         (Some(s), Some(e)) => {

@@ -10,7 +10,7 @@ use tnb_schema::codes::{NO_NODE, RANK_BEST_FAILS, RANK_INCOMPARABLE, RANK_OK};
 use tnb_schema::{ArchivedBenchmark, ArchivedColumn, ArchivedTask};
 
 use crate::access::{self, CORRUPT_OFFSETS, span};
-use crate::error::QueryError;
+use crate::error::{NoRanking, QueryError};
 use crate::handles::{
     ArchId, ArchKey, InfoId, InfoKey, MetricId, MetricKey, SpaceId, SpaceKey, TaskId, TaskKey,
     sealed,
@@ -270,7 +270,7 @@ impl<B: AsRef<[u8]>> Store<B> {
     pub fn arch_result(&self, arch: impl ArchKey) -> Result<Object<'_>, QueryError> {
         let b = self.root()?;
         let a = sealed::Arch::arch(arch, b)?;
-        Ok(Object::arch(b, a.0))
+        Ok(Object::arch(b, a))
     }
 
     // ---- Per architecture and task ----
@@ -473,16 +473,9 @@ impl<B: AsRef<[u8]>> Store<B> {
         let status = tk.ranking_status.get(m * b.space_names.len() + s).copied();
         match status {
             Some(RANK_OK) => {}
-            Some(RANK_BEST_FAILS) => {
-                return Err(QueryError::NoRanking(
-                    "max() raises on the metric list of some architecture of this space".into(),
-                ));
-            }
+            Some(RANK_BEST_FAILS) => return Err(QueryError::NoRanking(NoRanking::BestFails)),
             Some(RANK_INCOMPARABLE) => {
-                return Err(QueryError::NoRanking(
-                    "'<' is not supported between the best values of this space (mixed types)"
-                        .into(),
-                ));
+                return Err(QueryError::NoRanking(NoRanking::Incomparable));
             }
             _ => return Err(QueryError::Corrupt("a ranking status is missing or unknown")),
         }

@@ -1,19 +1,15 @@
 //! One epoch of one architecture on one task: Python's `get_epoch_status` dict, as a view.
 
-use std::io::Write;
-
 use tnb_schema::{ArchivedBenchmark, ArchivedColumn, ArchivedTask};
 
 use crate::error::QueryError;
 use crate::handles::{MetricKey, TaskId, sealed};
-use crate::json::{JsonSink, JsonSinkError};
 use crate::value::{Value, cell};
-use crate::walk::{Event, WalkError, Walker};
 
 /// Every metric of a task at one epoch of one architecture (Python: the dict
 /// `get_epoch_status(arch, task, epoch)` returns: `'epoch'` first, then each metric of
-/// `metrics_dict[task]` in order). Reading it allocates nothing: iterate it, [`get`] one metric,
-/// or write it as the JSON Python prints.
+/// `metrics_dict[task]` in order). Reading it allocates nothing: iterate it or [`get`] one
+/// metric.
 ///
 /// [`get`]: EpochStatus::get
 #[derive(Clone, Copy)]
@@ -134,44 +130,5 @@ impl<'a> EpochStatus<'a> {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'a str, Value<'a>)> + '_ {
         let names = self.task.metrics.iter();
         names.enumerate().map(|(m, name)| (name.as_str(), self.value(m)))
-    }
-
-    /// Calls `f` for the events of the dict Python returns.
-    pub fn walk<E>(
-        &self,
-        f: &mut dyn FnMut(Event<'a>) -> Result<(), E>,
-    ) -> Result<(), WalkError<E>> {
-        self.walk_with_epoch(Event::Int(self.epoch), f)
-    }
-
-    /// [`EpochStatus::walk`] with `epoch` as the `'epoch'` entry's value (Python hands a bool
-    /// epoch back as it came).
-    pub(crate) fn walk_with_epoch<E>(
-        &self,
-        epoch: Event<'a>,
-        f: &mut dyn FnMut(Event<'a>) -> Result<(), E>,
-    ) -> Result<(), WalkError<E>> {
-        let emit = |f: &mut dyn FnMut(Event<'a>) -> Result<(), E>, e| f(e).map_err(WalkError::Sink);
-        let w = Walker::new(self.b);
-        emit(f, Event::BeginMap)?;
-        emit(f, Event::Str("epoch"))?;
-        // Python builds `{**{'epoch': e}, **{m: ... for m in metrics}}`: a metric named 'epoch'
-        // overwrites the value but keeps the first position.
-        match self.iter().find(|(name, _)| *name == "epoch") {
-            Some((_, v)) => w.value(v, f)?,
-            None => emit(f, epoch)?,
-        }
-        for (name, v) in self.iter().filter(|(name, _)| *name != "epoch") {
-            emit(f, Event::Str(name))?;
-            w.value(v, f)?;
-        }
-        emit(f, Event::End)
-    }
-
-    /// Writes the dict as `json.dumps` would.
-    pub fn write_json<W: Write>(&self, out: W) -> Result<W, WalkError<JsonSinkError>> {
-        let mut sink = JsonSink::new(out);
-        self.walk(&mut |e| sink.event(e))?;
-        Ok(sink.into_inner())
     }
 }

@@ -58,8 +58,8 @@ impl<'a> Value<'a> {
     }
 }
 
-/// A value of the archive's generic section (a tree of Python values): walk it or write it as
-/// JSON through [`Node::object`].
+/// A value of the archive's generic section (a tree of Python values), as a view: see
+/// [`Node::object`].
 #[derive(Clone, Copy)]
 pub struct Node<'a> {
     pub(crate) b: &'a ArchivedBenchmark,
@@ -67,9 +67,14 @@ pub struct Node<'a> {
 }
 
 impl<'a> Node<'a> {
-    /// The value as a walkable [`Object`].
+    /// The value as an [`Object`] view.
     pub fn object(&self) -> Object<'a> {
         Object::node(self.b, self.id)
+    }
+
+    /// The node's id in the generic section.
+    pub fn id(&self) -> u32 {
+        self.id
     }
 }
 
@@ -88,16 +93,19 @@ impl PartialEq for Node<'_> {
 const CORRUPT_STR: QueryError =
     QueryError::Corrupt("a string lies outside its column or is not UTF-8");
 
-pub(crate) fn utf8(b: Option<&[u8]>) -> Result<&str, QueryError> {
+/// The bytes as a `str`, or the error for a string that lies outside its column or is not
+/// UTF-8.
+pub fn utf8(b: Option<&[u8]>) -> Result<&str, QueryError> {
     b.and_then(|b| std::str::from_utf8(b).ok()).ok_or_else(|| CORRUPT_STR)
 }
 
 const OUT: QueryError = QueryError::Corrupt("a value index lies outside its column");
 
-/// Value `i` of a column. Numbers (nearly every benchmark value) are read inline; the rest
-/// goes through [`cell_other`], kept out of line so that the hot loops stay small.
+/// Value `i` of a column of the validated archive `b`, every index checked (a crafted archive
+/// gets [`QueryError::Corrupt`]). Numbers (nearly every benchmark value) are read inline; the
+/// rest goes through `cell_other`, kept out of line so that the hot loops stay small.
 #[inline(always)]
-pub(crate) fn cell<'a>(
+pub fn cell<'a>(
     c: &'a ArchivedColumn,
     b: &'a ArchivedBenchmark,
     i: usize,

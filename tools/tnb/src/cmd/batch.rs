@@ -3,13 +3,16 @@
 //! Each input line is one request, `{"method": "...", "args": [...], "kwargs": {...}}` (`args`
 //! and `kwargs` optional), answered by one output line, in order: `{"ok": <result>}` with the
 //! result as Python's `json.dumps` writes the official API's return value (tuples as arrays,
-//! floats as `repr`), or `{"error": "<message>"}` where Python raises. A line that is not a
-//! request (bad JSON, a blank line, a line over [`MAX_LINE`] bytes) gets an error line too, so
-//! answers always pair with requests, and the session goes on.
+//! floats as `repr`), or `{"error": "<message>", "type": "<class>"}` where Python raises, with
+//! the exception class the official class raises (`KeyError`, `AssertionError`, `ValueError`,
+//! `IndexError`, `TypeError`, `AttributeError`; `FormatError` for a corrupted archive). A line
+//! that is not a request (bad JSON, a blank line, a line over [`MAX_LINE`] bytes) gets an error
+//! line of type [`REQUEST_ERROR`] too, so answers always pair with requests, and the session
+//! goes on.
 //!
 //! Arguments keep their JSON types as Python's `json.loads` would make them: `1` is an int, `1.0`
 //! a float, an int beyond 64 bits stays an int. Method and argument names are the Python API's
-//! (see `tnb_store::call::METHODS`).
+//! (see `tnb_api::METHODS`).
 //!
 //! Output is flushed whenever `tnb batch` is about to wait for input: a client that writes one
 //! request and waits for its answer (a terminal, or a program on a pipe) gets it at once, and a
@@ -21,8 +24,8 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use serde_json::value::RawValue;
-use tnb_store::call::{Arg, CallError, call};
-use tnb_store::{JsonSink, JsonSinkError, Store};
+use tnb_api::{Arg, CallError, JsonSink, call};
+use tnb_store::Store;
 
 use crate::fail::Fail;
 
@@ -104,7 +107,8 @@ pub fn serve<B: AsRef<[u8]>, R: Read, W: Write>(
         }
         answer.clear();
         if too_long {
-            error_line(&mut answer, &format!("request line longer than {MAX_LINE} bytes"));
+            let m = format!("request line longer than {MAX_LINE} bytes");
+            error_line(&mut answer, &m, REQUEST_ERROR);
         } else {
             answer_line(store, &line, &mut answer);
         }
@@ -120,17 +124,42 @@ pub fn answer_line<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<
     let start = out.len();
     match answer(store, line, out) {
         Ok(()) => out.extend_from_slice(b"}\n"),
-        Err(m) => {
+        Err(Failed { message, class }) => {
             out.truncate(start);
-            error_line(out, &m);
+            error_line(out, &message, class);
         }
     }
 }
 
-fn error_line(out: &mut Vec<u8>, message: &str) {
+/// The `"type"` of an error line for a line that is not a call (bad JSON, an unknown request
+/// key...): no Python class applies, since the official class never sees such a request.
+pub const REQUEST_ERROR: &str = "RequestError";
+
+/// Why a line has no answer: the message and the `"type"` of its error line (the Python
+/// exception class for a call that raises).
+struct Failed {
+    message: String,
+    class: &'static str,
+}
+
+impl From<String> for Failed {
+    fn from(message: String) -> Self {
+        Failed { message, class: REQUEST_ERROR }
+    }
+}
+
+impl From<&str> for Failed {
+    fn from(message: &str) -> Self {
+        Failed { message: message.to_owned(), class: REQUEST_ERROR }
+    }
+}
+
+fn error_line(out: &mut Vec<u8>, message: &str, class: &str) {
     out.extend_from_slice(b"{\"error\": ");
     // Writing to a Vec cannot fail.
     let _ = tnb_pyjson::write_str(&mut *out, message);
+    out.extend_from_slice(b", \"type\": ");
+    let _ = tnb_pyjson::write_str(&mut *out, class);
     out.extend_from_slice(b"}\n");
 }
 
@@ -167,7 +196,8 @@ fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
         b't' => Arg::Bool(true),
         b'f' => Arg::Bool(false),
         b'n' => Arg::None,
-        b'[' | b'{' => Arg::Container,
+        // `json.loads` makes lists and dicts: both unhashable.
+        b'[' | b'{' => Arg::Unhashable,
         _ if text.contains(['.', 'e', 'E']) => {
             Arg::Float(text.parse().map_err(|_| format!("bad number {text}"))?)
         }
@@ -179,13 +209,12 @@ fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
     }))
 }
 
-fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> Result<(), Failed> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let text = std::str::from_utf8(line).map_err(|_| "request is not UTF-8".to_owned())?;
     if text.trim().is_empty() {
         return Err(
-            "empty request (expected {\"method\": ..., \"args\": [...], \"kwargs\": {...}})"
-                .to_owned(),
+            "empty request (expected {\"method\": ..., \"args\": [...], \"kwargs\": {...}})".into(),
         );
     }
     let request: BTreeMap<Cow<'_, str>, &RawValue> =
@@ -198,8 +227,10 @@ fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> R
             "kwargs" => kwargs = Some(value),
             other => {
                 return Err(format!(
-                    "unknown request key '{other}' (expected method, args, kwargs)"
-                ));
+                    "unknown request key '{}' (expected method, args, kwargs)",
+                    tnb_api::short(other)
+                )
+                .into());
             }
         }
     }
@@ -207,7 +238,7 @@ fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> R
     let method = decode(method)?;
     let method = match method.arg() {
         Arg::Str(m) => m.to_owned(),
-        _ => return Err("\"method\" must be a string".to_owned()),
+        _ => return Err("\"method\" must be a string".into()),
     };
     let args: Vec<&RawValue> = match args {
         Some(a) => {
@@ -230,8 +261,8 @@ fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> R
     out.extend_from_slice(b"{\"ok\": ");
     let mut sink = JsonSink::new(&mut *out);
     call(store, &method, &args, &kwargs, &mut |e| sink.event(e)).map_err(|e| match e {
-        CallError::Sink(JsonSinkError::NotJson(m)) => format!("cannot write the answer: {m}"),
-        CallError::Sink(JsonSinkError::Io(e)) => format!("cannot write the answer: {e}"),
-        other => other.to_string(),
+        CallError::Api(a) => Failed { message: a.message().to_owned(), class: a.exc().name() },
+        CallError::Sink(e) => Failed::from(format!("cannot write the answer: {e}")),
+        other => Failed::from(other.to_string()),
     })
 }

@@ -12,7 +12,8 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use tnb_store::{Event, JsonSink, JsonSinkError, QueryError, SpaceId, Store, Value, WalkError};
+use tnb_api::{Event, JsonSink, JsonSinkError, Seq, WalkError};
+use tnb_store::{QueryError, SpaceId, Store, Value};
 
 use crate::cmd::show::{table, text_of};
 use crate::fail::Fail;
@@ -105,7 +106,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
     if args.json {
         json(&store, &ranked, &mut out).map_err(|e| match e {
             JsonSinkError::Io(e) => Fail::from(e),
-            JsonSinkError::NotJson(m) => Fail::input(m),
+            other => Fail::input(other.to_string()),
         })?;
     } else {
         for (i, (s, total, items)) in ranked.iter().enumerate() {
@@ -155,20 +156,14 @@ fn json(store: &Store, ranked: &Ranked<'_>, out: &mut dyn Write) -> Result<(), J
     sink.event(Event::BeginMap)?;
     for (s, _, items) in ranked {
         sink.event(Event::Str(store.space_name(*s).map_err(corrupt)?))?;
-        sink.event(Event::BeginSeq)?;
+        sink.event(Event::BeginSeq(Seq::List))?;
         for (v, a) in items {
-            sink.event(Event::BeginSeq)?;
-            match *v {
-                Value::None => sink.event(Event::Null)?,
-                Value::Bool(b) => sink.event(Event::Bool(b))?,
-                Value::Int(i) => sink.event(Event::Int(i))?,
-                Value::Float(x) => sink.event(Event::Float(x))?,
-                Value::Str(x) => sink.event(Event::Str(x))?,
-                Value::Node(n) => n.object().walk(&mut |e| sink.event(e)).map_err(|e| match e {
-                    WalkError::Sink(e) => e,
-                    WalkError::Query(q) => corrupt(q),
-                })?,
-            }
+            sink.event(Event::BeginSeq(Seq::List))?;
+            tnb_api::walk::value(*v, &mut |e| sink.event(e)).map_err(|e| match e {
+                WalkError::Sink(e) => e,
+                WalkError::Query(q) => corrupt(q),
+                other => JsonSinkError::Io(std::io::Error::other(other.to_string())),
+            })?;
             sink.event(Event::Str(store.arch_name(*a).map_err(corrupt)?))?;
             sink.event(Event::End)?;
         }

@@ -3,6 +3,7 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
+use tnb_api::{Event, JsonSinkError, WalkError};
 use tnb_pth::JsonError;
 
 use crate::fail::Fail;
@@ -38,29 +39,20 @@ pub fn run(args: Args) -> Result<(), Fail> {
 fn dump_archive(args: &Args) -> Result<(), Fail> {
     let store = crate::archive::open(&args.file)?;
     let name = args.file.display();
+    let failed = |e: WalkError<JsonSinkError>| match e {
+        WalkError::Sink(JsonSinkError::Io(e)) => Fail::from(e),
+        WalkError::Query(q) => Fail::input(format!("{name}: {q}")),
+        other => Fail::input(format!("{name}: cannot write as JSON: {other}")),
+    };
     // Check the whole walk first (cheap next to formatting) so an error leaves no partial output.
-    store
-        .walk(&mut |e| match e {
-            tnb_store::Event::Bytes(_) => {
-                Err("bytes are not JSON serializable (json.dumps refuses them too)")
-            }
-            _ => Ok(()),
-        })
-        .map_err(|e| match e {
-            tnb_store::WalkError::Sink(m) => {
-                Fail::input(format!("{name}: cannot write as JSON: {m}"))
-            }
-            tnb_store::WalkError::Query(q) => Fail::input(format!("{name}: {q}")),
-        })?;
+    tnb_api::document(&store, &mut |e| match e {
+        Event::Bytes(_) => Err(JsonSinkError::NotJson(tnb_api::BYTES_NOT_JSON)),
+        _ => Ok(()),
+    })
+    .map_err(failed)?;
     let stdout = std::io::stdout().lock();
     let out = BufWriter::with_capacity(1 << 16, stdout);
-    let mut out = store.write_json(out).map_err(|e| match e {
-        tnb_store::WalkError::Sink(tnb_store::JsonSinkError::Io(e)) => Fail::from(e),
-        tnb_store::WalkError::Sink(tnb_store::JsonSinkError::NotJson(m)) => {
-            Fail::input(format!("{name}: cannot write as JSON: {m}"))
-        }
-        tnb_store::WalkError::Query(q) => Fail::input(format!("{name}: {q}")),
-    })?;
+    let mut out = tnb_api::write_json(&store, out).map_err(failed)?;
     out.flush()?;
     Ok(())
 }

@@ -11,7 +11,8 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use tnb_store::{ArchId, Event, JsonSink, JsonSinkError, Store, Value, WalkError};
+use tnb_api::{Event, JsonSink, JsonSinkError, WalkError};
+use tnb_store::{ArchId, Store, Value};
 
 use crate::fail::Fail;
 
@@ -107,7 +108,9 @@ pub fn text_of(v: Value<'_>) -> String {
         // Debug-escape control characters so that one value stays on one line.
         Value::Str(s) if s.chars().any(char::is_control) => format!("{s:?}"),
         Value::Str(s) => s.to_owned(),
-        Value::Node(n) => n.object().to_json().unwrap_or_else(|_| "<not JSON>".to_owned()),
+        Value::Node(n) => {
+            tnb_api::object_json(&n.object()).unwrap_or_else(|_| "<not JSON>".to_owned())
+        }
     }
 }
 
@@ -196,6 +199,7 @@ impl<'w> Json<'w> {
         self.sink.event(e).map_err(|e| match e {
             JsonSinkError::Io(e) => Error::Io(e),
             JsonSinkError::NotJson(m) => Error::Query(tnb_store::QueryError::Corrupt(m)),
+            _ => Error::Query(tnb_store::QueryError::Corrupt("cannot write JSON")),
         })
     }
 
@@ -204,17 +208,11 @@ impl<'w> Json<'w> {
     }
 
     fn value(&mut self, v: Value<'_>) -> Result<(), Error> {
-        match v {
-            Value::None => self.e(Event::Null),
-            Value::Bool(b) => self.e(Event::Bool(b)),
-            Value::Int(i) => self.e(Event::Int(i)),
-            Value::Float(x) => self.e(Event::Float(x)),
-            Value::Str(s) => self.e(Event::Str(s)),
-            Value::Node(n) => n.object().walk(&mut |e| self.e(e)).map_err(|e| match e {
-                WalkError::Sink(e) => e,
-                WalkError::Query(q) => Error::Query(q),
-            }),
-        }
+        tnb_api::walk::value(v, &mut |e| self.e(e)).map_err(|e| match e {
+            WalkError::Sink(e) => e,
+            WalkError::Query(q) => Error::Query(q),
+            _ => Error::Query(tnb_store::QueryError::Corrupt("the walk failed")),
+        })
     }
 
     /// A query's value, or `null` where Python would raise.

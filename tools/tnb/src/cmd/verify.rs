@@ -23,7 +23,8 @@ pub fn run(args: Args) -> Result<(), Fail> {
     // Magic, version, header and payload checksums, rkyv validation, invariants.
     let store = archive::open(&args.file)?;
     // A full walk: every layout item and every string of the archive is used once.
-    store.walk(&mut |_| Ok::<(), ()>(())).map_err(|e| Fail::Input(format!("{name}: {e:?}")))?;
+    tnb_api::document(&store, &mut |_| Ok::<(), std::convert::Infallible>(()))
+        .map_err(|e| Fail::Input(format!("{name}: {e}")))?;
     let mut out = std::io::stdout().lock();
     let Some(src) = args.source else {
         writeln!(out, "{name}: ok (header, checksum, structure)")?;
@@ -39,7 +40,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
             src.display()
         )));
     }
-    tnb_convert::compare(&store, &doc)
+    tnb_verify::compare(&store, &doc)
         .map_err(|m| Fail::Check(format!("{name} differs from {}: {m}", src.display())))?;
     writeln!(out, "{name}: ok, every value equals {} bit for bit", src.display())?;
     Ok(())

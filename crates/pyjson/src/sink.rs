@@ -1,13 +1,13 @@
-//! Turning walk events into `json.dumps` text.
+//! Turning walk events into `json.dumps` text: the one JSON writer path of every dump.
 
 use std::io::{self, Write};
 
-use tnb_pyjson::Writer;
-
-use crate::walk::Event;
+use crate::Writer;
+use crate::event::Event;
 
 /// Why events could not become JSON.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonSinkError {
     /// Writing failed.
     Io(io::Error),
@@ -24,7 +24,14 @@ impl std::fmt::Display for JsonSinkError {
     }
 }
 
-impl std::error::Error for JsonSinkError {}
+impl std::error::Error for JsonSinkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JsonSinkError::Io(e) => Some(e),
+            JsonSinkError::NotJson(_) => None,
+        }
+    }
+}
 
 impl From<io::Error> for JsonSinkError {
     fn from(e: io::Error) -> Self {
@@ -32,7 +39,25 @@ impl From<io::Error> for JsonSinkError {
     }
 }
 
+/// The message for bytes, which `json.dumps` refuses.
+pub const BYTES_NOT_JSON: &str = "bytes are not JSON serializable (json.dumps refuses them too)";
+/// The message for a dict key `json.dumps` refuses.
+pub const KEY_NOT_JSON: &str =
+    "a dict key that JSON cannot hold (keys must be str, int, float, bool or None)";
+const UNBALANCED: &str = "unbalanced structure (a container was not closed as it was opened)";
+
 /// Feeds events to a [`Writer`], placing keys and values of mappings.
+///
+/// ```
+/// use tnb_pyjson::{Event, JsonSink, Seq};
+/// let mut sink = JsonSink::new(Vec::new());
+/// for e in [Event::BeginMap, Event::Str("a"), Event::BeginSeq(Seq::Tuple), Event::Float(1.0),
+///           Event::End, Event::End] {
+///     sink.event(e)?;
+/// }
+/// assert_eq!(sink.finish()?, br#"{"a": [1.0]}"#);
+/// # Ok::<(), tnb_pyjson::JsonSinkError>(())
+/// ```
 pub struct JsonSink<W: Write> {
     w: Writer<W>,
     /// Per open container: `Some(expecting_key)` for a mapping, `None` for a sequence.
@@ -45,9 +70,14 @@ impl<W: Write> JsonSink<W> {
         JsonSink { w: Writer::new(out), stack: Vec::new() }
     }
 
-    /// The writer, once the document is complete.
+    /// The writer, whether or not the document is complete.
     pub fn into_inner(self) -> W {
         self.w.into_inner()
+    }
+
+    /// How many containers are open.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
     }
 
     /// The writer, after checking that every container that was opened was closed: a walk that
@@ -56,7 +86,7 @@ impl<W: Write> JsonSink<W> {
         if self.stack.is_empty() {
             Ok(self.w.into_inner())
         } else {
-            Err(JsonSinkError::NotJson("unbalanced structure in the archive"))
+            Err(JsonSinkError::NotJson(UNBALANCED))
         }
     }
 
@@ -82,9 +112,7 @@ impl<W: Write> JsonSink<W> {
                     self.stack.pop();
                     Ok(self.w.end_object()?)
                 }
-                _ => Err(JsonSinkError::NotJson(
-                    "a dict key that JSON cannot hold (keys must be str, int, float, bool or None)",
-                )),
+                _ => Err(JsonSinkError::NotJson(KEY_NOT_JSON)),
             };
         }
         match e {
@@ -94,12 +122,8 @@ impl<W: Write> JsonSink<W> {
             Event::UInt(u) => self.w.uint(u)?,
             Event::Float(f) => self.w.float(f)?,
             Event::Str(s) => self.w.str(s)?,
-            Event::Bytes(_) => {
-                return Err(JsonSinkError::NotJson(
-                    "bytes are not JSON serializable (json.dumps refuses them too)",
-                ));
-            }
-            Event::BeginSeq => {
+            Event::Bytes(_) => return Err(JsonSinkError::NotJson(BYTES_NOT_JSON)),
+            Event::BeginSeq(_) => {
                 self.stack.push(None);
                 self.w.begin_array()?;
             }
@@ -110,9 +134,7 @@ impl<W: Write> JsonSink<W> {
             Event::End => match self.stack.pop() {
                 Some(None) => self.w.end_array()?,
                 // A mapping closed where a value was due: the walk was unbalanced.
-                Some(Some(_)) | None => {
-                    return Err(JsonSinkError::NotJson("unbalanced structure in the archive"));
-                }
+                Some(Some(_)) | None => return Err(JsonSinkError::NotJson(UNBALANCED)),
             },
         }
         Ok(())

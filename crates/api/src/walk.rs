@@ -1,44 +1,20 @@
-//! Walking the archive as the source object: the events a dump (or a comparison) consumes.
+//! Walking the archive as the source object: the [`Event`]s a dump, a comparison or a Python
+//! rendering consumes. The archive stores a benchmark as columns; this puts the dicts and lists
+//! back together in the source's order, extras included, without building them in memory.
 
+use tnb_pyjson::{Event, Seq};
 use tnb_schema::codes::*;
 use tnb_schema::{ArchivedBenchmark, ArchivedGeneric};
-
-use crate::error::QueryError;
-use crate::value::{Value, cell, utf8};
-
-/// One step of a walk over a Python object, normalised the way `json.dumps` sees it after
-/// numpy scalars and tensors become Python numbers and lists: tuples, sets and tensors are
-/// sequences; a mapping's items come as key, value, key, value…
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Event<'a> {
-    /// `None`.
-    Null,
-    /// A bool.
-    Bool(bool),
-    /// An int in `i64`.
-    Int(i64),
-    /// An int above `i64::MAX` (numpy `uint64`).
-    UInt(u64),
-    /// A float (compare with `to_bits` for exactness).
-    Float(f64),
-    /// A str.
-    Str(&'a str),
-    /// A bytes value (JSON cannot hold it).
-    Bytes(&'a [u8]),
-    /// A list, tuple, set or tensor dimension begins.
-    BeginSeq,
-    /// A dict begins.
-    BeginMap,
-    /// The innermost sequence or dict ends.
-    End,
-}
+use tnb_store::archived::{arch_name, cell, utf8};
+use tnb_store::{EpochStatus, Object, ObjectRef, QueryError, Store, Value};
 
 /// A walk's failure: the callback's own error, or an inconsistency in the archive.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum WalkError<E> {
     /// Returned by the callback.
     Sink(E),
-    /// The archive is inconsistent.
+    /// The archive is inconsistent (a crafted file that passed validation).
     Query(QueryError),
 }
 
@@ -48,21 +24,40 @@ impl<E> From<QueryError> for WalkError<E> {
     }
 }
 
+impl<E: std::fmt::Display> std::fmt::Display for WalkError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WalkError::Sink(e) => write!(f, "{e}"),
+            WalkError::Query(q) => write!(f, "{q}"),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for WalkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WalkError::Sink(e) => Some(e),
+            WalkError::Query(q) => Some(q),
+        }
+    }
+}
+
 type Sink<'s, 'a, E> = dyn FnMut(Event<'a>) -> Result<(), E> + 's;
 
 const CORRUPT_LAYOUT: QueryError = QueryError::Corrupt("a layout item is invalid");
 
-pub(crate) struct Walker<'a> {
-    pub(crate) b: &'a ArchivedBenchmark,
+/// Walks one validated archive.
+pub struct Walker<'a> {
+    b: &'a ArchivedBenchmark,
     /// Set while the benchmark's `data` is being walked: a crafted archive could reference the
     /// data marker from inside the data (an extra entry, a generic cell), which would recurse
     /// forever; the generic tree alone cannot cycle (children have smaller ids).
-    pub(crate) in_data: std::cell::Cell<bool>,
+    in_data: std::cell::Cell<bool>,
 }
 
 impl<'a> Walker<'a> {
-    /// A walker over `b`.
-    pub(crate) fn new(b: &'a ArchivedBenchmark) -> Self {
+    /// A walker over `b` (from [`Store::archive`]).
+    pub fn new(b: &'a ArchivedBenchmark) -> Self {
         Walker { b, in_data: std::cell::Cell::new(false) }
     }
 }
@@ -84,6 +79,18 @@ fn dtype_number<'a>(code: u32, bits: u64) -> Event<'a> {
     }
 }
 
+/// The event that opens a container node of kind `kind`.
+fn begin<'a>(kind: u8) -> Event<'a> {
+    match kind {
+        NODE_DICT => Event::BeginMap,
+        NODE_TUPLE => Event::BeginSeq(Seq::Tuple),
+        NODE_SET => Event::BeginSeq(Seq::Set),
+        NODE_FROZENSET => Event::BeginSeq(Seq::FrozenSet),
+        // Lists, and every dimension of a tensor (as `.tolist()` gives it).
+        _ => Event::BeginSeq(Seq::List),
+    }
+}
+
 /// Exact widening of IEEE binary16 (as numpy's `.item()` does).
 fn f16_to_f64(h: u16) -> f64 {
     let sign = if h >> 15 != 0 { -1.0 } else { 1.0 };
@@ -101,12 +108,12 @@ fn f16_to_f64(h: u16) -> f64 {
 
 impl<'a> Walker<'a> {
     /// The whole source object.
-    pub(crate) fn document<E>(&self, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+    pub fn document<E>(&self, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
         self.node(self.b.layout.top.to_native(), f)
     }
 
     /// A generic node (and, at the data marker, the whole benchmark).
-    pub(crate) fn node<E>(&self, id: u32, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+    pub fn node<E>(&self, id: u32, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
         let g: &'a ArchivedGeneric = &self.b.generic;
         let i = id as usize;
         let kind =
@@ -130,7 +137,7 @@ impl<'a> Walker<'a> {
             NODE_DATA => self.data(f),
             _ => {
                 let r = slice(g.children.len())?;
-                emit(f, if kind == NODE_DICT { Event::BeginMap } else { Event::BeginSeq })?;
+                emit(f, begin(kind))?;
                 for c in &g.children[r] {
                     let c = c.to_native();
                     if c >= id {
@@ -143,18 +150,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    pub(crate) fn value<E>(
-        &self,
-        v: Value<'a>,
-        f: &mut Sink<'_, 'a, E>,
-    ) -> Result<(), WalkError<E>> {
+    /// A value a query returned (a generic node's whole tree).
+    pub fn value<E>(&self, v: Value<'a>, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
         match v {
-            Value::None => emit(f, Event::Null),
-            Value::Bool(b) => emit(f, Event::Bool(b)),
-            Value::Int(i) => emit(f, Event::Int(i)),
-            Value::Float(x) => emit(f, Event::Float(x)),
-            Value::Str(s) => emit(f, Event::Str(s)),
-            Value::Node(n) => self.node(n.id, f),
+            Value::Node(n) => self.node(n.id(), f),
+            other => value(other, f),
         }
     }
 
@@ -177,7 +177,7 @@ impl<'a> Walker<'a> {
             let start = b.space_starts.get(s).map_or(0, |x| x.to_native());
             let end = b.space_starts.get(s + 1).map_or(0, |x| x.to_native());
             for a in start..end {
-                emit(f, Event::Str(crate::names::arch_name(b, a as usize)?))?;
+                emit(f, Event::Str(arch_name(b, a as usize)?))?;
                 self.arch(a as usize, f)?;
             }
             emit(f, Event::End)?;
@@ -216,8 +216,8 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// One arch's dict: `{task: result, ...}` with its extras.
-    pub(crate) fn arch<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+    /// One arch's dict (arch `a` in file order): `{task: result, ...}` with its extras.
+    pub fn arch<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
         // Walking one arch is walking part of the data: the same cycle guard applies.
         if self.in_data.replace(true) {
             return self.arch_entries(a, f);
@@ -248,8 +248,8 @@ impl<'a> Walker<'a> {
         emit(f, Event::End)
     }
 
-    /// One result dict: `total_epochs`, `model_info`, `metrics` and extras, in the source order.
-    pub(crate) fn result<E>(
+    /// One result dict (arch `a`, task `t`): `total_epochs`, `model_info`, `metrics` and extras, in the source order.
+    pub fn result<E>(
         &self,
         a: usize,
         t: usize,
@@ -309,7 +309,7 @@ impl<'a> Walker<'a> {
                     let name = task.metrics.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
                     emit(f, Event::Str(name.as_str()))?;
                     let col = task.columns.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
-                    emit(f, Event::BeginSeq)?;
+                    emit(f, Event::BeginSeq(Seq::List))?;
                     for i in e0..e1 {
                         self.value(cell(col, b, i)?, f)?;
                     }
@@ -323,5 +323,60 @@ impl<'a> Walker<'a> {
             return Err(CORRUPT_LAYOUT.into());
         }
         emit(f, Event::End)
+    }
+}
+
+impl<'a> Walker<'a> {
+    /// An object a query returned.
+    pub fn object<E>(&self, o: &Object<'a>, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        match o.target() {
+            ObjectRef::Node(id) => self.node(id, f),
+            ObjectRef::Arch(a) => self.arch(a.index(), f),
+            _ => Err(QueryError::Corrupt("an object of a kind this build does not know").into()),
+        }
+    }
+
+    /// The dict `get_epoch_status` returns: `'epoch'` first (with `epoch` as its value: Python
+    /// hands a bool epoch back as it came), then each metric of the task in order.
+    pub fn epoch_status<E>(
+        &self,
+        status: &EpochStatus<'a>,
+        epoch: Event<'a>,
+        f: &mut Sink<'_, 'a, E>,
+    ) -> Result<(), WalkError<E>> {
+        emit(f, Event::BeginMap)?;
+        emit(f, Event::Str("epoch"))?;
+        // Python builds `{**{'epoch': e}, **{m: ... for m in metrics}}`: a metric named 'epoch'
+        // overwrites the value but keeps the first position.
+        match status.iter().find(|(name, _)| *name == "epoch") {
+            Some((_, v)) => self.value(v, f)?,
+            None => emit(f, epoch)?,
+        }
+        for (name, v) in status.iter().filter(|(name, _)| *name != "epoch") {
+            emit(f, Event::Str(name))?;
+            self.value(v, f)?;
+        }
+        emit(f, Event::End)
+    }
+}
+
+/// Walks the whole source object of `store`'s archive, calling `f` for each event in document
+/// order (what `tnb dump` of the archive writes, and `tnb verify --source` compares).
+pub fn document<'s, B: AsRef<[u8]>, E>(
+    store: &'s Store<B>,
+    f: &mut Sink<'_, 's, E>,
+) -> Result<(), WalkError<E>> {
+    Walker::new(store.archive()?).document(f)
+}
+
+/// Walks one value a query returned (a nested value's whole tree).
+pub fn value<'s, E>(v: Value<'s>, f: &mut Sink<'_, 's, E>) -> Result<(), WalkError<E>> {
+    match v {
+        Value::Node(n) => Walker::new(n.object().archive()).node(n.id(), f),
+        Value::None => emit(f, Event::Null),
+        Value::Bool(b) => emit(f, Event::Bool(b)),
+        Value::Int(i) => emit(f, Event::Int(i)),
+        Value::Float(x) => emit(f, Event::Float(x)),
+        Value::Str(s) => emit(f, Event::Str(s)),
     }
 }

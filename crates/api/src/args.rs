@@ -1,0 +1,153 @@
+//! Arguments as Python passes them: the values, the official methods' signatures, and binding
+//! positional and keyword arguments with Python's rules.
+
+use crate::exc::{ApiError, Exc};
+
+/// A Python value given as an argument. The API only ever compares arguments with names,
+/// indexes them, or looks them up in a dict, so this keeps what those operations see: the
+/// value for `None`, bools, ints, floats and strs; for anything else only whether it is
+/// hashable (a dict lookup of an unhashable value raises `TypeError`, of a hashable one
+/// `KeyError`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Arg<'a> {
+    /// `None` (JSON `null`).
+    None,
+    /// `True` / `False`: an int wherever the API indexes.
+    Bool(bool),
+    /// An `int`.
+    Int(i64),
+    /// An `int` beyond 64 bits: only its sign matters to the API (every index or slice bound
+    /// that large is out of range, or clamped).
+    BigInt {
+        /// Whether it is negative.
+        negative: bool,
+    },
+    /// A `float`.
+    Float(f64),
+    /// A `str`.
+    Str(&'a str),
+    /// Any other hashable value (a tuple, bytes...).
+    Hashable,
+    /// An unhashable value (a list, a dict, a set).
+    Unhashable,
+}
+
+impl Arg<'_> {
+    /// The Python type's name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Arg::None => "NoneType",
+            Arg::Bool(_) => "bool",
+            Arg::Int(_) | Arg::BigInt { .. } => "int",
+            Arg::Float(_) => "float",
+            Arg::Str(_) => "str",
+            Arg::Hashable => "object",
+            Arg::Unhashable => "list",
+        }
+    }
+
+    /// The value as Python's `isinstance(x, int)` sees it (a bool is an int); ints beyond 64
+    /// bits saturate, which keeps every comparison the API makes with them.
+    pub fn as_int(&self) -> Option<i64> {
+        match *self {
+            Arg::Int(i) => Some(i),
+            Arg::Bool(b) => Some(i64::from(b)),
+            Arg::BigInt { negative } => Some(if negative { i64::MIN } else { i64::MAX }),
+            _ => None,
+        }
+    }
+}
+
+/// One method (or attribute) of the official API: its name, its parameters in order, and how
+/// many of them are required (the rest have defaults).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signature {
+    /// The Python name, e.g. `get_single_metric`.
+    pub name: &'static str,
+    /// Parameter names, as Python's keyword arguments spell them.
+    pub params: &'static [&'static str],
+    /// How many leading parameters must be given.
+    pub required: usize,
+}
+
+const fn sig(name: &'static str, params: &'static [&'static str], required: usize) -> Signature {
+    Signature { name, params, required }
+}
+
+/// Everything [`crate::call`] answers: the official API's methods with their signatures
+/// (`get_single_metric(arch, task, metric, mode='best', xseed=None)`,
+/// `get_epoch_status(arch, task, epoch, xseed=None)`,
+/// `get_best_archs(task, metric, search_space, topk=1)`...), and its attributes, which take no
+/// arguments (`len` stands for `len(api)`).
+pub const METHODS: &[Signature] = &[
+    sig("len", &[], 0),
+    sig("task_list", &[], 0),
+    sig("search_spaces", &[], 0),
+    sig("all_arch_dict", &[], 0),
+    sig("metrics_dict", &[], 0),
+    sig("info_names", &[], 0),
+    sig("index2arch", &["index"], 1),
+    sig("arch2index", &["arch"], 1),
+    sig("get_arch_result", &["arch"], 1),
+    sig("get_total_epochs", &["arch", "task"], 2),
+    sig("get_model_info", &["arch", "task", "info"], 3),
+    sig("get_single_metric", &["arch", "task", "metric", "mode", "xseed"], 3),
+    sig("get_epoch_status", &["arch", "task", "epoch", "xseed"], 3),
+    sig("get_best_epoch_status", &["arch", "task", "metric"], 3),
+    sig("get_arch_list", &["search_space"], 1),
+    sig("get_best_archs", &["task", "metric", "search_space", "topk"], 3),
+];
+
+/// Most parameters of any method.
+pub(crate) const MAX_PARAMS: usize = 5;
+
+/// The bound arguments of a call, by parameter position (`None` where a default applies).
+pub(crate) type Bound<'a> = [Option<Arg<'a>>; MAX_PARAMS];
+
+fn type_error(m: String) -> ApiError {
+    ApiError::new(Exc::TypeError, m)
+}
+
+/// Binds `args` and `kwargs` to `sig`'s parameters as Python binds a call (`TypeError` for a
+/// missing, unexpected or doubly given argument).
+pub(crate) fn bind<'a>(
+    sig: &Signature,
+    args: &[Arg<'a>],
+    kwargs: &[(&str, Arg<'a>)],
+) -> Result<Bound<'a>, ApiError> {
+    let (method, params) = (sig.name, sig.params);
+    let mut slots = [None; MAX_PARAMS];
+    if args.len() > params.len() {
+        return Err(type_error(format!(
+            "{method}() takes {} positional arguments but {} were given",
+            params.len(),
+            args.len()
+        )));
+    }
+    for (slot, a) in slots.iter_mut().zip(args) {
+        *slot = Some(*a);
+    }
+    for (k, v) in kwargs {
+        match params.iter().position(|p| p == k) {
+            Some(p) if p < args.len() => {
+                return Err(type_error(format!(
+                    "{method}() got multiple values for argument '{}'",
+                    crate::text::short(k)
+                )));
+            }
+            // A later duplicate key wins, as in the dict `json.loads` builds.
+            Some(p) => slots[p] = Some(*v),
+            None => {
+                return Err(type_error(format!(
+                    "{method}() got an unexpected keyword argument '{}'",
+                    crate::text::short(k)
+                )));
+            }
+        }
+    }
+    if let Some(p) = (0..sig.required).find(|&p| slots[p].is_none()) {
+        return Err(type_error(format!("{method}() missing required argument: '{}'", params[p])));
+    }
+    Ok(slots)
+}

@@ -1,0 +1,28 @@
+//! Names from requests and archives, made safe for a one-line message.
+
+/// Longest fragment of a name quoted in a message, in characters.
+pub const MAX_QUOTED: usize = 80;
+
+/// `s` for a message: control characters escaped, cut to [`MAX_QUOTED`] characters (a
+/// request's or an archive's bytes never reach a terminal raw, and a huge name never makes a
+/// huge line).
+///
+/// ```
+/// assert_eq!(tnb_api::short("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+/// assert_eq!(tnb_api::short(&"x".repeat(200)).chars().count(), 81);
+/// ```
+pub fn short(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_QUOTED {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,12 @@
+//! `tnb verify --source`: checks that an archive holds exactly its source's object.
+//!
+//! This sits above both the reader (`tnb-pth`) and the archive's renderer (`tnb-api`), so that
+//! neither the writer (`tnb-convert`) nor the reader of archives (`tnb-store`) depends on the
+//! other: the two walks meet here, in the one [`Event`](tnb_api::Event) vocabulary, and are
+//! compared event by event.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod compare;
+
+pub use compare::{Mismatch, compare};
