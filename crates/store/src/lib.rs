@@ -92,6 +92,7 @@ pub mod python;
 mod query;
 mod raw;
 mod status;
+mod strings;
 mod value;
 
 use std::fs::File;
@@ -117,7 +118,8 @@ pub use value::{Node, Value};
 /// gets a [`QueryError`], never a panic.
 pub mod archived {
     pub use crate::names::arch_name;
-    pub use crate::value::{cell, utf8};
+    pub use crate::strings::utf8;
+    pub use crate::value::cell;
     pub use tnb_schema::ArchivedBenchmark;
 }
 

@@ -3,7 +3,7 @@
 use tnb_schema::ArchivedBenchmark;
 
 use crate::error::QueryError;
-use crate::value::utf8;
+use crate::strings::utf8;
 
 /// Arch `a`'s name, read from the archive (the [`crate::Store::arch_name`] method reads a copy
 /// checked at open).

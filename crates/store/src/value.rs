@@ -5,6 +5,7 @@ use tnb_schema::{ArchivedBenchmark, ArchivedColumn};
 
 use crate::error::QueryError;
 use crate::object::Object;
+use crate::strings::utf8;
 
 /// One value of the benchmark, borrowed from the archive: what the Python API returns, with
 /// its Python type kept (float, int, str...).
@@ -88,15 +89,6 @@ impl PartialEq for Node<'_> {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self.b, other.b) && self.id == other.id
     }
-}
-
-const CORRUPT_STR: QueryError =
-    QueryError::Corrupt("a string lies outside its column or is not UTF-8");
-
-/// The bytes as a `str`, or the error for a string that lies outside its column or is not
-/// UTF-8.
-pub fn utf8(b: Option<&[u8]>) -> Result<&str, QueryError> {
-    b.and_then(|b| std::str::from_utf8(b).ok()).ok_or_else(|| CORRUPT_STR)
 }
 
 const OUT: QueryError = QueryError::Corrupt("a value index lies outside its column");

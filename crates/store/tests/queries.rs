@@ -269,3 +269,38 @@ fn corrupted_archives_that_pass_validation_never_panic() {
     }
     assert!(opened > tried / 4, "only {opened} of {tried} corrupted archives opened");
 }
+
+// ---- Python's indexing rules ----
+
+#[test]
+fn index_matches_python_at_the_edges() {
+    assert_eq!(python::index(i64::MIN, 5), None);
+    assert_eq!(python::index(i64::MAX, 5), None);
+    assert_eq!(python::index(0, 0), None);
+    assert_eq!(python::index(-1, 0), None);
+    for len in 0..5usize {
+        let items: Vec<usize> = (0..len).collect();
+        for i in -7i64..7 {
+            let py =
+                if i < 0 { len.checked_sub(i.unsigned_abs() as usize) } else { Some(i as usize) };
+            let want = py.and_then(|p| items.get(p).copied());
+            assert_eq!(python::index(i, len), want, "[{i}] of {len}");
+        }
+    }
+}
+
+#[test]
+fn slice_stop_matches_python() {
+    // Python: len(list(range(len))[:stop])
+    for len in 0..5usize {
+        for stop in -7i64..7 {
+            let want = if stop >= 0 {
+                (stop as usize).min(len)
+            } else {
+                len.saturating_sub(stop.unsigned_abs() as usize)
+            };
+            assert_eq!(python::slice_stop(Some(stop), len), want, "[:{stop}] of {len}");
+        }
+    }
+    assert_eq!(python::slice_stop(Some(i64::MIN), 3), 0);
+}
