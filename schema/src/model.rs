@@ -138,8 +138,9 @@ pub struct Layout {
 
 /// A small tree of arbitrary values, struct-of-arrays so it validates in constant time. Node
 /// `i` has kind `kinds[i]` (`codes::NODE_*`) and payloads `a[i]`, `b[i]`; containers list their
-/// children in `children[a..a+b]` (dicts: key, value, …), every child id greater than its
-/// parent's, so the tree has no cycles; strings and bytes are `bytes[a..a+b]`.
+/// children in `children[a..a+b]` (dicts: key, value, …); strings and bytes are `bytes[a..a+b]`.
+/// Nodes are numbered in post-order: children have smaller ids than their parent, so the tree
+/// has no cycles (a node may be shared by several parents).
 #[derive(Archive, Serialize, Debug, Default, Clone, PartialEq)]
 pub struct Generic {
     /// Kind of each node.

@@ -8,9 +8,9 @@ use tnb_schema::codes::*;
 
 use crate::error::Error;
 
-/// Builds the generic section. Nodes are numbered in post-order (children before parents), so
-/// every child id is smaller than its parent's and the section cannot hold a cycle; a source
-/// value reached twice (pickle's shared objects) becomes one node referenced twice.
+/// Builds the generic section. Nodes are numbered in post-order: children have smaller ids than
+/// their parent (a container is pushed after its children), so the section cannot hold a cycle;
+/// a source value reached twice (pickle's shared objects) becomes one node referenced twice.
 #[derive(Debug, Default)]
 pub(crate) struct GenericBuilder {
     pub(crate) g: Generic,

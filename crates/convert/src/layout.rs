@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use tnb_pickle::{Arena, Kind, Number, Ref, Value};
 use tnb_pth::Document;
+use tnb_schema::arch_table;
 use tnb_schema::codes::{NO_NODE, NODE_DICT, item};
 use tnb_schema::{Benchmark, Layout, Task};
 
@@ -215,7 +216,7 @@ pub(crate) fn build_plain(doc: &Document<'_>) -> Result<Benchmark, Error> {
     Ok(Benchmark {
         space_starts: vec![0],
         arch_offsets: vec![0],
-        arch_slots: slots(std::iter::empty()),
+        arch_slots: arch_table::build(std::iter::empty()),
         layout: Layout {
             top,
             task_list: NO_NODE,
@@ -433,7 +434,7 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
                 .map_err(|_| Error::TooLarge("arch names exceed 4 GiB".into()))?,
         );
     }
-    let arch_slots = slots(archs.iter().map(|x| x.0));
+    let arch_slots = arch_table::build(archs.iter().map(|x| x.0));
 
     let space_ranges: Vec<std::ops::Range<usize>> =
         space_starts.windows(2).map(|w| w[0] as usize..w[1] as usize).collect();
@@ -467,21 +468,6 @@ pub(crate) fn build(doc: &Document<'_>) -> Result<Benchmark, Error> {
         layout,
         generic: g.g,
     })
-}
-
-/// The open-addressing table of FORMAT.md: slots hold `arch + 1`, probing linearly from
-/// `arch_hash(name)`. Half full at most, so a lookup probes about 1.5 slots.
-fn slots<'s>(names: impl ExactSizeIterator<Item = &'s str>) -> Vec<u32> {
-    let size = (names.len() * 2).next_power_of_two().max(16);
-    let mut slots = vec![0u32; size];
-    for (i, name) in names.enumerate() {
-        let mut at = tnb_schema::arch_hash(name.as_bytes()) as usize & (size - 1);
-        while slots[at] != 0 {
-            at = (at + 1) & (size - 1);
-        }
-        slots[at] = i as u32 + 1;
-    }
-    slots
 }
 
 fn epochs_of(a: &Arena<'_>, te: Ref, path: &dyn Fn() -> String) -> Result<u32, Error> {
@@ -719,7 +705,7 @@ mod tests {
     #[test]
     fn the_arch_table_of_the_real_names_is_short_to_probe() {
         let names: Vec<String> = tnb_arch::all_archs().map(|a| a.to_string()).collect();
-        let table = slots(names.iter().map(String::as_str));
+        let table = arch_table::build(names.iter().map(String::as_str));
         let mask = table.len() - 1;
         let (mut total, mut worst) = (0usize, 0usize);
         for (i, name) in names.iter().enumerate() {

@@ -144,8 +144,8 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
     if g.a.len() != nodes || g.b.len() != nodes {
         return Err(bad("generic node arrays differ in length"));
     }
-    // Post-order ids: every child is older than its parent, so there is no cycle, and sizes and
-    // depths can be folded in one forward pass.
+    // Post-order ids: children have smaller ids than their parent (checked here), so there is
+    // no cycle, and sizes and depths can be folded in one forward pass.
     let mut size = vec![0u64; nodes];
     let mut depth = vec![0u32; nodes];
     for i in 0..nodes {
