@@ -98,6 +98,7 @@ pub struct Header {
 
 /// Why a header was refused. The texts are part of the format's promise (FORMAT.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HeaderError {
     /// Fewer bytes than a header.
     TooShort(u64),
