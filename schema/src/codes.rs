@@ -21,15 +21,15 @@ pub const NODE_NONE: u8 = 0;
 pub const NODE_FALSE: u8 = 1;
 /// Generic node: `True`.
 pub const NODE_TRUE: u8 = 2;
-/// Generic node: int, `a` as i64.
+/// Generic node: int, `start_or_value` as i64.
 pub const NODE_INT: u8 = 3;
-/// Generic node: float, `a` = f64 bits.
+/// Generic node: float, `start_or_value` = f64 bits.
 pub const NODE_FLOAT: u8 = 4;
-/// Generic node: str, `bytes[a..a+b]`.
+/// Generic node: str, `bytes[start..start+len]` (`start_or_value`, `len_or_dtype`).
 pub const NODE_STR: u8 = 5;
-/// Generic node: bytes, `bytes[a..a+b]`.
+/// Generic node: bytes, `bytes[start..start+len]` (`start_or_value`, `len_or_dtype`).
 pub const NODE_BYTES: u8 = 6;
-/// Generic node: list, children `children[a..a+b]`.
+/// Generic node: list, children `children[start..start+len]`.
 pub const NODE_LIST: u8 = 7;
 /// Generic node: tuple.
 pub const NODE_TUPLE: u8 = 8;
@@ -41,13 +41,14 @@ pub const NODE_SET: u8 = 10;
 pub const NODE_FROZENSET: u8 = 11;
 /// Generic node: the benchmark's `data` dict, rebuilt from the columns (one per archive).
 pub const NODE_DATA: u8 = 12;
-/// Generic node: a numpy scalar or tensor element, `a` = raw bits, `b` = dtype code.
+/// Generic node: a numpy scalar or tensor element, `start_or_value` = raw bits,
+/// `len_or_dtype` = dtype code.
 pub const NODE_SCALAR: u8 = 13;
-/// Generic node: one dimension of a tensor, children `children[a..a+b]`; the dtype is in the
+/// Generic node: one dimension of a tensor, children `children[start..start+len]`; the dtype is in the
 /// high byte: kind `NODE_TENSOR_BASE + dtype` (dtype codes below).
 pub const NODE_TENSOR_BASE: u8 = 32;
 
-/// numpy/torch element types (`NODE_SCALAR`'s `b`, and `NODE_TENSOR_BASE + code`), in this order:
+/// numpy/torch element types (`NODE_SCALAR`'s `len_or_dtype`, and `NODE_TENSOR_BASE + code`), in this order:
 /// bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, bfloat16, float32,
 /// float64.
 pub const DTYPES: [&str; 13] = [

@@ -26,6 +26,53 @@ pub const MAX_PAYLOAD: u64 = i32::MAX as u64;
 /// Length of the converter name field.
 pub const CONVERTER_LEN: usize = 32;
 
+// Where each field sits: FORMAT.md's header table, row by row. Every field's length follows from
+// the next one's offset; the `const` block below checks that the table has no gap or overlap.
+
+/// Offset of the magic bytes ([`MAGIC`], 8 bytes).
+pub const MAGIC_AT: usize = 0;
+/// Offset of the format version (u32).
+pub const VERSION_AT: usize = 8;
+/// Offset of the flags (u32).
+pub const FLAGS_AT: usize = 12;
+/// Offset of the schema hash (u64).
+pub const SCHEMA_HASH_AT: usize = 16;
+/// Offset of the payload offset (u64).
+pub const PAYLOAD_OFFSET_AT: usize = 24;
+/// Offset of the payload length (u64).
+pub const PAYLOAD_LEN_AT: usize = 32;
+/// Offset of the payload CRC-32 (u32).
+pub const PAYLOAD_CRC_AT: usize = 40;
+/// The first reserved field (4 bytes, zero).
+pub const RESERVED_1: std::ops::Range<usize> = 44..48;
+/// Offset of the source size (u64).
+pub const SOURCE_SIZE_AT: usize = 48;
+/// Offset of the source SHA-256 (32 bytes).
+pub const SOURCE_SHA256_AT: usize = 56;
+/// Offset of the converter name ([`CONVERTER_LEN`] bytes, NUL-padded UTF-8).
+pub const CONVERTER_AT: usize = 88;
+/// The second reserved field (4 bytes, zero).
+pub const RESERVED_2: std::ops::Range<usize> = 120..124;
+/// Offset of the header CRC-32 (u32): the checksum of every byte before it.
+pub const HEADER_CRC_AT: usize = 124;
+
+// The table above is contiguous and ends at the header's length.
+const _: () = {
+    assert!(MAGIC_AT + MAGIC.len() == VERSION_AT);
+    assert!(VERSION_AT + 4 == FLAGS_AT);
+    assert!(FLAGS_AT + 4 == SCHEMA_HASH_AT);
+    assert!(SCHEMA_HASH_AT + 8 == PAYLOAD_OFFSET_AT);
+    assert!(PAYLOAD_OFFSET_AT + 8 == PAYLOAD_LEN_AT);
+    assert!(PAYLOAD_LEN_AT + 8 == PAYLOAD_CRC_AT);
+    assert!(PAYLOAD_CRC_AT + 4 == RESERVED_1.start);
+    assert!(RESERVED_1.end == SOURCE_SIZE_AT);
+    assert!(SOURCE_SIZE_AT + 8 == SOURCE_SHA256_AT);
+    assert!(SOURCE_SHA256_AT + 32 == CONVERTER_AT);
+    assert!(CONVERTER_AT + CONVERTER_LEN == RESERVED_2.start);
+    assert!(RESERVED_2.end == HEADER_CRC_AT);
+    assert!(HEADER_CRC_AT + 4 == HEADER_LEN);
+};
+
 /// A decoded header.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
@@ -51,6 +98,7 @@ pub struct Header {
 
 /// Why a header was refused. The texts are part of the format's promise (FORMAT.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HeaderError {
     /// Fewer bytes than a header.
     TooShort(u64),
@@ -60,6 +108,13 @@ pub enum HeaderError {
     Version(u32),
     /// The header's own checksum does not match.
     HeaderChecksum,
+    /// A reserved header field is not zero (its byte range).
+    Reserved {
+        /// First byte of the field.
+        start: usize,
+        /// One past its last byte.
+        end: usize,
+    },
     /// Flags differ from this build's.
     Flags(u32),
     /// Schema hash differs from this build's.
@@ -97,6 +152,11 @@ impl fmt::Display for HeaderError {
             HeaderError::HeaderChecksum => {
                 write!(f, "corrupted tnb archive: header checksum mismatch")
             }
+            HeaderError::Reserved { start, end } => write!(
+                f,
+                "not a tnb archive this build reads: reserved header bytes {start}..{end} are not \
+                 zero (a newer or foreign writer?); convert the source again with tnb-convert"
+            ),
             HeaderError::Flags(x) => write!(
                 f,
                 "archive flags {x:#x} differ from this build's {FLAGS:#x} (another byte order or \
@@ -121,6 +181,10 @@ impl fmt::Display for HeaderError {
 }
 
 impl std::error::Error for HeaderError {}
+
+fn put(b: &mut [u8; HEADER_LEN], at: usize, bytes: &[u8]) {
+    b[at..at + bytes.len()].copy_from_slice(bytes);
+}
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
     let mut a = [0u8; 4];
@@ -160,16 +224,16 @@ impl Header {
     /// character boundary.
     pub fn encode(&self) -> [u8; HEADER_LEN] {
         let mut b = [0u8; HEADER_LEN];
-        b[0..8].copy_from_slice(&MAGIC);
-        b[8..12].copy_from_slice(&self.version.to_le_bytes());
-        b[12..16].copy_from_slice(&self.flags.to_le_bytes());
-        b[16..24].copy_from_slice(&self.schema_hash.to_le_bytes());
-        b[24..32].copy_from_slice(&self.payload_offset.to_le_bytes());
-        b[32..40].copy_from_slice(&self.payload_len.to_le_bytes());
-        b[40..44].copy_from_slice(&self.payload_crc32.to_le_bytes());
-        // 44..48 reserved, zero
-        b[48..56].copy_from_slice(&self.source_size.to_le_bytes());
-        b[56..88].copy_from_slice(&self.source_sha256);
+        put(&mut b, MAGIC_AT, &MAGIC);
+        put(&mut b, VERSION_AT, &self.version.to_le_bytes());
+        put(&mut b, FLAGS_AT, &self.flags.to_le_bytes());
+        put(&mut b, SCHEMA_HASH_AT, &self.schema_hash.to_le_bytes());
+        put(&mut b, PAYLOAD_OFFSET_AT, &self.payload_offset.to_le_bytes());
+        put(&mut b, PAYLOAD_LEN_AT, &self.payload_len.to_le_bytes());
+        put(&mut b, PAYLOAD_CRC_AT, &self.payload_crc32.to_le_bytes());
+        // RESERVED_1 stays zero.
+        put(&mut b, SOURCE_SIZE_AT, &self.source_size.to_le_bytes());
+        put(&mut b, SOURCE_SHA256_AT, &self.source_sha256);
         let mut name = self.converter.as_str();
         while name.len() > CONVERTER_LEN {
             let mut cut = CONVERTER_LEN;
@@ -178,10 +242,10 @@ impl Header {
             }
             name = &name[..cut];
         }
-        b[88..88 + name.len()].copy_from_slice(name.as_bytes());
-        // 120..124 reserved, zero
-        let crc = crc32fast::hash(&b[..124]);
-        b[124..128].copy_from_slice(&crc.to_le_bytes());
+        put(&mut b, CONVERTER_AT, name.as_bytes());
+        // RESERVED_2 stays zero.
+        let crc = crc32fast::hash(&b[..HEADER_CRC_AT]);
+        put(&mut b, HEADER_CRC_AT, &crc.to_le_bytes());
         b
     }
 
@@ -192,34 +256,42 @@ impl Header {
         let len = file.len() as u64;
         if file.len() < HEADER_LEN {
             // A short file that is not even the start of the magic is better called foreign.
-            if !MAGIC.starts_with(&file[..file.len().min(8)]) {
+            if !MAGIC.starts_with(&file[..file.len().min(MAGIC.len())]) {
                 return Err(HeaderError::Magic);
             }
             return Err(HeaderError::TooShort(len));
         }
         let b = &file[..HEADER_LEN];
-        if b[0..8] != MAGIC {
+        if b[MAGIC_AT..MAGIC_AT + MAGIC.len()] != MAGIC {
             return Err(HeaderError::Magic);
         }
         // The version is read before the checksum so that a newer format, whose header may be
         // laid out differently, is reported as such rather than as corruption.
-        let version = u32_at(b, 8);
+        let version = u32_at(b, VERSION_AT);
         if version != FORMAT_VERSION {
             return Err(HeaderError::Version(version));
         }
-        if crc32fast::hash(&b[..124]) != u32_at(b, 124) {
+        if crc32fast::hash(&b[..HEADER_CRC_AT]) != u32_at(b, HEADER_CRC_AT) {
             return Err(HeaderError::HeaderChecksum);
         }
-        let flags = u32_at(b, 12);
+        // A writer that follows the format leaves them zero; anything else is a header this
+        // build does not understand (a later revision that forgot to bump the version, or a
+        // foreign writer), so it is refused rather than ignored.
+        for r in [RESERVED_1, RESERVED_2] {
+            if b[r.clone()].iter().any(|&x| x != 0) {
+                return Err(HeaderError::Reserved { start: r.start, end: r.end });
+            }
+        }
+        let flags = u32_at(b, FLAGS_AT);
         if flags != FLAGS {
             return Err(HeaderError::Flags(flags));
         }
-        let schema_hash = u64_at(b, 16);
+        let schema_hash = u64_at(b, SCHEMA_HASH_AT);
         if schema_hash != SCHEMA_HASH {
             return Err(HeaderError::Schema(schema_hash));
         }
-        let payload_offset = u64_at(b, 24);
-        let payload_len = u64_at(b, 32);
+        let payload_offset = u64_at(b, PAYLOAD_OFFSET_AT);
+        let payload_len = u64_at(b, PAYLOAD_LEN_AT);
         let fits = payload_offset == HEADER_LEN as u64
             && payload_len <= MAX_PAYLOAD
             && payload_offset.checked_add(payload_len) == Some(len);
@@ -231,8 +303,8 @@ impl Header {
             });
         }
         let mut sha = [0u8; 32];
-        sha.copy_from_slice(&b[56..88]);
-        let name = &b[88..120];
+        sha.copy_from_slice(&b[SOURCE_SHA256_AT..SOURCE_SHA256_AT + 32]);
+        let name = &b[CONVERTER_AT..CONVERTER_AT + CONVERTER_LEN];
         let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
         Ok(Header {
             version,
@@ -240,8 +312,8 @@ impl Header {
             schema_hash,
             payload_offset,
             payload_len,
-            payload_crc32: u32_at(b, 40),
-            source_size: u64_at(b, 48),
+            payload_crc32: u32_at(b, PAYLOAD_CRC_AT),
+            source_size: u64_at(b, SOURCE_SIZE_AT),
             source_sha256: sha,
             converter: String::from_utf8_lossy(&name[..end]).into_owned(),
         })
@@ -312,13 +384,30 @@ mod tests {
             assert!(Header::decode(&g).is_err(), "flip in header byte {byte} went unnoticed");
         }
         let mut newer = f.clone();
-        newer[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+        newer[VERSION_AT..VERSION_AT + 4].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
         let e = Header::decode(&newer).unwrap_err().to_string();
         assert!(e.contains("newer") && e.contains("upgrade"), "{e}");
         let mut older = f;
-        older[8..12].copy_from_slice(&0u32.to_le_bytes());
+        older[VERSION_AT..VERSION_AT + 4].copy_from_slice(&0u32.to_le_bytes());
         let e = Header::decode(&older).unwrap_err().to_string();
         assert!(e.contains("older") && e.contains("tnb-convert"), "{e}");
+    }
+
+    #[test]
+    fn reserved_bytes_must_be_zero() {
+        for at in RESERVED_1.chain(RESERVED_2) {
+            let mut f = file(b"abcd");
+            f[at] = 1;
+            // With a valid header checksum, so that the reserved check itself is what refuses.
+            let crc = crc32fast::hash(&f[..HEADER_CRC_AT]);
+            f[HEADER_CRC_AT..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
+            let e = Header::decode(&f).unwrap_err();
+            assert!(
+                matches!(e, HeaderError::Reserved { start, end } if (start..end).contains(&at)),
+                "byte {at}: {e:?}"
+            );
+            assert!(e.to_string().contains("reserved header bytes"), "{e}");
+        }
     }
 
     #[test]

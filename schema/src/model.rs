@@ -137,17 +137,24 @@ pub struct Layout {
 }
 
 /// A small tree of arbitrary values, struct-of-arrays so it validates in constant time. Node
-/// `i` has kind `kinds[i]` (`codes::NODE_*`) and payloads `a[i]`, `b[i]`; containers list their
-/// children in `children[a..a+b]` (dicts: key, value, …), every child id greater than its
-/// parent's, so the tree has no cycles; strings and bytes are `bytes[a..a+b]`.
+/// `i` has kind `kinds[i]` (`codes::NODE_*`) and payloads `start_or_value[i]` and
+/// `len_or_dtype[i]` (below, `start` and `len`): containers list their children in
+/// `children[start..start+len]` (dicts: key, value, …); strings and bytes are
+/// `bytes[start..start+len]`; ints, floats and numpy scalars keep their bits in
+/// `start_or_value`, and a scalar its dtype code in `len_or_dtype`.
+/// Nodes are numbered in post-order: children have smaller ids than their parent, so the tree
+/// has no cycles (a node may be shared by several parents).
 #[derive(Archive, Serialize, Debug, Default, Clone, PartialEq)]
 pub struct Generic {
     /// Kind of each node.
     pub kinds: Vec<u8>,
-    /// First payload of each node.
-    pub a: Vec<u64>,
-    /// Second payload of each node.
-    pub b: Vec<u32>,
+    /// Per node: where its children or bytes start, or its value's bits (int, float, scalar).
+    /// Called `a` in [`crate::SCHEMA`] and in archives' schema hash; renaming a field does not
+    /// change rkyv's bytes (only the order of fields does), so the hash keeps the old name.
+    pub start_or_value: Vec<u64>,
+    /// Per node: how many children or bytes it has, or a scalar's dtype code. Called `b` in
+    /// [`crate::SCHEMA`], for the same reason.
+    pub len_or_dtype: Vec<u32>,
     /// Child node ids of containers.
     pub children: Vec<u32>,
     /// String and bytes contents.

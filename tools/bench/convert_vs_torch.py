@@ -7,7 +7,7 @@ Usage:
 Runs the conversion `--runs` times (each in a fresh process, output to a temporary file next to
 nothing else) and reports the median wall time, the peak RSS of the worst run (from the kernel's
 rusage of the children), the archive size and its ratio to the source. If the interpreter can
-import torch (e.g. the throwaway virtualenv of tools/fixtures: /tmp/venv/bin/python), it also
+import torch (e.g. the throwaway virtualenv of data/make_fixtures.py: /tmp/venv/bin/python), it also
 times torch.load(SOURCE, weights_only=False) the same number of times, in fresh processes too, so
 both sides pay the same page-cache and process-start costs. Plain python3 without torch only
 measures tnb.

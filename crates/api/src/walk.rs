@@ -118,8 +118,8 @@ impl<'a> Walker<'a> {
         let i = id as usize;
         let kind =
             *g.kinds.get(i).ok_or(QueryError::Corrupt("a generic node id is out of range"))?;
-        let a = g.a.get(i).map_or(0, |x| x.to_native());
-        let len = g.b.get(i).map_or(0, |x| x.to_native());
+        let a = g.start_or_value.get(i).map_or(0, |x| x.to_native());
+        let len = g.len_or_dtype.get(i).map_or(0, |x| x.to_native());
         let slice = |src_len: usize| -> Result<std::ops::Range<usize>, QueryError> {
             let s = usize::try_from(a).map_err(|_| QueryError::Corrupt("generic range"))?;
             let e = s.checked_add(len as usize).filter(|&e| e <= src_len);

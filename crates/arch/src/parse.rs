@@ -379,20 +379,11 @@ mod tests {
 
     #[test]
     fn never_panics_on_pseudo_random_inputs() {
-        // A tiny xorshift generator: deterministic, no dependency.
         let alphabet: Vec<char> = "0123456789-_basicé🦀 x".chars().collect();
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = tnb_testrng::TestRng::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 20) as usize;
-            let s: String = (0..len)
-                .map(|i| {
-                    let k = (state >> (i * 3 % 60)) as usize % alphabet.len();
-                    alphabet[k]
-                })
-                .collect();
+            let len = rng.below(20);
+            let s: String = (0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect();
             if let Ok(arch) = Arch::parse(&s) {
                 assert_eq!(arch.to_string(), s);
             }

@@ -17,6 +17,10 @@ pub enum Error {
     },
     /// The archive would exceed a format limit.
     TooLarge(String),
+    /// Hashing the source (SHA-256, on a second thread while the pickle is parsed) failed: the
+    /// thread panicked, with this message. The archive's provenance would be wrong, so nothing is
+    /// written.
+    Hash(String),
     /// Reading or writing a file failed.
     Io {
         /// What was being done.
@@ -43,12 +47,21 @@ impl fmt::Display for Error {
             Error::Layout { path, problem } if path.is_empty() => write!(f, "top level: {problem}"),
             Error::Layout { path, problem } => write!(f, "{path}: {problem}"),
             Error::TooLarge(m) => write!(f, "too large for a .tnb archive: {m}"),
+            Error::Hash(m) => write!(f, "hashing the source failed: {m}"),
             Error::Io { what, error } => write!(f, "{what}: {error}"),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Source(e) => Some(e),
+            Error::Io { error, .. } => Some(error),
+            Error::Layout { .. } | Error::TooLarge(_) | Error::Hash(_) => None,
+        }
+    }
+}
 
 impl From<tnb_pth::Error> for Error {
     fn from(e: tnb_pth::Error) -> Self {

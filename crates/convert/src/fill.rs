@@ -41,11 +41,28 @@ pub(crate) struct Filled {
     pub(crate) status: Vec<u8>,
 }
 
-/// Cells waiting for a generic node: (value index in the column, source value, arch).
-type Deferred = Vec<(u32, Ref, u32)>;
+/// A cell waiting for a generic node.
+#[derive(Clone, Copy)]
+struct DeferredCell {
+    /// Its value index in the column.
+    index: u32,
+    /// The source value to copy into the generic section.
+    value: Ref,
+    /// The arch it belongs to (for the error path).
+    arch: u32,
+}
 
-/// A joined column, its deferred cells, and its best epochs when the fill already knows them.
-type Joined = (ColumnBuilder, Deferred, Option<Vec<u32>>);
+/// The cells of a column (or of one thread's piece of it) waiting for a generic node.
+type Deferred = Vec<DeferredCell>;
+
+/// A column joined from every thread's piece.
+struct Joined {
+    column: ColumnBuilder,
+    /// Its cells waiting for a generic node, indexed in the whole column.
+    deferred: Deferred,
+    /// Its best epochs, when the fill already knows them (columns filled the direct way).
+    best: Option<Vec<u32>>,
+}
 
 /// Placeholder id of a deferred generic cell (compares like any generic value: not orderable).
 const PENDING: u32 = u32::MAX;
@@ -101,7 +118,7 @@ fn push_list(
             }
         };
         if c == Cell::Generic(PENDING) {
-            deferred.push((col.len() as u32, x, arch as u32));
+            deferred.push(DeferredCell { index: col.len() as u32, value: x, arch: arch as u32 });
         }
         col.push(c)?;
     }
@@ -328,21 +345,23 @@ pub(crate) fn fill_all<'s>(
         for (storage, outcome) in storage.into_iter().zip(outs) {
             match outcome {
                 Outcome::Direct(best) => {
-                    out.push((
-                        ColumnBuilder::from_f32(storage.unwrap_or_default()),
-                        Vec::new(),
-                        Some(best),
-                    ));
+                    out.push(Joined {
+                        column: ColumnBuilder::from_f32(storage.unwrap_or_default()),
+                        deferred: Vec::new(),
+                        best: Some(best),
+                    });
                 }
                 Outcome::Built(parts) => {
                     let mut col = ColumnBuilder::with_capacity(0);
                     let mut deferred: Deferred = Vec::new();
                     for (c, d) in parts {
                         let shift = col.len() as u32;
-                        deferred.extend(d.into_iter().map(|(i, r, arch)| (i + shift, r, arch)));
+                        deferred.extend(
+                            d.into_iter().map(|c| DeferredCell { index: c.index + shift, ..c }),
+                        );
                         col.append(c)?;
                     }
-                    out.push((col, deferred, None));
+                    out.push(Joined { column: col, deferred, best: None });
                 }
             }
         }
@@ -356,7 +375,7 @@ pub(crate) fn fill_all<'s>(
         .collect();
     let answers = parallel(flat.len(), |j| {
         let (t, m) = flat[j];
-        let (col, _, known) = &joined[t][m];
+        let Joined { column: col, best: known, .. } = &joined[t][m];
         let offsets = tasks[t].offsets;
         let best = match known {
             Some(b) => b.clone(),
@@ -382,8 +401,8 @@ pub(crate) fn fill_all<'s>(
     let mut out = Vec::with_capacity(tasks.len());
     for (t, columns) in joined.into_iter().enumerate() {
         let mut filled = Vec::with_capacity(columns.len());
-        for (m, (mut column, deferred, _)) in columns.into_iter().enumerate() {
-            for (index, x, arch) in deferred {
+        for (m, Joined { mut column, deferred, .. }) in columns.into_iter().enumerate() {
+            for DeferredCell { index, value: x, arch } in deferred {
                 let p =
                     || format!("{}[{index}]", metric_path(arch_path, &tasks[t], m, arch as usize));
                 let id = g.value(a, x, &p)?;

@@ -8,9 +8,9 @@ use tnb_schema::codes::*;
 
 use crate::error::Error;
 
-/// Builds the generic section. Nodes are numbered in post-order (children before parents), so
-/// every child id is smaller than its parent's and the section cannot hold a cycle; a source
-/// value reached twice (pickle's shared objects) becomes one node referenced twice.
+/// Builds the generic section. Nodes are numbered in post-order: children have smaller ids than
+/// their parent (a container is pushed after its children), so the section cannot hold a cycle;
+/// a source value reached twice (pickle's shared objects) becomes one node referenced twice.
 #[derive(Debug, Default)]
 pub(crate) struct GenericBuilder {
     pub(crate) g: Generic,
@@ -26,11 +26,11 @@ fn too_large() -> Error {
 }
 
 impl GenericBuilder {
-    fn push(&mut self, kind: u8, a: u64, b: u32) -> Result<u32, Error> {
+    fn push(&mut self, kind: u8, start_or_value: u64, len_or_dtype: u32) -> Result<u32, Error> {
         let id = u32::try_from(self.g.kinds.len()).map_err(|_| too_large())?;
         self.g.kinds.push(kind);
-        self.g.a.push(a);
-        self.g.b.push(b);
+        self.g.start_or_value.push(start_or_value);
+        self.g.len_or_dtype.push(len_or_dtype);
         Ok(id)
     }
 

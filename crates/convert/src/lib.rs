@@ -94,6 +94,15 @@ fn build_doc(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
     if layout::is_benchmark(doc) { layout::build(doc) } else { layout::build_plain(doc) }
 }
 
+/// The message of a thread's panic (`panic!` gives a `&str` or a `String`).
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
+        (Some(m), _) => (*m).to_owned(),
+        (_, Some(m)) => m.clone(),
+        _ => "the hashing thread panicked".to_owned(),
+    }
+}
+
 /// SHA-256 of the source, for the provenance fields.
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -123,13 +132,15 @@ pub fn convert_file(
     let bytes = read_file(src)?;
     lap(Phase::Read, &mut timings);
     progress(Phase::Parse);
-    // The hash runs on the second core while this one parses.
+    // The hash runs on the second core while this one parses. A failed hash is an error, never a
+    // made-up digest: the header's SHA-256 is how an archive is matched to its source.
     let (doc, sha) = std::thread::scope(|s| {
         let h = s.spawn(|| sha256(&bytes));
         let doc = tnb_pth::load(&bytes);
-        (doc, h.join().unwrap_or([0; 32]))
+        (doc, h.join().map_err(|panic| Error::Hash(panic_message(panic.as_ref()))))
     });
     let doc = doc?;
+    let sha = sha?;
     let source_format = doc.format.name();
     lap(Phase::Parse, &mut timings);
     progress(Phase::Build);
@@ -168,4 +179,28 @@ pub fn convert_file(
         header,
         timings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn a_failed_hash_is_an_error_with_the_panic_message() {
+        let panic = std::thread::spawn(|| panic!("out of memory")).join().unwrap_err();
+        let e = Error::Hash(panic_message(panic.as_ref()));
+        assert_eq!(e.to_string(), "hashing the source failed: out of memory");
+        let panic = std::thread::spawn(|| std::panic::panic_any(7u8)).join().unwrap_err();
+        assert_eq!(panic_message(panic.as_ref()), "the hashing thread panicked");
+    }
+
+    #[test]
+    fn wrapping_errors_expose_their_source() {
+        let io = Error::io("reading x", std::io::Error::other("disk on fire"));
+        assert_eq!(io.source().map(|s| s.to_string()).as_deref(), Some("disk on fire"));
+        let src = convert_bytes(b"not a pickle").unwrap_err();
+        assert!(matches!(src, Error::Source(_)) && src.source().is_some(), "{src:?}");
+        assert!(Error::TooLarge("x".into()).source().is_none());
+    }
 }

@@ -1,11 +1,11 @@
 //! Reading a source file quickly.
 
 use std::fs::File;
+use std::io;
 use std::ops::Deref;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 
-use memmap2::{Advice, MmapMut, MmapOptions};
+use memmap2::{MmapMut, MmapOptions};
 
 use crate::error::Error;
 
@@ -37,18 +37,33 @@ pub fn read_file(path: &Path) -> Result<SourceBytes, Error> {
         return Ok(SourceBytes(None));
     }
     let mut buf = MmapOptions::new().len(len).map_anon().map_err(|e| Error::io(what(), e))?;
-    // Advisory: without transparent huge pages the read is merely slower.
-    let _ = buf.advise(Advice::HugePage);
-    let half = len / 2;
+    // Advisory (and Unix only): without transparent huge pages the read is merely slower.
+    #[cfg(unix)]
+    let _ = buf.advise(memmap2::Advice::HugePage);
+    fill(&f, &mut buf).map_err(|e| Error::io(what(), e))?;
+    Ok(SourceBytes(Some(buf)))
+}
+
+/// Reads the file into `buf` (exactly its length): the two halves on two threads, with
+/// positioned reads that share no file cursor.
+#[cfg(unix)]
+fn fill(f: &File, buf: &mut [u8]) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    let half = buf.len() / 2;
     let (lo, hi) = buf.split_at_mut(half);
     let (r1, r2) = std::thread::scope(|s| {
         let t = s.spawn(|| f.read_exact_at(hi, half as u64));
         (f.read_exact_at(lo, 0), t.join())
     });
-    r1.map_err(|e| Error::io(what(), e))?;
-    match r2 {
-        Ok(r) => r.map_err(|e| Error::io(what(), e))?,
-        Err(_) => return Err(Error::io(what(), std::io::Error::other("reader thread failed"))),
-    }
-    Ok(SourceBytes(Some(buf)))
+    r1?;
+    r2.unwrap_or_else(|_| Err(io::Error::other("reader thread failed")))
+}
+
+/// Reads the file into `buf` (exactly its length), front to back on this thread: elsewhere a
+/// positioned read either moves the shared file cursor (Windows) or does not exist, so two
+/// threads could not split the work safely.
+#[cfg(not(unix))]
+fn fill(mut f: &File, buf: &mut [u8]) -> io::Result<()> {
+    use std::io::Read;
+    f.read_exact(buf)
 }

@@ -37,4 +37,11 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Pickle { error, .. } => Some(error),
+            Error::Zip(_) | Error::Record { .. } | Error::Legacy(_) => None,
+        }
+    }
+}

@@ -713,24 +713,9 @@ mod tests {
     use std::io::Write;
     use std::process::{Command, Stdio};
 
-    /// xorshift64*: deterministic test data without dependencies.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            let mut x = self.0;
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            self.0 = x;
-            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        /// Uniform-ish in `0..n` (`n > 0`).
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    /// Deterministic test data: the workspace's xorshift64* (the same sequences this module's
+    /// own copy of it gave, so the cases are unchanged).
+    type Rng = tnb_testrng::TestRng;
 
     /// One element of a test list: Python's `(value, name)` plus where it started.
     #[derive(Clone, Copy, Debug)]
@@ -765,7 +750,7 @@ mod tests {
             0 => [0.0, -0.0, 0.5, 1.0, 2.0, f64::INFINITY, f64::NEG_INFINITY, -1.5][rng.below(8)],
             // Benchmark-like accuracies: many ties.
             1 => rng.below(50) as f64 / 10.0,
-            _ => (rng.next() >> 11) as f64 / (1u64 << 53) as f64,
+            _ => rng.f64(),
         }
     }
 
@@ -874,7 +859,7 @@ mod tests {
             0, 1, 2, 3, 4, 5, 7, 8, 31, 32, 33, 63, 64, 65, 66, 100, 127, 128, 129, 255, 256, 257,
             500, 1000, 1023, 1024, 1025, 1500, 1999,
         ];
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
         let mut out = Vec::new();
         for n in LENS {
             for shape in 0..SHAPES {
@@ -1087,7 +1072,7 @@ sys.stdout.write('\n'.join(out) + '\n')
     #[test]
     fn failing_comparison_stops_where_python_raises_and_leaves_pythons_order() {
         let cases = cases();
-        let mut rng = Rng(0x0123_4567_89AB_CDEF);
+        let mut rng = Rng::new(0x0123_4567_89AB_CDEF);
         let mut jobs: Vec<Job> = Vec::new();
         for (i, case) in cases.iter().enumerate().filter(|(i, c)| i % 9 == 0 && c.items.len() > 1) {
             for reverse in [false, true] {
@@ -1138,7 +1123,7 @@ sys.stdout.write('\n'.join(out) + '\n')
 
     #[test]
     fn matches_std_stable_sort_for_consistent_comparisons() {
-        let mut rng = Rng(0xDEAD_BEEF_CAFE_F00D);
+        let mut rng = Rng::new(0xDEAD_BEEF_CAFE_F00D);
         for round in 0..250 {
             let n = rng.below(2001);
             let range = [1, 2, 10, 1000, usize::MAX][round % 5];

@@ -141,16 +141,16 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
 
     let g = &b.generic;
     let nodes = g.kinds.len();
-    if g.a.len() != nodes || g.b.len() != nodes {
+    if g.start_or_value.len() != nodes || g.len_or_dtype.len() != nodes {
         return Err(bad("generic node arrays differ in length"));
     }
-    // Post-order ids: every child is older than its parent, so there is no cycle, and sizes and
-    // depths can be folded in one forward pass.
+    // Post-order ids: children have smaller ids than their parent (checked here), so there is
+    // no cycle, and sizes and depths can be folded in one forward pass.
     let mut size = vec![0u64; nodes];
     let mut depth = vec![0u32; nodes];
     for i in 0..nodes {
         let kind = g.kinds[i];
-        let (a, len) = (g.a[i].to_native(), u64::from(g.b[i].to_native()));
+        let (a, len) = (g.start_or_value[i].to_native(), u64::from(g.len_or_dtype[i].to_native()));
         let (mut s, mut d) = (1u64, 0u32);
         match kind {
             NODE_NONE | NODE_FALSE | NODE_TRUE | NODE_INT | NODE_FLOAT | NODE_DATA => {}

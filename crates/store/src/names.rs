@@ -33,28 +33,17 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
-/// The arch named `name`: one `arch_hash` and, at half load, about 1.5 probes.
+/// The arch named `name`: one `arch_hash` and, at half load, about 1.5 probes (the table and
+/// its probe are `tnb_schema::arch_table`'s).
 pub(crate) fn arch_index(b: &ArchivedBenchmark, name: &str) -> Option<usize> {
-    let slots = b.arch_slots.as_slice();
-    let mask = slots.len().wrapping_sub(1);
-    let mut at = tnb_schema::arch_hash(name.as_bytes()) as usize & mask;
-    // Open-time checks guarantee an empty slot, so this ends; the bound is a second guard.
-    for _ in 0..slots.len() {
-        let s = slots.get(at)?.to_native();
-        if s == 0 {
-            return None;
-        }
-        let a = s as usize - 1;
-        let o = &b.arch_offsets;
-        if let (Some(st), Some(e)) = (o.get(a), o.get(a + 1)) {
-            let stored = b.arch_bytes.get(st.to_native() as usize..e.to_native() as usize);
-            if stored.is_some_and(|s| same_bytes(s, name.as_bytes())) {
-                return Some(a);
-            }
-        }
-        at = (at + 1) & mask;
-    }
-    None
+    let o = &b.arch_offsets;
+    tnb_schema::arch_table::lookup(b.arch_slots.as_slice(), name.as_bytes(), |a| {
+        let stored = match (o.get(a), o.get(a + 1)) {
+            (Some(s), Some(e)) => b.arch_bytes.get(s.to_native() as usize..e.to_native() as usize),
+            _ => None,
+        };
+        stored.is_some_and(|s| same_bytes(s, name.as_bytes()))
+    })
 }
 
 /// Position of `name` in a list of archived names (task metrics, info names, spaces). Lists are

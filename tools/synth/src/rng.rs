@@ -1,6 +1,14 @@
 //! A small deterministic random number generator (SplitMix64) and the few distributions the
 //! model needs. Not cryptographic; chosen for speed and for a state that is one `u64`, so every
 //! (architecture, task) pair can have its own stream derived from the seed.
+//!
+//! Why not the workspace's shared test generator (`tnb_testrng::TestRng`, xorshift64*): the
+//! look-alike's bytes are a promise (same seed, same file, which benchmarks and tests compare),
+//! and they follow from *this* sequence, SplitMix64's, which differs from xorshift64*'s in every
+//! number. Switching would change every generated file; making the shared type reproduce
+//! SplitMix64 would give it two algorithms to keep straight. SplitMix64 also suits the job
+//! better: any `u64` (zero included) is a good state, so `Rng::for_key` can derive an
+//! independent stream per (architecture, task) in O(1), which xorshift's state cannot do safely.
 
 /// SplitMix64 (Steele, Lea and Flood, 2014).
 #[derive(Clone, Debug)]
