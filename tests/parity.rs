@@ -124,15 +124,12 @@ for line in lines[1:]:
 sys.stdout.write('\n'.join(out) + '\n')
 "#;
 
-/// xorshift64*: deterministic, dependency-free randomness for the call generator.
-struct Rng(u64);
+/// The shared test generator, with the draws the call generator makes.
+struct Rng(tnb_testrng::TestRng);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        self.0.next_u64()
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
@@ -363,7 +360,7 @@ fn check_parity(name: &str, source: &Path, calls: usize, seed: u64) -> usize {
     std::fs::write(&json, &dump.stdout).unwrap();
 
     let u = Universe::of(&archive);
-    let mut rng = Rng(seed);
+    let mut rng = Rng(tnb_testrng::TestRng::new(seed));
     let requests: Vec<String> = (0..calls).map(|_| request(&mut rng, &u)).collect();
     let mut input = requests.join("\n");
     input.push('\n');

@@ -27,18 +27,10 @@ fn store() -> (Store, Vec<u8>) {
     }
 }
 
-/// A fixed pseudo-random order of architectures (xorshift64*).
+/// A fixed pseudo-random order of architectures.
 fn order(store: &Store, len: usize) -> Vec<ArchId> {
-    let mut x = 0x7e57_a11c_e5ee_d5edu64;
-    (0..len)
-        .map(|_| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            let r = x.wrapping_mul(0x2545_f491_4f6c_dd1d);
-            store.arch_at((r % store.len() as u64) as i64).unwrap()
-        })
-        .collect()
+    let mut rng = tnb_testrng::TestRng::new(0x7e57_a11c_e5ee_d5ed);
+    (0..len).map(|_| store.arch_at(rng.below(store.len()) as i64).unwrap()).collect()
 }
 
 fn touch(v: Value<'_>) -> u64 {

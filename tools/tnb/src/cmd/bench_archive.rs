@@ -22,20 +22,7 @@ use crate::fail::Fail;
 /// Architectures in each precomputed random order.
 const ORDER: usize = 1 << 13;
 
-/// xorshift64*: a fixed pseudo-random order, the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use tnb_testrng::TestRng as Rng;
 
 /// Median of `rounds` rounds of `calls` calls of `f(i)`, in nanoseconds per call.
 fn per_call(rounds: usize, calls: usize, mut f: impl FnMut(usize) -> u64) -> f64 {
@@ -125,19 +112,20 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     if n == 0 {
         return Err(Fail::input(format!("{name}: the archive holds no architectures")));
     }
-    let mut rng = Rng(0x7e57_a11c_e5ee_d5ed);
+    // A fixed pseudo-random order, the same on every run.
+    let mut rng = Rng::new(0x7e57_a11c_e5ee_d5ed);
     let task_name = store.task_name(task).map_err(|e| Fail::input(e.to_string()))?.to_owned();
     let metric_name = store.metric_name(metric).map_err(|e| Fail::input(e.to_string()))?.to_owned();
     let info = store.infos().next();
     let order: Vec<ArchId> =
-        (0..ORDER).filter_map(|_| store.arch_at(rng.below(n) as i64).ok()).collect();
+        (0..ORDER).filter_map(|_| store.arch_at(rng.below(n.max(1)) as i64).ok()).collect();
     let names: Vec<&str> = order.iter().map(|&a| store.arch_name(a).unwrap_or("")).collect();
     let indexes: Vec<i64> = order.iter().map(|a| a.index() as i64).collect();
     let epochs: Vec<i64> = order
         .iter()
         .map(|&a| {
             let total = i64::from(store.total_epochs(a, task).unwrap_or(1)).max(1);
-            (rng.next() % total as u64) as i64
+            (rng.next_u64() % total as u64) as i64
         })
         .collect();
     // Warm the page cache for the columns the loops read.
@@ -288,7 +276,7 @@ fn batch_rate(
             13 | 14 => format!(
                 "{{\"method\": \"get_model_info\", \"args\": [\"{a}\", \"{task}\", \"inference_time\"]}}"
             ),
-            15 => format!("{{\"method\": \"index2arch\", \"args\": [{}]}}", rng.below(n)),
+            15 => format!("{{\"method\": \"index2arch\", \"args\": [{}]}}", rng.below(n.max(1))),
             16 => format!("{{\"method\": \"arch2index\", \"args\": [\"{a}\"]}}"),
             17 => format!("{{\"method\": \"get_total_epochs\", \"args\": [\"{a}\", \"{task}\"]}}"),
             18 => format!(

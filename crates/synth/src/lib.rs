@@ -14,7 +14,7 @@
 //! # Usage
 //!
 //! ```text
-//! cargo build --release -p tnb-synth
+//! cargo build --release -p tnb-synth-cli
 //! target/release/tnb-synth transnas-bench_v10141024.pth          # full size, torch zip
 //! target/release/tnb-synth --legacy legacy.pth                   # legacy torch format
 //! target/release/tnb-synth --archs 40 --tasks 3 --epochs 4 small.pth
