@@ -953,11 +953,26 @@ fn _reopen<'py>(
     Ok(obj)
 }
 
+/// `convert(source, archive)`: converts a benchmark `.pth` (or pickle) into a `.tnb` archive,
+/// atomically (a new file renamed over `archive`), as `tnb convert` does. Nothing in the source
+/// is executed; the GIL is released meanwhile. `FileNotFoundError` for a missing source,
+/// `tnb.FormatError` for anything else that fails.
+#[pyfunction]
+fn convert(py: Python<'_>, source: PathBuf, archive: PathBuf) -> PyResult<()> {
+    if !source.exists() {
+        return Err(PyFileNotFoundError::new_err(format!("no such file: {}", source.display())));
+    }
+    py.detach(|| tnb_convert::convert_file(&source, &archive, &mut |_| {}))
+        .map(|_| ())
+        .map_err(|e| FormatError::new_err(format!("{}: {e}", source.display())))
+}
+
 /// The extension module `tnb._tnb` (the `tnb` package re-exports it).
 #[pymodule]
 fn _tnb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Api>()?;
     m.add("FormatError", m.py().get_type::<FormatError>())?;
     m.add_function(wrap_pyfunction!(_reopen, m)?)?;
+    m.add_function(wrap_pyfunction!(convert, m)?)?;
     Ok(())
 }

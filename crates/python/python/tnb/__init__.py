@@ -12,9 +12,9 @@ Beyond the official class: ``metric_array`` (a numpy array over every arch) and 
 Nothing in a pickle is ever executed; opening an archive maps it (microseconds).
 """
 
-from tnb._tnb import FormatError, TransNASBenchAPI, _reopen
+from tnb._tnb import FormatError, TransNASBenchAPI, convert
 
-__all__ = ["TransNASBenchAPI", "ArchResult", "FormatError"]
+__all__ = ["TransNASBenchAPI", "ArchResult", "FormatError", "convert"]
 __version__ = "0.1.0"
 
 
