@@ -44,6 +44,8 @@ fn raise(e: ApiError) -> PyErr {
         Exc::TypeError => PyTypeError::new_err(m),
         Exc::AttributeError => PyAttributeError::new_err(m),
         Exc::FormatError => FormatError::new_err(m),
+        // A class added to tnb-api after this binding: the nearest honest Python class.
+        other => pyo3::exceptions::PyRuntimeError::new_err(format!("{}: {m}", other.name())),
     }
 }
 
@@ -51,6 +53,8 @@ fn call_error(e: CallError<PyErr>) -> PyErr {
     match e {
         CallError::Api(e) => raise(e),
         CallError::Sink(e) => e,
+        // A failure kind added to tnb-api after this binding.
+        other => FormatError::new_err(other.to_string()),
     }
 }
 
@@ -361,8 +365,8 @@ impl Api {
     fn check(&self, method: &str, args: &[Val<'_>]) -> Result<(), ApiError> {
         let args: Vec<Arg<'_>> = args.iter().map(Val::arg).collect();
         match tnb_api::call(&self.store, method, &args, &[], &mut |_| Ok::<(), ()>(())) {
-            Ok(()) | Err(CallError::Sink(())) => Ok(()),
             Err(CallError::Api(e)) => Err(e),
+            _ => Ok(()),
         }
     }
 
@@ -914,7 +918,11 @@ impl Api {
     fn get_database(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.database.get(py, || {
             let mut b = Builder::new(py);
-            tnb_api::walk::document(&self.store, &mut |e| b.event(e)).map_err(call_error)?;
+            tnb_api::walk::document(&self.store, &mut |e| b.event(e)).map_err(|e| match e {
+                tnb_api::WalkError::Sink(e) => e,
+                tnb_api::WalkError::Query(q) => FormatError::new_err(q.to_string()),
+                _ => FormatError::new_err("the archive walk failed"),
+            })?;
             Ok(b.finish()?.unbind())
         })
     }
