@@ -1,0 +1,146 @@
+//! Opening what a user hands to `TransNASBenchAPI(path)`: a `.tnb` archive or the benchmark's
+//! original `.pth` (torch zip, legacy torch or bare pickle), told apart by content, not by the
+//! file name's extension.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use tnb_schema::header::{Header, MAGIC};
+use tnb_store::{Buffer, Store};
+
+/// An open archive, whichever way it was opened.
+pub type Archive = Store<Buffer>;
+
+/// What the path held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A `.tnb` archive (mapped or read).
+    Archive,
+    /// A `.pth` or pickle, converted in memory.
+    Source,
+}
+
+/// Why opening failed, split the way Python reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenError {
+    /// No file at that path (Python: `FileNotFoundError`).
+    NotFound(String),
+    /// Anything else: unreadable, not a benchmark, corrupted (Python: `tnb.FormatError`). One
+    /// line naming what is wrong.
+    Format(String),
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenError::NotFound(m) | OpenError::Format(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+/// Opens `path`: an archive is mapped when `mmap` is true (see the crate's `map` module for the
+/// contract) or read into memory; anything else is read and converted in memory (nothing in it
+/// is executed). This takes the time of a conversion for a source, so callers holding a lock
+/// (Python's GIL) release it around this call.
+pub fn open(path: &Path, mmap: bool) -> Result<(Archive, Kind), OpenError> {
+    let shown = path.display();
+    let io = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            OpenError::NotFound(format!("no such file: {shown}"))
+        } else {
+            OpenError::Format(format!("cannot read {shown}: {e}"))
+        }
+    };
+    let mut file = File::open(path).map_err(io)?;
+    // On Unix a directory opens; say what it is rather than the read's EISDIR.
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(OpenError::Format(format!("{shown} is a directory, not a benchmark file")));
+    }
+    let mut head = [0u8; MAGIC.len()];
+    let got = read_up_to(&mut file, &mut head).map_err(io)?;
+    let format = |m: String| OpenError::Format(format!("{shown}: {m}"));
+    if got == MAGIC.len() && head == MAGIC {
+        drop(file);
+        let store = if mmap { crate::map::open(path) } else { Store::open(path) };
+        return store.map(|s| (s, Kind::Archive)).map_err(|e| format(e.to_string()));
+    }
+    let mut bytes = head[..got].to_vec();
+    file.read_to_end(&mut bytes).map_err(io)?;
+    let archive = tnb_convert::convert_bytes(&bytes).map_err(|e| format(e.to_string()))?;
+    drop(bytes);
+    let store = Store::copy_from(&archive).map_err(|e| format(e.to_string()))?;
+    Ok((store, Kind::Source))
+}
+
+/// `read` until `buf` is full or the file ends; the count read.
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The archive's identity: what a pickled API object carries so that reopening its path in
+/// another process can tell that it found the same benchmark (a file replaced in between is
+/// refused instead of silently answering from other data). Made of the header's payload length
+/// and CRC and the source's size and SHA-256, so it is the same for the `.tnb` and for the
+/// `.pth` it was converted from by this build.
+pub fn identity(header: &Header) -> String {
+    let mut s = format!(
+        "payload={}:{:08x} source={}:",
+        header.payload_len, header.payload_crc32, header.source_size
+    );
+    for b in header.source_sha256 {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data").join(name)
+    }
+
+    #[test]
+    fn source_and_archive_open_to_the_same_identity() {
+        let src = data("transnas_small.pth");
+        let (from_source, kind) = open(&src, true).unwrap();
+        assert_eq!(kind, Kind::Source);
+        let dir = std::env::temp_dir().join(format!("tnb-python-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let tnb = dir.join("small.not-a-tnb-extension");
+        std::fs::write(&tnb, tnb_convert::convert_bytes(&std::fs::read(&src).unwrap()).unwrap())
+            .unwrap();
+        for mmap in [true, false] {
+            let (archive, kind) = open(&tnb, mmap).unwrap();
+            assert_eq!(kind, Kind::Archive);
+            assert_eq!(identity(archive.header()), identity(from_source.header()));
+            assert_eq!(archive.len(), 32);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn failures_are_classified() {
+        let missing = open(&data("no-such-file.pth"), true).unwrap_err();
+        assert!(matches!(missing, OpenError::NotFound(_)), "{missing:?}");
+        let dir = open(&data("bad"), true).unwrap_err();
+        assert!(matches!(&dir, OpenError::Format(m) if m.contains("directory")), "{dir:?}");
+        let evil = open(&data("bad/reduce_os_system.pkl"), true).unwrap_err();
+        assert!(matches!(&evil, OpenError::Format(m) if m.contains("posix.system")), "{evil:?}");
+        assert!(!Path::new("/tmp/tnb-pwned").exists());
+    }
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# The project's one test command: the Rust tests, then the Python package built and installed into
+# a throwaway virtualenv and its pytest suite. Needs a Rust toolchain and python3 with venv.
+# Exits non-zero on any failure.
+set -eu
+cd "$(dirname "$0")/.."
+
+cargo test --workspace
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "test-all: $PYTHON lacks venv/ensurepip (Debian/Ubuntu: apt-get install python3-venv)" >&2
+    exit 2
+fi
+VENV=$(mktemp -d "${TMPDIR:-/tmp}/tnb-test-venv.XXXXXX")
+trap 'rm -rf "$VENV"' EXIT
+"$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --quiet numpy pytest
+# pandas only enables the to_pandas tests (they skip without it).
+"$VENV/bin/python" -m pip install --quiet pandas || echo "test-all: pandas not installable; its tests skip" >&2
+"$VENV/bin/python" -m pip install ./crates/python
+# From the tests' folder, so that `import tnb` finds the installed package, not the sources.
+cd crates/python/tests
+"$VENV/bin/python" -m pytest -q .
