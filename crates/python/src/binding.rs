@@ -16,8 +16,8 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString,
-    PyTuple,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PySlice,
+    PyString, PyTuple,
 };
 use tnb_api::{ApiError, Arg, CallError, Event, Exc, Seq};
 
@@ -560,6 +560,23 @@ fn bind<'py>(
     Ok(out)
 }
 
+/// A parameter whose default differs from every value a caller can pass: `mode` defaults to
+/// `'best'`, while an explicit `mode=None` raises `ValueError`, so `Option` cannot stand for it.
+enum Given<'py> {
+    /// Not passed.
+    Default,
+    /// Passed (possibly `None`).
+    Value(Bound<'py, PyAny>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Given<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> Result<Self, Self::Error> {
+        Ok(Given::Value(obj.to_owned()))
+    }
+}
+
 /// Python arguments converted for `tnb_api::call`; `index` names the parameter (position and
 /// keyword) that Python's list indexing reads, where `__index__` objects count as ints.
 struct Call<'py> {
@@ -640,18 +657,35 @@ impl Api {
 
     /// `index2arch(index)`: the arch string at `index` in file order (negative counts from the
     /// end).
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, index)")]
     fn index2arch<'py>(
         &self,
         py: Python<'py>,
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        // The official class indexes a list: a slice gives a list of archs.
+        let given = match (args.len(), kwargs) {
+            (1, None) => Some(args.get_item(0)?),
+            (0, Some(kw)) if kw.len() == 1 => kw.get_item("index")?,
+            _ => None,
+        };
+        if let Some(slice) = given.as_ref().and_then(|g| g.cast::<PySlice>().ok()) {
+            let len = isize::try_from(self.store.len()).unwrap_or(isize::MAX);
+            let ix = slice.indices(len)?;
+            let names = PyList::empty(py);
+            let mut at = ix.start;
+            for _ in 0..ix.slicelength {
+                names.append(self.call(py, "index2arch", &[Val::Int(at as i64)])?)?;
+                at += ix.step;
+            }
+            return Ok(names.into_any());
+        }
         self.dispatch(py, "index2arch", &Call::new(args, kwargs, Some((0, "index")))?)
     }
 
     /// `arch2index(arch)`: the position of `arch` in file order (`ValueError` if absent).
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, arch)")]
     fn arch2index<'py>(
         &self,
         py: Python<'py>,
@@ -662,7 +696,7 @@ impl Api {
     }
 
     /// `get_arch_result(arch)`: the arch's `ArchResult` (results of every task).
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, arch)")]
     fn get_arch_result<'py>(
         &self,
         py: Python<'py>,
@@ -678,7 +712,7 @@ impl Api {
     }
 
     /// `get_total_epochs(arch, task)`: `total_epochs` of the arch on the task.
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, arch, task)")]
     fn get_total_epochs<'py>(
         &self,
         py: Python<'py>,
@@ -690,7 +724,7 @@ impl Api {
 
     /// `get_model_info(arch, task, info)`: `model_info[info]` of the arch on the task (`info`
     /// must be in `info_names`).
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, arch, task, info)")]
     fn get_model_info<'py>(
         &self,
         py: Python<'py>,
@@ -703,19 +737,38 @@ impl Api {
     /// `get_single_metric(arch, task, metric, mode="best", xseed=None)`: one metric of the arch
     /// on the task; `mode` is 'final', 'best' (`max` over epochs), 'list' (every epoch) or an
     /// epoch number; `xseed` is accepted and ignored, as officially.
-    #[pyo3(signature = (*args, **kwargs))]
+    // The hot call of a search loop: PyO3 binds the arguments itself (vectorcall, no tuple or
+    // dict to walk), which halves the cost of a call with `mode=` given by keyword.
+    #[pyo3(
+        signature = (arch, task, metric, mode = Given::Default, xseed = None),
+        text_signature = "($self, arch, task, metric, mode='best', xseed=None)"
+    )]
     fn get_single_metric<'py>(
         &self,
         py: Python<'py>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
+        arch: &Bound<'py, PyAny>,
+        task: &Bound<'py, PyAny>,
+        metric: &Bound<'py, PyAny>,
+        mode: Given<'py>,
+        xseed: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.dispatch(py, "get_single_metric", &Call::new(args, kwargs, None)?)
+        // Accepted and ignored, as the official class ignores it.
+        let _ = xseed;
+        let (a, t, m) = (val(arch)?, val(task)?, val(metric)?);
+        match mode {
+            // `mode='best'` written in a script is CPython's interned constant: one pointer
+            // comparison instead of a copy of the string.
+            Given::Default => self.call(py, "get_single_metric", &[a, t, m]),
+            Given::Value(mode) if mode.is(pyo3::intern!(py, "best")) => {
+                self.call(py, "get_single_metric", &[a, t, m])
+            }
+            Given::Value(mode) => self.call(py, "get_single_metric", &[a, t, m, val(&mode)?]),
+        }
     }
 
     /// `get_epoch_status(arch, task, epoch, xseed=None)`: every metric of the task at `epoch`
     /// (an int below `total_epochs`; negative counts from the end), with `'epoch'` first.
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, arch, task, epoch, xseed=None)")]
     fn get_epoch_status<'py>(
         &self,
         py: Python<'py>,
@@ -727,7 +780,7 @@ impl Api {
 
     /// `get_best_epoch_status(arch, task, metric)`: the epoch status at the first epoch where
     /// `metric` is best.
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, arch, task, metric)")]
     fn get_best_epoch_status<'py>(
         &self,
         py: Python<'py>,
@@ -738,7 +791,7 @@ impl Api {
     }
 
     /// `get_arch_list(search_space)`: the archs of a search space in file order (a fresh list).
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, search_space)")]
     fn get_arch_list<'py>(
         &self,
         py: Python<'py>,
@@ -750,7 +803,7 @@ impl Api {
 
     /// `get_best_archs(task, metric, search_space, topk=1)`: the `topk` best `(value, arch)`
     /// tuples of a space by the metric's best value, ordered as `sorted(..., reverse=True)`.
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, task, metric, search_space, topk=1)")]
     fn get_best_archs<'py>(
         &self,
         py: Python<'py>,
@@ -764,7 +817,7 @@ impl Api {
     /// (of the space, or all in file order) as a float64 `numpy.ndarray`, bit-equal to calling
     /// `get_single_metric(arch, task, metric, mode)` for each. Raises what the first failing
     /// per-arch call raises; a value that is not a number raises `TypeError`. Imports numpy.
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, task, metric, mode='best', search_space=None)")]
     fn metric_array<'py>(
         &self,
         py: Python<'py>,

@@ -34,6 +34,29 @@ def test_dunders(pair):
         assert agree(outcome(lambda: api[bad]), outcome(lambda: ref[bad]))
 
 
+def test_slices_and_signatures(pair):
+    """A slice is a list index too: `index2arch` gives the list of archs, as officially; the
+    methods show the official signatures to `inspect`."""
+    import inspect
+    api, ref = pair
+    n = len(ref)
+    for s in [slice(None), slice(2, 5), slice(-3, None), slice(None, None, -2), slice(1, n * 3, 7),
+              slice(5, 2), slice(-n * 2, n * 2, 3)]:
+        assert api.index2arch(s) == ref.index2arch(s), s
+        assert api.index2arch(index=s) == ref.index2arch(index=s), s
+    assert agree(outcome(lambda: api.index2arch(slice(0, 2, 0))),
+                 outcome(lambda: ref.index2arch(slice(0, 2, 0))))
+    assert agree(outcome(lambda: api[1:3]), outcome(lambda: ref[1:3]))
+    official = {
+        "get_single_metric": "(arch, task, metric, mode='best', xseed=None)",
+        "get_epoch_status": "(arch, task, epoch, xseed=None)",
+        "get_best_archs": "(task, metric, search_space, topk=1)",
+        "index2arch": "(index)",
+    }
+    for name, sig in official.items():
+        assert str(inspect.signature(getattr(api, name))) == sig, name
+
+
 def test_arch_result_mirrors_the_official_one(pair):
     api, ref = pair
     arch = ref.index2arch(-1)
