@@ -14,16 +14,19 @@ use std::time::Instant;
 
 use tnb_store::{Store, Value};
 
-/// xorshift64: a few lines, no dependency, the same sequence everywhere.
-struct Rng(u64);
+use tnb_testrng::TestRng as Rng;
 
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
+/// Whether the arch at `pos` of the micro space is `64-41414-a_bc_def` with `pos`'s base-4
+/// digits, most significant first (the file's order, which the mutation below relies on).
+fn in_counting_order(name: &str, pos: usize) -> bool {
+    let digits: Vec<usize> = name
+        .strip_prefix("64-41414-")
+        .unwrap_or("")
+        .bytes()
+        .filter(|b| *b != b'_')
+        .map(|b| usize::from(b.wrapping_sub(b'0')))
+        .collect();
+    digits.len() == 6 && (0..6).all(|i| digits[i] == (pos >> (2 * (5 - i))) & 3)
 }
 
 /// Position `pos` with one of its six base-4 digits changed to a different value.
@@ -50,6 +53,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if micro.len() != 4096 {
         return Err("this example expects the full micro space (4096 archs)".into());
     }
+    for (pos, arch) in micro.clone().enumerate() {
+        if !in_counting_order(store.arch_name(arch)?, pos) {
+            return Err("the micro space is not in the benchmark's base-4 order".into());
+        }
+    }
     let t1 = Instant::now();
     let score = |pos: usize| -> Result<f64, Box<dyn std::error::Error>> {
         let arch = micro.get(pos).ok_or("position out of the space")?;
@@ -59,7 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => Err("not a number".into()),
         }
     };
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut rng = Rng::new(0x2545_f491_4f6c_dd1d);
     let (population, sample) = (50, 10);
     let mut results = Vec::with_capacity(runs);
     for _ in 0..runs {
