@@ -99,6 +99,33 @@ fn golden_archive_pins_the_format() {
 }
 
 #[test]
+fn the_format_can_be_read_without_rust() {
+    // schema/read_tnb.py follows FORMAT.md alone (plain python3, no rkyv): it decodes the golden
+    // archive's header, tables and columns and checks every metric value against the source.
+    let out = std::process::Command::new("python3")
+        .arg(data().join("../schema/read_tnb.py"))
+        .arg(data().join("golden/transnas_small.tnb"))
+        .arg(data().join("transnas_small.json"))
+        .output()
+        .expect("python3 is required by the test suite");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A flipped byte in the payload is noticed by the reader's own checksum check.
+    let mut bad = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
+    let at = bad.len() - 100;
+    bad[at] ^= 0x40;
+    let tmp = TempDir::new("read-tnb");
+    let path = tmp.path("flipped.tnb");
+    std::fs::write(&path, bad).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(data().join("../schema/read_tnb.py"))
+        .arg(&path)
+        .arg(data().join("transnas_small.json"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a corrupted archive passed read_tnb.py");
+}
+
+#[test]
 fn a_failed_conversion_leaves_the_destination_untouched() {
     let tmp = TempDir::new("convert-atomic");
     let dst = tmp.path("keep.tnb");

@@ -6,6 +6,7 @@ mod convert;
 mod dump;
 mod faults;
 mod fuzz_regressions;
+mod layout;
 mod parity;
 mod props;
 mod props_api;

@@ -134,8 +134,6 @@ pub struct Pickler {
     /// Complete values written at the top level (a pickle holds exactly one).
     roots: usize,
     error: Option<Error>,
-    /// Objects of [`crate::Value`] trees written so far, by identity.
-    objects: crate::value::Objects,
 }
 
 impl Default for Pickler {
@@ -154,14 +152,7 @@ impl Pickler {
     pub fn with_capacity(bytes: usize) -> Pickler {
         let mut out = Vec::with_capacity(bytes.max(2));
         out.extend_from_slice(&[PROTO, PROTOCOL]);
-        Pickler {
-            out,
-            memo_len: 0,
-            frames: Vec::new(),
-            roots: 0,
-            error: None,
-            objects: Default::default(),
-        }
+        Pickler { out, memo_len: 0, frames: Vec::new(), roots: 0, error: None }
     }
 
     /// Bytes written so far.
@@ -379,14 +370,6 @@ impl Pickler {
 
     pub(crate) fn misuse(&mut self, message: String) {
         self.fail(Error::Misuse(message));
-    }
-
-    pub(crate) fn take_objects(&mut self) -> crate::value::Objects {
-        std::mem::take(&mut self.objects)
-    }
-
-    pub(crate) fn put_objects(&mut self, objects: crate::value::Objects) {
-        self.objects = objects;
     }
 
     fn fail(&mut self, e: Error) {

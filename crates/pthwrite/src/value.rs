@@ -94,7 +94,7 @@ pub struct DumpOptions {
 
 /// The memo of [`Value`] objects already written into one pickle.
 #[derive(Debug, Default)]
-pub(crate) struct Objects {
+struct Objects {
     by_address: HashMap<*const u8, Memo>,
     by_text: HashMap<Rc<str>, Memo>,
     /// Keeps every memoized object alive until the pickle is finished, so that no address is
@@ -103,16 +103,18 @@ pub(crate) struct Objects {
 }
 
 impl Pickler {
-    /// Writes a [`Value`] tree, memoizing shared objects by identity.
+    /// Writes a [`Value`] tree, memoizing shared objects by identity (within this tree: a
+    /// later call writes an object again rather than referring back to this one).
     pub fn value(&mut self, v: &Value) {
         self.value_with(v, &DumpOptions::default());
     }
 
     /// Writes a [`Value`] tree with the given options.
     pub fn value_with(&mut self, v: &Value, options: &DumpOptions) {
-        let mut objects = self.take_objects();
+        // The memo of this tree's objects lives here, not in the `Pickler`, so that the
+        // low-level writer knows nothing of `Value` trees.
+        let mut objects = Objects::default();
         self.write_value(v, options, &mut objects, 0);
-        self.put_objects(objects);
     }
 
     fn write_value(&mut self, v: &Value, opts: &DumpOptions, objs: &mut Objects, depth: usize) {
