@@ -1,0 +1,171 @@
+//! Python arguments as `tnb_api::Arg`s: how the official class's checks see each value, and
+//! the binding of this module's own signatures.
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
+use tnb_api::Arg;
+
+/// A Python argument, classified the way `Arg` needs it; strings are held here so that the
+/// `Arg`s can borrow them.
+pub(super) enum Val<'py> {
+    None,
+    Bool(bool),
+    Int(i64),
+    BigInt(bool),
+    Float(f64),
+    Str(Cow<'py, str>),
+    Hashable,
+    Unhashable,
+}
+
+impl Val<'_> {
+    pub(super) fn arg(&self) -> Arg<'_> {
+        match self {
+            Val::None => Arg::None,
+            Val::Bool(b) => Arg::Bool(*b),
+            Val::Int(i) => Arg::Int(*i),
+            Val::BigInt(negative) => Arg::BigInt { negative: *negative },
+            Val::Float(f) => Arg::Float(*f),
+            Val::Str(s) => Arg::Str(s),
+            Val::Hashable => Arg::Hashable,
+            Val::Unhashable => Arg::Unhashable,
+        }
+    }
+}
+
+/// Classifies `obj` as Python's checks in the official class would see it: `bool` before
+/// `int` (a bool is an int, but `Arg` keeps it apart), ints beyond 64 bits by sign, and every
+/// other object by whether it can be a dict key.
+pub(super) fn val<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Val<'py>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        // A copy on abi3 before 3.10 (no borrowed UTF-8 in the limited API there).
+        return Ok(Val::Str(s.to_cow()?.into_owned().into()));
+    }
+    if obj.is_none() {
+        return Ok(Val::None);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Val::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return Ok(match obj.extract::<i64>() {
+            Ok(i) => Val::Int(i),
+            Err(_) => Val::BigInt(obj.lt(0)?),
+        });
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Ok(Val::Float(f.value()));
+    }
+    Ok(if obj.hash().is_ok() { Val::Hashable } else { Val::Unhashable })
+}
+
+/// An index or slice bound as Python's list indexing takes it: anything with `__index__`
+/// (numpy integers too) is an int there, though not an `isinstance(x, int)`.
+pub(super) fn index_val<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Val<'py>> {
+    let v = val(obj)?;
+    if matches!(v, Val::Hashable) {
+        let py = obj.py();
+        if let Ok(i) = py.import("operator")?.call_method1("index", (obj,)) {
+            return val(&i);
+        }
+    }
+    Ok(v)
+}
+
+/// Binds `args`/`kwargs` to `names` as Python binds a call (the first `required` names have no
+/// default); `None` for a parameter not given. For this module's own signatures; the official
+/// methods' binding is `tnb_api::call`'s.
+pub(super) fn bind<'py>(
+    method: &str,
+    names: &[&str],
+    required: usize,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Vec<Option<Bound<'py, PyAny>>>> {
+    if args.len() > names.len() {
+        return Err(PyTypeError::new_err(format!(
+            "{method}() takes {} positional arguments but {} were given",
+            names.len(),
+            args.len()
+        )));
+    }
+    let mut out: Vec<Option<Bound<'py, PyAny>>> = args.iter().map(Some).collect();
+    out.resize(names.len(), None);
+    if let Some(kw) = kwargs {
+        for (k, v) in kw.iter() {
+            let k = k.cast::<PyString>()?.to_cow()?.into_owned();
+            let Some(i) = names.iter().position(|n| *n == k) else {
+                return Err(PyTypeError::new_err(format!(
+                    "{method}() got an unexpected keyword argument '{k}'"
+                )));
+            };
+            if out[i].is_some() {
+                return Err(PyTypeError::new_err(format!(
+                    "{method}() got multiple values for argument '{k}'"
+                )));
+            }
+            out[i] = Some(v);
+        }
+    }
+    if let Some(i) = out[..required].iter().position(Option::is_none) {
+        return Err(PyTypeError::new_err(format!(
+            "{method}() missing required argument: '{}'",
+            names[i]
+        )));
+    }
+    Ok(out)
+}
+
+/// A parameter whose default differs from every value a caller can pass: `mode` defaults to
+/// `'best'`, while an explicit `mode=None` raises `ValueError`, so `Option` cannot stand for it.
+pub(super) enum Given<'py> {
+    /// Not passed.
+    Default,
+    /// Passed (possibly `None`).
+    Value(Bound<'py, PyAny>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Given<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> Result<Self, Self::Error> {
+        Ok(Given::Value(obj.to_owned()))
+    }
+}
+
+/// Python arguments converted for `tnb_api::call`; `index` names the parameter (position and
+/// keyword) that Python's list indexing reads, where `__index__` objects count as ints.
+pub(super) struct Call<'py> {
+    pub(super) pos: Vec<Val<'py>>,
+    pub(super) kw: Vec<(String, Val<'py>)>,
+}
+
+impl<'py> Call<'py> {
+    pub(super) fn new(
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+        index: Option<(usize, &str)>,
+    ) -> PyResult<Self> {
+        let mut pos = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            pos.push(if index.is_some_and(|(p, _)| p == i) { index_val(&a)? } else { val(&a)? });
+        }
+        let mut kw = Vec::new();
+        if let Some(d) = kwargs {
+            for (k, v) in d.iter() {
+                let k = k.cast::<PyString>()?.to_cow()?.into_owned();
+                let v = if index.is_some_and(|(_, n)| n == k) { index_val(&v)? } else { val(&v)? };
+                kw.push((k, v));
+            }
+        }
+        Ok(Call { pos, kw })
+    }
+
+    /// The argument bound to parameter `position`/`name`, if given.
+    pub(super) fn get(&self, position: usize, name: &str) -> Option<&Val<'py>> {
+        self.pos.get(position).or_else(|| self.kw.iter().find(|(k, _)| k == name).map(|(_, v)| v))
+    }
+}
