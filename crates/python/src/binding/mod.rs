@@ -2,8 +2,8 @@
 //!
 //! Every method of the official class is answered by `tnb_api::call`, which binds arguments and
 //! checks them in the official order; this module only converts Python arguments into
-//! [`Arg`]s, the answer's events into Python objects ([`Builder`]), and an [`ApiError`] into the
-//! exception class the official class raises.
+//! `tnb_api::Arg`s (`args`), the answer's events into Python objects (`build`), and an
+//! `ApiError` into the exception class the official class raises.
 
 mod args;
 mod build;
