@@ -20,9 +20,11 @@ use tnb_store::Store;
 pub const LIMITS: Limits = Limits {
     max_depth: 1000,
     max_nodes: 1 << 20,
+    max_built: 1 << 20,
     max_memo: 1 << 20,
     max_str_len: 1 << 20,
     max_expanded: 1 << 20,
+    max_expanded_bytes: 1 << 24,
 };
 
 /// Largest expanded size of an archive whose whole content the archive target walks and
