@@ -90,6 +90,13 @@ pub fn build(source: &[u8], limits: &Limits) -> Result<Benchmark, Error> {
     build_doc(&doc)
 }
 
+/// Builds the archive's payload from an already loaded document: what [`build`] does after
+/// parsing. `tnb verify --source` uses it to recompute every precomputed answer (best epochs,
+/// rankings and their status) and compare them with an archive's.
+pub fn build_document(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
+    build_doc(doc)
+}
+
 fn build_doc(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
     if layout::is_benchmark(doc) { layout::build(doc) } else { layout::build_plain(doc) }
 }

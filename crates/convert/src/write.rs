@@ -145,6 +145,12 @@ pub fn write_file(
     f.sync_all().map_err(|e| Error::io(what(), e))?;
     let size = f.metadata().map_err(|e| Error::io(what(), e))?.len();
     drop(f);
+    // Whatever convert writes, open must accept: open the written file with the reader's own
+    // checks before it replaces anything, so a source the format cannot represent is refused
+    // here, naming the reason, instead of becoming an archive every command calls corrupted.
+    let store = tnb_store::Store::open(&tmp).map_err(|e| Error::Unreadable(e.to_string()))?;
+    store.verify_checksum().map_err(|e| Error::Unreadable(e.to_string()))?;
+    drop(store);
     fs::rename(&tmp, dst)
         .map_err(|e| Error::io(format!("renaming {} to {}", tmp.display(), dst.display()), e))?;
     guard.keep = true;
