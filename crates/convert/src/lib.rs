@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 use tnb_pickle::Limits;
 use tnb_schema::Benchmark;
 use tnb_schema::header::Header;
-pub use write::{CONVERTER, to_bytes, write_file};
+pub use write::{CONVERTER, check_destination, to_bytes, write_file};
 
 /// A stage of a conversion, reported as it starts (for progress display).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +135,8 @@ pub fn convert_file(
         timings.push((p, now - clock));
         clock = now;
     };
+    // Before any work: never replace the source or a special file.
+    check_destination(src, dst)?;
     progress(Phase::Read);
     let bytes = read_file(src)?;
     lap(Phase::Read, &mut timings);
