@@ -377,9 +377,7 @@ impl<'a> TorchHooks<'a> {
             storage.dtype,
             storage.bytes,
             self.storages.little_endian,
-            offset,
-            &size,
-            &stride,
+            tensor::View { offset, size: &size, stride: &stride },
             &mut self.tensor_budget,
         )
     }

@@ -11,6 +11,17 @@ pub const MAX_DIMS: usize = 64;
 /// of memory, so a 600-byte file cannot ask for a stride-0 tensor of 2^25 elements.
 pub const TENSOR_ELEMENT_SLACK: u64 = 1 << 20;
 
+/// Which elements of a storage a tensor holds, as `_rebuild_tensor_v2` gives them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct View<'s> {
+    /// First element, in elements.
+    pub(crate) offset: i64,
+    /// Size of each dimension.
+    pub(crate) size: &'s [i64],
+    /// Step of each dimension, in elements.
+    pub(crate) stride: &'s [i64],
+}
+
 /// Decodes the tensor `storage[offset + Σ i_k·stride_k]` of shape `size` into the arena, as
 /// `tensor.tolist()` would give it: a number for 0-d, nested lists otherwise. Every index the
 /// tensor can reach is checked against the storage, with checked arithmetic, and its element
@@ -21,11 +32,10 @@ pub(crate) fn decode(
     dtype: Dtype,
     storage: &[u8],
     little_endian: bool,
-    offset: i64,
-    size: &[i64],
-    stride: &[i64],
+    view: View<'_>,
     budget: &mut u64,
 ) -> Result<Ref, String> {
+    let View { offset, size, stride } = view;
     if size.len() != stride.len() {
         return Err(format!("tensor has {} sizes but {} strides", size.len(), stride.len()));
     }
