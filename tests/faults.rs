@@ -657,3 +657,28 @@ fn forged_rankings_fail_verify_or_open() {
     r.assert_clean_error("a ranking with a repeated arch");
     assert!(r.stderr.contains("not a permutation"), "{}", r.stderr);
 }
+
+/// Issue 12: an archive whose generic values share one big string many times (what the reader
+/// refuses in a pickle, built here with the reader's limits raised) is refused at open by the
+/// same limit on bytes a walk produces, before `dump` or `verify` could walk it.
+#[test]
+fn archives_with_hostile_sharing_are_refused_before_any_walk() {
+    // [[s] * 1024] * 1024 with s a 1 KiB string: 1 GiB of string bytes for a walk.
+    let mut b = b"\x80\x02X".to_vec();
+    b.extend_from_slice(&1024u32.to_le_bytes());
+    b.extend(std::iter::repeat_n(b'x', 1024));
+    b.extend_from_slice(b"q\x000(");
+    b.extend(std::iter::repeat_n(&b"h\x00"[..], 1024).flatten());
+    b.extend_from_slice(b"lq\x010(");
+    b.extend(std::iter::repeat_n(&b"h\x01"[..], 1024).flatten());
+    b.extend_from_slice(b"l.");
+    let refused = tnb_convert::build(&b, &tnb_pickle::Limits::default()).unwrap_err();
+    assert!(refused.to_string().contains("expanded size in string bytes"), "{refused}");
+    let raised = tnb_pickle::Limits { max_expanded_bytes: u64::MAX, ..Default::default() };
+    let bench = tnb_convert::build(&b, &raised).unwrap();
+    let archive = tnb_convert::to_bytes(&bench, b.len() as u64, tnb_convert::sha256(&b)).unwrap();
+    let start = Instant::now();
+    let e = Store::copy_from(&archive).unwrap_err();
+    assert!(e.to_string().contains("MAX_EXPANDED_BYTES"), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(1));
+}
