@@ -16,23 +16,21 @@ use tnb_store::Store;
 
 /// Limits of every parse under fuzzing. Well above what the seeds need, and small enough that
 /// walking or dumping anything accepted takes milliseconds (the default limits allow a
-/// 2^28-value dump, which the fuzzer would report as a timeout without any bug behind it).
+/// 2^25-value dump, which the fuzzer would report as a timeout without any bug behind it).
 pub const LIMITS: Limits = Limits {
     max_depth: 1000,
     max_nodes: 1 << 20,
+    max_built: 1 << 20,
     max_memo: 1 << 20,
     max_str_len: 1 << 20,
     max_expanded: 1 << 20,
+    max_expanded_bytes: 1 << 24,
 };
 
 /// Largest expanded size of an archive whose whole content the archive target walks and
-/// queries. The store accepts archives that expand to 2^28 values (its `MAX_EXPANDED`); walking
+/// queries. The store accepts archives that expand to 2^25 values (its `MAX_EXPANDED`); walking
 /// those is legitimate but slow, so they are only opened and spot-checked.
 pub const MAX_ARCHIVE_WALK: u64 = 1 << 20;
-
-/// The legacy format's magic number as pickle's `LONG1` writes it: tnb-pth reads a pickle that
-/// contains it as a legacy file.
-const LEGACY_MAGIC: &[u8] = b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
 
 /// `pickle`: the pickle reader on raw bytes, with no globals allowed and with tnb-pth's
 /// allowlist (a bare pickle, unless the bytes look like a zip or a legacy file), plus
@@ -49,9 +47,10 @@ pub fn pickle(data: &[u8]) {
     }
     let Ok(doc) = tnb_pth::load_with(data, &LIMITS) else {
         // A plain-data pickle holds no global, so torch's hooks (a superset) must accept it
-        // too; only a zip or legacy look-alike (tnb-pth's content sniffing) is read otherwise.
+        // too; only a zip, or a pickle followed by more bytes (read as torch reads it, as a
+        // legacy file that needs the magic number), is read otherwise.
         if let Ok(p) = &plain {
-            let legacy = data[..p.end].windows(LEGACY_MAGIC.len()).any(|w| w == LEGACY_MAGIC);
+            let legacy = p.end < data.len();
             assert!(
                 tnb_pth::is_zip(data) || legacy,
                 "plain hooks accepted a pickle that torch hooks refused"

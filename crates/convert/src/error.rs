@@ -21,6 +21,11 @@ pub enum Error {
     /// thread panicked, with this message. The archive's provenance would be wrong, so nothing is
     /// written.
     Hash(String),
+    /// The archive written does not pass the reader's own checks (a source the format cannot
+    /// represent); it was removed, never renamed into place.
+    Unreadable(String),
+    /// The destination cannot be written: it is the source itself, or not a regular file.
+    Destination(String),
     /// Reading or writing a file failed.
     Io {
         /// What was being done.
@@ -48,6 +53,10 @@ impl fmt::Display for Error {
             Error::Layout { path, problem } => write!(f, "{path}: {problem}"),
             Error::TooLarge(m) => write!(f, "too large for a .tnb archive: {m}"),
             Error::Hash(m) => write!(f, "hashing the source failed: {m}"),
+            Error::Unreadable(m) => {
+                write!(f, "the archive written does not open, so it was not kept: {m}")
+            }
+            Error::Destination(m) => write!(f, "{m}"),
             Error::Io { what, error } => write!(f, "{what}: {error}"),
         }
     }
@@ -58,7 +67,11 @@ impl std::error::Error for Error {
         match self {
             Error::Source(e) => Some(e),
             Error::Io { error, .. } => Some(error),
-            Error::Layout { .. } | Error::TooLarge(_) | Error::Hash(_) => None,
+            Error::Layout { .. }
+            | Error::TooLarge(_)
+            | Error::Hash(_)
+            | Error::Unreadable(_)
+            | Error::Destination(_) => None,
         }
     }
 }

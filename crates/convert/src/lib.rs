@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 use tnb_pickle::Limits;
 use tnb_schema::Benchmark;
 use tnb_schema::header::Header;
-pub use write::{CONVERTER, to_bytes, write_file};
+pub use write::{CONVERTER, check_destination, to_bytes, write_file};
 
 /// A stage of a conversion, reported as it starts (for progress display).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +90,13 @@ pub fn build(source: &[u8], limits: &Limits) -> Result<Benchmark, Error> {
     build_doc(&doc)
 }
 
+/// Builds the archive's payload from an already loaded document: what [`build`] does after
+/// parsing. `tnb verify --source` uses it to recompute every precomputed answer (best epochs,
+/// rankings and their status) and compare them with an archive's.
+pub fn build_document(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
+    build_doc(doc)
+}
+
 fn build_doc(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
     if layout::is_benchmark(doc) { layout::build(doc) } else { layout::build_plain(doc) }
 }
@@ -128,6 +135,8 @@ pub fn convert_file(
         timings.push((p, now - clock));
         clock = now;
     };
+    // Before any work: never replace the source or a special file.
+    check_destination(src, dst)?;
     progress(Phase::Read);
     let bytes = read_file(src)?;
     lap(Phase::Read, &mut timings);

@@ -113,10 +113,82 @@ impl Drop for TempFile {
     }
 }
 
+/// Prefix of the temporary file for destination file name `name`; the writer's pid follows.
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.tnb-tmp-")
+}
+
+/// Removes temporary files that conversions to the same destination left when they were killed
+/// (their pid is gone), so that killed conversions never pile up. Best effort: a file that
+/// cannot be removed is left for the next conversion.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = temp_prefix(name);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists. Only Linux's `/proc` is consulted; elsewhere every process
+/// counts as alive, so nothing of a running conversion is ever removed.
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") { Path::new("/proc").join(pid.to_string()).exists() } else { true }
+}
+
+/// Refuses a destination that is not a regular file (a FIFO, a device, a folder: renaming over
+/// it would replace a special file, and opening it could block) or that is the source itself,
+/// also through links (same device and inode): converting `x.pth` onto `x.pth` would destroy the
+/// source. A destination that does not exist yet is fine.
+pub fn check_destination(src: &Path, dst: &Path) -> Result<(), Error> {
+    let Ok(d) = fs::metadata(dst) else {
+        return Ok(());
+    };
+    if !d.is_file() {
+        return Err(Error::Destination(format!(
+            "{} is not a regular file (a folder, FIFO or device): refusing to replace it",
+            dst.display()
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(s) = fs::metadata(src) {
+            if s.dev() == d.dev() && s.ino() == d.ino() {
+                return Err(Error::Destination(format!(
+                    "{} is the source file itself: refusing to replace the source",
+                    dst.display()
+                )));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    if fs::canonicalize(src).ok() == fs::canonicalize(dst).ok() {
+        return Err(Error::Destination(format!(
+            "{} is the source file itself: refusing to replace the source",
+            dst.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Writes the archive to `dst` atomically: a temporary file in the same folder is written,
-/// flushed to disk, then renamed over `dst`. On any failure `dst` is untouched (a previous archive
-/// there survives) and the temporary file is removed; a killed process can leave only a
-/// `.<name>.tnb-tmp-<pid>` file behind, never a partial `dst`. Returns the header and the size.
+/// flushed to disk, opened and checked by the reader, then renamed over `dst`. On any failure
+/// `dst` is untouched (a previous archive there survives) and the temporary file is removed; a
+/// killed process can leave only a `.<name>.tnb-tmp-<pid>` file behind, never a partial `dst`,
+/// and the next conversion to the same destination removes those of dead processes (and
+/// replaces one with its own pid, left by an earlier process that had the same pid). `dst` must
+/// be a regular file or not exist. Returns the header and the size.
 pub fn write_file(
     bench: &Benchmark,
     source_size: u64,
@@ -129,11 +201,21 @@ pub fn write_file(
             io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
         )
     })?;
+    if fs::metadata(dst).is_ok_and(|m| !m.is_file()) {
+        return Err(Error::Destination(format!(
+            "{} is not a regular file (a folder, FIFO or device): refusing to replace it",
+            dst.display()
+        )));
+    }
     let dir = match dst.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tmp = dir.join(format!(".{}.tnb-tmp-{}", name.to_string_lossy(), std::process::id()));
+    let name = name.to_string_lossy();
+    remove_stale_temps(&dir, &name);
+    let tmp = dir.join(format!("{}{}", temp_prefix(&name), std::process::id()));
+    // A file of this exact name can only be left by an earlier process with this pid.
+    let _ = fs::remove_file(&tmp);
     let mut guard = TempFile { path: tmp.clone(), keep: false };
     let what = || format!("writing {}", tmp.display());
     let mut f = File::options()
@@ -145,6 +227,12 @@ pub fn write_file(
     f.sync_all().map_err(|e| Error::io(what(), e))?;
     let size = f.metadata().map_err(|e| Error::io(what(), e))?.len();
     drop(f);
+    // Whatever convert writes, open must accept: open the written file with the reader's own
+    // checks before it replaces anything, so a source the format cannot represent is refused
+    // here, naming the reason, instead of becoming an archive every command calls corrupted.
+    let store = tnb_store::Store::open(&tmp).map_err(|e| Error::Unreadable(e.to_string()))?;
+    store.verify_checksum().map_err(|e| Error::Unreadable(e.to_string()))?;
+    drop(store);
     fs::rename(&tmp, dst)
         .map_err(|e| Error::io(format!("renaming {} to {}", tmp.display(), dst.display()), e))?;
     guard.keep = true;

@@ -79,6 +79,9 @@ pub struct Arena<'a> {
     objects: Vec<Object>,
     nodes: u64,
     max_nodes: u64,
+    /// Values other than floats kept as runs of the input (see [`crate::Limits::max_built`]).
+    built: u64,
+    max_built: u64,
     max_str_len: u64,
 }
 
@@ -87,7 +90,7 @@ fn limit(what: &'static str, limit: u64) -> Error {
 }
 
 impl<'a> Arena<'a> {
-    pub(crate) fn new(input: &'a [u8], max_nodes: u64, max_str_len: u64) -> Self {
+    pub(crate) fn new(input: &'a [u8], limits: &crate::Limits) -> Self {
         // A benchmark spends about 9 input bytes per float, and floats written back to back need
         // no child references at all (float runs); what is left is dict entries and strings,
         // roughly one reference per 16 input bytes. Untouched capacity costs address space only.
@@ -103,8 +106,10 @@ impl<'a> Arena<'a> {
             children: Vec::with_capacity(children),
             objects: Vec::new(),
             nodes: 0,
-            max_nodes,
-            max_str_len,
+            max_nodes: limits.max_nodes,
+            built: 0,
+            max_built: limits.max_built,
+            max_str_len: limits.max_str_len,
         }
     }
 
@@ -213,6 +218,14 @@ impl<'a> Arena<'a> {
         self.nodes += 1;
         if self.nodes > self.max_nodes {
             return Err(limit("number of values", self.max_nodes));
+        }
+        self.count_built(1)
+    }
+
+    fn count_built(&mut self, n: u64) -> Result<(), Error> {
+        self.built += n;
+        if self.built > self.max_built {
+            return Err(limit("number of values outside float runs (MAX_BUILT)", self.max_built));
         }
         Ok(())
     }
@@ -330,7 +343,8 @@ impl<'a> Arena<'a> {
         let c = *c;
         if c.run {
             // A second batch: the floats are no longer one run of the input; store them as
-            // references from now on.
+            // references from now on (they cost memory now, so they count as built).
+            self.count_built(u64::from(c.len))?;
             self.unrun(r);
             return self.extend(r, items);
         }
@@ -340,6 +354,8 @@ impl<'a> Arena<'a> {
             cm.run = true;
             cm.start = first;
             cm.len = items.len() as u32;
+            // They were counted as built when pushed; as a run they cost nothing.
+            self.built = self.built.saturating_sub(items.len() as u64);
             return Ok(());
         }
         let (start, len, cap) = (c.start as usize, c.len as usize, c.cap as usize);
@@ -397,6 +413,7 @@ impl<'a> Arena<'a> {
             }
             return Ok(());
         }
+        self.count_built(len as u64)?;
         let refs: Vec<Ref> =
             (0..len).map(|i| Ref::float_at(first + RUN_STRIDE as usize * i)).collect();
         self.extend(r, &refs)
@@ -460,6 +477,15 @@ impl<'a> Arena<'a> {
             TAG_OBJECT => Some(self.containers.len() + r.index()),
             _ => None,
         }
+    }
+
+    /// Bytes a walk writes for leaf `r`'s content: a string's, bytes' or big int's length, 0 for
+    /// anything else.
+    pub(crate) fn leaf_bytes(&self, r: Ref) -> u64 {
+        if r.0 & FLOAT_AT != 0 || r.tag() != TAG_SPAN {
+            return 0;
+        }
+        self.spans.get(r.index()).map_or(0, |s| u64::from(s.len))
     }
 
     pub(crate) fn graph_len(&self) -> usize {

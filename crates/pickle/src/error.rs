@@ -123,8 +123,10 @@ impl fmt::Display for Error {
             ErrorKind::MemoMissing(id) => write!(f, "memo id {id} was never stored"),
             ErrorKind::Forbidden { module, name } => write!(
                 f,
-                "global '{module}.{name}' is not allowed (tnb never runs code from a pickle; \
-                 only plain data, numpy scalars and tensors are read)"
+                "global '{}.{}' is not allowed (tnb never runs code from a pickle; \
+                 only plain data, numpy scalars and tensors are read)",
+                quote(module),
+                quote(name)
             ),
             ErrorKind::BadUtf8 { opcode } => write!(f, "{opcode} text is not valid UTF-8"),
             ErrorKind::BadText { opcode } => write!(f, "{opcode} argument does not parse"),
@@ -142,3 +144,24 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Longest piece of input quoted in a message, in characters.
+const MAX_QUOTE: usize = 120;
+
+/// A name from the input as a message quotes it: control characters escaped (they must not
+/// reach a terminal), cut to [`MAX_QUOTE`] characters.
+fn quote(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_QUOTE {
+            out.push_str(&format!("... ({} bytes)", s.len()));
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,30 +1,62 @@
 //! Bounds on what a pickle may make the reader build.
 //!
 //! Every structure the reader allocates grows at most linearly with the input (each opcode byte
-//! creates at most one value of bounded size), so the limits below are about refusing absurd
-//! inputs early and about protecting the *consumers* of the result: a recursive walk needs a
-//! bounded depth, and a JSON dump of a DAG whose nodes are shared many times over needs a bounded
-//! expanded size (the "billion laughs" shape: a list holding the same list twice, 64 levels deep).
+//! creates at most one value of bounded size; the memo's vector grows only while it stays dense),
+//! so the limits below are about refusing absurd inputs early and about protecting the
+//! *consumers* of the result: a recursive walk needs a bounded depth, and a JSON dump of a DAG
+//! whose nodes are shared many times over needs a bounded expanded size (the "billion laughs"
+//! shape: a list holding the same list twice, 64 levels deep), counted both in values and in the
+//! string bytes the walk produces (one big string referenced a million times).
+//!
+//! Work that could grow faster than the input is bounded too: decimal text of ints
+//! ([`MAX_INT_DIGITS`]) and comparing composite dict keys ([`MAX_KEY_WORK`]).
 
 /// Deepest nesting of containers in the result. 1000 is Python's default recursion limit, so
 /// anything deeper would not survive `json.dumps` either; TransNAS-Bench files are 6 deep.
 pub const DEFAULT_MAX_DEPTH: u32 = 1000;
 
 /// Most values (of every kind, shared or not) a pickle may create. The real benchmark file
-/// creates about 13 million; 2^26 (67 million) leaves room for bigger benchmarks while keeping the
-/// arena under about 1.5 GB for any input.
-pub const DEFAULT_MAX_NODES: u64 = 1 << 26;
+/// creates about 13 million, 12 million of them floats read in place from runs of `BINFLOAT`s
+/// (no memory of their own); 2^25 (33.5 million) leaves room for bigger benchmarks while keeping
+/// the arena, and everything built from it, to a bounded size for any input (about 40 bytes per
+/// value at worst in the reader, 40 more in the converter).
+pub const DEFAULT_MAX_NODES: u64 = 1 << 25;
+
+/// Most values a pickle may create other than floats read in place from runs of `BINFLOAT`s
+/// (which cost no memory and no work until walked). These are what the reader's passes (key
+/// merging, graph checks) and the converter's generic section spend time and memory on: about
+/// 80 bytes and half a microsecond each at worst (an empty list per input byte), so 2^23 (8.4
+/// million) keeps any input within about 700 MB and a few seconds. The real benchmark builds
+/// about a million.
+pub const DEFAULT_MAX_BUILT: u64 = 1 << 23;
 
 /// Most memo entries. The real file stores about 700 000.
-pub const DEFAULT_MAX_MEMO: u64 = 1 << 26;
+pub const DEFAULT_MAX_MEMO: u64 = 1 << 25;
 
 /// Longest single string or bytes value, in bytes.
 pub const DEFAULT_MAX_STR_LEN: u64 = 1 << 28;
 
 /// Most values the result holds when every shared reference is counted each time it is reached,
-/// i.e. the size of a tree walk such as a JSON dump (268 million: a walk of that many values
-/// takes seconds; the real benchmark walks about 13 million).
-pub const DEFAULT_MAX_EXPANDED: u64 = 1 << 28;
+/// i.e. the size of a tree walk such as a JSON dump (33.5 million: a dump writes about 10 million
+/// values a second, so a walk stays within a few seconds; the real benchmark walks about 13
+/// million).
+pub const DEFAULT_MAX_EXPANDED: u64 = 1 << 25;
+
+/// Most bytes of string and bytes values a tree walk produces, every shared reference counted
+/// each time it is reached (512 MiB): one 1 MB string referenced a million times is a few bytes
+/// of pickle but a terabyte of JSON. The real benchmark's strings add up to a few megabytes.
+pub const DEFAULT_MAX_EXPANDED_BYTES: u64 = 1 << 29;
+
+/// Most digits of a protocol-0 `INT`/`LONG` beyond 64 bits: the decimal to binary conversion is
+/// quadratic in the digit count. 4300 is Python's own `sys.int_info.default_max_str_digits`, so
+/// Python refuses such a pickle too.
+pub const MAX_INT_DIGITS: usize = 4300;
+
+/// Most steps (elements hashed or compared) spent on composite dict keys and set elements
+/// (tuples, frozensets) in one pickle. Hashes of containers are computed once each, so hashing
+/// is linear in the input; this bounds comparisons of equal-hashed keys, which a tuple that
+/// shares itself at every level would make exponential. TransNAS-Bench keys are all strings.
+pub const MAX_KEY_WORK: u64 = 1 << 22;
 
 /// Largest input the reader accepts: values refer to the input by 31-bit offsets.
 pub const HARD_MAX_INPUT: u64 = i32::MAX as u64;
@@ -36,12 +68,16 @@ pub struct Limits {
     pub max_depth: u32,
     /// See [`DEFAULT_MAX_NODES`]. Never more than 2^28 per kind of value, whatever is set here.
     pub max_nodes: u64,
+    /// See [`DEFAULT_MAX_BUILT`].
+    pub max_built: u64,
     /// See [`DEFAULT_MAX_MEMO`].
     pub max_memo: u64,
     /// See [`DEFAULT_MAX_STR_LEN`].
     pub max_str_len: u64,
     /// See [`DEFAULT_MAX_EXPANDED`].
     pub max_expanded: u64,
+    /// See [`DEFAULT_MAX_EXPANDED_BYTES`].
+    pub max_expanded_bytes: u64,
 }
 
 impl Default for Limits {
@@ -49,9 +85,11 @@ impl Default for Limits {
         Limits {
             max_depth: DEFAULT_MAX_DEPTH,
             max_nodes: DEFAULT_MAX_NODES,
+            max_built: DEFAULT_MAX_BUILT,
             max_memo: DEFAULT_MAX_MEMO,
             max_str_len: DEFAULT_MAX_STR_LEN,
             max_expanded: DEFAULT_MAX_EXPANDED,
+            max_expanded_bytes: DEFAULT_MAX_EXPANDED_BYTES,
         }
     }
 }

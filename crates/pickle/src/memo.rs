@@ -1,6 +1,6 @@
 //! The pickle memo: ids to values, without trusting the ids.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::error::{Error, ErrorKind};
 use crate::value::Ref;
@@ -11,7 +11,9 @@ use crate::value::Ref;
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     dense: Vec<Ref>,
-    sparse: HashMap<u64, Ref>,
+    /// A B-tree rather than a hash map: no doubling when it grows (a hash table's resize briefly
+    /// holds two tables), so memory stays proportional to the ids stored.
+    sparse: BTreeMap<u64, Ref>,
     /// Distinct ids stored: Python's `len(memo)`, which `MEMOIZE` uses as the next id.
     len: u64,
     max: u64,
@@ -21,6 +23,11 @@ pub(crate) struct Memo {
 /// pickler that skips a few ids stays on the fast path while each put can add at most this many
 /// slots.
 const MAX_GAP: u64 = 64;
+
+/// Slots the vector may hold beyond twice the entries stored, whatever the gaps: ids spaced
+/// [`MAX_GAP`] apart would otherwise make each 5-byte `LONG_BINPUT` cost 256 bytes of memory.
+/// With this rule the vector never exceeds `2 × entries + MIN_DENSE` slots.
+const MIN_DENSE: u64 = 1 << 16;
 
 impl Memo {
     pub(crate) fn new(max: u64) -> Self {
@@ -38,21 +45,21 @@ impl Memo {
             let slot = &mut self.dense[id as usize];
             is_new = *slot == Ref::INVALID;
             *slot = r;
-        } else if id - dense_len <= MAX_GAP {
+        } else if id - dense_len <= MAX_GAP && id < 2 * self.len + MIN_DENSE {
             // The map is almost always empty; skip hashing then (this runs once per put).
             is_new = self.sparse.is_empty() || self.sparse.remove(&id).is_none();
             self.dense.resize(id as usize, Ref::INVALID);
-            self.dense.push(r);
-            // Ids parked in the map that now fall inside the vector move over.
+            // Ids parked in the map that now fall inside the vector move over: only the gap
+            // just opened can hold them (at most MAX_GAP lookups, never a scan of the map,
+            // which would make n puts cost n × map size).
             if !self.sparse.is_empty() {
-                let end = self.dense.len() as u64;
-                let moved: Vec<u64> = self.sparse.keys().copied().filter(|&k| k < end).collect();
-                for k in moved {
+                for k in dense_len..id {
                     if let Some(v) = self.sparse.remove(&k) {
                         self.dense[k as usize] = v;
                     }
                 }
             }
+            self.dense.push(r);
         } else {
             is_new = self.sparse.insert(id, r).is_none();
         }
@@ -107,6 +114,21 @@ mod tests {
         assert_eq!(m.get(100, 0).unwrap(), Ref::TRUE);
         assert!(m.sparse.is_empty());
         assert_eq!(m.len(), 73);
+        // Sparse ids first, then dense ones: each dense put looks only at the gap it opens.
+        let mut m = Memo::new(1 << 20);
+        for i in 0..1000u64 {
+            m.put(1_000_000 + i * 7, Ref::TRUE, 0).unwrap();
+        }
+        for i in 0..1000u64 {
+            m.put(i, Ref::NONE, 0).unwrap();
+        }
+        assert_eq!((m.sparse.len(), m.dense.len(), m.len()), (1000, 1000, 2000));
+        // Ids 64 apart: the vector stays within twice the entries plus MIN_DENSE.
+        let mut m = Memo::new(1 << 20);
+        for i in 0..100_000u64 {
+            m.put(i * 64, Ref::NONE, 0).unwrap();
+        }
+        assert!(m.dense.len() as u64 <= 2 * m.len() + MIN_DENSE, "{}", m.dense.len());
         let mut small = Memo::new(2);
         small.put(0, Ref::NONE, 0).unwrap();
         small.put(9999, Ref::NONE, 0).unwrap();

@@ -4,7 +4,7 @@ use crate::arena::{Arena, SpanKind};
 use crate::check;
 use crate::error::{Error, ErrorKind};
 use crate::hooks::Hooks;
-use crate::limits::{HARD_MAX_INPUT, Limits};
+use crate::limits::{HARD_MAX_INPUT, Limits, MAX_INT_DIGITS};
 use crate::memo::Memo;
 use crate::ops::{self, *};
 use crate::text;
@@ -52,7 +52,7 @@ pub fn parse<'a, H: Hooks + ?Sized>(
         stack: Vec::new(),
         marks: Vec::new(),
         memo: Memo::new(limits.max_memo),
-        arena: Arena::new(input, limits.max_nodes, limits.max_str_len),
+        arena: Arena::new(input, limits),
         hooks,
     };
     let root = m.run()?;
@@ -216,6 +216,13 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         match text::parse_int(text) {
             Ok(Some(v)) => self.push_int(v),
             Ok(None) => {
+                // Decimal to binary is quadratic in the digits: bound them first, as Python does.
+                if text.trim_ascii().len() > MAX_INT_DIGITS + 1 {
+                    return Err(self.err(ErrorKind::Limit {
+                        what: "digits of a text int (MAX_INT_DIGITS)",
+                        limit: MAX_INT_DIGITS as u64,
+                    }));
+                }
                 let le = text::decimal_to_le(text)
                     .ok_or_else(|| self.err(ErrorKind::BadText { opcode: ops::name(op) }))?;
                 let r = self.arena.owned_span(&le, SpanKind::BigInt)?;

@@ -109,11 +109,24 @@ pub(crate) struct TorchHooks<'a> {
     /// `Some` in survey mode: storages are not resolved, only their element sizes recorded by
     /// key, and tensors become `None`. The legacy format needs this to walk its storage records.
     survey: Option<HashMap<String, usize>>,
+    /// Tensor elements still allowed (see [`tensor::TENSOR_ELEMENT_SLACK`]).
+    tensor_budget: u64,
+    /// Values and bytes the constructors have copied so far (see [`MAX_COPIED`]).
+    copied: u64,
 }
+
+/// Most values and bytes the allowlisted constructors (`set`, `frozenset`, `OrderedDict`,
+/// `torch.Size`, `bytes`, `_codecs.encode`) may copy in one file. Each call copies its argument,
+/// so a memoised list of a million items passed to `frozenset` a thousand times would otherwise
+/// turn a few kilobytes of pickle into gigabytes. 2^24 copies cost at most 64 MiB.
+pub const MAX_COPIED: u64 = 1 << 24;
 
 impl<'a> TorchHooks<'a> {
     pub(crate) fn new(storages: Storages<'a>) -> Self {
+        let storage_bytes: u64 = storages.by_key.values().map(|b| b.len() as u64).sum();
         TorchHooks {
+            tensor_budget: storage_bytes.saturating_add(tensor::TENSOR_ELEMENT_SLACK),
+            copied: 0,
             classes: Vec::new(),
             class_ids: HashMap::new(),
             storages,
@@ -206,11 +219,22 @@ fn latin1(s: &str) -> Result<Vec<u8>, String> {
 }
 
 impl<'a> TorchHooks<'a> {
+    /// Counts `n` values or bytes about to be copied against [`MAX_COPIED`].
+    fn copy(&mut self, n: usize, what: &str) -> Result<(), String> {
+        self.copied = self.copied.saturating_add(n as u64);
+        if self.copied > MAX_COPIED {
+            return Err(format!(
+                "{what}: values copied by constructors exceed the limit of {MAX_COPIED} (MAX_COPIED)"
+            ));
+        }
+        Ok(())
+    }
+
     fn class(&self, id: u32) -> Option<Class> {
         self.classes.get(id as usize).copied()
     }
 
-    fn encode(&self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+    fn encode(&mut self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
         let s = match arg(arena, args, 0, "_codecs.encode")? {
             Value::Str(s) => s.to_owned(),
             other => {
@@ -226,15 +250,17 @@ impl<'a> TorchHooks<'a> {
             "utf-8" | "utf8" => s.into_bytes(),
             other => return Err(format!("_codecs.encode: encoding '{other}' is not supported")),
         };
+        self.copy(bytes.len(), "_codecs.encode")?;
         arena.push_bytes(&bytes).map_err(pe)
     }
 
-    fn bytes(&self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+    fn bytes(&mut self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
         match items(arena, args).len() {
             0 => arena.push_bytes(&[]).map_err(pe),
             _ => match arg(arena, args, 0, "bytes")? {
                 Value::Bytes(b) => {
                     let b = b.to_vec();
+                    self.copy(b.len(), "bytes")?;
                     arena.push_bytes(&b).map_err(pe)
                 }
                 Value::Str(_) => self.encode(arena, args),
@@ -243,7 +269,7 @@ impl<'a> TorchHooks<'a> {
         }
     }
 
-    fn collection(&self, arena: &mut Arena<'_>, args: Ref, kind: Kind) -> Result<Ref, String> {
+    fn collection(&mut self, arena: &mut Arena<'_>, args: Ref, kind: Kind) -> Result<Ref, String> {
         let from: Vec<Ref> = match items(arena, args).first() {
             None => Vec::new(),
             Some(r) => match arena.get(r) {
@@ -259,6 +285,7 @@ impl<'a> TorchHooks<'a> {
                 }
             },
         };
+        self.copy(from.len(), kind.name())?;
         if kind == Kind::Dict {
             // OrderedDict(list_of_pairs)
             let mut kv = Vec::with_capacity(from.len() * 2);
@@ -327,7 +354,7 @@ impl<'a> TorchHooks<'a> {
         arena.push_scalar(s).map_err(pe)
     }
 
-    fn rebuild_tensor(&self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
+    fn rebuild_tensor(&mut self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
         const W: &str = "torch._utils._rebuild_tensor_v2";
         if self.survey.is_some() {
             return Ok(Ref::NONE);
@@ -350,9 +377,8 @@ impl<'a> TorchHooks<'a> {
             storage.dtype,
             storage.bytes,
             self.storages.little_endian,
-            offset,
-            &size,
-            &stride,
+            tensor::View { offset, size: &size, stride: &stride },
+            &mut self.tensor_budget,
         )
     }
 

@@ -7,15 +7,42 @@ use tnb_pickle::{Kind, Limits, PlainData, Value, parse, pickle_end};
 
 use crate::error::Error;
 
-/// `0x1950a86a20f9469cfc6c` as pickle's LONG1 writes it (10 bytes, little-endian).
-const MAGIC_LONG1: &[u8] = b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
+/// The legacy format's magic number, `0x1950a86a20f9469cfc6c`, in decimal.
+const MAGIC: &str = "119547037146038801333356";
 
-/// Whether `file` starts with the legacy format's magic-number pickle.
-pub(crate) fn is_legacy(file: &[u8]) -> bool {
-    match pickle_end(file) {
-        Ok(end) => file[..end].windows(MAGIC_LONG1.len()).any(|w| w == MAGIC_LONG1),
-        Err(_) => false,
+/// Whether `file` is a legacy torch file: a first pickle followed by more bytes. A bare pickle
+/// ends at the end of the file; anything followed by more data is read the way torch reads it,
+/// as a legacy file whose first pickle must be the magic number. Err when it is not: such a file
+/// is damaged, and reading only its first pickle would ignore everything torch reads after it.
+pub(crate) fn is_legacy(file: &[u8]) -> Result<bool, Error> {
+    let Ok(end) = pickle_end(file) else {
+        return Ok(false);
+    };
+    if end == file.len() {
+        return Ok(false);
     }
+    let magic = parse(&file[..end], &mut PlainData, &Limits::default()).ok().and_then(|p| match p
+        .arena
+        .get(p.root)
+    {
+        Value::BigInt(le) => tnb_pickle::big_int_text(le),
+        Value::Int(i) => Some(i.to_string()),
+        _ => None,
+    });
+    match magic.as_deref() {
+        Some(MAGIC) => Ok(true),
+        found => Err(legacy_err(format!(
+            "the first pickle is {}, not the magic number 0x1950a86a20f9469cfc6c, and {} bytes \
+             follow it (a damaged legacy file, or not a torch file)",
+            found.map_or_else(|| "not an int".to_owned(), |f| format!("the int {}", short(f))),
+            file.len() - end
+        ))),
+    }
+}
+
+/// `s`, cut to a readable length.
+fn short(s: &str) -> String {
+    if s.len() <= 40 { s.to_owned() } else { format!("{}... ({} digits)", &s[..40], s.len()) }
 }
 
 /// The pieces of a legacy file.

@@ -5,7 +5,8 @@
 //!   STORED; the folder is the file stem at save time or `archive`;
 //! - **legacy** (older torch, or `_use_new_zipfile_serialization=False`): five pickles back to
 //!   back, then raw storages;
-//! - a **bare pickle**.
+//! - a **bare pickle**, which must end where the file ends (a first pickle followed by more bytes
+//!   is read as torch does: a legacy file, whose first pickle must be the magic number).
 //!
 //! The object pickle is parsed in place (no copy of the zip entry) by [`tnb_pickle`] with an
 //! allowlist of the globals such files legitimately contain: `collections.OrderedDict`, the
@@ -40,8 +41,9 @@ mod zipped;
 
 pub use error::Error;
 pub use events::{Events, big_int_problem, events, events_of, key_label};
+pub use globals::MAX_COPIED;
 pub use json::{JsonError, write_json};
-pub use tensor::MAX_DIMS;
+pub use tensor::{MAX_DIMS, TENSOR_ELEMENT_SLACK};
 use tnb_pickle::{Limits, Pickle, Value, parse};
 
 /// Which container a file was.
@@ -117,7 +119,7 @@ pub fn load_with<'a>(file: &'a [u8], limits: &Limits) -> Result<Document<'a>, Er
         let format = Format::Zip { folder: z.folder, little_endian: z.little_endian };
         return Ok(Document { pickle, format, class_names: hooks.class_names() });
     }
-    if legacy::is_legacy(file) {
+    if legacy::is_legacy(file)? {
         let l = legacy::open(file)?;
         let mut hooks = globals::TorchHooks::new(globals::Storages {
             by_key: l.storages,

@@ -16,9 +16,16 @@ pub const MAX_DEPTH: u32 = 1000;
 
 /// Most values a full walk of the archive (a dump, a verify) may produce, counting shared
 /// generic values once per reference: the reader's own limit (`tnb_pickle::limits::
-/// DEFAULT_MAX_EXPANDED`), so anything converted opens, and a crafted DAG of a few hundred
-/// bytes cannot make a walk run for hours. The real benchmark walks about 13 million values.
-pub const MAX_EXPANDED: u64 = 1 << 28;
+/// DEFAULT_MAX_EXPANDED`), so a crafted DAG of a few hundred bytes cannot make a walk run for
+/// hours (the converter opens what it wrote before keeping it, so anything converted opens).
+/// The real benchmark walks about 13 million values.
+pub const MAX_EXPANDED: u64 = 1 << 25;
+
+/// Most bytes of strings a full walk of the archive may produce, counting shared generic
+/// strings once per reference: the reader's own limit (`tnb_pickle::limits::
+/// DEFAULT_MAX_EXPANDED_BYTES`, 512 MiB). A 1 MB string referenced a million times is a small
+/// archive but a terabyte of output.
+pub const MAX_EXPANDED_BYTES: u64 = 1 << 29;
 
 fn bad(m: impl Into<String>) -> String {
     m.into()
@@ -105,6 +112,8 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
     let t_count = b.tasks.len();
     let infos = b.info_names.len();
     let mut expanded: u64 = 0;
+    // Arch names are written as keys of `data` and in the tasks' results.
+    let mut expanded_bytes: u64 = (b.arch_bytes.len() as u64).saturating_mul(t_count as u64 + 1);
     for t in b.tasks.iter() {
         let m = t.metrics.len();
         if t.offsets.len() != n + 1 {
@@ -137,7 +146,13 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
             return Err(bad(format!("task '{}' has precomputed tables of the wrong size", t.name)));
         }
         expanded = expanded.saturating_add(total.saturating_mul(m as u64 + 1));
+        for c in t.columns.iter().chain(t.info.iter()) {
+            if let ArchivedColumn::Str { bytes, .. } | ArchivedColumn::StrFixed { bytes, .. } = c {
+                expanded_bytes = expanded_bytes.saturating_add(bytes.len() as u64);
+            }
+        }
     }
+    rankings_are_permutations(b, n)?;
 
     let g = &b.generic;
     let nodes = g.kinds.len();
@@ -146,12 +161,15 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
     }
     // Post-order ids: children have smaller ids than their parent (checked here), so there is
     // no cycle, and sizes and depths can be folded in one forward pass.
-    let mut size = vec![0u64; nodes];
+    // Per node: values and string bytes its walk produces, saturating u32s (capped just above
+    // the limits, which fit).
+    let mut size = vec![(0u32, 0u32); nodes];
     let mut depth = vec![0u32; nodes];
+    let cap = |x: u64, limit: u64| (x.min(limit + 1)) as u32;
     for i in 0..nodes {
         let kind = g.kinds[i];
         let (a, len) = (g.start_or_value[i].to_native(), u64::from(g.len_or_dtype[i].to_native()));
-        let (mut s, mut d) = (1u64, 0u32);
+        let (mut s, mut sb, mut d) = (1u64, 0u64, 0u32);
         match kind {
             NODE_NONE | NODE_FALSE | NODE_TRUE | NODE_INT | NODE_FLOAT | NODE_DATA => {}
             NODE_SCALAR => {
@@ -167,6 +185,7 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
                 {
                     return Err(bad("a generic string is not UTF-8"));
                 }
+                sb = len;
             }
             k if k == NODE_LIST
                 || k == NODE_TUPLE
@@ -185,7 +204,8 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
                     if c >= i {
                         return Err(bad("a generic node refers forward (not a tree)"));
                     }
-                    s = s.saturating_add(size[c]);
+                    s = s.saturating_add(u64::from(size[c].0));
+                    sb = sb.saturating_add(u64::from(size[c].1));
                     d = d.max(depth[c]);
                 }
                 d += 1;
@@ -195,11 +215,13 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
         if d > MAX_DEPTH {
             return Err(bad("generic values nest too deeply"));
         }
-        size[i] = s.min(MAX_EXPANDED + 1);
+        size[i] = (cap(s, MAX_EXPANDED), cap(sb, MAX_EXPANDED_BYTES));
         depth[i] = d;
     }
-    let node = |id: u32| -> Result<u64, String> {
-        size.get(id as usize).copied().ok_or_else(|| bad("a generic node id is out of range"))
+    let node = |id: u32| -> Result<(u64, u64), String> {
+        size.get(id as usize)
+            .map(|&(v, b)| (u64::from(v), u64::from(b)))
+            .ok_or_else(|| bad("a generic node id is out of range"))
     };
 
     let l = &b.layout;
@@ -210,17 +232,21 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
             node(id)?;
         }
     }
+    // A benchmark with zero architectures has no per-arch layouts at all.
     if l.item_offsets.is_empty() {
-        return Err(bad("no layouts"));
+        if n > 0 || !l.items.is_empty() {
+            return Err(bad("no layouts"));
+        }
+    } else {
+        monotonic(&l.item_offsets, l.items.len() as u64, "layout offsets")?;
     }
-    monotonic(&l.item_offsets, l.items.len() as u64, "layout offsets")?;
     if !(l.arch_layout.is_empty() || l.arch_layout.len() == n) {
         return Err(bad("arch layouts do not match the arch count"));
     }
     if l.result_layout.len() != n * t_count {
         return Err(bad("result layouts do not match archs × tasks"));
     }
-    let layouts = l.item_offsets.len() - 1;
+    let layouts = l.item_offsets.len().saturating_sub(1);
     if l.arch_layout.iter().chain(l.result_layout.iter()).any(|x| x.to_native() as usize >= layouts)
     {
         return Err(bad("a layout id is out of range"));
@@ -247,8 +273,12 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
             return Err(bad("result extra offsets do not cover the extras"));
         }
     }
+    let mut add = |(v, by): (u64, u64)| {
+        expanded = expanded.saturating_add(v);
+        expanded_bytes = expanded_bytes.saturating_add(by);
+    };
     for id in l.extras.iter() {
-        expanded = expanded.saturating_add(node(id.to_native())?);
+        add(node(id.to_native())?);
     }
     for t in b.tasks.iter() {
         for c in t.columns.iter().chain(t.info.iter()) {
@@ -257,15 +287,60 @@ pub(crate) fn check(b: &ArchivedBenchmark) -> Result<u64, String> {
                     if *tag == CELL_GENERIC {
                         let id = u32::try_from(v.to_native())
                             .map_err(|_| bad("a cell's node id is out of range"))?;
-                        expanded = expanded.saturating_add(node(id)?);
+                        add(node(id)?);
                     }
                 }
             }
         }
     }
-    expanded = expanded.saturating_add(node(l.top.to_native())?);
+    add(node(l.top.to_native())?);
     if expanded > MAX_EXPANDED {
-        return Err(bad("the archive expands to more values than a dump may write"));
+        return Err(bad(format!(
+            "the archive expands to more values than a dump may write (MAX_EXPANDED, {MAX_EXPANDED})"
+        )));
+    }
+    if expanded_bytes > MAX_EXPANDED_BYTES {
+        return Err(bad(format!(
+            "the archive expands to more string bytes than a dump may write \
+             (MAX_EXPANDED_BYTES, {MAX_EXPANDED_BYTES})"
+        )));
     }
     Ok(expanded)
+}
+
+/// Every ranking of every (task, metric, space) must be a permutation of that space's archs:
+/// `get_best_archs` answers from it directly, so a forged ranking with a repeated or a foreign
+/// arch would be a wrong answer, not an error. One pass over the rankings (archs × metrics
+/// entries), with one stamp per arch instead of a set per ranking.
+fn rankings_are_permutations(b: &ArchivedBenchmark, n: usize) -> Result<(), String> {
+    let mut seen = vec![0u32; n];
+    let mut stamp = 0u32;
+    let spaces: Vec<(usize, usize)> = b
+        .space_starts
+        .windows(2)
+        .map(|w| (w[0].to_native() as usize, w[1].to_native() as usize))
+        .collect();
+    for t in b.tasks.iter() {
+        for m in 0..t.metrics.len() {
+            stamp = stamp.checked_add(1).ok_or_else(|| bad("too many rankings"))?;
+            let base = m * n;
+            for &(lo, hi) in &spaces {
+                let ids = t
+                    .ranking
+                    .get(base + lo..base + hi)
+                    .ok_or_else(|| bad(format!("a ranking of task '{}' is cut short", t.name)))?;
+                for id in ids.iter() {
+                    let a = id.to_native() as usize;
+                    if !(lo..hi).contains(&a) || seen[a] == stamp {
+                        return Err(bad(format!(
+                            "a ranking of task '{}' is not a permutation of its search space",
+                            t.name
+                        )));
+                    }
+                    seen[a] = stamp;
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -98,7 +98,7 @@ mod value;
 use std::fs::File;
 use std::path::Path;
 
-pub use check::{MAX_DEPTH, MAX_EXPANDED};
+pub use check::{MAX_DEPTH, MAX_EXPANDED, MAX_EXPANDED_BYTES};
 pub use error::{NoBest, NoRanking, OpenError, QueryError};
 pub use handles::{
     ArchId, ArchKey, InfoId, InfoKey, MetricId, MetricKey, SpaceId, SpaceKey, TaskId, TaskKey,

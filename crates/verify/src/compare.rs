@@ -4,6 +4,7 @@ use std::fmt;
 
 use tnb_api::{Event, WalkError, document};
 use tnb_pth::{Document, events};
+use tnb_schema::codes::NO_NODE;
 use tnb_store::{QueryError, Store};
 
 /// The first place where an archive and its source differ.
@@ -40,6 +41,14 @@ pub enum Mismatch {
     },
     /// The archive cannot be walked (a crafted archive).
     Archive(QueryError),
+    /// A precomputed answer (a best epoch, a ranking or its status) is not what the source
+    /// gives when recomputed.
+    Precomputed {
+        /// Which answer: `task 'jigsaw', metric 'valid_top1': ranking of space 'micro'`.
+        what: String,
+    },
+    /// The source cannot be rebuilt into an archive to recompute the precomputed answers.
+    Rebuild(String),
 }
 
 impl fmt::Display for Mismatch {
@@ -57,6 +66,10 @@ impl fmt::Display for Mismatch {
                 "{path}: the source has more than the archive ({compared} values compared)"
             ),
             Mismatch::Archive(q) => write!(f, "the archive cannot be walked: {q}"),
+            Mismatch::Precomputed { what } => {
+                write!(f, "{what} differs from the one recomputed from the source")
+            }
+            Mismatch::Rebuild(e) => write!(f, "the source cannot be rebuilt: {e}"),
         }
     }
 }
@@ -100,4 +113,53 @@ pub fn compare<B: AsRef<[u8]>>(store: &Store<B>, source: &Document<'_>) -> Resul
         None => Ok(()),
         Some(_) => Err(Mismatch::SourceLonger { path: src.path(), compared: count }),
     }
+}
+
+/// Checks every precomputed answer of `store` (each arch's best epoch of every metric, every
+/// `get_best_archs` ranking and its status) against the same answers recomputed from `source`
+/// by the converter's own code. The value walk of [`compare`] cannot see these: they are not
+/// part of the object, yet queries answer from them, so a forged archive with recomputed
+/// checksums could otherwise pass with wrong answers.
+pub fn compare_precomputed<B: AsRef<[u8]>>(
+    store: &Store<B>,
+    source: &Document<'_>,
+) -> Result<(), Mismatch> {
+    let fresh =
+        tnb_convert::build_document(source).map_err(|e| Mismatch::Rebuild(e.to_string()))?;
+    let b = store.archive().map_err(Mismatch::Archive)?;
+    let differs = |what: String| Err(Mismatch::Precomputed { what });
+    if b.tasks.len() != fresh.tasks.len() || b.space_names.len() != fresh.space_names.len() {
+        return differs("the number of tasks or search spaces".to_owned());
+    }
+    let n = fresh.arch_offsets.len().saturating_sub(1);
+    for (t, ft) in b.tasks.iter().zip(&fresh.tasks) {
+        if t.metrics.len() != ft.metrics.len() {
+            return differs(format!("task '{}': the number of metrics", ft.name));
+        }
+        for (m, name) in ft.metrics.iter().enumerate() {
+            let at = |what: &str| format!("task '{}', metric '{name}': {what}", ft.name);
+            let range = m * n..(m + 1) * n;
+            let stored = t.best.get(range.clone()).map(|v| v.iter().map(|x| x.to_native()));
+            if !stored.is_some_and(|v| v.eq(ft.best[range.clone()].iter().copied())) {
+                return differs(at("the best epochs"));
+            }
+            for (s, space) in fresh.space_names.iter().enumerate() {
+                let i = m * fresh.space_names.len() + s;
+                if t.ranking_status.get(i).copied() != ft.ranking_status.get(i).copied() {
+                    return differs(at(&format!("ranking status of space '{space}'")));
+                }
+            }
+            let stored = t.ranking.get(range.clone()).map(|v| v.iter().map(|x| x.to_native()));
+            if !stored.is_some_and(|v| v.eq(ft.ranking[range].iter().copied())) {
+                return differs(at("the ranking (get_best_archs order)"));
+            }
+        }
+    }
+    // A plain-object archive has no precomputed answers; a benchmark's layout must agree on
+    // which of the two it is.
+    let benchmark = |id: u32| id != NO_NODE;
+    if benchmark(b.layout.task_list.to_native()) != benchmark(fresh.layout.task_list) {
+        return differs("whether the object is a benchmark".to_owned());
+    }
+    Ok(())
 }

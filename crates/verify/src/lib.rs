@@ -9,4 +9,4 @@
 
 mod compare;
 
-pub use compare::{Mismatch, compare};
+pub use compare::{Mismatch, compare, compare_precomputed};

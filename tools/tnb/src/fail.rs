@@ -49,7 +49,58 @@ pub fn exit(r: Result<(), Fail>) -> ExitCode {
     }
 }
 
-/// Errors are one line whatever their source says.
+/// Longest error line printed, in characters: a message quoting input (a 200 KB global name,
+/// a key) is cut in the middle, keeping its start (what and where) and its end (the limit or
+/// the reason).
+const MAX_ERROR_CHARS: usize = 600;
+
+/// Characters kept from the end of a message that is cut.
+const KEEP_END: usize = 160;
+
+/// Ends the program for an argument error of clap: help and version go to stdout with exit 0;
+/// usage errors are one `PROGRAM: error: ...` line like every other error, exit 2 (clap's own
+/// rendering spans several lines and would print control characters from the arguments).
+pub fn usage(e: &clap::Error, program: &str) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    // The message is the text before clap's "Usage:" section.
+    let text = e.render().to_string();
+    let message = text.split("\nUsage:").next().unwrap_or("bad usage");
+    let message = message.trim_start().strip_prefix("error: ").unwrap_or(message);
+    eprintln!("{program}: error: {} (see '{program} --help')", one_line(message));
+    ExitCode::from(2)
+}
+
+/// Errors are one line whatever their source says, free of control characters (bytes from the
+/// input must not reach the terminal as escape sequences: they are shown as `\u{1b}`), and at
+/// most [`MAX_ERROR_CHARS`] long.
 fn one_line(m: &str) -> String {
-    m.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(m.len().min(MAX_ERROR_CHARS + 64));
+    let mut space = false;
+    for c in m.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    let n = out.chars().count();
+    if n <= MAX_ERROR_CHARS {
+        return out;
+    }
+    let head: String = out.chars().take(MAX_ERROR_CHARS - KEEP_END).collect();
+    let tail: String = out.chars().skip(n - KEEP_END).collect();
+    format!("{head} [... {} characters cut ...] {tail}", n - MAX_ERROR_CHARS)
 }

@@ -46,11 +46,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            // clap prints help/version to stdout with exit 0, usage errors to stderr with 2.
-            let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
-        }
+        Err(e) => return fail::usage(&e, "tnb"),
     };
     let result = match cli.command {
         Command::Convert(a) => cmd::convert::run(a),

@@ -21,14 +21,7 @@ struct Cli {
 fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                std::process::ExitCode::from(2)
-            } else {
-                std::process::ExitCode::SUCCESS
-            };
-        }
+        Err(e) => return fail::usage(&e, "tnb-convert"),
     };
     fail::exit(convert::run(cli.args))
 }
