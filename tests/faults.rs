@@ -315,7 +315,7 @@ fn failed_conversions_of_corrupted_sources_leave_the_destination_untouched() {
             }
             let src = tmp.path("src.pth");
             std::fs::write(&src, &bad).unwrap();
-            let r = tnb_convert::convert_file(&src, &dst, &mut |_| {});
+            let r = tnb_convert::convert_file(&src, &dst, &mut |_| {}, &tnb_verify::opens);
             assert!(r.is_err(), "{name} {f:?}: converted from a file convert_bytes refused");
             failed += 1;
         }

@@ -46,9 +46,14 @@ mod cli {
         input.extend_from_slice(
             b"{\"method\": \"get_total_epochs\", \"args\": [\"x\", \"jigsaw\"]}\n",
         );
+        // A huge name with a control character: the error line quotes it escaped and cut.
+        let huge = format!("\\u001b[2J{}", "y".repeat(200_000));
+        input.extend_from_slice(
+            format!("{{\"method\": \"arch2index\", \"args\": [\"{huge}\"]}}\n").as_bytes(),
+        );
         input.extend_from_slice(b"{\"method\": \"len\"}"); // no final newline
         let out = batch(&f, &input);
-        assert_eq!(out.len(), 13, "{out:#?}");
+        assert_eq!(out.len(), 14, "{out:#?}");
         assert_eq!(out[0], "{\"ok\": 32}");
         for i in [1, 2, 3, 4, 6, 7, 9, 10] {
             assert!(out[i].starts_with("{\"error\": \""), "line {i}: {}", out[i]);
@@ -60,7 +65,9 @@ mod cli {
         assert!(out[1].ends_with(", \"type\": \"RequestError\"}"), "{}", out[1]);
         assert!(out[10].ends_with(", \"type\": \"RequestError\"}"), "{}", out[10]);
         assert!(out[11].ends_with(", \"type\": \"KeyError\"}"), "{}", out[11]);
-        assert_eq!(out[12], "{\"ok\": 32}");
+        assert!(out[12].ends_with(", \"type\": \"ValueError\"}"), "{}", out[12]);
+        assert!(out[12].len() < 1000 && !out[12].contains('\u{1b}'), "{}", out[12].len());
+        assert_eq!(out[13], "{\"ok\": 32}");
     }
 
     #[test]

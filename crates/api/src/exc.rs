@@ -6,6 +6,8 @@ use std::fmt;
 
 use tnb_store::{NoBest, NoRanking, QueryError};
 
+use crate::text::one_line;
+
 /// The exception class the official `TransNASBenchAPI` raises for a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -49,7 +51,8 @@ impl fmt::Display for Exc {
     }
 }
 
-/// Why a call raises: the exception class and a one-line message.
+/// Why a call raises: the exception class and a one-line message (control characters escaped,
+/// at most [`crate::MAX_MESSAGE`] characters, whatever the names it quotes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     exc: Exc,
@@ -60,7 +63,7 @@ pub struct ApiError {
 impl ApiError {
     /// A failure of class `exc`.
     pub fn new(exc: Exc, message: impl Into<String>) -> ApiError {
-        ApiError { exc, message: message.into(), query: None }
+        ApiError { exc, message: one_line(&message.into()), query: None }
     }
 
     /// The query's failure, classified as the official class classifies it: for `Epoch`, an
@@ -84,7 +87,7 @@ impl ApiError {
             QueryError::NoRanking(_) => Exc::ValueError,
             _ => Exc::FormatError,
         };
-        ApiError { exc, message: e.to_string(), query: Some(e) }
+        ApiError { exc, message: one_line(&e.to_string()), query: Some(e) }
     }
 
     /// The same failure as another class (where the official class reaches the same

@@ -26,6 +26,6 @@ pub use args::{Arg, METHODS, Signature};
 pub use call::call;
 pub use exc::{ApiError, CallError, Exc};
 pub use json::{object_json, write_json};
-pub use text::{MAX_QUOTED, short};
+pub use text::{MAX_MESSAGE, MAX_QUOTED, one_line, short};
 pub use tnb_pyjson::{BYTES_NOT_JSON, Event, JsonSink, JsonSinkError, Seq};
 pub use walk::{WalkError, Walker, document};

@@ -26,3 +26,31 @@ pub fn short(s: &str) -> String {
     }
     out
 }
+
+/// Longest error message, in characters: a message quotes input (names from a request or an
+/// archive), and a huge name must not make a huge line.
+pub const MAX_MESSAGE: usize = 400;
+
+/// A message made safe for one line: control characters escaped, cut to [`MAX_MESSAGE`]
+/// characters.
+///
+/// ```
+/// let long = format!("unknown arch '{}'", "x".repeat(10_000));
+/// assert_eq!(tnb_api::one_line(&long).chars().count(), tnb_api::MAX_MESSAGE + 1);
+/// assert_eq!(tnb_api::one_line("a\nb"), "a\\nb");
+/// ```
+pub fn one_line(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_MESSAGE {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

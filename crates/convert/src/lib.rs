@@ -12,6 +12,8 @@
 //!     "transnas-bench_v10141024.pth".as_ref(),
 //!     "transnas.tnb".as_ref(),
 //!     &mut |_phase| {},
+//!     // The reader's check of the written file (`tnb_verify::opens` in practice).
+//!     &|_written| Ok(()),
 //! )?;
 //! println!("{} archs in {} bytes", summary.archs, summary.archive_size);
 //! # Ok::<(), tnb_convert::Error>(())
@@ -38,7 +40,7 @@ use sha2::{Digest, Sha256};
 use tnb_pickle::Limits;
 use tnb_schema::Benchmark;
 use tnb_schema::header::Header;
-pub use write::{CONVERTER, check_destination, to_bytes, write_file};
+pub use write::{Accept, CONVERTER, check_destination, to_bytes, write_file};
 
 /// A stage of a conversion, reported as it starts (for progress display).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,12 +123,13 @@ pub fn convert_bytes(source: &[u8]) -> Result<Vec<u8>, Error> {
     to_bytes(&bench, source.len() as u64, sha256(source))
 }
 
-/// Converts the file `src` into the archive `dst`, atomically (see [`write_file`]). `progress`
-/// hears each phase as it starts.
+/// Converts the file `src` into the archive `dst`, atomically (see [`write_file`]; `accept` is
+/// the reader's check of the written file). `progress` hears each phase as it starts.
 pub fn convert_file(
     src: &Path,
     dst: &Path,
     progress: &mut dyn FnMut(Phase),
+    accept: Accept<'_>,
 ) -> Result<Summary, Error> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
@@ -162,7 +165,7 @@ pub fn convert_file(
     drop(bytes);
     lap(Phase::Build, &mut timings);
     progress(Phase::Write);
-    let (header, archive_size) = write_file(&bench, source_size, sha, dst)?;
+    let (header, archive_size) = write_file(&bench, source_size, sha, dst, accept)?;
     lap(Phase::Write, &mut timings);
     let starts = &bench.space_starts;
     Ok(Summary {

@@ -182,8 +182,15 @@ pub fn check_destination(src: &Path, dst: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// The reader's acceptance check of a written archive (`Err` says why the reader refuses it).
+/// The converter does not depend on the reader, so that the pipeline only points down: the
+/// caller supplies the check, normally `tnb_verify::opens` (the store's own open and payload
+/// checksum).
+pub type Accept<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
+
 /// Writes the archive to `dst` atomically: a temporary file in the same folder is written,
-/// flushed to disk, opened and checked by the reader, then renamed over `dst`. On any failure
+/// flushed to disk, checked by `accept` (whatever convert writes, open must accept), then
+/// renamed over `dst`. On any failure
 /// `dst` is untouched (a previous archive there survives) and the temporary file is removed; a
 /// killed process can leave only a `.<name>.tnb-tmp-<pid>` file behind, never a partial `dst`,
 /// and the next conversion to the same destination removes those of dead processes (and
@@ -194,6 +201,7 @@ pub fn write_file(
     source_size: u64,
     source_sha256: [u8; 32],
     dst: &Path,
+    accept: Accept<'_>,
 ) -> Result<(Header, u64), Error> {
     let name = dst.file_name().ok_or_else(|| {
         Error::io(
@@ -230,9 +238,7 @@ pub fn write_file(
     // Whatever convert writes, open must accept: open the written file with the reader's own
     // checks before it replaces anything, so a source the format cannot represent is refused
     // here, naming the reason, instead of becoming an archive every command calls corrupted.
-    let store = tnb_store::Store::open(&tmp).map_err(|e| Error::Unreadable(e.to_string()))?;
-    store.verify_checksum().map_err(|e| Error::Unreadable(e.to_string()))?;
-    drop(store);
+    accept(&tmp).map_err(Error::Unreadable)?;
     fs::rename(&tmp, dst)
         .map_err(|e| Error::io(format!("renaming {} to {}", tmp.display(), dst.display()), e))?;
     guard.keep = true;

@@ -3,10 +3,13 @@
 //! This sits above both the reader (`tnb-pth`) and the archive's renderer (`tnb-api`), so that
 //! neither the writer (`tnb-convert`) nor the reader of archives (`tnb-store`) depends on the
 //! other: the two walks meet here, in the one [`Event`](tnb_api::Event) vocabulary, and are
-//! compared event by event.
+//! compared event by event. It also holds [`opens`], the reader's acceptance check that the
+//! converter runs on what it wrote before keeping it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod compare;
+mod opens;
 
 pub use compare::{Mismatch, compare, compare_precomputed};
+pub use opens::opens;

@@ -94,7 +94,7 @@ fn convert(py: Python<'_>, source: PathBuf, archive: PathBuf) -> PyResult<()> {
     if !source.exists() {
         return Err(PyFileNotFoundError::new_err(format!("no such file: {}", source.display())));
     }
-    py.detach(|| tnb_convert::convert_file(&source, &archive, &mut |_| {}))
+    py.detach(|| tnb_convert::convert_file(&source, &archive, &mut |_| {}, &tnb_verify::opens))
         .map(|_| ())
         .map_err(|e| FormatError::new_err(format!("{}: {e}", source.display())))
 }

@@ -55,7 +55,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
             b.set_position(p as u64);
         }
     };
-    let r = tnb_convert::convert_file(&args.input, &args.output, &mut progress);
+    let r = tnb_convert::convert_file(&args.input, &args.output, &mut progress, &tnb_verify::opens);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
