@@ -45,6 +45,7 @@ pub use globals::MAX_COPIED;
 pub use json::{JsonError, write_json};
 pub use tensor::{MAX_DIMS, TENSOR_ELEMENT_SLACK};
 use tnb_pickle::{Limits, Pickle, Value, parse};
+pub use zipped::{TorchZip, open as open_zip};
 
 /// Which container a file was.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,14 +12,17 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::Error;
 
-/// The records of a torch zip that a reader needs, as ranges of the file.
+/// The records of a torch zip that a reader needs, borrowed from the file.
 #[derive(Debug)]
-pub(crate) struct TorchZip<'a> {
+pub struct TorchZip<'a> {
     /// The folder all records live in (the file stem at save time, or `archive`).
-    pub(crate) folder: String,
-    pub(crate) data_pkl: &'a [u8],
-    pub(crate) storages: HashMap<String, &'a [u8]>,
-    pub(crate) little_endian: bool,
+    pub folder: String,
+    /// `<folder>/data.pkl`: the object's pickle.
+    pub data_pkl: &'a [u8],
+    /// `<folder>/data/<key>`: the storages, by key.
+    pub storages: HashMap<String, &'a [u8]>,
+    /// `<folder>/byteorder` (little endian when absent).
+    pub little_endian: bool,
 }
 
 /// One central directory record, with the local header it points to checked.
@@ -263,7 +266,7 @@ fn records(file: &[u8]) -> Result<Vec<Record<'_>>, Error> {
 
 /// Reads the zip's central directory and checks every record (see the module docs), then every
 /// record tnb will use: stored uncompressed, CRC-32 correct. Entries are borrowed, never copied.
-pub(crate) fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
+pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
     let entries = records(file)?;
     let pkls: Vec<&Record<'_>> =
         entries.iter().filter(|e| e.name.ends_with(b"/data.pkl")).collect();
