@@ -190,12 +190,19 @@ fn an_epoch_offset_overlapping_the_next_arch_is_refused_at_open() {
     // Equal offsets are an arch with no epochs: valid, and its lists are empty.
     let mut b = model();
     b.tasks[0].offsets[2] = b.tasks[0].offsets[1];
+    b.tasks[0].best[1] = 0;
     let s = store(&b);
     let arch = s.arch_at(1).unwrap();
     let t = s.tasks().next().unwrap();
     let m = s.metrics(t).unwrap().next().unwrap();
     assert_eq!(s.total_epochs(arch, t).unwrap(), 0);
     assert_eq!(s.values(arch, t, m).unwrap().count(), 0);
+    // Its stored best epoch (computed for the old list) now lies outside the empty list...
+    every_best_query_fails(&s, 1, &CORRUPT_BEST);
+    // ...while the "empty" sentinel on an empty list is Python's ValueError.
+    let mut b = b.clone();
+    b.tasks[0].best[1] = BEST_EMPTY;
+    every_best_query_fails(&store(&b), 1, &QueryError::NoBest(NoBest::Empty));
 }
 
 #[test]
