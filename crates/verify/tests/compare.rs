@@ -169,3 +169,24 @@ fn an_extra_value_in_a_metric_list_is_found() {
     // total_epochs differs first: 1 against 2.
     assert_eq!(check(&short, &long), value("data/micro/a1/t/total_epochs", "int 2", "int 1"));
 }
+
+#[test]
+fn mismatches_read_as_one_line_naming_the_place() {
+    // What `tnb verify --source` prints: each variant's text, and the query error as source.
+    let v =
+        Mismatch::Value { path: "a/b[1]".into(), source: "int 1".into(), archive: "int 2".into() };
+    assert_eq!(v.to_string(), "a/b[1]: the source has int 1, the archive int 2");
+    let n = Mismatch::NotData { path: "x".into(), problem: "a class is not data".into() };
+    assert_eq!(n.to_string(), "x: a class is not data");
+    let l = Mismatch::ArchiveLonger { archive: "int 3".into() };
+    assert_eq!(l.to_string(), "the archive has more than the source (int 3 after the end)");
+    let s = Mismatch::SourceLonger { path: "y".into(), compared: 12 };
+    assert_eq!(s.to_string(), "y: the source has more than the archive (12 values compared)");
+    let q = tnb_store::QueryError::Corrupt("a ranking names a missing architecture");
+    let a = Mismatch::Archive(q.clone());
+    assert_eq!(a.to_string(), format!("the archive cannot be walked: {q}"));
+    use std::error::Error as _;
+    assert_eq!(a.source().map(|e| e.to_string()), Some(q.to_string()));
+    assert!(v.source().is_none());
+    assert!(s.source().is_none());
+}
