@@ -456,3 +456,15 @@ fn longs_of_eight_and_nine_bytes() {
     // A sign-repeating tenth byte after a ninth that does not repeat it is still big.
     assert_eq!(long1(&[0, 0, 0, 0, 0, 0, 0, 0, 1, 0]), "18446744073709551616L");
 }
+
+#[test]
+fn binint_widths_read_little_endian() {
+    // BININT1, BININT2 (unsigned 16 bits) and BININT (signed 32 bits), each at its extremes.
+    assert_eq!(load(&p2(b"K\xff.")), "255");
+    assert_eq!(load(&p2(b"M\x34\x12.")), "4660");
+    assert_eq!(load(&p2(b"M\xff\xff.")), "65535");
+    assert_eq!(load(&p2(b"M\x00\x00.")), "0");
+    assert_eq!(load(&p2(b"J\xff\xff\xff\xff.")), "-1");
+    assert_eq!(load(&p2(b"J\x00\x00\x00\x80.")), i32::MIN.to_string());
+    assert_eq!(fail(&p2(b"M\x01")).kind, ErrorKind::Truncated { opcode: "BININT2" });
+}
