@@ -468,3 +468,69 @@ fn binint_widths_read_little_endian() {
     assert_eq!(load(&p2(b"J\x00\x00\x00\x80.")), i32::MIN.to_string());
     assert_eq!(fail(&p2(b"M\x01")).kind, ErrorKind::Truncated { opcode: "BININT2" });
 }
+
+#[test]
+fn marks_bound_every_pop_and_tuple() {
+    // STACK_GLOBAL's second pop would cross the mark: an underflow, not a global 'm.n'.
+    let e = fail(&p2(b"X\x01\x00\x00\x00m(X\x01\x00\x00\x00n\x93."));
+    assert_eq!(e.kind, ErrorKind::StackUnderflow { opcode: "STACK_GLOBAL" });
+    // TUPLE1..3 take exactly their count from above the innermost mark.
+    assert_eq!(load(&p2(b"N\x85.")), "(None)"); // (`render` writes no trailing comma)
+    assert_eq!(load(&p2(b"K\x01K\x02\x86.")), "(1, 2)");
+    assert_eq!(load(&p2(b"(K\x01K\x02K\x03\x87t.")), "((1, 2, 3))");
+    assert_eq!(fail(&p2(b"\x85.")).kind, ErrorKind::StackUnderflow { opcode: "TUPLE1" });
+    assert_eq!(fail(&p2(b"N(N\x86.")).kind, ErrorKind::StackUnderflow { opcode: "TUPLE2" });
+    // POP of an empty stack above a mark pops the mark, as Python does.
+    assert_eq!(load(&p2(b"N(0.")), "None");
+    assert_eq!(load(&p2(b"NN0.")), "None");
+}
+
+#[test]
+fn dict_and_setitem_pair_counts() {
+    assert_eq!(load(&p2(b"(K\x01K\x02d.")), "{1: 2}");
+    assert_eq!(load(&p2(b"(d.")), "{}");
+    assert_eq!(fail(&p2(b"(K\x01d.")).kind, ErrorKind::StackUnderflow { opcode: "DICT" });
+    assert_eq!(fail(&p2(b"(K\x01K\x02K\x03d.")).kind, ErrorKind::StackUnderflow { opcode: "DICT" });
+    assert_eq!(load(&p2(b"}(K\x01K\x02K\x03K\x04u.")), "{1: 2, 3: 4}");
+    assert_eq!(fail(&p2(b"}(K\x01u.")).kind, ErrorKind::StackUnderflow { opcode: "SETITEMS" });
+    assert_eq!(
+        fail(&p2(b"}(K\x01K\x02K\x03u.")).kind,
+        ErrorKind::StackUnderflow { opcode: "SETITEMS" }
+    );
+    // SETITEM with values below the dict: the dict is the third item from the top.
+    assert_eq!(load(&p2(b"K\x00K\x00}K\x01K\x02s\x87.")), "(0, 0, {1: 2})");
+    assert_eq!(fail(&p2(b"}(K\x01K\x02s.")).kind, ErrorKind::StackUnderflow { opcode: "SETITEM" });
+    assert_eq!(load(&p2(b"K\x00]K\x01a\x86.")), "(0, [1])");
+}
+
+#[test]
+fn text_ids_must_be_non_negative() {
+    assert_eq!(load(&p2(b"Np0\ng0\n\x86.")), "(None, None)");
+    assert_eq!(fail(&p2(b"Np-1\n.")).kind, ErrorKind::BadText { opcode: "PUT" });
+    assert_eq!(fail(&p2(b"Np0\ng-1\n.")).kind, ErrorKind::BadText { opcode: "GET" });
+}
+
+#[test]
+fn small_opcodes_each_give_their_value() {
+    // INT's two-digit forms are bools (protocol 0's True/False), other text an int.
+    assert_eq!(load(b"I00\n."), "False");
+    assert_eq!(load(b"I01\n."), "True");
+    assert_eq!(load(b"I007\n."), "7");
+    // Bytes of each width.
+    assert_eq!(load(&p2(b"C\x03abc.")), "b[97, 98, 99]");
+    assert_eq!(load(&p2(b"B\x01\x00\x00\x00z.")), "b[122]");
+    // Protocol 5 is the newest Python writes; 6 is refused.
+    assert_eq!(load(b"\x80\x05N."), "None");
+    assert_eq!(fail(b"\x80\x06N.").kind, ErrorKind::Protocol(6));
+}
+
+#[test]
+fn binstring_length_sign_and_bounds() {
+    assert_eq!(load(&p2(b"T\x00\x00\x00\x00.")), r#""""#);
+    assert_eq!(load(&p2(b"T\x02\x00\x00\x00hi.")), r#""hi""#);
+    assert_eq!(fail(&p2(b"T\x00\x00\x00\x80.")).kind, ErrorKind::BadText { opcode: "BINSTRING" });
+    assert_eq!(
+        fail(&p2(b"T\x03\x00\x00\x00hi")).kind,
+        ErrorKind::Truncated { opcode: "BINSTRING" }
+    );
+}
