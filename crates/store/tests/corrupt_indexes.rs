@@ -237,3 +237,33 @@ fn the_untouched_model_answers_as_the_converter_computed() {
         }
     }
 }
+
+#[test]
+fn a_metric_handle_one_past_the_task_s_metrics_is_refused() {
+    // A handle from another store whose task has one metric more: its index is this task's
+    // metric count, one past the end. The gathered-best cache must not read the next task's
+    // first metric for it (its slot follows this task's last).
+    let a = store(&model());
+    let mut b = model();
+    let t0 = &mut b.tasks[0];
+    let n = b.arch_offsets.len() - 1;
+    let m = t0.metrics.len() - 1;
+    t0.metrics.pop();
+    t0.columns.pop();
+    t0.best.truncate(m * n);
+    t0.ranking.truncate(m * n);
+    t0.ranking_status.truncate(m * b.space_names.len());
+    let b = store(&b);
+    let ta = a.tasks().next().unwrap();
+    let foreign = a.metrics(ta).unwrap().last().unwrap();
+    let tb = b.tasks().next().unwrap();
+    let arch = b.arch_at(0).unwrap();
+    // Fill the cache for every metric of every task first, as a search loop would.
+    for t in b.tasks() {
+        for m in b.metrics(t).unwrap() {
+            b.best_value(arch, t, m).unwrap();
+        }
+    }
+    assert_eq!(b.best_value(arch, tb, foreign), Err(QueryError::ForeignHandle));
+    assert_eq!(b.best_epoch(arch, tb, foreign), Err(QueryError::ForeignHandle));
+}
