@@ -85,3 +85,16 @@ fn exactly_one_data_pkl_is_needed() {
     let file = zip(&[("x/data.pkl", &seven())]);
     assert_eq!(error(&file), "zip: more than one data.pkl record: f/data.pkl, f/x/data.pkl");
 }
+
+#[test]
+fn the_folder_is_the_whole_name_before_data_pkl() {
+    // A folder longer than one character: the byteorder record is found under it (and
+    // checked), so the folder cannot have been cut short.
+    let mut z = TorchZipWriter::new(Vec::new(), "transnas-bench_v10141024").unwrap();
+    z.write_record("data.pkl", &seven()).unwrap();
+    z.write_record("byteorder", b"middle").unwrap();
+    assert_eq!(
+        error(&z.finish().unwrap()),
+        "zip record 'transnas-bench_v10141024/byteorder': expected 'little' or 'big', found \"middle\""
+    );
+}
