@@ -1,24 +1,42 @@
 //! Property tests over the whole pipeline.
 //!
 //! 1. Arbitrary benchmark-shaped objects (any numbers of tasks, metrics, epochs, spaces and
-//!    archs; ragged epoch counts; unicode names; extra keys at every level; shuffled key orders;
-//!    values across the whole space: NaN with payloads, -0.0, subnormals, ±inf, f32-exact or not,
-//!    ints across i64, strings, None, mixed columns) are written as `.pth` (zip, legacy) or a bare
+//!    archs; ragged epoch counts; unicode names; extra keys at every level, either random names
+//!    or one name repeated by every dict of a level, as a `seed` in every result would be; key
+//!    orders shuffled independently for each arch; values across the whole space: NaN with
+//!    payloads, -0.0, subnormals, ±inf, f32-exact or not, ints across i64 and around 2^53 where
+//!    floats stop being exact, strings, None, lists (empty, of floats, nested) inside metric
+//!    lists, mixed columns) are written as `.pth` (zip, legacy) or a bare
 //!    pickle by the project's writer, converted, opened, and checked: every value of the source
 //!    comes back bit for bit (`tnb_verify::compare`), `dump` of the archive equals `dump` of the
 //!    source, and the Python-API answers equal a straightforward model of the generated object.
 //! 2. Pickles written by an independent writer (serde-pickle) read back as the same objects.
 //!
-//! Case counts are small by default for CI; `TNB_PROPTEST_CASES=2000` raises them.
+//! Case counts are small by default for a quick local run; CI raises them with
+//! `TNB_PROPTEST_CASES` (see `.ci/run`). Each run draws a random seed, as proptest does, unless
+//! `PROPTEST_RNG_SEED` fixes it: CI draws the seed itself and prints it, so a failure seen in
+//! CI can be replayed exactly. A failing case is also saved to `proptest-regressions/props.txt`
+//! (committed), and every saved case is replayed first on every run.
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
+use proptest::test_runner::{Config, FileFailurePersistence};
 use tnb_pthwrite::Value as W;
+
+/// Where failing cases are saved and replayed from: one committed file at the workspace root.
+/// (proptest's default location is derived from the source path, which for this test binary,
+/// built from `tools/tnb` out of `../../tests`, would land beside the test sources.)
+const REGRESSIONS: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../proptest-regressions/props.txt");
 
 fn cases(default: u32) -> Config {
     let n =
         std::env::var("TNB_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default);
-    Config { cases: n, failure_persistence: None, ..Config::default() }
+    Config {
+        cases: n,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(REGRESSIONS))),
+        // `Config::default()` reads `PROPTEST_RNG_SEED`, which makes the run reproducible.
+        ..Config::default()
+    }
 }
 
 /// A small deterministic generator: proptest chooses the sizes (so failures shrink), this fills
@@ -96,17 +114,24 @@ fn value(r: &mut Rng, mostly_floats: bool) -> W {
     if mostly_floats && r.chance(85) {
         return W::Float(float(r));
     }
-    match r.below(7) {
+    match r.below(10) {
         0 => W::None,
         1 => W::Bool(r.chance(50)),
-        2 => W::Int(match r.below(4) {
+        2 => W::Int(match r.below(6) {
             0 => i64::MIN,
             1 => i64::MAX,
             2 => (r.next() as i64) >> r.below(63),
+            // Beyond 2^53 an int and the nearest float differ: ranking must compare exactly.
+            3 => (1 << 53) + 1,
+            4 => -(1 << 53) - 1,
             _ => r.below(100) as i64,
         }),
         3 => W::str(&text(r, "")),
         4 => W::list(vec![W::Int(1), W::str("nested")]),
+        // Lists inside metric lists: empty, of floats, nested.
+        5 => W::list(vec![]),
+        6 => W::list(vec![W::Float(float(r)), W::Float(float(r))]),
+        7 => W::list(vec![W::list(vec![W::None]), W::tuple(vec![W::Int(2)])]),
         _ => W::Float(float(r)),
     }
 }
@@ -122,11 +147,14 @@ struct Shape {
     epochs: usize,
     seed: u64,
     container: u8,
+    /// Extra keys: 0 random names, rare; 1 one name per level (`x_result`...), in most dicts
+    /// of that level; 2 the same name (`seed`) at every level, in most dicts.
+    extras: u8,
 }
 
 fn shapes() -> impl Strategy<Value = Shape> {
-    (1..4usize, 1..4usize, 0..3usize, 1..3usize, 1..5usize, 0..5usize, any::<u64>(), 0..3u8)
-        .prop_map(|(tasks, metrics, infos, spaces, archs, epochs, seed, container)| Shape {
+    (1..4usize, 1..4usize, 0..3usize, 1..3usize, 1..5usize, 0..5usize, any::<u64>(), 0..3u8, 0..3u8)
+        .prop_map(|(tasks, metrics, infos, spaces, archs, epochs, seed, container, extras)| Shape {
             tasks,
             metrics,
             infos,
@@ -135,6 +163,7 @@ fn shapes() -> impl Strategy<Value = Shape> {
             epochs,
             seed: seed | 1,
             container,
+            extras,
         })
 }
 
@@ -146,8 +175,17 @@ fn bench(s: &Shape) -> W {
         .map(|_| (0..s.metrics).map(|m| text(&mut r, &format!("m{m}_"))).collect())
         .collect();
     let infos: Vec<String> = (0..s.infos).map(|i| text(&mut r, &format!("info{i}"))).collect();
-    let extra =
-        |r: &mut Rng, tag: &str| (W::str(&format!("x_{tag}{}", r.below(1000))), value(r, false));
+    // Whether a dict of this level gets an extra entry, and its key. Repeated names are what
+    // a layout cache keyed by extra names must get right; random ones, the unique case.
+    let extra_chance = if s.extras == 0 { 15 } else { 80 };
+    let extra = |r: &mut Rng, tag: &str| {
+        let key = match s.extras {
+            0 => format!("x_{tag}{}", r.below(1000)),
+            1 => format!("x_{tag}"),
+            _ => "seed".to_owned(),
+        };
+        (W::str(&key), value(r, false))
+    };
     let mut arch_no = 0;
     let mut spaces = Vec::new();
     for sp in 0..s.spaces {
@@ -167,13 +205,13 @@ fn bench(s: &Shape) -> W {
                         (W::str(m), W::list(list))
                     })
                     .collect();
-                if r.chance(15) {
+                if r.chance(extra_chance) {
                     ms.push(extra(&mut r, "metric"));
                 }
                 r.shuffle(&mut ms);
                 let mut info: Vec<(W, W)> =
                     infos.iter().map(|i| (W::str(i), value(&mut r, true))).collect();
-                if r.chance(15) {
+                if r.chance(extra_chance) {
                     info.push(extra(&mut r, "info"));
                 }
                 r.shuffle(&mut info);
@@ -182,13 +220,13 @@ fn bench(s: &Shape) -> W {
                     (W::str("model_info"), W::dict(info)),
                     (W::str("metrics"), W::dict(ms)),
                 ];
-                if r.chance(15) {
+                if r.chance(extra_chance) {
                     result.push(extra(&mut r, "result"));
                 }
                 r.shuffle(&mut result);
                 entries.push((W::str(task), W::dict(result)));
             }
-            if r.chance(15) {
+            if r.chance(extra_chance) {
                 entries.push(extra(&mut r, "arch"));
             }
             r.shuffle(&mut entries);
@@ -209,7 +247,7 @@ fn bench(s: &Shape) -> W {
         (W::str("info_names"), W::list(infos.iter().map(|i| W::str(i)).collect())),
         (W::str("data"), W::dict(spaces)),
     ];
-    if r.chance(30) {
+    if r.chance(extra_chance.max(30)) {
         top.push(extra(&mut r, "top"));
     }
     r.shuffle(&mut top);

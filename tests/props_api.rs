@@ -1,7 +1,11 @@
 //! A straightforward model of the official Python API over a generated object, for the
 //! property tests: what `get_total_epochs`, `get_single_metric` (list, final, best) and
-//! `get_best_archs` must answer, computed directly from the tree that was pickled.
+//! `get_best_archs` must answer, computed directly from the tree that was pickled. Where Python
+//! raises, the model says which exception class, and the API crate (`tnb_api::call`, what
+//! `tnb batch` and the Python package serve) must raise that class: both sides failing is not
+//! enough.
 
+use tnb_api::{Arg, Exc};
 use tnb_pthwrite::Value as W;
 use tnb_store::{Store, Value};
 
@@ -108,15 +112,30 @@ fn is_nan(v: &W) -> bool {
     matches!(v, W::Float(f) if f.is_nan())
 }
 
-/// Python's `max(values)`, or `None` where it raises.
-fn py_max(values: &[W]) -> Option<&W> {
-    let mut best = values.first()?;
+/// Python's `max(values)`, or the exception it raises: `ValueError` for an empty list,
+/// `TypeError` when `>` cannot compare two values.
+fn py_max(values: &[W]) -> Result<&W, Exc> {
+    let mut best = values.first().ok_or(Exc::ValueError)?;
     for v in &values[1..] {
-        if lt(best, v)? {
+        if lt(best, v).ok_or(Exc::TypeError)? {
             best = v;
         }
     }
-    Some(best)
+    Ok(best)
+}
+
+/// The exception class `tnb_api::call` raises for `method(*args, **kwargs)`, or `None` when
+/// it answers.
+fn raised<B: AsRef<[u8]>>(
+    store: &Store<B>,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+) -> Result<Option<Exc>, String> {
+    match tnb_api::call(store, method, args, kwargs, &mut |_| Ok::<(), ()>(())) {
+        Ok(()) => Ok(None),
+        Err(e) => e.exc().map(Some).ok_or_else(|| format!("{method}: the sink failed")),
+    }
 }
 
 /// Whether the store's value is the model's value (floats bit for bit, kinds kept).
@@ -142,7 +161,8 @@ pub fn check_answers<B: AsRef<[u8]>>(store: &Store<B>, top: &W) -> Result<(), St
         let metrics: Vec<&str> = get(md, task).map(list).unwrap_or(&[]).iter().map(text).collect();
         for (space, archs) in dict(data) {
             let mut ranked: Vec<(&W, &str)> = Vec::new();
-            let mut ranking_ok = true;
+            // The exception of the first arch (in space order) whose `max()` raises.
+            let mut first_failure: Option<Exc> = None;
             for &metric in &metrics {
                 for (arch, result) in dict(archs) {
                     let (arch, result) = (text(arch), get(result, task).ok_or("no task")?);
@@ -174,18 +194,37 @@ pub fn check_answers<B: AsRef<[u8]>>(store: &Store<B>, top: &W) -> Result<(), St
                     }
                     let best = py_max(values);
                     match (store.best_value(arch, task, metric), best) {
-                        (Ok(g), Some(w)) if same(&g, w) => {}
-                        (Err(_), None) => {}
+                        (Ok(g), Ok(w)) if same(&g, w) => {}
+                        (Err(_), Err(_)) => {}
                         (g, w) => return Err(format!("{}: best {g:?} vs {w:?}", at())),
                     }
+                    // The exception classes, through the API crate: `metric_list[-1]` of an
+                    // empty list is an IndexError, `max()` a ValueError or a TypeError.
+                    let call = |mode: &'static str| {
+                        let args = [Arg::Str(arch), Arg::Str(task), Arg::Str(metric)];
+                        raised(store, "get_single_metric", &args, &[("mode", Arg::Str(mode))])
+                    };
+                    let want_final = values.is_empty().then_some(Exc::IndexError);
+                    if call("final")? != want_final {
+                        return Err(format!("{}: final raises {:?}", at(), call("final")?));
+                    }
+                    if call("best")? != best.err() {
+                        return Err(format!(
+                            "{}: best raises {:?}, Python {best:?}",
+                            at(),
+                            call("best")?
+                        ));
+                    }
                     match best {
-                        Some(b) => ranked.push((b, arch)),
-                        None => ranking_ok = false,
+                        Ok(b) => ranked.push((b, arch)),
+                        Err(e) => {
+                            first_failure.get_or_insert(e);
+                        }
                     }
                 }
-                check_ranking(store, task, metric, text(space), &mut ranked, ranking_ok)?;
+                check_ranking(store, task, metric, text(space), &mut ranked, first_failure)?;
                 ranked.clear();
-                ranking_ok = true;
+                first_failure = None;
             }
         }
     }
@@ -193,21 +232,36 @@ pub fn check_answers<B: AsRef<[u8]>>(store: &Store<B>, top: &W) -> Result<(), St
 }
 
 /// `sorted([(best, arch) ...], reverse=True)` with Python's tuple comparison, through the same
-/// CPython sort emulation (its own tests compare it with python3), against the store.
+/// CPython sort emulation (its own tests compare it with python3), against the store; and the
+/// exception class Python raises (the first failing `max()`'s, else the sort's TypeError)
+/// against the API crate's.
 fn check_ranking<B: AsRef<[u8]>>(
     store: &Store<B>,
     task: &str,
     metric: &str,
     space: &str,
     items: &mut [(&W, &str)],
-    ok: bool,
+    first_failure: Option<Exc>,
 ) -> Result<(), String> {
     let lt_tuple = |x: &(&W, &str), y: &(&W, &str)| -> Result<bool, ()> {
         if eq(x.0, y.0) { Ok(x.1 < y.1) } else { lt(x.0, y.0).ok_or(()) }
     };
+    let ok = first_failure.is_none();
     let sorted = ok && tnb_pysort::list_sort_reverse(items, lt_tuple).is_ok();
-    let got = store.best_archs(task, metric, space);
     let at = || format!("get_best_archs({task}, {metric}, {space})");
+    // An empty space maps over nothing: Python answers [] whatever the task and metric.
+    let want_exc = match (first_failure, sorted) {
+        _ if items.is_empty() && first_failure.is_none() => None,
+        (Some(e), _) => Some(e),
+        (None, false) => Some(Exc::TypeError),
+        (None, true) => None,
+    };
+    let args = [Arg::Str(task), Arg::Str(metric), Arg::Str(space)];
+    let got_exc = raised(store, "get_best_archs", &args, &[("topk", Arg::None)])?;
+    if got_exc != want_exc {
+        return Err(format!("{}: tnb-api raises {got_exc:?}, Python {want_exc:?}", at()));
+    }
+    let got = store.best_archs(task, metric, space);
     let ranking = match (got, sorted) {
         (Err(_), false) => return Ok(()),
         (Ok(r), true) => r,

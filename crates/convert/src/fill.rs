@@ -10,6 +10,8 @@
 //! a placeholder cell and are resolved afterwards on one thread, because the generic section
 //! numbers its nodes in one sequence.
 
+use std::cell::Cell as ThreadCell;
+use std::num::NonZeroUsize;
 use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -209,7 +211,41 @@ fn fill_range(
     Ok(())
 }
 
-/// Runs `work(i)` for `i in 0..jobs` on every core, collecting the results in order.
+thread_local! {
+    /// The thread count asked for by [`with_threads`] on this thread; `None`: every core.
+    ///
+    /// A thread-local rather than a parameter threaded through the layout pass: the fill is
+    /// the only stage that runs threads, the value is set for the duration of one conversion
+    /// by the thread that converts, and conversions on other threads (tests run in parallel)
+    /// keep their own setting.
+    static THREADS: ThreadCell<Option<NonZeroUsize>> = const { ThreadCell::new(None) };
+}
+
+/// Runs `f` (a conversion on this thread) with the fill using `threads` threads, or every core
+/// when `None`; the previous setting is restored afterwards, even if `f` panics.
+pub(crate) fn with_threads<R>(threads: Option<NonZeroUsize>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<NonZeroUsize>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            THREADS.with(|t| t.set(self.0));
+        }
+    }
+    let _restore = Restore(THREADS.with(|t| t.replace(threads)));
+    f()
+}
+
+/// The number of threads to use for `jobs` jobs: the setting of [`with_threads`] or every
+/// core, never more than the jobs (an idle thread would only cost its start) and at least one.
+fn thread_count(jobs: usize) -> usize {
+    let wanted = THREADS
+        .with(ThreadCell::get)
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    wanted.clamp(1, jobs.max(1))
+}
+
+/// Runs `work(i)` for `i in 0..jobs` on [`thread_count`] threads, collecting the results in
+/// order.
 fn parallel<T: Send>(jobs: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<T>>> = Mutex::new((0..jobs).map(|_| None).collect());
@@ -223,7 +259,7 @@ fn parallel<T: Send>(jobs: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
             v[j] = Some(r);
         }
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.max(1));
+    let threads = thread_count(jobs);
     std::thread::scope(|s| {
         for _ in 1..threads {
             s.spawn(run);
@@ -244,7 +280,7 @@ pub(crate) fn fill_all<'s>(
     spaces: &[Range<usize>],
     g: &mut GenericBuilder,
 ) -> Result<Vec<Vec<Filled>>, Error> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, n.max(1));
+    let threads = thread_count(n);
     let cut = |i: usize| n * i / threads;
     // Columns whose first value is a float get their final storage now; each thread fills its
     // own slice of it. The others are built per thread and joined.

@@ -31,6 +31,7 @@ mod rank;
 mod read;
 mod write;
 
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -85,22 +86,45 @@ pub struct Summary {
     pub timings: Vec<(Phase, Duration)>,
 }
 
+/// How a conversion runs. The archive does not depend on it: any thread count gives the same
+/// bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Threads that fill the columns; `None` (the default): one per core.
+    pub threads: Option<NonZeroUsize>,
+}
+
+impl Options {
+    /// These options with the columns filled on `threads` threads (`tnb convert --threads N`).
+    pub fn with_threads(self, threads: NonZeroUsize) -> Options {
+        Options { threads: Some(threads) }
+    }
+}
+
 /// Builds the archive's payload from a source file's bytes (a `.pth` or a bare pickle).
 /// An object that is not a benchmark (no `task_list` and `data`) is archived as a plain object.
 pub fn build(source: &[u8], limits: &Limits) -> Result<Benchmark, Error> {
-    let doc = tnb_pth::load_with(source, limits)?;
-    build_doc(&doc)
+    build_with(source, limits, &Options::default())
 }
 
 /// Builds the archive's payload from an already loaded document: what [`build`] does after
 /// parsing. `tnb verify --source` uses it to recompute every precomputed answer (best epochs,
 /// rankings and their status) and compare them with an archive's.
 pub fn build_document(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
-    build_doc(doc)
+    build_doc(doc, &Options::default())
 }
 
-fn build_doc(doc: &tnb_pth::Document<'_>) -> Result<Benchmark, Error> {
-    if layout::is_benchmark(doc) { layout::build(doc) } else { layout::build_plain(doc) }
+/// [`build`] with [`Options`].
+pub fn build_with(source: &[u8], limits: &Limits, options: &Options) -> Result<Benchmark, Error> {
+    let doc = tnb_pth::load_with(source, limits)?;
+    build_doc(&doc, options)
+}
+
+fn build_doc(doc: &tnb_pth::Document<'_>, options: &Options) -> Result<Benchmark, Error> {
+    fill::with_threads(options.threads, || {
+        if layout::is_benchmark(doc) { layout::build(doc) } else { layout::build_plain(doc) }
+    })
 }
 
 /// The message of a thread's panic (`panic!` gives a `&str` or a `String`).
@@ -119,7 +143,12 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 
 /// Converts source bytes into a whole archive in memory.
 pub fn convert_bytes(source: &[u8]) -> Result<Vec<u8>, Error> {
-    let bench = build(source, &Limits::default())?;
+    convert_bytes_with(source, &Options::default())
+}
+
+/// [`convert_bytes`] with [`Options`].
+pub fn convert_bytes_with(source: &[u8], options: &Options) -> Result<Vec<u8>, Error> {
+    let bench = build_with(source, &Limits::default(), options)?;
     to_bytes(&bench, source.len() as u64, sha256(source))
 }
 
@@ -128,6 +157,17 @@ pub fn convert_bytes(source: &[u8]) -> Result<Vec<u8>, Error> {
 pub fn convert_file(
     src: &Path,
     dst: &Path,
+    progress: &mut dyn FnMut(Phase),
+    accept: Accept<'_>,
+) -> Result<Summary, Error> {
+    convert_file_with(src, dst, &Options::default(), progress, accept)
+}
+
+/// [`convert_file`] with [`Options`].
+pub fn convert_file_with(
+    src: &Path,
+    dst: &Path,
+    options: &Options,
     progress: &mut dyn FnMut(Phase),
     accept: Accept<'_>,
 ) -> Result<Summary, Error> {
@@ -157,7 +197,7 @@ pub fn convert_file(
     lap(Phase::Parse, &mut timings);
     progress(Phase::Build);
     let benchmark = layout::is_benchmark(&doc);
-    let bench = build_doc(&doc)?;
+    let bench = build_doc(&doc, options)?;
     // The source and its arena are no longer needed: free them before serialising so the
     // peak memory is the larger of the two stages, not their sum.
     drop(doc);

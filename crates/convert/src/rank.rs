@@ -160,4 +160,49 @@ mod tests {
         );
         assert_eq!(out, [0, 1]);
     }
+
+    /// `best_epochs` of a column built from `cells`, split by `offsets`.
+    fn best_of(cells: &[Cell<'_>], offsets: &[u32]) -> Vec<u32> {
+        let mut c = ColumnBuilder::new();
+        for &x in cells {
+            c.push(x).unwrap();
+        }
+        let mut out = Vec::new();
+        best_epochs(&c, offsets, &mut out);
+        out
+    }
+
+    #[test]
+    fn best_epochs_of_string_columns_compare_code_points_within_each_slice() {
+        // Each arch's slice is compared on its own: the second arch's best is its own first
+        // value even though an earlier arch holds a larger one; a later arch starts past 0.
+        let cells =
+            [Cell::Str("b"), Cell::Str("é"), Cell::Str("a"), Cell::Str("ab"), Cell::Str("")];
+        assert_eq!(best_of(&cells, &[0, 2, 3, 5]), [1, 0, 0]);
+        assert_eq!(best_of(&cells, &[0, 1, 5]), [0, 0]);
+    }
+
+    #[test]
+    fn best_epochs_of_int_and_mixed_columns_use_python_max_per_slice() {
+        // Ints: the first maximum wins.
+        let ints = [Cell::Int(3), Cell::Int(-1), Cell::Int(7), Cell::Int(7), Cell::Int(2)];
+        assert_eq!(best_of(&ints, &[0, 2, 5]), [0, 0]);
+        assert_eq!(best_of(&ints, &[0, 1, 4, 5]), [0, 1, 0]);
+        // Mixed: a later slice's index is relative to its own start, an empty slice is
+        // BEST_EMPTY, and a str after an int is incomparable.
+        let mixed =
+            [Cell::Int(1), Cell::Float(2.5), Cell::Bool(true), Cell::Int(5), Cell::Str("x")];
+        assert_eq!(best_of(&mixed, &[0, 2, 2, 4, 5]), [1, BEST_EMPTY, 1, 0]);
+        assert_eq!(best_of(&mixed, &[0, 5]), [BEST_INCOMPARABLE]);
+    }
+
+    #[test]
+    fn argmax_f32_is_the_first_maximum() {
+        assert_eq!(argmax_f32(&[]), BEST_EMPTY);
+        assert_eq!(argmax_f32(&[0.5]), 0);
+        assert_eq!(argmax_f32(&[0.5, 2.0, 1.0, 2.0]), 1);
+        // A NaN after the first value is never chosen; a NaN first stays.
+        assert_eq!(argmax_f32(&[1.0, f32::NAN, 3.0]), 2);
+        assert_eq!(argmax_f32(&[f32::NAN, 3.0]), 0);
+    }
 }

@@ -334,3 +334,203 @@ fn float_runs_are_read_in_place_and_survive_a_second_batch() {
     assert!(p.arena.children(p.root).as_refs().is_some());
     assert_eq!(render(&p.arena, p.root), "[1.0, None, 2.0]");
 }
+
+// Boundaries of the reader's tables, each tested on both sides: the last valid index and the
+// first invalid one, so that an off-by-one in either direction fails a test.
+
+/// A protocol-2 pickle around `body` (the final `.` included by the caller).
+fn p2(body: &[u8]) -> Vec<u8> {
+    [b"\x80\x02".as_slice(), body].concat()
+}
+
+#[test]
+fn memo_fetch_of_the_last_id_and_of_the_memo_length() {
+    // Three puts (ids 0, 1, 2): GET 2 is the last entry, GET 3 (the memo's length) is missing.
+    let puts = b"(Nq\x00K\x07q\x01X\x01\x00\x00\x00sq\x02";
+    assert_eq!(load(&p2(&[puts.as_slice(), b"h\x02t."].concat())), r#"(None, 7, "s", "s")"#);
+    let e = fail(&p2(&[puts.as_slice(), b"h\x03t."].concat()));
+    assert_eq!(e.kind, ErrorKind::MemoMissing(3));
+    assert_eq!(e.offset, Some(2 + puts.len() as u64));
+    // The same with the 4-byte forms.
+    let long = b"(Nr\x00\x00\x00\x00K\x07r\x01\x00\x00\x00";
+    assert_eq!(load(&p2(&[long.as_slice(), b"j\x01\x00\x00\x00t."].concat())), "(None, 7, 7)");
+    let e = fail(&p2(&[long.as_slice(), b"j\x02\x00\x00\x00t."].concat()));
+    assert_eq!(e.kind, ErrorKind::MemoMissing(2));
+    // An empty memo has no id 0.
+    assert_eq!(fail(&p2(b"h\x00.")).kind, ErrorKind::MemoMissing(0));
+    // MEMOIZE numbers by the memo's length: the third MEMOIZE is id 2, and id 3 is missing.
+    let memoize = b"(N\x94K\x01\x94K\x02\x94";
+    assert_eq!(load(&p2(&[memoize.as_slice(), b"h\x02h\x00t."].concat())), "(None, 1, 2, 2, None)");
+    assert_eq!(
+        fail(&p2(&[memoize.as_slice(), b"h\x03t."].concat())).kind,
+        ErrorKind::MemoMissing(3)
+    );
+}
+
+#[test]
+fn a_far_id_parked_in_the_map_at_the_vector_end_is_kept() {
+    // Id 100 is too far past the (empty) vector and is parked in the map. Puts of 36 and then
+    // 99 grow the vector to exactly 100 slots: id 100 is then the vector's length, one past its
+    // end, and must stay in the map (and be found), neither moved into the vector nor lost.
+    let b = p2(b"(Nr\x64\x00\x00\x00K\x01q\x24K\x02q\x63h\x64h\x24h\x63j\x64\x00\x00\x00t.");
+    assert_eq!(load(&b), "(None, 1, 2, None, 1, 2, None)");
+    // Ids in the gap the vector filled were never put.
+    assert_eq!(fail(&p2(b"(Nr\x64\x00\x00\x00K\x01q\x24h\x23t.")).kind, ErrorKind::MemoMissing(35));
+    // A parked id that the vector grows past moves over and is still found.
+    let b = p2(b"(Nq\x28K\x01q\x00K\x02q\x29h\x28h\x29t.");
+    assert_eq!(load(&b), "(None, 1, 2, None, 2)");
+    // Putting a parked id again replaces it without counting a new entry: MEMOIZE then uses
+    // id 2 (the memo holds ids 100 and 0), and GET 2 finds it.
+    let b = p2(b"(Nr\x64\x00\x00\x00K\x05r\x64\x00\x00\x00K\x06q\x00K\x07\x94h\x02h\x64t.");
+    assert_eq!(load(&b), "(None, 5, 6, 7, 7, 5)");
+}
+
+#[test]
+fn a_frame_may_end_exactly_at_the_end_of_the_input() {
+    // FRAME n with n equal to what is left: valid. One byte more: truncated.
+    let framed = |n: u64| {
+        let mut b = b"\x80\x04\x95".to_vec();
+        b.extend_from_slice(&n.to_le_bytes());
+        b.extend_from_slice(b"K\x2a.");
+        b
+    };
+    assert_eq!(load(&framed(3)), "42");
+    assert_eq!(load(&framed(0)), "42");
+    let e = fail(&framed(4));
+    assert_eq!(e.kind, ErrorKind::Truncated { opcode: "FRAME" });
+    assert_eq!(e.offset, Some(2));
+    assert_eq!(fail(&framed(u64::MAX)).kind, ErrorKind::Truncated { opcode: "FRAME" });
+}
+
+#[test]
+fn long_lengths_at_their_boundaries() {
+    // LONG1 and LONG4 of length 0 are the int 0 (Python's `pickle.loads` agrees).
+    assert_eq!(load(&p2(b"\x8a\x00.")), "0");
+    assert_eq!(load(&p2(b"\x8b\x00\x00\x00\x00.")), "0");
+    // Length 1: a sign bit makes it negative.
+    assert_eq!(load(&p2(b"\x8b\x01\x00\x00\x00\xff.")), "-1");
+    assert_eq!(load(&p2(b"\x8a\x01\x7f.")), "127");
+    // A length that reaches exactly the end of the input, and one byte past it.
+    // (The first is valid up to there and then lacks its STOP.)
+    assert_eq!(load(&p2(b"\x8b\x02\x00\x00\x00\x01\x01.")), "257");
+    assert_eq!(
+        fail(&p2(b"\x8b\x02\x00\x00\x00\x01\x01")).kind,
+        ErrorKind::Truncated { opcode: "STOP" }
+    );
+    assert_eq!(
+        fail(&p2(b"\x8b\x03\x00\x00\x00\x01\x00")).kind,
+        ErrorKind::Truncated { opcode: "LONG4" }
+    );
+    assert_eq!(fail(&p2(b"\x8a\x02\x01")).kind, ErrorKind::Truncated { opcode: "LONG1" });
+    // LONG4's length is signed in CPython: 2^31 is negative, refused as such.
+    assert_eq!(fail(&p2(b"\x8b\x00\x00\x00\x80.")).kind, ErrorKind::BadText { opcode: "LONG4" });
+    assert_eq!(fail(&p2(b"\x8b\xff\xff\xff\x7f.")).kind, ErrorKind::Truncated { opcode: "LONG4" });
+}
+
+#[test]
+fn longs_of_eight_and_nine_bytes() {
+    let long1 = |bytes: &[u8]| {
+        let mut b = vec![0x8a, bytes.len() as u8];
+        b.extend_from_slice(bytes);
+        b.push(b'.');
+        load(&p2(&b))
+    };
+    // Eight bytes always fit.
+    assert_eq!(long1(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]), i64::MAX.to_string());
+    assert_eq!(long1(&[0, 0, 0, 0, 0, 0, 0, 0x80]), i64::MIN.to_string());
+    // Nine bytes fit when the ninth only repeats the sign of the eighth...
+    assert_eq!(long1(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0]), i64::MAX.to_string());
+    assert_eq!(long1(&[0, 0, 0, 0, 0, 0, 0, 0x80, 0xff]), i64::MIN.to_string());
+    assert_eq!(long1(&[0xff; 9]), "-1");
+    // ...and are big ints otherwise: 2^63, 2^64 - 1, -2^64 and -2^63 - 1.
+    assert_eq!(long1(&[0, 0, 0, 0, 0, 0, 0, 0x80, 0]), "9223372036854775808L");
+    assert_eq!(
+        long1(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0]),
+        "18446744073709551615L"
+    );
+    assert_eq!(long1(&[0, 0, 0, 0, 0, 0, 0, 0, 0xff]), "-18446744073709551616L");
+    assert_eq!(
+        long1(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0xff]),
+        "-9223372036854775809L"
+    );
+    // A sign-repeating tenth byte after a ninth that does not repeat it is still big.
+    assert_eq!(long1(&[0, 0, 0, 0, 0, 0, 0, 0, 1, 0]), "18446744073709551616L");
+}
+
+#[test]
+fn binint_widths_read_little_endian() {
+    // BININT1, BININT2 (unsigned 16 bits) and BININT (signed 32 bits), each at its extremes.
+    assert_eq!(load(&p2(b"K\xff.")), "255");
+    assert_eq!(load(&p2(b"M\x34\x12.")), "4660");
+    assert_eq!(load(&p2(b"M\xff\xff.")), "65535");
+    assert_eq!(load(&p2(b"M\x00\x00.")), "0");
+    assert_eq!(load(&p2(b"J\xff\xff\xff\xff.")), "-1");
+    assert_eq!(load(&p2(b"J\x00\x00\x00\x80.")), i32::MIN.to_string());
+    assert_eq!(fail(&p2(b"M\x01")).kind, ErrorKind::Truncated { opcode: "BININT2" });
+}
+
+#[test]
+fn marks_bound_every_pop_and_tuple() {
+    // STACK_GLOBAL's second pop would cross the mark: an underflow, not a global 'm.n'.
+    let e = fail(&p2(b"X\x01\x00\x00\x00m(X\x01\x00\x00\x00n\x93."));
+    assert_eq!(e.kind, ErrorKind::StackUnderflow { opcode: "STACK_GLOBAL" });
+    // TUPLE1..3 take exactly their count from above the innermost mark.
+    assert_eq!(load(&p2(b"N\x85.")), "(None)"); // (`render` writes no trailing comma)
+    assert_eq!(load(&p2(b"K\x01K\x02\x86.")), "(1, 2)");
+    assert_eq!(load(&p2(b"(K\x01K\x02K\x03\x87t.")), "((1, 2, 3))");
+    assert_eq!(fail(&p2(b"\x85.")).kind, ErrorKind::StackUnderflow { opcode: "TUPLE1" });
+    assert_eq!(fail(&p2(b"N(N\x86.")).kind, ErrorKind::StackUnderflow { opcode: "TUPLE2" });
+    // POP of an empty stack above a mark pops the mark, as Python does.
+    assert_eq!(load(&p2(b"N(0.")), "None");
+    assert_eq!(load(&p2(b"NN0.")), "None");
+}
+
+#[test]
+fn dict_and_setitem_pair_counts() {
+    assert_eq!(load(&p2(b"(K\x01K\x02d.")), "{1: 2}");
+    assert_eq!(load(&p2(b"(d.")), "{}");
+    assert_eq!(fail(&p2(b"(K\x01d.")).kind, ErrorKind::StackUnderflow { opcode: "DICT" });
+    assert_eq!(fail(&p2(b"(K\x01K\x02K\x03d.")).kind, ErrorKind::StackUnderflow { opcode: "DICT" });
+    assert_eq!(load(&p2(b"}(K\x01K\x02K\x03K\x04u.")), "{1: 2, 3: 4}");
+    assert_eq!(fail(&p2(b"}(K\x01u.")).kind, ErrorKind::StackUnderflow { opcode: "SETITEMS" });
+    assert_eq!(
+        fail(&p2(b"}(K\x01K\x02K\x03u.")).kind,
+        ErrorKind::StackUnderflow { opcode: "SETITEMS" }
+    );
+    // SETITEM with values below the dict: the dict is the third item from the top.
+    assert_eq!(load(&p2(b"K\x00K\x00}K\x01K\x02s\x87.")), "(0, 0, {1: 2})");
+    assert_eq!(fail(&p2(b"}(K\x01K\x02s.")).kind, ErrorKind::StackUnderflow { opcode: "SETITEM" });
+    assert_eq!(load(&p2(b"K\x00]K\x01a\x86.")), "(0, [1])");
+}
+
+#[test]
+fn text_ids_must_be_non_negative() {
+    assert_eq!(load(&p2(b"Np0\ng0\n\x86.")), "(None, None)");
+    assert_eq!(fail(&p2(b"Np-1\n.")).kind, ErrorKind::BadText { opcode: "PUT" });
+    assert_eq!(fail(&p2(b"Np0\ng-1\n.")).kind, ErrorKind::BadText { opcode: "GET" });
+}
+
+#[test]
+fn small_opcodes_each_give_their_value() {
+    // INT's two-digit forms are bools (protocol 0's True/False), other text an int.
+    assert_eq!(load(b"I00\n."), "False");
+    assert_eq!(load(b"I01\n."), "True");
+    assert_eq!(load(b"I007\n."), "7");
+    // Bytes of each width.
+    assert_eq!(load(&p2(b"C\x03abc.")), "b[97, 98, 99]");
+    assert_eq!(load(&p2(b"B\x01\x00\x00\x00z.")), "b[122]");
+    // Protocol 5 is the newest Python writes; 6 is refused.
+    assert_eq!(load(b"\x80\x05N."), "None");
+    assert_eq!(fail(b"\x80\x06N.").kind, ErrorKind::Protocol(6));
+}
+
+#[test]
+fn binstring_length_sign_and_bounds() {
+    assert_eq!(load(&p2(b"T\x00\x00\x00\x00.")), r#""""#);
+    assert_eq!(load(&p2(b"T\x02\x00\x00\x00hi.")), r#""hi""#);
+    assert_eq!(fail(&p2(b"T\x00\x00\x00\x80.")).kind, ErrorKind::BadText { opcode: "BINSTRING" });
+    assert_eq!(
+        fail(&p2(b"T\x03\x00\x00\x00hi")).kind,
+        ErrorKind::Truncated { opcode: "BINSTRING" }
+    );
+}

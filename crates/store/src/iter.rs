@@ -145,6 +145,9 @@ pub struct Ranking<'a> {
     pub(crate) task: usize,
     pub(crate) metric: usize,
     pub(crate) ids: &'a [rkyv::rend::u32_le],
+    /// The archs of the ranked space: an entry outside it (a crafted archive) is an error,
+    /// never another space's arch.
+    pub(crate) space: std::ops::Range<usize>,
 }
 
 impl std::fmt::Debug for Ranking<'_> {
@@ -167,7 +170,9 @@ impl<'a> Ranking<'a> {
         let b = self.b;
         let task = b.tasks.get(self.task).ok_or_else(|| access::CORRUPT_RANKING)?;
         let a = id as usize;
-        if a >= access::arch_count(b) {
+        // The space lies within the archs (its starts are checked at open), so this also
+        // refuses an id past the arch count.
+        if !self.space.contains(&a) {
             return Err(access::CORRUPT_RANKING);
         }
         let (_, value) = access::best(b, task, self.metric, a)?;

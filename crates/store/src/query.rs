@@ -465,7 +465,7 @@ impl<B: AsRef<[u8]>> Store<B> {
             _ => return Err(QueryError::Corrupt("a search space has no arch range")),
         };
         if lo >= hi {
-            return Ok(Ranking { b, task: 0, metric: 0, ids: &[] });
+            return Ok(Ranking { b, task: 0, metric: 0, ids: &[], space: 0..0 });
         }
         let t = sealed::Task::task(task, b)?;
         let m = sealed::Metric::metric(metric, b, t)?.index();
@@ -481,6 +481,6 @@ impl<B: AsRef<[u8]>> Store<B> {
         }
         let base = m * access::arch_count(b);
         let ids = tk.ranking.get(base + lo..base + hi).ok_or_else(|| access::CORRUPT_RANKING)?;
-        Ok(Ranking { b, task: t.index(), metric: m, ids })
+        Ok(Ranking { b, task: t.index(), metric: m, ids, space: lo..hi })
     }
 }

@@ -21,6 +21,10 @@ pub struct Args {
     /// No summary, no progress.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Threads that fill the columns (default: one per core). The archive is the same whatever
+    /// the count.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 /// Inputs at least this large get a progress display on a terminal.
@@ -55,7 +59,17 @@ pub fn run(args: Args) -> Result<(), Fail> {
             b.set_position(p as u64);
         }
     };
-    let r = tnb_convert::convert_file(&args.input, &args.output, &mut progress, &tnb_verify::opens);
+    let options = match args.threads {
+        Some(n) => tnb_convert::Options::default().with_threads(n),
+        None => tnb_convert::Options::default(),
+    };
+    let r = tnb_convert::convert_file_with(
+        &args.input,
+        &args.output,
+        &options,
+        &mut progress,
+        &tnb_verify::opens,
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
