@@ -55,6 +55,38 @@ impl TestRng {
     pub fn f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
+
+    /// Damages `bytes[from..]` for fault tests, differently for each `round`: even rounds flip
+    /// one bit somewhere in the range, odd rounds overwrite a byte in the range's last quarter
+    /// (where an archive keeps its small tables of offsets and ids); `1 + round % 3` times.
+    /// Does nothing to an empty range.
+    ///
+    /// ```
+    /// let mut rng = tnb_testrng::TestRng::new(3);
+    /// for round in 0..8 {
+    ///     let mut bytes = [0u8; 64];
+    ///     rng.damage(&mut bytes, 16, round);
+    ///     assert!(bytes[..16].iter().all(|&b| b == 0), "nothing before `from` changes");
+    ///     if round % 2 == 0 {
+    ///         assert_ne!(bytes, [0u8; 64], "a bit was flipped");
+    ///     }
+    /// }
+    /// ```
+    pub fn damage(&mut self, bytes: &mut [u8], from: usize, round: usize) {
+        let len = bytes.len().saturating_sub(from);
+        if len == 0 {
+            return;
+        }
+        for _ in 0..1 + round % 3 {
+            if round % 2 == 0 {
+                let at = from + self.below(len);
+                bytes[at] ^= 1 << self.below(8);
+            } else {
+                let at = from + len - 1 - self.below(len.div_ceil(4));
+                bytes[at] = self.next_u64() as u8;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
