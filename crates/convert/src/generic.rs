@@ -92,7 +92,7 @@ impl GenericBuilder {
                         Kind::Dict => format!(
                             "{}/{}",
                             path(),
-                            key_text(arena, items.get(i - 1).unwrap_or(Ref::NONE))
+                            tnb_pth::key_label(arena, items.get(i - 1).unwrap_or(Ref::NONE))
                         ),
                         _ => format!("{}[{i}]", path()),
                     };
@@ -117,17 +117,5 @@ impl GenericBuilder {
         };
         self.seen.insert(r, id);
         Ok(id)
-    }
-}
-
-/// A dict key as a path segment.
-pub(crate) fn key_text(arena: &Arena<'_>, k: Ref) -> String {
-    match arena.get(k) {
-        Value::Str(s) => s.to_owned(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => format!("{f:?}"),
-        Value::Bool(b) => if b { "True" } else { "False" }.to_owned(),
-        Value::None => "None".to_owned(),
-        other => format!("<{}>", other.type_name()),
     }
 }

@@ -35,11 +35,12 @@ use tnb_schema::{Benchmark, Layout, Task};
 use crate::column::ColumnBuilder;
 use crate::error::Error;
 use crate::fill;
-use crate::generic::{GenericBuilder, key_text};
+use crate::generic::GenericBuilder;
 use extras::Extras;
 use intern::Layouts;
 use keys::{dict_pairs, find_key, name_list, type_name};
 use result::{TaskBuild, finish_task};
+use tnb_pth::key_label;
 
 /// Most tasks, metrics per task, infos or layouts: layout items keep indexes in 24 bits.
 const MAX_NAMES: usize = 1 << 24;
@@ -211,7 +212,7 @@ fn list_archs<'s>(a: &'s Arena<'_>, data: Ref) -> Result<Archs<'s>, Error> {
     for (s, kv) in spaces.chunks_exact(2).enumerate() {
         let Value::Str(space) = a.get(kv[0]) else {
             return Err(Error::at(
-                format!("data/{}", key_text(a, kv[0])),
+                format!("data/{}", key_label(a, kv[0])),
                 "search space names must be str",
             ));
         };
@@ -220,7 +221,7 @@ fn list_archs<'s>(a: &'s Arena<'_>, data: Ref) -> Result<Archs<'s>, Error> {
         for ak in arch_pairs.chunks_exact(2) {
             let Value::Str(name) = a.get(ak[0]) else {
                 return Err(Error::at(
-                    format!("{}/{}", sp(), key_text(a, ak[0])),
+                    format!("{}/{}", sp(), key_label(a, ak[0])),
                     "architecture names must be str",
                 ));
             };
@@ -295,7 +296,7 @@ fn walk_archs<'s>(
                     prog.push(item::make(item::TASK, t as u32));
                 }
                 None => {
-                    let kp = || format!("{}/{}", ap(), key_text(a, pair[0]));
+                    let kp = || format!("{}/{}", ap(), key_label(a, pair[0]));
                     let k = g.value(a, pair[0], &kp)?;
                     let v = g.value(a, pair[1], &kp)?;
                     w.arch_extras.pairs.extend([k, v]);
@@ -351,7 +352,7 @@ fn copy_top_level(
 ) -> Result<TopMarks, Error> {
     let mut top_ids = Vec::with_capacity(top.len());
     for kv in top.chunks_exact(2) {
-        let kp = || key_text(a, kv[0]);
+        let kp = || key_label(a, kv[0]);
         top_ids.push(g.value(a, kv[0], &kp)?);
         let id = if kv[1] == entries.data && a.get(kv[0]) == Value::Str("data") {
             g.data_marker()?

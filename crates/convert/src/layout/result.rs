@@ -13,7 +13,8 @@ use super::keys::{dict_pairs, find_key, keys_of, same_keys};
 use crate::column::ColumnBuilder;
 use crate::error::Error;
 use crate::fill;
-use crate::generic::{GenericBuilder, key_text};
+use crate::generic::GenericBuilder;
+use tnb_pth::key_label;
 
 /// Where a result dict keeps its parts, learned from the first result of a task and reused
 /// for every later result whose dicts have the same keys in the same order (all of them, in a
@@ -160,7 +161,7 @@ pub(super) fn result<'s>(
     let extras_before = extras.pairs.len();
     let mut extra =
         |k: Ref, v: Ref, p: &dyn Fn() -> String, prog: &mut Vec<u32>| -> Result<(), Error> {
-            let kp = || format!("{}/{}", p(), key_text(a, k));
+            let kp = || format!("{}/{}", p(), key_label(a, k));
             let (k, v) = (g.value(a, k, &kp)?, g.value(a, v, &kp)?);
             extras.pairs.extend([k, v]);
             prog.push(item::make(item::EXTRA, 0));
