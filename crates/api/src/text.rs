@@ -12,19 +12,7 @@ pub const MAX_QUOTED: usize = 80;
 /// assert_eq!(tnb_api::short(&"x".repeat(200)).chars().count(), 81);
 /// ```
 pub fn short(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX_QUOTED {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escaped_and_cut(s, MAX_QUOTED)
 }
 
 /// Longest error message, in characters: a message quotes input (names from a request or an
@@ -40,9 +28,14 @@ pub const MAX_MESSAGE: usize = 400;
 /// assert_eq!(tnb_api::one_line("a\nb"), "a\\nb");
 /// ```
 pub fn one_line(s: &str) -> String {
+    escaped_and_cut(s, MAX_MESSAGE)
+}
+
+/// `s` with control characters escaped, cut after `max` characters (marked with `…`).
+fn escaped_and_cut(s: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i == MAX_MESSAGE {
+        if i == max {
             out.push('…');
             break;
         }
