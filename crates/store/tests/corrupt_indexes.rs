@@ -256,3 +256,41 @@ fn a_metric_handle_one_past_the_task_s_metrics_is_refused() {
     assert_eq!(b.best_value(arch, tb, foreign), Err(QueryError::ForeignHandle));
     assert_eq!(b.best_epoch(arch, tb, foreign), Err(QueryError::ForeignHandle));
 }
+
+#[test]
+fn each_metric_and_space_has_its_own_ranking_status() {
+    // Statuses are stored metric by metric, each with one entry per space: (metric 0, space 1)
+    // is incomparable, (metric 1, space 0) fails at `max`, the rest are ranked.
+    use tnb_schema::codes::{RANK_BEST_FAILS, RANK_INCOMPARABLE, RANK_OK};
+    use tnb_store::NoRanking;
+    let mut b = model();
+    assert_eq!(b.space_names.len(), 2);
+    assert!(b.tasks[0].metrics.len() >= 2);
+    assert!(b.tasks[0].ranking_status.iter().all(|&x| x == RANK_OK));
+    b.tasks[0].ranking_status[1] = RANK_INCOMPARABLE;
+    b.tasks[0].ranking_status[2] = RANK_BEST_FAILS;
+    let s = store(&b);
+    let t = s.tasks().next().unwrap();
+    let metrics: Vec<_> = s.metrics(t).unwrap().collect();
+    let spaces: Vec<_> = s.spaces().collect();
+    let status = |m: usize, sp: usize| match s.best_archs(t, metrics[m], spaces[sp]) {
+        Ok(r) => Ok(r.len()),
+        Err(e) => Err(e),
+    };
+    let sizes = [s.arch_list(spaces[0]).unwrap().len(), s.arch_list(spaces[1]).unwrap().len()];
+    assert_eq!(status(0, 0), Ok(sizes[0]));
+    assert_eq!(status(0, 1), Err(QueryError::NoRanking(NoRanking::Incomparable)));
+    assert_eq!(status(1, 0), Err(QueryError::NoRanking(NoRanking::BestFails)));
+    assert_eq!(status(1, 1), Ok(sizes[1]));
+    // An unknown status is corruption, not a ranking.
+    let mut b = model();
+    b.tasks[0].ranking_status[3] = 7;
+    let s = store(&b);
+    let t = s.tasks().next().unwrap();
+    let m1 = s.metrics(t).unwrap().nth(1).unwrap();
+    let sp1 = s.spaces().nth(1).unwrap();
+    assert_eq!(
+        s.best_archs(t, m1, sp1).err(),
+        Some(QueryError::Corrupt("a ranking status is missing or unknown"))
+    );
+}
