@@ -99,6 +99,24 @@ fn golden_archive_pins_the_format() {
 }
 
 #[test]
+fn the_thread_count_changes_nothing_but_the_speed() {
+    let tmp = TempDir::new("convert-threads");
+    let src = data().join("transnas_variant.pth");
+    let mut archives = Vec::new();
+    for n in ["1", "3"] {
+        let out = tmp.path(&format!("t{n}.tnb"));
+        let r = tnb(&["convert", "--threads", n, s(&src), s(&out)]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        archives.push(std::fs::read(&out).unwrap());
+    }
+    assert!(archives[0] == archives[1], "--threads 1 and 3 wrote different archives");
+    let r = tnb(&["convert", "--threads", "0", s(&src), s(&tmp.path("t0.tnb"))]);
+    assert_eq!(r.code, Some(2));
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--threads"), "{}", r.stderr);
+}
+
+#[test]
 fn the_format_can_be_read_without_rust() {
     // schema/read_tnb.py follows FORMAT.md alone (plain python3, no rkyv): it decodes the golden
     // archive's header, tables and columns and checks every metric value against the source.

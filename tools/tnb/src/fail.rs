@@ -69,6 +69,8 @@ pub fn usage(e: &clap::Error, program: &str) -> ExitCode {
     let text = e.render().to_string();
     let message = text.split("\nUsage:").next().unwrap_or("bad usage");
     let message = message.trim_start().strip_prefix("error: ").unwrap_or(message);
+    // clap ends some messages with its own pointer to the help; this line has one already.
+    let message = message.split("\n\nFor more information").next().unwrap_or(message).trim_end();
     eprintln!("{program}: error: {} (see '{program} --help')", one_line(message));
     ExitCode::from(2)
 }
