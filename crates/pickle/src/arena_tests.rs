@@ -323,3 +323,77 @@ fn float_runs_become_references_on_a_second_batch() {
     assert!(!a.containers[l4.index()].run);
     assert_eq!(floats(&a, l4), [-2.25, 1.5]);
 }
+
+#[test]
+fn floats_read_into_an_empty_list_cost_no_built_value() {
+    let b = input();
+    // The list itself is the one built value allowed: the run adds none, even transiently.
+    let mut a = Arena::new(&b, &limited(100, 1, 100));
+    let l = a.push_container(Kind::List, &[]).unwrap();
+    a.extend_float_run(l, F[0], 3).unwrap();
+    assert!(a.containers[l.index()].run);
+    assert_eq!(a.built, 1);
+    // An emptied list that keeps reserved slots is no run: the floats fill the slots.
+    let mut a = Arena::new(&b, &Limits::default());
+    let l = a.push_container(Kind::List, &[Ref::NONE, Ref::TRUE]).unwrap();
+    a.truncate(l, 0);
+    a.extend_float_run(l, F[0], 2).unwrap();
+    let c = a.containers[l.index()];
+    assert!(!c.run);
+    assert_eq!((c.start, c.len, c.cap), (0, 2, 2));
+    assert_eq!(floats(&a, l), [1.5, -2.25]);
+}
+
+#[test]
+fn a_scalar_reads_back_as_pushed() {
+    let b = input();
+    let mut a = Arena::new(&b, &Limits::default());
+    let s = Scalar { dtype: Dtype::ALL[3], bits: 0x1234 };
+    let r = a.push_scalar(s).unwrap();
+    assert_eq!(a.get(r), Value::Scalar(s));
+    a.push_object(1, Ref::NONE).unwrap();
+    assert_eq!(a.get(r), Value::Scalar(s));
+}
+
+#[test]
+fn children_mut_and_set_state_touch_only_their_own_kind() {
+    let b = input();
+    let mut a = Arena::new(&b, &Limits::default());
+    let run = a.push_container(Kind::List, &[]).unwrap();
+    a.extend_float_run(run, F[0], 3).unwrap();
+    assert_eq!(a.children_mut(run), &mut [] as &mut [Ref]);
+    let list = a.push_container(Kind::List, &[Ref::TRUE]).unwrap();
+    assert_eq!(a.children_mut(list), &mut [Ref::TRUE]);
+    assert_eq!(a.children_mut(Ref::NONE), &mut [] as &mut [Ref]);
+    // Object 0 and container 0 share an index: setting the container's state is a no-op.
+    let obj = a.push_object(1, Ref::NONE).unwrap();
+    let global = a.push_global(2).unwrap();
+    a.set_state(run, Ref::TRUE);
+    a.set_state(Ref::float_at((7 << 28) as usize), Ref::TRUE);
+    a.set_state(global, Ref::TRUE);
+    assert_eq!(a.object_state_slice(obj), &[Ref::NONE]);
+    assert_eq!(a.get(global), Value::Global(2));
+    a.set_state(obj, Ref::FALSE);
+    assert_eq!(a.get(obj), Value::Object { class: 1, state: Ref::FALSE });
+}
+
+#[test]
+fn container_bounds_add_offsets_and_lengths() {
+    // 66000 * 66000 exceeds u32::MAX, 66000 + 66000 does not: a bound that multiplied would
+    // refuse these containers.
+    let b = input();
+    let mut a = Arena::new(&b, &Limits::default());
+    let many = vec![Ref::NONE; 66_000];
+    a.push_container(Kind::Tuple, &many).unwrap();
+    let second = a.push_container(Kind::Tuple, &many).unwrap();
+    assert_eq!(a.children(second).len(), 66_000);
+    // A list of 33000 that must move past the others doubles to 66002 slots at 132000.
+    let half = vec![Ref::TRUE; 33_000];
+    let l = a.push_container(Kind::List, &half).unwrap();
+    a.push_container(Kind::List, &[]).unwrap();
+    a.push_container(Kind::List, &[Ref::NONE]).unwrap();
+    a.extend(l, &[Ref::FALSE]).unwrap();
+    let c = a.containers[l.index()];
+    assert_eq!((c.start, c.len, c.cap), (165_001, 33_001, 66_002));
+    assert_eq!(a.get(a.children(l).get(33_000).unwrap()), Value::Bool(false));
+}
