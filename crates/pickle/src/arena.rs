@@ -545,3 +545,7 @@ impl<'a> Arena<'a> {
             + self.objects.len() * size_of::<Object>()
     }
 }
+
+#[cfg(test)]
+#[path = "arena_tests.rs"]
+mod tests;
