@@ -367,3 +367,7 @@ mod tests {
         assert_eq!(tags, [CELL_FLOAT, CELL_INT, CELL_STR, CELL_NONE, CELL_TRUE, CELL_GENERIC]);
     }
 }
+
+#[cfg(test)]
+#[path = "column_tests.rs"]
+mod exact_tests;
