@@ -250,3 +250,109 @@ fn objects_walk_as_their_dict_or_list() {
     ];
     assert_eq!(object_events(&st, &st.arch_result(arch).unwrap()), want);
 }
+
+/// `BINUNICODE s`.
+fn unicode(p: &mut Vec<u8>, s: &str) {
+    p.push(b'X');
+    p.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    p.extend_from_slice(s.as_bytes());
+}
+
+/// A protocol-2 pickle of a list of numpy scalars, each `(dtype code, raw little-endian
+/// bytes)`, written as numpy does (`scalar(dtype(code, False, True) + BUILD, _codecs.encode)`).
+fn numpy_scalars(items: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut p = b"\x80\x02](".to_vec();
+    for (code, raw) in items {
+        p.extend_from_slice(b"cnumpy._core.multiarray\nscalar\ncnumpy\ndtype\n");
+        unicode(&mut p, code);
+        p.extend_from_slice(b"\x89\x88\x87R(K\x03");
+        unicode(&mut p, if *code == "b1" { "|" } else { "<" });
+        p.extend_from_slice(b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb");
+        p.extend_from_slice(b"c_codecs\nencode\n");
+        let latin1: String = raw.iter().map(|&b| char::from(b)).collect();
+        unicode(&mut p, &latin1);
+        unicode(&mut p, "latin1");
+        p.extend_from_slice(b"\x86R\x86R");
+    }
+    p.extend_from_slice(b"e.");
+    p
+}
+
+fn document_events(st: &Store) -> Events {
+    let mut got = Vec::new();
+    walk::document::<_, ()>(st, &mut |e| {
+        got.push(show(e));
+        Ok(())
+    })
+    .unwrap();
+    got
+}
+
+#[test]
+fn numpy_scalars_walk_as_item_gives_them() {
+    let u64s = [i64::MAX as u64, 1 << 63, u64::MAX, 0];
+    let mut items: Vec<(&str, Vec<u8>)> =
+        u64s.iter().map(|v| ("u8", v.to_le_bytes().to_vec())).collect();
+    // float16: quiet NaNs with a payload and a sign, a subnormal, ±inf, a normal number.
+    for h in [0x7e01u16, 0xfe02, 0x0001, 0x7c00, 0xfc00, 0x3c01, 0xc000] {
+        items.push(("f2", h.to_le_bytes().to_vec()));
+    }
+    items.push(("b1", vec![2]));
+    items.push(("b1", vec![0]));
+    let refs: Vec<(&str, &[u8])> = items.iter().map(|(c, r)| (*c, r.as_slice())).collect();
+    let st = store_of(&numpy_scalars(&refs));
+    let list = format!("{:?}", Event::BeginSeq(Seq::List));
+    let want = [
+        list,
+        "Int(9223372036854775807)".into(),
+        "UInt(9223372036854775808)".into(),
+        "UInt(18446744073709551615)".into(),
+        "Int(0)".into(),
+        "Float(0x7ff8040000000000)".into(),
+        "Float(0xfff8080000000000)".into(),
+        float(2f64.powi(-24)),
+        float(f64::INFINITY),
+        float(f64::NEG_INFINITY),
+        float(1.0 + 1.0 / 1024.0),
+        float(-2.0),
+        "Bool(true)".into(),
+        "Bool(false)".into(),
+        END.into(),
+    ];
+    assert_eq!(document_events(&st), want);
+}
+
+#[test]
+fn walk_errors_show_and_chain_their_cause() {
+    let st = store_of(&bench(&["a"]));
+    let cause = std::io::Error::other("the sink is full");
+    let mut first = Some(cause);
+    let e = walk::document(&st, &mut |_| first.take().map_or(Ok(()), Err)).unwrap_err();
+    assert!(matches!(e, tnb_api::WalkError::Sink(_)));
+    assert_eq!(e.to_string(), "the sink is full");
+    let source = std::error::Error::source(&e).unwrap();
+    assert_eq!(source.to_string(), "the sink is full");
+
+    let q = tnb_store::QueryError::Corrupt("a layout item is invalid");
+    let e = tnb_api::WalkError::<std::io::Error>::from(q);
+    assert_eq!(
+        e.to_string(),
+        tnb_store::QueryError::Corrupt("a layout item is invalid").to_string()
+    );
+    assert!(!e.to_string().is_empty());
+    assert_eq!(std::error::Error::source(&e).unwrap().to_string(), e.to_string());
+}
+
+#[test]
+fn tuples_sets_and_frozensets_keep_their_kind() {
+    let st = store_of(&std::fs::read(data_dir().join("mixed_proto5.pkl")).unwrap());
+    let kinds: Vec<String> = document_events(&st)
+        .into_iter()
+        .filter(|e| e.starts_with("BeginSeq") && e != "BeginSeq(List)")
+        .collect();
+    // `empty_tuple`, `tuple1`, `tuple2`, `tuple3`, `tuple5`, the 8 tuples of `nested_tuple`,
+    // `frozenset`, `set`, `empty_set`, then `shared_2`.
+    let mut want = vec!["BeginSeq(Tuple)"; 13];
+    want.extend(["BeginSeq(FrozenSet)", "BeginSeq(Set)", "BeginSeq(Set)", "BeginSeq(Tuple)"]);
+    assert_eq!(kinds, want);
+}
