@@ -356,3 +356,106 @@ fn tuples_sets_and_frozensets_keep_their_kind() {
     want.extend(["BeginSeq(FrozenSet)", "BeginSeq(Set)", "BeginSeq(Set)", "BeginSeq(Tuple)"]);
     assert_eq!(kinds, want);
 }
+
+// Archives that pass validation but whose layout programs or generic nodes are wrong (a
+// crafted file): the walk must stop with the exact error, never emit unbalanced events.
+
+fn model() -> tnb_schema::Benchmark {
+    let source = std::fs::read(data_dir().join("transnas_small.pth")).unwrap();
+    tnb_convert::build(&source, &tnb_pickle::Limits::default()).unwrap()
+}
+
+fn reopen(b: &tnb_schema::Benchmark) -> Store {
+    Store::copy_from(&tnb_convert::to_bytes(b, 0, [0; 32]).unwrap()).unwrap()
+}
+
+/// The model with arch 0's task-0 result walked by `program` (a new layout).
+fn with_result_program(program: &[u32]) -> Store {
+    let mut b = model();
+    let l = &mut b.layout;
+    l.items.extend_from_slice(program);
+    l.item_offsets.push(l.items.len() as u32);
+    l.result_layout[0] = (l.item_offsets.len() - 2) as u32;
+    reopen(&b)
+}
+
+fn result_walk(st: &Store) -> (Events, Option<tnb_store::QueryError>) {
+    let mut got = Vec::new();
+    let r = Walker::new(st.archive().unwrap()).result::<()>(0, 0, &mut |e| {
+        got.push(show(e));
+        Ok(())
+    });
+    let err = match r {
+        Ok(()) => None,
+        Err(tnb_api::WalkError::Query(q)) => Some(q),
+        Err(e) => panic!("{e:?}"),
+    };
+    (got, err)
+}
+
+const CORRUPT_LAYOUT: tnb_store::QueryError =
+    tnb_store::QueryError::Corrupt("a layout item is invalid");
+
+#[test]
+fn a_result_program_is_walked_item_by_item() {
+    use tnb_schema::codes::item::*;
+    let st = with_result_program(&[
+        make(METRICS, 0),
+        make(METRIC, 1),
+        make(CLOSE, 0),
+        make(TOTAL_EPOCHS, 0),
+        make(MODEL_INFO, 0),
+        make(INFO, 0),
+        make(CLOSE, 0),
+    ]);
+    let (got, err) = result_walk(&st);
+    assert_eq!(err, None);
+    let arch = st.arch_at(0).unwrap();
+    let t = st.tasks().next().unwrap();
+    let metric = st.metrics(t).unwrap().nth(1).unwrap();
+    let mut want: Events =
+        vec![MAP.into(), s("metrics"), MAP.into(), s(st.metric_name(metric).unwrap())];
+    want.push(format!("{:?}", Event::BeginSeq(Seq::List)));
+    for v in st.values(arch, t, metric).unwrap() {
+        want.push(value_events(v).remove(0));
+    }
+    let epochs = st.total_epochs(arch, t).unwrap();
+    want.extend([
+        END.into(),
+        END.into(),
+        s("total_epochs"),
+        format!("Int({epochs})"),
+        s("model_info"),
+        MAP.into(),
+    ]);
+    let info = st.infos().next().unwrap();
+    want.push(s(st.info_name(info).unwrap()));
+    want.extend(value_events(st.model_info(arch, t, info).unwrap()));
+    want.extend([END.into(), END.into()]);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_misplaced_result_item_is_refused() {
+    use tnb_schema::codes::item::*;
+    let cases: [&[u32]; 9] = [
+        &[make(METRIC, 0)],
+        &[make(INFO, 0)],
+        &[make(CLOSE, 0)],
+        &[make(MODEL_INFO, 0), make(METRIC, 0)],
+        &[make(METRICS, 0), make(INFO, 0)],
+        &[make(METRICS, 0), make(METRICS, 0)],
+        &[make(MODEL_INFO, 0), make(TOTAL_EPOCHS, 0)],
+        &[make(MODEL_INFO, 0)],
+        &[make(TASK, 0)],
+    ];
+    for program in cases {
+        let (_, err) = result_walk(&with_result_program(program));
+        assert_eq!(err, Some(CORRUPT_LAYOUT), "{program:x?}");
+    }
+    let (_, err) = result_walk(&with_result_program(&[make(EXTRA, 0)]));
+    assert_eq!(
+        err,
+        Some(tnb_store::QueryError::Corrupt("a layout has more extras than its entries"))
+    );
+}
