@@ -459,3 +459,85 @@ fn a_misplaced_result_item_is_refused() {
         Some(tnb_store::QueryError::Corrupt("a layout has more extras than its entries"))
     );
 }
+
+/// The model with one extra entry `(key, value)` (generic node ids) at the end of arch 0's
+/// dict.
+fn with_arch_extra(b: &mut tnb_schema::Benchmark, key: u32, value: u32) {
+    use tnb_schema::codes::item::*;
+    let n = b.layout.result_layout.len() / b.tasks.len();
+    let l = &mut b.layout;
+    assert!(l.extras.is_empty() && l.arch_extras.is_empty(), "the fixture has no extras");
+    l.arch_extras = std::iter::once(0).chain(std::iter::repeat_n(1, n)).collect();
+    l.result_extras = vec![1; l.result_layout.len() + 1];
+    l.extras = vec![key, value];
+    if l.arch_layout.is_empty() {
+        l.arch_layout = vec![0; n];
+    }
+    let old = l.arch_layout[0] as usize;
+    let mut program =
+        l.items[l.item_offsets[old] as usize..l.item_offsets[old + 1] as usize].to_vec();
+    program.push(make(EXTRA, 0));
+    l.items.extend_from_slice(&program);
+    l.item_offsets.push(l.items.len() as u32);
+    l.arch_layout[0] = (l.item_offsets.len() - 2) as u32;
+}
+
+fn node_of_kind(b: &tnb_schema::Benchmark, kind: u8) -> u32 {
+    b.generic.kinds.iter().position(|&k| k == kind).unwrap() as u32
+}
+
+fn arch_walk(st: &Store, a: usize) -> (Events, Option<tnb_store::QueryError>) {
+    let mut got = Vec::new();
+    let r = Walker::new(st.archive().unwrap()).arch::<()>(a, &mut |e| {
+        got.push(show(e));
+        Ok(())
+    });
+    let err = match r {
+        Ok(()) => None,
+        Err(tnb_api::WalkError::Query(q)) => Some(q),
+        Err(e) => panic!("{e:?}"),
+    };
+    (got, err)
+}
+
+#[test]
+fn an_arch_extra_follows_the_tasks() {
+    let mut b = model();
+    let key = node_of_kind(&b, tnb_schema::codes::NODE_STR);
+    with_arch_extra(&mut b, key, key);
+    let st = reopen(&b);
+    let (got, err) = arch_walk(&st, 0);
+    assert_eq!(err, None);
+    let name = match &got[got.len() - 2] {
+        x if x.starts_with("Str(") => x.clone(),
+        x => panic!("{x}"),
+    };
+    assert_eq!(got[got.len() - 3], name);
+    assert_eq!(got[got.len() - 1], END);
+    // Arch 1 has no extra: its dict is its tasks only.
+    let (got1, err) = arch_walk(&st, 1);
+    assert_eq!(err, None);
+    assert_eq!(got1.len(), got.len() - 2);
+}
+
+#[test]
+fn data_that_contains_itself_is_refused() {
+    let mut b = model();
+    let key = node_of_kind(&b, tnb_schema::codes::NODE_STR);
+    let data = node_of_kind(&b, tnb_schema::codes::NODE_DATA);
+    with_arch_extra(&mut b, key, data);
+    let st = reopen(&b);
+    let itself = tnb_store::QueryError::Corrupt("the benchmark's data contains itself");
+    assert_eq!(arch_walk(&st, 0).1, Some(itself.clone()));
+    let mut n = 0;
+    let r = walk::document::<_, ()>(&st, &mut |_| {
+        n += 1;
+        Ok(())
+    });
+    assert!(matches!(r, Err(tnb_api::WalkError::Query(ref q)) if *q == itself), "{r:?}");
+    // The guard is reset after the error: arch 1 walks.
+    let walker = Walker::new(st.archive().unwrap());
+    assert!(walker.arch::<()>(0, &mut |_| Ok(())).is_err());
+    assert!(walker.arch::<()>(1, &mut |_| Ok(())).is_ok());
+    assert!(walker.arch::<()>(0, &mut |_| Ok(())).is_err());
+}
