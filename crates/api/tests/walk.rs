@@ -541,3 +541,34 @@ fn data_that_contains_itself_is_refused() {
     assert!(walker.arch::<()>(1, &mut |_| Ok(())).is_ok());
     assert!(walker.arch::<()>(0, &mut |_| Ok(())).is_err());
 }
+
+#[test]
+fn one_walker_walks_again_after_an_arch_and_after_the_document() {
+    let st = store_of(&bench(&["a"]));
+    let w = Walker::new(st.archive().unwrap());
+    let mut once = Vec::new();
+    w.document::<()>(&mut |e| {
+        once.push(show(e));
+        Ok(())
+    })
+    .unwrap();
+    w.arch::<()>(1, &mut |_| Ok(())).unwrap();
+    let mut twice = Vec::new();
+    w.document::<()>(&mut |e| {
+        twice.push(show(e));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(twice, once);
+    assert_eq!(twice, document_events(&st));
+    let json = String::from_utf8(tnb_api::write_json(&st, Vec::new()).unwrap()).unwrap();
+    let want = concat!(
+        r#"{"task_list": ["t"], "metrics_dict": {"t": ["a"]}, "info_names": ["p"], "data": "#,
+        r#"{"micro": {"64-41414-0_00": {"t": {"total_epochs": 2, "model_info": {"p": [7, null, "#,
+        r#"["q"]]}, "metrics": {"a": [0.5, 0.25]}}}, "64-41414-1_00": {"t": {"total_epochs": 2, "#,
+        r#""model_info": {"p": 7}, "metrics": {"a": [10.5, 10.25]}}}}}}"#,
+        "\n"
+    );
+    assert_eq!(json, want);
+    assert_eq!(twice.len(), 71);
+}
