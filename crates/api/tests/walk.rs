@@ -572,3 +572,22 @@ fn one_walker_walks_again_after_an_arch_and_after_the_document() {
     assert_eq!(json, want);
     assert_eq!(twice.len(), 71);
 }
+
+#[test]
+fn bytes_walk_as_bytes_events() {
+    let all: Vec<u8> = (0..=255).collect();
+    let want: Events = [
+        format!("{:?}", Event::BeginSeq(Seq::List)),
+        show(Event::Bytes(b"")),
+        show(Event::Bytes(b"abc")),
+        show(Event::Bytes(&all)),
+        show(Event::Bytes(&[0; 300])),
+        show(Event::Bytes(b"abc")),
+        END.into(),
+    ]
+    .into();
+    for name in ["bytes_proto2.pkl", "bytes_proto4.pkl"] {
+        let st = store_of(&std::fs::read(data_dir().join(name)).unwrap());
+        assert_eq!(document_events(&st), want, "{name}");
+    }
+}
