@@ -438,7 +438,10 @@ fn a_result_program_is_walked_item_by_item() {
 #[test]
 fn a_misplaced_result_item_is_refused() {
     use tnb_schema::codes::item::*;
-    let cases: [&[u32]; 9] = [
+    let cases: [&[u32]; 11] = [
+        // Closed right after, so only the check of the item itself can tell.
+        &[make(MODEL_INFO, 0), make(METRICS, 0), make(CLOSE, 0)],
+        &[make(MODEL_INFO, 0), make(TOTAL_EPOCHS, 0), make(CLOSE, 0)],
         &[make(METRIC, 0)],
         &[make(INFO, 0)],
         &[make(CLOSE, 0)],
@@ -460,23 +463,23 @@ fn a_misplaced_result_item_is_refused() {
     );
 }
 
-/// The model with one extra entry `(key, value)` (generic node ids) at the end of arch 0's
-/// dict.
-fn with_arch_extra(b: &mut tnb_schema::Benchmark, key: u32, value: u32) {
+/// The model with extra entries `(key, value)` (generic node ids) at the end of arch 0's dict.
+fn with_arch_extras(b: &mut tnb_schema::Benchmark, pairs: &[(u32, u32)]) {
     use tnb_schema::codes::item::*;
     let n = b.layout.result_layout.len() / b.tasks.len();
     let l = &mut b.layout;
     assert!(l.extras.is_empty() && l.arch_extras.is_empty(), "the fixture has no extras");
-    l.arch_extras = std::iter::once(0).chain(std::iter::repeat_n(1, n)).collect();
-    l.result_extras = vec![1; l.result_layout.len() + 1];
-    l.extras = vec![key, value];
+    let k = pairs.len() as u32;
+    l.arch_extras = std::iter::once(0).chain(std::iter::repeat_n(k, n)).collect();
+    l.result_extras = vec![k; l.result_layout.len() + 1];
+    l.extras = pairs.iter().flat_map(|&(key, value)| [key, value]).collect();
     if l.arch_layout.is_empty() {
         l.arch_layout = vec![0; n];
     }
     let old = l.arch_layout[0] as usize;
     let mut program =
         l.items[l.item_offsets[old] as usize..l.item_offsets[old + 1] as usize].to_vec();
-    program.push(make(EXTRA, 0));
+    program.extend(pairs.iter().map(|_| make(EXTRA, 0)));
     l.items.extend_from_slice(&program);
     l.item_offsets.push(l.items.len() as u32);
     l.arch_layout[0] = (l.item_offsets.len() - 2) as u32;
@@ -504,20 +507,24 @@ fn arch_walk(st: &Store, a: usize) -> (Events, Option<tnb_store::QueryError>) {
 fn an_arch_extra_follows_the_tasks() {
     let mut b = model();
     let key = node_of_kind(&b, tnb_schema::codes::NODE_STR);
-    with_arch_extra(&mut b, key, key);
+    let none = b.generic.kinds.len() as u32;
+    b.generic.kinds.push(tnb_schema::codes::NODE_NONE);
+    b.generic.start_or_value.push(0);
+    b.generic.len_or_dtype.push(0);
+    with_arch_extras(&mut b, &[(key, key), (key, none)]);
     let st = reopen(&b);
     let (got, err) = arch_walk(&st, 0);
     assert_eq!(err, None);
-    let name = match &got[got.len() - 2] {
+    let name = match &got[got.len() - 5] {
         x if x.starts_with("Str(") => x.clone(),
         x => panic!("{x}"),
     };
-    assert_eq!(got[got.len() - 3], name);
-    assert_eq!(got[got.len() - 1], END);
+    let tail = [name.clone(), name.clone(), name, "Null".into(), END.into()];
+    assert_eq!(got[got.len() - 5..], tail);
     // Arch 1 has no extra: its dict is its tasks only.
     let (got1, err) = arch_walk(&st, 1);
     assert_eq!(err, None);
-    assert_eq!(got1.len(), got.len() - 2);
+    assert_eq!(got1.len(), got.len() - 4);
 }
 
 #[test]
@@ -525,7 +532,7 @@ fn data_that_contains_itself_is_refused() {
     let mut b = model();
     let key = node_of_kind(&b, tnb_schema::codes::NODE_STR);
     let data = node_of_kind(&b, tnb_schema::codes::NODE_DATA);
-    with_arch_extra(&mut b, key, data);
+    with_arch_extras(&mut b, &[(key, data)]);
     let st = reopen(&b);
     let itself = tnb_store::QueryError::Corrupt("the benchmark's data contains itself");
     assert_eq!(arch_walk(&st, 0).1, Some(itself.clone()));
