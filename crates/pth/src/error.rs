@@ -17,6 +17,9 @@ pub enum Error {
     },
     /// The legacy format's framing is broken (message says how).
     Legacy(String),
+    /// torch would open the file as a tar archive (its format before 2017), which tnb does not
+    /// read (message says why it is one).
+    Tar(String),
     /// A pickle inside the file failed to parse.
     Pickle {
         /// Which pickle: `data.pkl`, or the legacy format's part name.
@@ -32,6 +35,7 @@ impl fmt::Display for Error {
             Error::Zip(m) => write!(f, "zip: {m}"),
             Error::Record { name, problem } => write!(f, "zip record '{name}': {problem}"),
             Error::Legacy(m) => write!(f, "legacy torch file: {m}"),
+            Error::Tar(m) => write!(f, "tar: {m}"),
             Error::Pickle { part, error } => write!(f, "{part}: {error}"),
         }
     }
@@ -41,7 +45,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Pickle { error, .. } => Some(error),
-            Error::Zip(_) | Error::Record { .. } | Error::Legacy(_) => None,
+            Error::Zip(_) | Error::Record { .. } | Error::Legacy(_) | Error::Tar(_) => None,
         }
     }
 }

@@ -36,6 +36,7 @@ mod events;
 mod globals;
 mod json;
 mod legacy;
+mod tar;
 mod tensor;
 mod zipped;
 
@@ -120,6 +121,7 @@ pub fn load_with<'a>(file: &'a [u8], limits: &Limits) -> Result<Document<'a>, Er
         let format = Format::Zip { folder: z.folder, little_endian: z.little_endian };
         return Ok(Document { pickle, format, class_names: hooks.class_names() });
     }
+    tar::refuse_tar(file)?;
     if legacy::is_legacy(file)? {
         let l = legacy::open(file)?;
         let mut hooks = globals::TorchHooks::new(globals::Storages {
