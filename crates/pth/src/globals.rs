@@ -3,7 +3,7 @@
 //! Everything here constructs plain data. Nothing is imported or run; a name not listed in
 //! [`find`] is an error naming it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tnb_pickle::{Arena, Children, Dtype, Hooks, Kind, Ref, Scalar, Value};
 
@@ -79,10 +79,33 @@ pub(crate) fn class_name(names: &[String], class: u32) -> String {
 /// storages, by key.
 #[derive(Debug, Default)]
 pub(crate) struct Storages<'a> {
+    /// The bytes of each storage. Zip keys are lowercased: torch finds the record `data/<key>`
+    /// ignoring ASCII case, so a key is looked up lowercased there.
     pub(crate) by_key: HashMap<String, &'a [u8]>,
     pub(crate) little_endian: bool,
-    /// Legacy persistent ids carry a sixth element (view metadata).
+    /// Legacy persistent ids carry a sixth element (view metadata), zip ones do not.
     pub(crate) legacy: bool,
+}
+
+/// The first reference to a storage key: torch makes the storage from it and hands the same
+/// storage to every later reference to the key (`loaded_storages` in `_load`,
+/// `deserialized_objects` in `_legacy_load`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RootRef {
+    /// Element type of the storage.
+    pub(crate) dtype: Dtype,
+    /// Number of elements.
+    pub(crate) numel: i64,
+}
+
+/// The first reference to a legacy view key: torch slices the view once and hands the same
+/// slice to every later reference to the key, whatever that reference says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ViewRef {
+    root: String,
+    offset: i64,
+    size: i64,
+    dtype: Dtype,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -106,9 +129,13 @@ pub(crate) struct TorchHooks<'a> {
     storages: Storages<'a>,
     storage_objs: Vec<StorageObj<'a>>,
     dtype_objs: Vec<DtypeObj>,
-    /// `Some` in survey mode: storages are not resolved, only their element sizes recorded by
-    /// key, and tensors become `None`. The legacy format needs this to walk its storage records.
-    survey: Option<HashMap<String, usize>>,
+    /// Survey mode: storages are not resolved, only their first references recorded, and
+    /// tensors become `None`. The legacy format needs this to walk its storage records.
+    survey: bool,
+    /// Each storage key's first reference (see [`RootRef`]).
+    roots: HashMap<String, RootRef>,
+    /// Each legacy view key's first reference.
+    views: HashMap<String, ViewRef>,
     /// Tensor elements still allowed (see [`tensor::TENSOR_ELEMENT_SLACK`]).
     tensor_budget: u64,
     /// Values and bytes the constructors have copied so far (see [`MAX_COPIED`]).
@@ -132,20 +159,23 @@ impl<'a> TorchHooks<'a> {
             storages,
             storage_objs: Vec::new(),
             dtype_objs: Vec::new(),
-            survey: None,
+            survey: false,
+            roots: HashMap::new(),
+            views: HashMap::new(),
         }
     }
 
-    /// Hooks that only record the element size of each storage key a persistent id names.
+    /// Hooks that only record the first reference to each storage and view key of a legacy
+    /// object pickle (refusing references that disagree with it).
     pub(crate) fn survey() -> Self {
         let mut h = TorchHooks::new(Storages { legacy: true, ..Storages::default() });
-        h.survey = Some(HashMap::new());
+        h.survey = true;
         h
     }
 
-    /// The element sizes a survey saw.
-    pub(crate) fn surveyed(self) -> HashMap<String, usize> {
-        self.survey.unwrap_or_default()
+    /// What a survey saw: the storage keys with their first reference, and the view keys.
+    pub(crate) fn surveyed(self) -> (HashMap<String, RootRef>, HashSet<String>) {
+        (self.roots, self.views.into_keys().collect())
     }
 
     /// Readable names of every class id handed out, for messages about leftover objects.
@@ -356,7 +386,7 @@ impl<'a> TorchHooks<'a> {
 
     fn rebuild_tensor(&mut self, arena: &mut Arena<'_>, args: Ref) -> Result<Ref, String> {
         const W: &str = "torch._utils._rebuild_tensor_v2";
-        if self.survey.is_some() {
+        if self.survey {
             return Ok(Ref::NONE);
         }
         let storage = match arg(arena, args, 0, W)? {
@@ -382,6 +412,14 @@ impl<'a> TorchHooks<'a> {
         )
     }
 
+    /// A storage persistent id, as torch's `persistent_load` reads it: `('storage', <Type>Storage,
+    /// key, location, numel)` in a zip (`_load` unpacks exactly these), with a sixth item in a
+    /// legacy file (`_legacy_load`): `None`, or `(view_key, offset, size)` for a view. torch keeps
+    /// the storage (and the view) the first reference to a key made; a later reference that
+    /// disagrees with it is refused rather than resolved (torch 2.15 reinterprets the bytes
+    /// when the byte lengths agree, and reads the record again, or leaves memory uninitialised in
+    /// a legacy file, when they do not). A zip record must hold exactly the storage's bytes, as
+    /// torch 2.15 checks.
     fn storage(&mut self, arena: &mut Arena<'_>, pid: Ref) -> Result<Ref, String> {
         let parts = match arena.get(pid) {
             Value::Container(Kind::Tuple, c) => c.to_vec(),
@@ -392,6 +430,15 @@ impl<'a> TorchHooks<'a> {
         let tag = parts.first().map(|&r| arena.get(r));
         if tag != Some(Value::Str("storage")) || parts.len() < 5 {
             return Err("persistent id is not a torch storage reference".to_owned());
+        }
+        let legacy = self.storages.legacy;
+        let want = if legacy { 6 } else { 5 };
+        if parts.len() != want {
+            return Err(format!(
+                "storage persistent id has {} items: torch's {} loader unpacks exactly {want}",
+                parts.len(),
+                if legacy { "legacy" } else { "zip" }
+            ));
         }
         let dtype = match arena.get(parts[1]) {
             Value::Global(c) => match self.class(c) {
@@ -404,23 +451,48 @@ impl<'a> TorchHooks<'a> {
         };
         let key = match arena.get(parts[2]) {
             Value::Str(s) => s.to_owned(),
-            Value::Int(i) => i.to_string(),
+            // torch names the record f"data/{key}": an int key is its decimal text. Legacy keys
+            // are dict keys, where 1 and '1' are two storages: only str keys (what torch writes)
+            // are read there.
+            Value::Int(i) if !legacy => i.to_string(),
             other => return Err(format!("storage key is a {}", other.type_name())),
         };
         let numel = int(arena.get(parts[4]), "storage size")?;
-        let el = dtype.size() as u64;
-        if let Some(seen) = self.survey.as_mut() {
-            seen.insert(key, dtype.size());
+        if numel < 0 {
+            return Err(format!("storage '{key}' has a negative size {numel}"));
+        }
+        let first = RootRef { dtype, numel };
+        match self.roots.get(&key) {
+            Some(seen) if *seen != first => {
+                return Err(format!(
+                    "storage '{key}' is referenced as {} {} elements and as {numel} {}: torch \
+                     resolves such references by their order, tnb refuses them",
+                    seen.numel,
+                    seen.dtype.name(),
+                    dtype.name()
+                ));
+            }
+            Some(_) => {}
+            None => {
+                if self.views.contains_key(&key) {
+                    return Err(format!("key '{key}' names both a storage and a view"));
+                }
+                self.roots.insert(key.clone(), first);
+            }
+        }
+        let view = if legacy { self.view(arena, parts[5], &key, dtype)? } else { None };
+        if self.survey {
             return Ok(Ref::NONE);
         }
+        let lookup = if legacy { key.clone() } else { key.to_ascii_lowercase() };
         let raw = *self
             .storages
             .by_key
-            .get(&key)
+            .get(&lookup)
             .ok_or_else(|| format!("tensor storage '{key}' is missing from the file"))?;
-        let nbytes = u64::try_from(numel)
-            .ok()
-            .and_then(|n| n.checked_mul(el))
+        let el = dtype.size() as u64;
+        let nbytes = (numel as u64)
+            .checked_mul(el)
             .ok_or_else(|| format!("storage '{key}' has an invalid size {numel}"))?;
         if (raw.len() as u64) < nbytes {
             return Err(format!(
@@ -429,35 +501,76 @@ impl<'a> TorchHooks<'a> {
                 raw.len()
             ));
         }
-        let mut bytes = &raw[..nbytes as usize];
-        // Legacy ids may carry (view_key, offset, size): a view into the root storage.
-        if self.storages.legacy {
-            if let Some(&meta) = parts.get(5) {
-                if let Value::Container(Kind::Tuple, v) = arena.get(meta) {
-                    if v.len() != 3 {
-                        return Err("storage view metadata must have 3 items".to_owned());
-                    }
-                    let at = |i: usize| v.get(i).map_or(Value::None, |r| arena.get(r));
-                    let off = int(at(1), "view offset")?;
-                    let len = int(at(2), "view size")?;
-                    let range = u64::try_from(off)
-                        .ok()
-                        .zip(u64::try_from(len).ok())
-                        .and_then(|(o, l)| {
-                            Some((o.checked_mul(el)?, o.checked_add(l)?.checked_mul(el)?))
-                        })
-                        .filter(|&(_, e)| e <= nbytes)
-                        .ok_or_else(|| {
-                            format!("storage view ({off}, {len}) lies outside storage '{key}'")
-                        })?;
-                    bytes = &bytes[range.0 as usize..range.1 as usize];
-                }
-            }
+        if raw.len() as u64 != nbytes {
+            return Err(format!(
+                "storage '{key}' holds {} bytes but {numel} {} elements are {nbytes}: torch \
+                 refuses a record of another size",
+                raw.len(),
+                dtype.name()
+            ));
+        }
+        let mut bytes = raw;
+        if let Some(v) = view {
+            let range = u64::try_from(v.offset)
+                .ok()
+                .zip(u64::try_from(v.size).ok())
+                .and_then(|(o, l)| Some((o.checked_mul(el)?, o.checked_add(l)?.checked_mul(el)?)))
+                .filter(|&(_, e)| e <= nbytes)
+                .ok_or_else(|| {
+                    format!("storage view ({}, {}) lies outside storage '{key}'", v.offset, v.size)
+                })?;
+            bytes = &bytes[range.0 as usize..range.1 as usize];
         }
         let i = self.storage_objs.len() as i64;
         self.storage_objs.push(StorageObj { dtype, bytes });
         let state = arena.push_int(i).map_err(pe)?;
         arena.push_object(OBJ_STORAGE, state).map_err(pe)
+    }
+
+    /// A legacy persistent id's sixth item: `None` (the storage itself) or `(view_key, offset,
+    /// size)`, a slice of the storage. The first reference to a view key is the view (see
+    /// [`ViewRef`]); torch unpacks any 3-item iterable, tnb only the tuple torch wrote.
+    fn view(
+        &mut self,
+        arena: &Arena<'_>,
+        meta: Ref,
+        root: &str,
+        dtype: Dtype,
+    ) -> Result<Option<ViewRef>, String> {
+        let v = match arena.get(meta) {
+            Value::None => return Ok(None),
+            Value::Container(Kind::Tuple, v) if v.len() == 3 => v,
+            other => {
+                return Err(format!(
+                    "storage view metadata is a {}, expected None or a 3-tuple",
+                    other.type_name()
+                ));
+            }
+        };
+        let at = |i: usize| v.get(i).map_or(Value::None, |r| arena.get(r));
+        let Value::Str(view_key) = at(0) else {
+            return Err(format!("storage view key is a {}", at(0).type_name()));
+        };
+        let view = ViewRef {
+            root: root.to_owned(),
+            offset: int(at(1), "view offset")?,
+            size: int(at(2), "view size")?,
+            dtype,
+        };
+        if self.roots.contains_key(view_key) {
+            return Err(format!("key '{view_key}' names both a storage and a view"));
+        }
+        match self.views.get(view_key) {
+            Some(seen) if *seen != view => Err(format!(
+                "storage view '{view_key}' is referenced twice with different storages, \
+                 offsets, sizes or dtypes: torch keeps the first, tnb refuses them"
+            )),
+            Some(_) => Ok(Some(view)),
+            None => {
+                self.views.insert(view_key.to_owned(), view.clone());
+                Ok(Some(view))
+            }
+        }
     }
 }
 

@@ -1,11 +1,12 @@
 //! torch's legacy format (before 1.6, or `_use_new_zipfile_serialization=False`): five pickles
 //! back to back, then the raw storages.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tnb_pickle::{Kind, Limits, PlainData, Value, parse, pickle_end};
 
 use crate::error::Error;
+use crate::globals::RootRef;
 
 /// The legacy format's magic number, `0x1950a86a20f9469cfc6c`, in decimal.
 const MAGIC: &str = "119547037146038801333356";
@@ -94,12 +95,12 @@ pub(crate) fn open(file: &[u8]) -> Result<Legacy<'_>, Error> {
 
     let rest = &file[pos..];
     let p = parse(rest, &mut PlainData, &limits).map_err(pickle_err("storage-keys"))?;
+    // Only str keys: torch writes them, and its dict tells 1 from '1' where tnb's keys would not.
     let keys: Vec<String> = match p.arena.get(p.root) {
         Value::Container(Kind::List | Kind::Tuple, c) => c
             .iter()
             .map(|r| match p.arena.get(r) {
                 Value::Str(s) => Ok(s.to_owned()),
-                Value::Int(i) => Ok(i.to_string()),
                 other => Err(legacy_err(format!("storage key is a {}", other.type_name()))),
             })
             .collect::<Result<_, _>>()?,
@@ -107,20 +108,28 @@ pub(crate) fn open(file: &[u8]) -> Result<Legacy<'_>, Error> {
     };
     pos += p.end;
 
-    // Each storage: its element count (int64 little-endian), then the raw bytes. The element
-    // size comes from the storage type in the object pickle's persistent ids, so the object
-    // pickle is surveyed first (only when there are storages at all).
-    let sizes = if keys.is_empty() { HashMap::new() } else { storage_element_sizes(object)? };
+    // Each storage: its element count (int64 little-endian), then the raw bytes. torch reads
+    // them into the storages its object pickle made (`_set_from_file`, with the element size of
+    // the storage's first reference), in the order of the key list, and fails unless the count
+    // is the storage's size. A key listed twice would be read twice (the second wins), a view
+    // key would be read into the view: both are refused. The object pickle is surveyed first
+    // (only when there are storages at all).
+    let (roots, views) =
+        if keys.is_empty() { (HashMap::new(), HashSet::new()) } else { survey_storages(object)? };
     let mut storages = HashMap::with_capacity(keys.len());
     for key in keys {
+        if views.contains(&key) {
+            return Err(legacy_err(format!("storage key '{key}' names a view, not a storage")));
+        }
+        let root = *roots.get(&key).ok_or_else(|| {
+            legacy_err(format!("storage '{key}' is listed but no tensor uses it"))
+        })?;
         let count = file
             .get(pos..pos + 8)
             .map(|b| i64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
             .ok_or_else(|| legacy_err(format!("file ends before storage '{key}'")))?;
         pos += 8;
-        let el = *sizes.get(&key).ok_or_else(|| {
-            legacy_err(format!("storage '{key}' is listed but no tensor uses it"))
-        })?;
+        let el = root.dtype.size();
         let len = u64::try_from(count)
             .ok()
             .and_then(|c| c.checked_mul(el as u64))
@@ -130,14 +139,26 @@ pub(crate) fn open(file: &[u8]) -> Result<Legacy<'_>, Error> {
                     "storage '{key}' claims {count} elements; the file is too short"
                 ))
             })? as usize;
-        storages.insert(key, &file[pos..pos + len]);
+        if count != root.numel {
+            return Err(legacy_err(format!(
+                "storage '{key}' holds {count} elements but the object pickle sizes it at {} \
+                 (torch: storage has wrong byte size)",
+                root.numel
+            )));
+        }
+        if storages.insert(key.clone(), &file[pos..pos + len]).is_some() {
+            return Err(legacy_err(format!(
+                "storage '{key}' is listed twice (torch would read it twice and keep the second)"
+            )));
+        }
         pos += len;
     }
     Ok(Legacy { object, storages })
 }
 
-/// Element size of each storage key named in the object pickle's persistent ids.
-fn storage_element_sizes(object: &[u8]) -> Result<HashMap<String, usize>, Error> {
+/// The first reference to each storage key and every view key in the object pickle's persistent
+/// ids (references that disagree are refused there).
+fn survey_storages(object: &[u8]) -> Result<(HashMap<String, RootRef>, HashSet<String>), Error> {
     let mut hooks = crate::globals::TorchHooks::survey();
     parse(object, &mut hooks, &Limits::default()).map_err(pickle_err("object"))?;
     Ok(hooks.surveyed())

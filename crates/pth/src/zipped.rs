@@ -1,14 +1,17 @@
 //! torch's zip format (torch >= 1.6): `<folder>/data.pkl` plus `<folder>/data/<key>` storages.
 //!
 //! The zip structure is read here, not by a general zip library, because what matters is that
-//! tnb reads exactly the bytes torch would, and refuses every file where two readers could
-//! disagree: two records of one name (torch's reader and a general one pick different ones),
+//! tnb reads exactly the bytes torch would. torch reads zips with miniz, through
+//! `PyTorchStreamReader`: every decision below either mirrors what they do (the doc of each
+//! function names the torch or miniz function it follows) or refuses the file, with one line
+//! naming the ambiguity, where two readers could disagree: two end records that point at
+//! different central directories, two records of one name or of names equal but for case,
 //! records that overlap, a local header that names or describes a record differently from the
-//! central directory, anything but one end-of-central-directory record at the very end, or a
-//! record outside the folder torch takes from the archive. What is left is the plain layout
-//! torch writes: STORED records, central directory last.
+//! central directory, anything after the end record, or a record outside the folder torch takes
+//! from the first record. What is left is the plain layout torch writes: STORED records, central
+//! directory last.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::error::Error;
 
@@ -19,7 +22,8 @@ pub struct TorchZip<'a> {
     pub folder: String,
     /// `<folder>/data.pkl`: the object's pickle.
     pub data_pkl: &'a [u8],
-    /// `<folder>/data/<key>`: the storages, by key.
+    /// `<folder>/data/<key>`: the storages, by key in ASCII lowercase (torch's lookup ignores
+    /// case: look keys up lowercased).
     pub storages: HashMap<String, &'a [u8]>,
     /// `<folder>/byteorder` (little endian when absent).
     pub little_endian: bool,
@@ -82,48 +86,105 @@ fn slice<'a>(file: &'a [u8], at: u64, len: u64, what: &str) -> Result<&'a [u8], 
         .ok_or_else(|| zip_err(format!("{what} lies outside the file (truncated zip?)")))
 }
 
-/// Where the central directory is and how many records it holds, from the end records.
+/// Where the central directory is and how many records it holds, as miniz's
+/// `mz_zip_reader_read_central_dir` (torch's zip reader) decides it: the end record is the last
+/// `PK\x05\x06` with a whole record after it (`mz_zip_reader_locate_header_sig`), and the ZIP64
+/// end record replaces its values whenever a ZIP64 locator sits right before it and points at a
+/// ZIP64 end record, whatever the classic fields say. Where another reader could decide
+/// otherwise the file is refused: anything after the end record, a locator whose ZIP64 record
+/// is missing (miniz falls back to the classic record, other readers do not), and classic
+/// fields that are not saturated yet differ from the ZIP64 ones (two central directories).
 fn central_directory(file: &[u8]) -> Result<(u64, u64, u64), Error> {
     let broken = |why: &str| {
         zip_err(format!("cannot read the central directory (truncated or damaged file?): {why}"))
     };
     let from = file.len().saturating_sub(MAX_EOCD_SEARCH);
-    let at = file[from..]
+    let last_whole = file.len().saturating_sub(EOCD_LEN);
+    let found = file[from..]
         .windows(4)
-        .rposition(|w| w == EOCD_SIG)
-        .map(|i| from + i)
-        .ok_or_else(|| broken("no end-of-central-directory record"))?;
+        .enumerate()
+        .rev()
+        .find(|&(i, w)| w == EOCD_SIG && from + i <= last_whole && file.len() >= EOCD_LEN)
+        .map(|(i, _)| from + i);
+    let Some(at) = found else {
+        let tail = &file[last_whole.max(from)..];
+        return Err(if tail.windows(4).any(|w| w == EOCD_SIG) {
+            broken("the end-of-central-directory record is cut short")
+        } else {
+            broken("no end-of-central-directory record")
+        });
+    };
     let eocd = &file[at..];
-    if eocd.len() < EOCD_LEN {
-        return Err(broken("the end-of-central-directory record is cut short"));
-    }
     // torch writes no comment: the record ends the file. Anything after it would be bytes
     // that another reader might take for the real end record.
     if at as u64 + EOCD_LEN as u64 + u16_at(eocd, 20) != file.len() as u64 {
         return Err(broken("bytes after the end-of-central-directory record"));
     }
-    if u16_at(eocd, 4) != 0 || u16_at(eocd, 6) != 0 || u16_at(eocd, 8) != u16_at(eocd, 10) {
-        return Err(zip_err("multi-disk zips are not torch files"));
-    }
-    let (mut count, mut size, mut offset) = (u16_at(eocd, 10), u32_at(eocd, 12), u32_at(eocd, 16));
-    if count == 0xffff || size == 0xffff_ffff || offset == 0xffff_ffff {
-        // ZIP64: a locator just before the end record points at the ZIP64 end record.
-        let loc = at
-            .checked_sub(EOCD64_LOCATOR_LEN)
-            .map(|l| &file[l..at])
-            .filter(|l| l.starts_with(EOCD64_LOCATOR_SIG))
-            .ok_or_else(|| broken("a ZIP64 end record is needed but missing"))?;
-        let e64_at = u64_at(loc, 8);
-        let e64 = slice(file, e64_at, EOCD64_LEN as u64, "the ZIP64 end record")?;
-        if !e64.starts_with(EOCD64_SIG)
-            || e64_at + EOCD64_LEN as u64 > (at - EOCD64_LOCATOR_LEN) as u64
-        {
-            return Err(broken("the ZIP64 end record is damaged"));
+    let classic = [
+        ("disk", u16_at(eocd, 4), 0xffff),
+        ("directory disk", u16_at(eocd, 6), 0xffff),
+        ("records on this disk", u16_at(eocd, 8), 0xffff),
+        ("records", u16_at(eocd, 10), 0xffff),
+        ("directory size", u32_at(eocd, 12), 0xffff_ffff),
+        ("directory offset", u32_at(eocd, 16), 0xffff_ffff),
+    ];
+    let saturated = classic.iter().any(|&(_, v, max)| v == max);
+    // miniz looks for a locator only when the end record is far enough into the file to have
+    // one and a ZIP64 end record before it.
+    let locator = at
+        .checked_sub(EOCD64_LOCATOR_LEN + EOCD64_LEN)
+        .map(|_| &file[at - EOCD64_LOCATOR_LEN..at])
+        .filter(|l| l.starts_with(EOCD64_LOCATOR_SIG));
+    let Some(loc) = locator else {
+        if saturated {
+            return Err(broken("a ZIP64 end record is needed but missing"));
         }
-        if u64_at(e64, 24) != u64_at(e64, 32) {
+        let [d, cd_disk, on_disk, count, size, offset] = classic.map(|c| c.1);
+        if d != 0 || cd_disk != 0 || on_disk != count {
             return Err(zip_err("multi-disk zips are not torch files"));
         }
-        (count, size, offset) = (u64_at(e64, 32), u64_at(e64, 40), u64_at(e64, 48));
+        return Ok((count, size, offset));
+    };
+    let e64_at = u64_at(loc, 8);
+    let e64 = slice(file, e64_at, EOCD64_LEN as u64, "the ZIP64 end record")?;
+    if !e64.starts_with(EOCD64_SIG) {
+        return Err(broken(
+            "the ZIP64 locator points at no ZIP64 end record (torch would use the classic \
+             record, other readers would not)",
+        ));
+    }
+    // A size of the rest of the record below its fixed part is miniz's "invalid header".
+    if e64_at + EOCD64_LEN as u64 > (at - EOCD64_LOCATOR_LEN) as u64
+        || u64_at(e64, 4) < (EOCD64_LEN - 12) as u64
+    {
+        return Err(broken("the ZIP64 end record is damaged"));
+    }
+    let wide = [
+        u32_at(e64, 16),
+        u32_at(e64, 20),
+        u64_at(e64, 24),
+        u64_at(e64, 32),
+        u64_at(e64, 40),
+        u64_at(e64, 48),
+    ];
+    // The locator's disk count must be 1 (miniz), and every disk number 0.
+    if u32_at(loc, 16) != 1 || wide[0] != 0 || wide[1] != 0 || wide[2] != wide[3] {
+        return Err(zip_err("multi-disk zips are not torch files"));
+    }
+    for ((what, short, max), long) in classic.into_iter().zip(wide) {
+        if short != max && short != long {
+            return Err(zip_err(format!(
+                "two central directories: the end record says {what} {short}, the ZIP64 end \
+                 record says {long}"
+            )));
+        }
+    }
+    let [.., count, size, offset] = wide;
+    // miniz's own limits: more records or a bigger directory than 32 bits can count.
+    if count > u64::from(u32::MAX) || size > u64::from(u32::MAX) {
+        return Err(zip_err(format!(
+            "the ZIP64 end record claims {count} records in {size} bytes, beyond torch's reader"
+        )));
     }
     Ok((count, size, offset))
 }
@@ -252,38 +313,112 @@ fn records(file: &[u8]) -> Result<Vec<Record<'_>>, Error> {
             ));
         }
     }
-    let mut names = HashSet::with_capacity(out.len());
+    // torch looks records up by name with miniz's `mz_zip_reader_locate_file` (flags 0): a
+    // binary search over the names sorted as ASCII-lowercase, comparing them lowercased, so of
+    // two names equal but for case it finds whichever the sort put first. Such pairs (and exact
+    // duplicates) are refused; every remaining lowercased name is unique. A NUL in a name would
+    // end the C string torch looks it up by.
+    let mut names: HashMap<Vec<u8>, &[u8]> = HashMap::with_capacity(out.len());
     for r in &out {
-        if !names.insert(r.name) {
+        if r.name.contains(&0) {
+            return Err(record_err(r.name, "has a NUL byte in its name"));
+        }
+        if let Some(other) = names.insert(r.name.to_ascii_lowercase(), r.name) {
             return Err(record_err(
                 r.name,
-                "appears twice: torch and other readers would pick different copies",
+                if other == r.name {
+                    "appears twice: torch and other readers would pick different copies".to_owned()
+                } else {
+                    format!(
+                        "names differing only in case ('{}'): torch's lookup ignores case and \
+                         could pick either",
+                        String::from_utf8_lossy(other)
+                    )
+                },
             ));
         }
     }
     Ok(out)
 }
 
-/// Reads the zip's central directory and checks every record (see the module docs), then every
-/// record tnb will use: stored uncompressed, CRC-32 correct. Entries are borrowed, never copied.
+/// The highest zip format version torch's reader accepts (`kMaxSupportedFileFormatVersion` of
+/// torch 2.15: a file with a higher `version` record makes `torch.load` fail).
+pub const MAX_ZIP_VERSION: u64 = 10;
+/// The lowest one (`kMinSupportedFileFormatVersion`).
+pub const MIN_ZIP_VERSION: u64 = 1;
+
+/// The value of a `version` record as torch's `PyTorchStreamReader::init` reads it, with
+/// `std::stoull` in base 10: leading C whitespace, an optional sign (a minus negates modulo
+/// 2^64), at least one digit, anything after the digits ignored. `None` where `stoull` throws
+/// (no digits, or more than 64 bits).
+fn stoull(text: &[u8]) -> Option<u64> {
+    let start = text.iter().position(|c| !matches!(c, b' ' | b'\t'..=b'\r')).unwrap_or(text.len());
+    let text = &text[start..];
+    let (negative, text) = match text.first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let digits = text.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in &text[..digits] {
+        v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+    }
+    Some(if negative { v.wrapping_neg() } else { v })
+}
+
+/// A record's name for messages.
+fn shown(name: &[u8]) -> String {
+    String::from_utf8_lossy(name).into_owned()
+}
+
+/// Reads the zip's central directory and checks every record (see the module docs), then looks
+/// up the records torch reads the way torch does, and checks each: stored uncompressed, CRC-32
+/// correct. Entries are borrowed, never copied.
+///
+/// What torch does with a zip, and what tnb does with it:
+/// - the folder is the first record's name up to its first `/` (`PyTorchStreamReader::init`);
+///   a first record without `/` makes torch fail, and so does any record outside the folder
+///   (`getAllRecords`, which `torch.load` calls): both are refused;
+/// - every record is looked up as `<folder>/<name>`, ignoring ASCII case (miniz), and so is
+///   every record here (names equal but for case are refused by [`records`]);
+/// - `version` (`.data/version` when there is one) must hold a number torch accepts, read as
+///   `stoull` reads it, from [`MIN_ZIP_VERSION`] to [`MAX_ZIP_VERSION`]; a missing one is
+///   refused, as torch refuses it;
+/// - a `constants.pkl` record makes `torch.load` hand the file to `torch.jit.load`
+///   (TorchScript): refused (in any case, though torch only dispatches on the exact name);
+/// - `data.pkl` is the object; any other record ending in `/data.pkl` is refused as a second
+///   object pickle, and one in a nested folder (`a/b/data.pkl`) is named in the error;
+/// - `byteorder` must be exactly `little` or `big`, as `torch.serialization._load` demands; big
+///   means torch byte-swaps every storage by its dtype's element size, which tnb does by reading
+///   the elements big-endian;
+/// - `.storage_alignment` must be a plain decimal number: `_load` calls `int()` on it and fails
+///   on anything `int()` rejects (tnb also refuses the spellings `int()` accepts beyond plain
+///   digits, such as spaces or underscores);
+/// - `data/<key>` are the storages, keyed here by the lowercased key (torch finds `data/A` for
+///   the key `a`).
 pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
     let entries = records(file)?;
-    let pkls: Vec<&Record<'_>> =
-        entries.iter().filter(|e| e.name.ends_with(b"/data.pkl")).collect();
-    let pkl = match pkls.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(zip_err("no '<folder>/data.pkl' record: not a torch.save file"));
-        }
-        many => {
-            let names: Vec<String> =
-                many.iter().map(|e| String::from_utf8_lossy(e.name).into_owned()).collect();
-            return Err(zip_err(format!("more than one data.pkl record: {}", names.join(", "))));
-        }
-    };
-    let folder = std::str::from_utf8(&pkl.name[..pkl.name.len() - "/data.pkl".len()])
-        .map_err(|_| record_err(pkl.name, "the folder name is not UTF-8"))?
+    let first = entries.first().ok_or_else(|| zip_err("the zip holds no records"))?;
+    let slash = first.name.iter().position(|&b| b == b'/').ok_or_else(|| {
+        record_err(first.name, "is not in a folder: torch takes the folder from the first record")
+    })?;
+    let folder = std::str::from_utf8(&first.name[..slash])
+        .map_err(|_| record_err(first.name, "the folder name is not UTF-8"))?
         .to_owned();
+    let prefix = format!("{folder}/");
+    // Every record by its name inside the folder, lowercased.
+    let mut by_name: HashMap<Vec<u8>, &Record<'_>> = HashMap::with_capacity(entries.len());
+    for e in &entries {
+        let Some(rest) = e.name.strip_prefix(prefix.as_bytes()) else {
+            return Err(record_err(e.name, format!("lies outside the folder '{folder}'")));
+        };
+        by_name.insert(rest.to_ascii_lowercase(), e);
+    }
+    let find = |name: &str| by_name.get(name.as_bytes()).copied();
     let checked = |e: &Record<'_>| -> Result<(), Error> {
         if !e.stored {
             return Err(record_err(e.name, "is compressed; torch writes every record STORED"));
@@ -293,36 +428,86 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
         }
         Ok(())
     };
+
+    let others: Vec<String> = entries
+        .iter()
+        .filter(|e| e.name.to_ascii_lowercase().ends_with(b"/data.pkl"))
+        .map(|e| shown(e.name))
+        .collect();
+    let Some(pkl) = find("data.pkl") else {
+        return Err(zip_err(match others.first() {
+            None => "no '<folder>/data.pkl' record: not a torch.save file".to_owned(),
+            Some(nested) => format!(
+                "no '{folder}/data.pkl' record: torch takes the folder '{folder}' from the \
+                 first record and would not read '{nested}'"
+            ),
+        }));
+    };
+    if others.len() > 1 {
+        return Err(zip_err(format!("more than one data.pkl record: {}", others.join(", "))));
+    }
     checked(pkl)?;
-    let prefix = format!("{folder}/");
-    let storage_prefix = format!("{folder}/data/");
-    let byteorder = format!("{folder}/byteorder");
-    let mut storages = HashMap::new();
+    if let Some(c) = find("constants.pkl") {
+        return Err(record_err(
+            c.name,
+            "a TorchScript archive: torch.load hands it to torch.jit.load, which tnb does not read",
+        ));
+    }
+    let version = find(".data/version").or_else(|| find("version")).ok_or_else(|| {
+        zip_err(format!("no '{folder}/version' record: torch refuses a zip without one"))
+    })?;
+    checked(version)?;
+    match stoull(version.data) {
+        Some(v) if (MIN_ZIP_VERSION..=MAX_ZIP_VERSION).contains(&v) => {}
+        read => {
+            return Err(record_err(
+                version.name,
+                format!(
+                    "{:?} is not a version torch reads ({}, expected {MIN_ZIP_VERSION} to \
+                     {MAX_ZIP_VERSION})",
+                    String::from_utf8_lossy(&version.data[..version.data.len().min(32)]),
+                    read.map_or_else(|| "not a number".to_owned(), |v| format!("read as {v}"))
+                ),
+            ));
+        }
+    }
     let mut little_endian = true;
-    for e in &entries {
-        // torch takes the folder from the first record and looks every record up under it: a
-        // record elsewhere is one torch would never read.
-        let Some(name) = std::str::from_utf8(e.name).ok().filter(|n| n.starts_with(&prefix)) else {
-            return Err(record_err(e.name, format!("lies outside the folder '{folder}'")));
+    if let Some(b) = find("byteorder") {
+        checked(b)?;
+        little_endian = match b.data {
+            b"little" => true,
+            b"big" => false,
+            other => {
+                return Err(record_err(
+                    b.name,
+                    format!(
+                        "expected 'little' or 'big', found {:?}",
+                        String::from_utf8_lossy(&other[..other.len().min(32)])
+                    ),
+                ));
+            }
         };
-        if let Some(key) = name.strip_prefix(&storage_prefix) {
+    }
+    if let Some(a) = find(".storage_alignment") {
+        checked(a)?;
+        if a.data.is_empty() || a.data.len() > 20 || !a.data.iter().all(u8::is_ascii_digit) {
+            return Err(record_err(
+                a.name,
+                format!(
+                    "{:?} is not a plain decimal number (torch.load fails on what int() rejects)",
+                    String::from_utf8_lossy(&a.data[..a.data.len().min(32)])
+                ),
+            ));
+        }
+    }
+    let mut storages = HashMap::new();
+    for (name, e) in &by_name {
+        if let Some(key) = name.strip_prefix(b"data/") {
             checked(e)?;
-            storages.insert(key.to_owned(), e.data);
-        } else if name == byteorder {
-            checked(e)?;
-            little_endian = match e.data {
-                b"little" => true,
-                b"big" => false,
-                other => {
-                    return Err(record_err(
-                        e.name,
-                        format!(
-                            "expected 'little' or 'big', found {:?}",
-                            String::from_utf8_lossy(&other[..other.len().min(32)])
-                        ),
-                    ));
-                }
-            };
+            // Lowercased already; a record that is not UTF-8 is one no str key can name.
+            if let Ok(key) = std::str::from_utf8(key) {
+                storages.insert(key.to_owned(), e.data);
+            }
         }
     }
     Ok(TorchZip { folder, data_pkl: pkl.data, storages, little_endian })

@@ -23,14 +23,15 @@ fn text(p: &mut Vec<u8>, s: &str) {
     p.extend_from_slice(s.as_bytes());
 }
 
-/// A 1-d tensor of `n` elements over storage `key` of class `class` (`IntStorage`, ...).
+/// A 1-d tensor of `n` elements over storage `key` of class `class` (`IntStorage`, ...): the
+/// persistent id is `('storage', torch.<class>, key, 'cpu', n, None)`, as torch writes it.
 fn tensor(p: &mut Vec<u8>, class: &str, key: &str, n: u8) {
     p.extend_from_slice(b"ctorch._utils\n_rebuild_tensor_v2\n((");
     text(p, "storage");
     p.extend_from_slice(format!("ctorch\n{class}\n").as_bytes());
     text(p, key);
     text(p, "cpu");
-    p.extend_from_slice(&[b'K', n, b't', b'Q', b'K', 0, b'(', b'K', n, b't', b'(', b'K', 1]);
+    p.extend_from_slice(&[b'K', n, b'N', b't', b'Q', b'K', 0, b'(', b'K', n, b't', b'(', b'K', 1]);
     p.extend_from_slice(b"ttR");
 }
 
@@ -112,7 +113,7 @@ fn each_storage_is_read_from_its_own_place() {
 }
 
 #[test]
-fn storages_in_another_order_and_with_int_keys() {
+fn storages_in_another_order_and_int_keys_refused() {
     // The key list decides the order of the records, not the object pickle.
     let f = legacy(
         &object(),
@@ -120,12 +121,13 @@ fn storages_in_another_order_and_with_int_keys() {
         &[storage(2, &ints64(&[3, 4])), storage(3, &ints32(&[5, 6, 7]))],
     );
     assert_eq!(json(&f), "[[5, 6, 7], [3, 4]]");
-    // An int key is the key's decimal text.
+    // An int key: torch's dict keeps 12 and '12' apart, tnb's keys would not; torch writes str
+    // keys, and only those are read.
     let mut obj = b"\x80\x02](".to_vec();
     tensor(&mut obj, "IntStorage", "12", 2);
     obj.extend_from_slice(b"e.");
     let f = legacy(&obj, b"\x80\x02]K\x0ca.", &[storage(2, &ints32(&[1, 2]))]);
-    assert_eq!(json(&f), "[[1, 2]]");
+    assert_eq!(error(&f), "legacy torch file: storage key is a int");
 }
 
 #[test]
@@ -140,10 +142,22 @@ fn a_storage_may_end_exactly_at_the_end_of_the_file_but_not_after_it() {
         error(&short),
         "legacy torch file: storage 'b' claims 3 elements; the file is too short"
     );
-    // Eight more bytes and it fits.
+    // Eight more bytes and it fits the file, but not the object pickle's size of 'b' (2):
+    // torch fails ("storage has wrong byte size"), and so does tnb.
     let mut fits = short.clone();
     fits.extend_from_slice(&ints64(&[3]));
-    assert_eq!(json(&fits), "[[7, -8, 9], [1, 2]]");
+    assert_eq!(
+        error(&fits),
+        "legacy torch file: storage 'b' holds 3 elements but the object pickle sizes it at 2 \
+         (torch: storage has wrong byte size)"
+    );
+    // Ending exactly at the end of the file.
+    let exact = legacy(
+        &object(),
+        &keys(&["a", "b"]),
+        &[storage(3, &ints32(&[7, -8, 9])), storage(2, &ints64(&[1, 2]))],
+    );
+    assert_eq!(json(&exact), "[[7, -8, 9], [1, 2]]");
     // A negative count.
     let f =
         legacy(&object(), &keys(&["a", "b"]), &[storage(-1, &[]), storage(2, &ints64(&[1, 2]))]);

@@ -146,9 +146,20 @@ fn eocd(count: u16, size: u32, offset: u32, comment: &[u8]) -> Vec<u8> {
     v
 }
 
+/// `f/version` = `3`: torch refuses a zip without a version record.
+fn version() -> Rec {
+    Rec::new("f/version", b"3")
+}
+
 /// The records back to back (no data descriptors, so each record ends where the next begins),
-/// then the central directory, then the end record with `comment`.
+/// then [`version`] unless a record of that name is there, then the central directory, then the
+/// end record with `comment`.
 fn zip_with_comment(recs: &[Rec], comment: &[u8]) -> Vec<u8> {
+    let mut recs = recs.to_vec();
+    if !recs.iter().any(|r| r.name.ends_with(b"version")) {
+        recs.push(version());
+    }
+    let recs = &recs[..];
     let mut file = Vec::new();
     let mut offsets = Vec::new();
     for r in recs {
@@ -219,11 +230,14 @@ fn records_back_to_back_without_descriptors_load() {
 
 #[test]
 fn a_directory_of_exactly_one_record_per_46_bytes_is_not_a_lie() {
-    // One record, name "f/data.pkl": a 56-byte directory holds exactly 56 / 46 = 1 record.
+    // Two records, "f/data.pkl" and "f/version": a 111-byte directory holds 111 / 46 = 2.
     assert_eq!(found(&zip(&[pkl()])), expect(&[]));
-    // A 37-byte folder makes the name 46 bytes, the directory 92: 92 / 46 = 2 >= 1.
+    // A 37-byte folder makes the names 46 and 45 bytes, the directory 183: 183 / 46 = 3 >= 2.
     let folder = "g".repeat(37);
-    let file = zip(&[Rec::new(&format!("{folder}/data.pkl"), SEVEN)]);
+    let file = zip(&[
+        Rec::new(&format!("{folder}/data.pkl"), SEVEN),
+        Rec::new(&format!("{folder}/version"), b"3"),
+    ]);
     let (f, p, s, little) = found(&file);
     assert_eq!((f, p, s.len(), little), (folder, SEVEN.to_vec(), 0, true));
 }
@@ -284,8 +298,8 @@ fn an_end_record_cut_short_or_missing_is_refused() {
 fn every_multi_disk_field_is_refused_on_its_own() {
     let file = zip(&[pkl(), Rec::new("f/data/0", b"abcd")]);
     let end = file.len() - 22;
-    // this disk, the directory's disk, records on this disk (2 of the 2 records)
-    for (at, value) in [(4, 1u16), (6, 1), (8, 1), (8, 3)] {
+    // this disk, the directory's disk, records on this disk (3 of the 3 records, with version)
+    for (at, value) in [(4, 1u16), (6, 1), (8, 1), (8, 4)] {
         let mut bad = file.clone();
         set16(&mut bad, end + at, value);
         assert_eq!(error(&bad), "zip: multi-disk zips are not torch files", "field {at} = {value}");
@@ -298,7 +312,7 @@ fn a_directory_claiming_more_records_than_fit_is_refused() {
     let end = file.len() - 22;
     set16(&mut file, end + 8, 1000);
     set16(&mut file, end + 10, 1000);
-    assert_eq!(error(&file), "zip: the central directory claims 1000 records in 56 bytes");
+    assert_eq!(error(&file), "zip: the central directory claims 1000 records in 111 bytes");
     // The second central record's signature is damaged.
     let mut file = zip(&[pkl(), Rec::new("f/data/0", b"abcd")]);
     let second = nth(&file, b"PK\x01\x02", 1);
@@ -376,10 +390,17 @@ fn a_zip64_end_record_that_is_needed_must_be_there_and_sound() {
         set16(&mut f, end + 10, 0xffff);
         f
     };
-    // The locator points at a local header, not a ZIP64 end record.
+    // The locator points at a local header, not a ZIP64 end record: miniz would fall back to
+    // the classic record, other readers would not.
     let mut file = maxed(t.clone());
     set64(&mut file, loc + 8, 0);
-    assert_eq!(error(&file), format!("{BROKEN_CD}: the ZIP64 end record is damaged"));
+    assert_eq!(
+        error(&file),
+        format!(
+            "{BROKEN_CD}: the ZIP64 locator points at no ZIP64 end record (torch would use the \
+             classic record, other readers would not)"
+        )
+    );
     // It points 30 bytes before itself, at a signature planted there: a ZIP64 end record that
     // would run into the locator.
     let mut file = maxed(t.clone());
@@ -394,8 +415,10 @@ fn a_zip64_end_record_that_is_needed_must_be_there_and_sound() {
     let mut file = maxed(t.clone());
     set64(&mut file, e64 + 24, 3);
     assert_eq!(error(&file), "zip: multi-disk zips are not torch files");
-    // The ZIP64 record's values are the ones used: a wrong directory offset there is noticed.
+    // The ZIP64 record's values are the ones used: with the classic offset saturated, a wrong
+    // directory offset there is noticed.
     let mut file = maxed(t);
+    set32(&mut file, end + 16, 0xffff_ffff);
     let cd = u64::from_le_bytes(file[e64 + 48..e64 + 56].try_into().unwrap());
     set64(&mut file, e64 + 48, cd + 1);
     assert_eq!(error(&file), "zip: central directory record 0 is damaged");
@@ -427,11 +450,14 @@ fn zip64_record(data: &[u8], extra: impl Fn(u64) -> Vec<u8>) -> Vec<u8> {
     r.cextra = extra(offset);
     let mut file = head.local();
     file.extend_from_slice(&r.local());
+    let version_at = file.len() as u32;
+    file.extend_from_slice(&version().local());
     let cd_at = file.len();
     file.extend_from_slice(&head.central(0));
     file.extend_from_slice(&r.central(0xffff_ffff));
+    file.extend_from_slice(&version().central(version_at));
     let cd_len = (file.len() - cd_at) as u32;
-    file.extend_from_slice(&eocd(2, cd_len, cd_at as u32, b""));
+    file.extend_from_slice(&eocd(3, cd_len, cd_at as u32, b""));
     file
 }
 
@@ -607,12 +633,15 @@ fn a_record_inside_another_records_data_is_refused() {
     let outer_at = file.len() as u32;
     file.extend_from_slice(&outer.local());
     let inner_at = outer_at + 30 + 8;
+    let version_at = file.len() as u32;
+    file.extend_from_slice(&version().local());
     let cd_at = file.len();
     file.extend_from_slice(&pkl().central(0));
     file.extend_from_slice(&outer.central(outer_at));
     file.extend_from_slice(&inner.central(inner_at));
+    file.extend_from_slice(&version().central(version_at));
     let cd_len = (file.len() - cd_at) as u32;
-    file.extend_from_slice(&eocd(3, cd_len, cd_at as u32, b""));
+    file.extend_from_slice(&eocd(4, cd_len, cd_at as u32, b""));
     assert_eq!(error(&file), "zip record 'f/data/1': overlaps record 'f/data/0'");
 }
 
@@ -620,8 +649,11 @@ fn a_record_inside_another_records_data_is_refused() {
 /// either follows the directory or is the comment of `r`'s own central record.
 fn zip_around_directory(r: &Rec, comment_holds_local: bool) -> Vec<u8> {
     let mut file = pkl().local();
+    let version_at = file.len() as u32;
+    file.extend_from_slice(&version().local());
     let cd_at = file.len();
-    let head = pkl().central(0);
+    let mut head = pkl().central(0);
+    head.extend_from_slice(&version().central(version_at));
     let mut r = r.clone();
     let r_central_len = 46 + r.name.len() + r.cextra.len();
     // Either way the local header starts right after r's central record (name and extra).
@@ -635,7 +667,7 @@ fn zip_around_directory(r: &Rec, comment_holds_local: bool) -> Vec<u8> {
     if !comment_holds_local {
         file.extend_from_slice(&r.local());
     }
-    file.extend_from_slice(&eocd(2, cd_len, cd_at as u32, b""));
+    file.extend_from_slice(&eocd(3, cd_len, cd_at as u32, b""));
     file
 }
 
