@@ -156,7 +156,7 @@ fn version() -> Rec {
 /// end record with `comment`.
 fn zip_with_comment(recs: &[Rec], comment: &[u8]) -> Vec<u8> {
     let mut recs = recs.to_vec();
-    if !recs.iter().any(|r| r.name.ends_with(b"version")) {
+    if !recs.iter().any(|r| r.name.to_ascii_lowercase().ends_with(b"version")) {
         recs.push(version());
     }
     let recs = &recs[..];
@@ -702,6 +702,89 @@ fn a_record_outside_the_folder_is_refused() {
 }
 
 #[test]
+fn the_folder_is_taken_from_the_first_record() {
+    // PyTorchStreamReader::init: the first record's name up to its first '/'.
+    let file = zip(&[Rec::new("g/version", b"3"), pkl()]);
+    assert_eq!(error(&file), "zip record 'f/data.pkl': lies outside the folder 'g'");
+    let file = zip(&[Rec::new("data.pkl", SEVEN)]);
+    assert_eq!(
+        error(&file),
+        "zip record 'data.pkl': is not in a folder: torch takes the folder from the first record"
+    );
+    // A record elsewhere makes torch.load fail (getAllRecords), even in another case.
+    let file = zip(&[pkl(), Rec::new("F/data/0", b"abcd")]);
+    assert_eq!(error(&file), "zip record 'F/data/0': lies outside the folder 'f'");
+}
+
+// ---- the version record ----
+
+/// `f/data.pkl` and these records (no version record is added when one is given).
+fn versioned(recs: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut all = vec![pkl()];
+    all.extend(recs.iter().map(|(n, d)| Rec::new(&format!("f/{n}"), d)));
+    if recs.is_empty() {
+        // zip() would add one: build this one without.
+        let mut file = pkl().local();
+        let cd_at = file.len();
+        file.extend_from_slice(&pkl().central(0));
+        let cd_len = (file.len() - cd_at) as u32;
+        file.extend_from_slice(&eocd(1, cd_len, cd_at as u32, b""));
+        return file;
+    }
+    zip(&all)
+}
+
+#[test]
+fn the_version_record_is_read_as_torch_reads_it() {
+    // What torch 2.15 accepts, measured: `version` read with std::stoull (leading spaces, a
+    // sign, digits, anything after them ignored; a minus negates modulo 2^64), from 1 to 10;
+    // `.data/version` first when there is one.
+    for ok in [
+        &b"1"[..],
+        b"3",
+        b"3
+",
+        b"10",
+        b" 3",
+        b"+3",
+        b"3x",
+        b"-18446744073709551615",
+    ] {
+        assert_eq!(found(&versioned(&[("version", ok)])), expect(&[]), "{ok:?}");
+    }
+    assert_eq!(found(&versioned(&[("version", b"99"), (".data/version", b"3")])), expect(&[]));
+    assert_eq!(found(&versioned(&[("VERSION", b"3")])), expect(&[]));
+    for (bad, read) in [
+        (&b"0"[..], "read as 0"),
+        (b"11", "read as 11"),
+        (b"99", "read as 99"),
+        (b"-3", "read as 18446744073709551613"),
+        (b"0x3", "read as 0"),
+        (b"", "not a number"),
+        (b"v3", "not a number"),
+        (b"18446744073709551616", "not a number"),
+    ] {
+        assert_eq!(
+            error(&versioned(&[("version", bad)])),
+            format!(
+                "zip record 'f/version': {:?} is not a version torch reads ({read}, expected 1 \
+                 to 10)",
+                String::from_utf8_lossy(bad)
+            )
+        );
+    }
+    assert_eq!(
+        error(&versioned(&[("version", b"3"), (".data/version", b"11")])),
+        "zip record 'f/.data/version': \"11\" is not a version torch reads (read as 11, \
+         expected 1 to 10)"
+    );
+    assert_eq!(
+        error(&versioned(&[])),
+        "zip: no 'f/version' record: torch refuses a zip without one"
+    );
+}
+
+#[test]
 fn a_byteorder_record_is_checked_like_a_storage() {
     let mut byteorder = Rec::new("f/byteorder", b"little");
     byteorder.flags = 0x800; // UTF-8 names: another flag bit, the same in both headers
@@ -723,4 +806,139 @@ fn the_local_extra_field_moves_the_data() {
     let file = zip(&[pkl(), r]);
     assert_eq!(found(&file), expect(&[("0", b"abcd")]));
     assert_eq!(get16(&file, 30 + 10 + SEVEN.len() + 28), 7);
+}
+
+// ---- two end records: miniz reads the ZIP64 one whenever it is there ----
+
+/// `pickle.dumps(8, protocol=2)`.
+const EIGHT: &[u8] = b"\x80\x02K\x08.";
+
+/// A ZIP64 end record (56 bytes) then its locator (20 bytes) pointing at `at`.
+fn zip64_end(count: u64, size: u64, offset: u64, at: u64) -> Vec<u8> {
+    let mut v = b"PK\x06\x06".to_vec();
+    put64(&mut v, 44);
+    put16(&mut v, 0x031e);
+    put16(&mut v, 45);
+    put32(&mut v, 0);
+    put32(&mut v, 0);
+    put64(&mut v, count);
+    put64(&mut v, count);
+    put64(&mut v, size);
+    put64(&mut v, offset);
+    v.extend_from_slice(b"PK\x06\x07");
+    put32(&mut v, 0);
+    put64(&mut v, at);
+    put32(&mut v, 1);
+    v
+}
+
+/// Two complete sets of records in one file: `f/data.pkl` = 7 (A) and `f/data.pkl` = 8 (B),
+/// each with its version record and its own central directory. The ZIP64 end record points at
+/// B's directory, the classic one at A's (with `b_extra`, B's directory has one more record).
+/// miniz, and so torch, reads B; a reader that trusts the classic record reads A.
+fn two_directories(b_extra: bool, classic: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    let a = [pkl(), version()];
+    let mut b = vec![Rec::new("f/data.pkl", EIGHT), version()];
+    if b_extra {
+        b.push(Rec::new("f/data/0", b"abcd"));
+    }
+    let mut file = Vec::new();
+    let mut place = |recs: &[Rec]| {
+        recs.iter()
+            .map(|r| {
+                let at = file.len() as u32;
+                file.extend_from_slice(&r.local());
+                at
+            })
+            .collect::<Vec<u32>>()
+    };
+    let (a_at, b_at) = (place(&a), place(&b));
+    let directory = |recs: &[Rec], at: &[u32]| -> Vec<u8> {
+        recs.iter().zip(at).flat_map(|(r, &o)| r.central(o)).collect()
+    };
+    let (cd_a, cd_b) = (directory(&a, &a_at), directory(&b, &b_at));
+    let a_cd_at = file.len() as u64;
+    file.extend_from_slice(&cd_a);
+    let b_cd_at = file.len() as u64;
+    file.extend_from_slice(&cd_b);
+    let e64_at = file.len() as u64;
+    file.extend_from_slice(&zip64_end(b.len() as u64, cd_b.len() as u64, b_cd_at, e64_at));
+    let mut end = eocd(a.len() as u16, cd_a.len() as u32, a_cd_at as u32, b"");
+    classic(&mut end);
+    file.extend_from_slice(&end);
+    file
+}
+
+#[test]
+fn end_records_pointing_at_two_central_directories_are_refused() {
+    // Each of the classic record's fields that disagrees with the ZIP64 record's.
+    let file = two_directories(false, |_| ());
+    let e = error(&file);
+    assert!(
+        e.starts_with("zip: two central directories: the end record says directory offset "),
+        "{e}"
+    );
+    let file = two_directories(true, |_| ());
+    assert_eq!(
+        error(&file),
+        "zip: two central directories: the end record says records on this disk 2, the ZIP64 end \
+         record says 3"
+    );
+    let file = two_directories(true, |end| {
+        set16(end, 8, 0xffff);
+        set16(end, 10, 0xffff);
+    });
+    let e = error(&file);
+    assert!(e.starts_with("zip: two central directories: the end record says directory size "));
+    // Saturated classic fields say "see the ZIP64 record": B is read, as miniz reads it.
+    let file = two_directories(true, |end| {
+        set16(end, 8, 0xffff);
+        set16(end, 10, 0xffff);
+        set32(end, 12, 0xffff_ffff);
+        set32(end, 16, 0xffff_ffff);
+    });
+    let (folder, pkl, storages, _) = found(&file);
+    assert_eq!((folder.as_str(), pkl.as_slice(), storages.len()), ("f", EIGHT, 1));
+}
+
+#[test]
+fn the_zip64_record_is_used_even_when_no_classic_field_needs_it() {
+    // torch_zip() has both records, agreeing: the ZIP64 one is read (a wrong value there is
+    // noticed although the classic record alone would do).
+    let t = torch_zip();
+    let e64 = t.len() - 22 - 20 - 56;
+    let mut file = t.clone();
+    set32(&mut file, e64 + 16, 1); // the ZIP64 record's own disk number
+    assert_eq!(error(&file), "zip: multi-disk zips are not torch files");
+    let mut file = t.clone();
+    set64(&mut file, e64 + 4, 43); // its size field, below the fixed part: miniz refuses it
+    assert_eq!(error(&file), format!("{BROKEN_CD}: the ZIP64 end record is damaged"));
+    let mut file = t;
+    let loc = file.len() - 22 - 20;
+    set32(&mut file, loc + 16, 2); // the locator's disk count (miniz: must be 1)
+    assert_eq!(error(&file), "zip: multi-disk zips are not torch files");
+}
+
+#[test]
+fn a_locator_before_an_end_record_too_early_in_the_file_is_ignored_as_miniz_does() {
+    // miniz looks for a locator only when the end record starts at least 76 bytes in (room for
+    // a locator and a ZIP64 record): here at 40, so the locator is not read and the saturated
+    // classic offset has no ZIP64 value.
+    let mut file = vec![b'x'; 20];
+    file.extend_from_slice(&zip64_end(1, 46, 0, 0)[56..]);
+    file.extend_from_slice(&eocd(1, 46, 0xffff_ffff, b""));
+    assert_eq!(error(&file), format!("{BROKEN_CD}: a ZIP64 end record is needed but missing"));
+}
+
+#[test]
+fn the_end_record_is_the_last_signature_with_a_whole_record_after_it() {
+    // A signature planted in a 21-byte comment has no whole record after it, so it is not the
+    // end record (miniz's search skips it); the real one before it is read.
+    let mut file = zip(&[pkl()]);
+    let end = file.len() - 22;
+    set16(&mut file, end + 20, 21);
+    let mut comment = vec![b'c'; 21];
+    comment[0..4].copy_from_slice(b"PK\x05\x06");
+    file.extend_from_slice(&comment);
+    assert_eq!(found(&file), expect(&[]));
 }
