@@ -2,6 +2,7 @@
 //! `python3`, and property tests over the whole pipeline. One binary, one module per concern.
 
 mod common;
+mod container;
 mod convert;
 mod dump;
 mod faults;

@@ -409,6 +409,16 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
     let folder = std::str::from_utf8(&first.name[..slash])
         .map_err(|_| record_err(first.name, "the folder name is not UTF-8"))?
         .to_owned();
+    // Two object pickles anywhere are two readings of the file: named first, being the
+    // ambiguity (one of them may also lie outside the folder, refused below).
+    let others: Vec<String> = entries
+        .iter()
+        .filter(|e| e.name.to_ascii_lowercase().ends_with(b"/data.pkl"))
+        .map(|e| shown(e.name))
+        .collect();
+    if others.len() > 1 {
+        return Err(zip_err(format!("more than one data.pkl record: {}", others.join(", "))));
+    }
     let prefix = format!("{folder}/");
     // Every record by its name inside the folder, lowercased.
     let mut by_name: HashMap<Vec<u8>, &Record<'_>> = HashMap::with_capacity(entries.len());
@@ -429,11 +439,6 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
         Ok(())
     };
 
-    let others: Vec<String> = entries
-        .iter()
-        .filter(|e| e.name.to_ascii_lowercase().ends_with(b"/data.pkl"))
-        .map(|e| shown(e.name))
-        .collect();
     let Some(pkl) = find("data.pkl") else {
         return Err(zip_err(match others.first() {
             None => "no '<folder>/data.pkl' record: not a torch.save file".to_owned(),
@@ -443,9 +448,6 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
             ),
         }));
     };
-    if others.len() > 1 {
-        return Err(zip_err(format!("more than one data.pkl record: {}", others.join(", "))));
-    }
     checked(pkl)?;
     if let Some(c) = find("constants.pkl") {
         return Err(record_err(
