@@ -375,9 +375,9 @@ fn shown(name: &[u8]) -> String {
     String::from_utf8_lossy(name).into_owned()
 }
 
-/// Reads the zip's central directory and checks every record (see the module docs), then looks
-/// up the records torch reads the way torch does, and checks each: stored uncompressed, CRC-32
-/// correct. Entries are borrowed, never copied.
+/// Reads the zip's central directory and checks every record (see the module docs; each must be
+/// stored uncompressed with a correct CRC-32), then looks up the records torch reads the way
+/// torch does. Entries are borrowed, never copied.
 ///
 /// What torch does with a zip, and what tnb does with it:
 /// - the folder is the first record's name up to its first `/` (`PyTorchStreamReader::init`);
@@ -420,15 +420,8 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
         return Err(zip_err(format!("more than one data.pkl record: {}", others.join(", "))));
     }
     let prefix = format!("{folder}/");
-    // Every record by its name inside the folder, lowercased.
-    let mut by_name: HashMap<Vec<u8>, &Record<'_>> = HashMap::with_capacity(entries.len());
-    for e in &entries {
-        let Some(rest) = e.name.strip_prefix(prefix.as_bytes()) else {
-            return Err(record_err(e.name, format!("lies outside the folder '{folder}'")));
-        };
-        by_name.insert(rest.to_ascii_lowercase(), e);
-    }
-    let find = |name: &str| by_name.get(name.as_bytes()).copied();
+    // Every record, used or not: miniz refuses a STORED record whose sizes differ, and torch
+    // writes every record STORED.
     let checked = |e: &Record<'_>| -> Result<(), Error> {
         if !e.stored {
             return Err(record_err(e.name, "is compressed; torch writes every record STORED"));
@@ -438,6 +431,16 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
         }
         Ok(())
     };
+    // Every record by its name inside the folder, lowercased.
+    let mut by_name: HashMap<Vec<u8>, &Record<'_>> = HashMap::with_capacity(entries.len());
+    for e in &entries {
+        let Some(rest) = e.name.strip_prefix(prefix.as_bytes()) else {
+            return Err(record_err(e.name, format!("lies outside the folder '{folder}'")));
+        };
+        checked(e)?;
+        by_name.insert(rest.to_ascii_lowercase(), e);
+    }
+    let find = |name: &str| by_name.get(name.as_bytes()).copied();
 
     let Some(pkl) = find("data.pkl") else {
         return Err(zip_err(match others.first() {
@@ -448,7 +451,6 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
             ),
         }));
     };
-    checked(pkl)?;
     if let Some(c) = find("constants.pkl") {
         return Err(record_err(
             c.name,
@@ -458,7 +460,6 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
     let version = find(".data/version").or_else(|| find("version")).ok_or_else(|| {
         zip_err(format!("no '{folder}/version' record: torch refuses a zip without one"))
     })?;
-    checked(version)?;
     match stoull(version.data) {
         Some(v) if (MIN_ZIP_VERSION..=MAX_ZIP_VERSION).contains(&v) => {}
         read => {
@@ -475,7 +476,6 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
     }
     let mut little_endian = true;
     if let Some(b) = find("byteorder") {
-        checked(b)?;
         little_endian = match b.data {
             b"little" => true,
             b"big" => false,
@@ -491,7 +491,6 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
         };
     }
     if let Some(a) = find(".storage_alignment") {
-        checked(a)?;
         if a.data.is_empty() || a.data.len() > 20 || !a.data.iter().all(u8::is_ascii_digit) {
             return Err(record_err(
                 a.name,
@@ -505,7 +504,6 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
     let mut storages = HashMap::new();
     for (name, e) in &by_name {
         if let Some(key) = name.strip_prefix(b"data/") {
-            checked(e)?;
             // Lowercased already; a record that is not UTF-8 is one no str key can name.
             if let Ok(key) = std::str::from_utf8(key) {
                 storages.insert(key.to_owned(), e.data);

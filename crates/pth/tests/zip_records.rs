@@ -230,3 +230,16 @@ fn byteorder_must_be_exactly_little_or_big() {
         assert!(error(&file).contains("expected 'little' or 'big'"), "{}", error(&file));
     }
 }
+
+#[test]
+fn every_record_is_checked_even_one_torch_never_reads() {
+    // miniz refuses an archive with a STORED record whose sizes differ, whether or not it is
+    // read; tnb checks every record (STORED, CRC-32) alike.
+    let mut z = TorchZipWriter::new(Vec::new(), "f").unwrap();
+    z.write_record("data.pkl", &seven()).unwrap();
+    z.write_record_with_crc("notes.txt", b"abcd", 1).unwrap();
+    assert_eq!(
+        error(&z.finish().unwrap()),
+        "zip record 'f/notes.txt': CRC-32 mismatch: the file is corrupted"
+    );
+}
