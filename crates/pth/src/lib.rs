@@ -8,6 +8,12 @@
 //! - a **bare pickle**, which must end where the file ends (a first pickle followed by more bytes
 //!   is read as torch does: a legacy file, whose first pickle must be the magic number).
 //!
+//! Every decision about the container is torch's (torch 2.x `torch.load`, miniz for zips, its
+//! legacy loader) or the file is refused with one line naming the ambiguity: see `zipped` (end
+//! records, names and lookups, the records torch dispatches on), `tar` (a file torch would open
+//! as a tar archive) and `globals` / `legacy` (storage references, views and the legacy storage
+//! list).
+//!
 //! The object pickle is parsed in place (no copy of the zip entry) by [`tnb_pickle`] with an
 //! allowlist of the globals such files legitimately contain: `collections.OrderedDict`, the
 //! builtin `set`/`frozenset`/`bytes` constructors and `_codecs.encode`, numpy scalars
@@ -46,7 +52,7 @@ pub use globals::MAX_COPIED;
 pub use json::{JsonError, write_json};
 pub use tensor::{MAX_DIMS, TENSOR_ELEMENT_SLACK};
 use tnb_pickle::{Limits, Pickle, Value, parse};
-pub use zipped::{TorchZip, open as open_zip};
+pub use zipped::{MAX_ZIP_VERSION, MIN_ZIP_VERSION, TorchZip, open as open_zip};
 
 /// Which container a file was.
 #[derive(Clone, Debug, PartialEq, Eq)]

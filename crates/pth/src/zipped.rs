@@ -384,7 +384,7 @@ fn shown(name: &[u8]) -> String {
 ///   a first record without `/` makes torch fail, and so does any record outside the folder
 ///   (`getAllRecords`, which `torch.load` calls): both are refused;
 /// - every record is looked up as `<folder>/<name>`, ignoring ASCII case (miniz), and so is
-///   every record here (names equal but for case are refused by [`records`]);
+///   every record here (names equal but for case are refused when the directory is read);
 /// - `version` (`.data/version` when there is one) must hold a number torch accepts, read as
 ///   `stoull` reads it, from [`MIN_ZIP_VERSION`] to [`MAX_ZIP_VERSION`]; a missing one is
 ///   refused, as torch refuses it;
