@@ -457,6 +457,20 @@ impl<'a> TorchHooks<'a> {
             Value::Int(i) if !legacy => i.to_string(),
             other => return Err(format!("storage key is a {}", other.type_name())),
         };
+        // torch hands the storage to the deserializer of its location: 'cpu' keeps the bytes;
+        // 'meta' keeps none (a tensor without values), 'cuda' works only on a machine with a GPU,
+        // anything else fails. Only 'cpu' means the same everywhere.
+        match arena.get(parts[3]) {
+            Value::Str("cpu") => {}
+            Value::Str(other) => {
+                return Err(format!(
+                    "storage '{key}' has location {:?}: only 'cpu' storages read the same on \
+                     every machine ('meta' has no data, 'cuda' needs a GPU)",
+                    other.chars().take(32).collect::<String>()
+                ));
+            }
+            other => return Err(format!("storage location is a {}", other.type_name())),
+        }
         let numel = int(arena.get(parts[4]), "storage size")?;
         if numel < 0 {
             return Err(format!("storage '{key}' has a negative size {numel}"));

@@ -263,3 +263,29 @@ fn the_legacy_storage_list_is_read_as_torch_reads_it() {
     );
     assert_eq!(json(&legacy(&obj, &["a"], &[(3, i32s(&[1, 2, 3]))])), "[[1, 2, 3]]");
 }
+
+#[test]
+fn only_cpu_storages_are_read() {
+    // torch 2.15: 'meta' gives a tensor without values, 'cuda' fails without a GPU, 'CPU' and
+    // 'xyz' always fail.
+    let loc = |l: &str| {
+        let mut p = b"(".to_vec();
+        text(&mut p, "storage");
+        p.extend_from_slice(b"ctorch\nIntStorage\n");
+        text(&mut p, "0");
+        text(&mut p, l);
+        p.extend_from_slice(b"K\x03t");
+        zip(&list(&[tensor(&p, 3)]), &[("0", &i32s(&[1, 2, 3]))])
+    };
+    assert_eq!(json(&loc("cpu")), "[[1, 2, 3]]");
+    for l in ["meta", "cuda:0", "CPU", "xyz"] {
+        let e = error(&loc(l));
+        assert!(
+            e.ends_with(&format!(
+                "storage '0' has location {l:?}: only 'cpu' storages read the same on every \
+                 machine ('meta' has no data, 'cuda' needs a GPU)"
+            )),
+            "{e}"
+        );
+    }
+}
