@@ -87,6 +87,17 @@ pub(crate) struct Storages<'a> {
     pub(crate) legacy: bool,
 }
 
+/// Longest storage or view key read, in bytes. torch writes short decimal keys (`'0'`, `'1'`,
+/// ... in a zip, a pointer's digits in a legacy file); every reference copies and hashes its
+/// key, so a long key referenced millions of times would cost time and memory in proportion.
+pub const MAX_STORAGE_KEY_LEN: usize = 64;
+
+fn long_key(len: usize) -> String {
+    format!(
+        "a storage key of {len} bytes is longer than MAX_STORAGE_KEY_LEN ({MAX_STORAGE_KEY_LEN})"
+    )
+}
+
 /// The first reference to a storage key: torch makes the storage from it and hands the same
 /// storage to every later reference to the key (`loaded_storages` in `_load`,
 /// `deserialized_objects` in `_legacy_load`).
@@ -450,6 +461,7 @@ impl<'a> TorchHooks<'a> {
             other => return Err(format!("storage type is a {}", other.type_name())),
         };
         let key = match arena.get(parts[2]) {
+            Value::Str(s) if s.len() > MAX_STORAGE_KEY_LEN => return Err(long_key(s.len())),
             Value::Str(s) => s.to_owned(),
             // torch names the record f"data/{key}": an int key is its decimal text. Legacy keys
             // are dict keys, where 1 and '1' are two storages: only str keys (what torch writes)
@@ -565,6 +577,9 @@ impl<'a> TorchHooks<'a> {
         let Value::Str(view_key) = at(0) else {
             return Err(format!("storage view key is a {}", at(0).type_name()));
         };
+        if view_key.len() > MAX_STORAGE_KEY_LEN {
+            return Err(long_key(view_key.len()));
+        }
         let view = ViewRef {
             root: root.to_owned(),
             offset: int(at(1), "view offset")?,

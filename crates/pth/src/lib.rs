@@ -48,7 +48,7 @@ mod zipped;
 
 pub use error::Error;
 pub use events::{Events, big_int_problem, events, events_of, key_label};
-pub use globals::MAX_COPIED;
+pub use globals::{MAX_COPIED, MAX_STORAGE_KEY_LEN};
 pub use json::{JsonError, write_json};
 pub use tensor::{MAX_DIMS, TENSOR_ELEMENT_SLACK};
 use tnb_pickle::{Limits, Pickle, Value, parse};

@@ -289,3 +289,24 @@ fn only_cpu_storages_are_read() {
         );
     }
 }
+
+#[test]
+fn storage_and_view_keys_are_short() {
+    // Every reference copies and hashes its key: a key of 64 bytes is read, one of 65 refused.
+    let k64 = "7".repeat(tnb_pth::MAX_STORAGE_KEY_LEN);
+    let t = tensor(&pid("IntStorage", &key(&k64), 3, None), 3);
+    assert_eq!(json(&zip(&list(&[t]), &[(&k64, &i32s(&[1, 2, 3]))])), "[[1, 2, 3]]");
+    let k65 = "7".repeat(tnb_pth::MAX_STORAGE_KEY_LEN + 1);
+    let t = tensor(&pid("IntStorage", &key(&k65), 3, None), 3);
+    let e = error(&zip(&list(&[t]), &[(&k65, &i32s(&[1, 2, 3]))]));
+    assert!(
+        e.ends_with("a storage key of 65 bytes is longer than MAX_STORAGE_KEY_LEN (64)"),
+        "{e}"
+    );
+    let t = tensor(&pid("IntStorage", &key("a"), 3, Some(&view(&k65, 0, 2))), 2);
+    let e = error(&legacy(&list(&[t]), &["a"], &[(3, i32s(&[1, 2, 3]))]));
+    assert!(
+        e.ends_with("a storage key of 65 bytes is longer than MAX_STORAGE_KEY_LEN (64)"),
+        "{e}"
+    );
+}
