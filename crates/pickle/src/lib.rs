@@ -32,7 +32,9 @@
 
 mod arena;
 mod check;
+mod compat;
 mod error;
+mod grow;
 mod hooks;
 mod keys;
 pub mod limits;

@@ -1,8 +1,9 @@
 //! The pickle memo: ids to values, without trusting the ids.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::error::{Error, ErrorKind};
+use crate::grow;
 use crate::value::Ref;
 
 /// Picklers number memo entries 0, 1, 2, … so a vector indexed by id is the fast path. A hostile
@@ -11,9 +12,10 @@ use crate::value::Ref;
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     dense: Vec<Ref>,
-    /// A B-tree rather than a hash map: no doubling when it grows (a hash table's resize briefly
-    /// holds two tables), so memory stays proportional to the ids stored.
-    sparse: BTreeMap<u64, Ref>,
+    /// Ids far from the vector's end. Picklers never write them (they number 0, 1, 2, …), so
+    /// the map holds at most [`MAX_SPARSE`] entries, which keeps a hash table's doubling small
+    /// (about 50 MB at worst), and it grows through `try_reserve` (a failure is an error).
+    sparse: HashMap<u64, Ref>,
     /// Distinct ids stored: Python's `len(memo)`, which `MEMOIZE` uses as the next id.
     len: u64,
     max: u64,
@@ -28,6 +30,10 @@ const MAX_GAP: u64 = 64;
 /// [`MAX_GAP`] apart would otherwise make each 5-byte `LONG_BINPUT` cost 256 bytes of memory.
 /// With this rule the vector never exceeds `2 × entries + MIN_DENSE` slots.
 const MIN_DENSE: u64 = 1 << 16;
+
+/// Most memo entries whose ids are far from the dense range (stored in the map): 2^20. A
+/// pickler numbers its entries densely, so only a hand-made pickle gets here.
+pub(crate) const MAX_SPARSE: usize = 1 << 20;
 
 impl Memo {
     pub(crate) fn new(max: u64) -> Self {
@@ -48,6 +54,7 @@ impl Memo {
         } else if id - dense_len <= MAX_GAP && id < 2 * self.len + MIN_DENSE {
             // The map is almost always empty; skip hashing then (this runs once per put).
             is_new = self.sparse.is_empty() || self.sparse.remove(&id).is_none();
+            grow::reserve(&mut self.dense, (id - dense_len) as usize + 1)?;
             self.dense.resize(id as usize, Ref::INVALID);
             // Ids parked in the map that now fall inside the vector move over: only the gap
             // just opened can hold them (at most MAX_GAP lookups, never a scan of the map,
@@ -60,8 +67,22 @@ impl Memo {
                 }
             }
             self.dense.push(r);
+        } else if let Some(slot) = self.sparse.get_mut(&id) {
+            *slot = r;
+            is_new = false;
         } else {
-            is_new = self.sparse.insert(id, r).is_none();
+            if self.sparse.len() >= MAX_SPARSE {
+                return Err(Error::at(
+                    offset,
+                    ErrorKind::Limit {
+                        what: "memo ids far from the ones before (MAX_SPARSE)",
+                        limit: MAX_SPARSE as u64,
+                    },
+                ));
+            }
+            self.sparse.try_reserve(1).map_err(|_| grow::out_of_memory())?;
+            self.sparse.insert(id, r);
+            is_new = true;
         }
         if is_new {
             self.len += 1;
