@@ -210,8 +210,16 @@ fn billion_laughs_is_refused() {
 
 #[test]
 fn hostile_memo_ids() {
-    // LONG_BINPUT 0xffffffff then LONG_BINGET of it: legal, must not allocate 2^32 slots.
-    assert_eq!(load(b"\x80\x02Nr\xff\xff\xff\xff0j\xff\xff\xff\xff."), "None");
+    // LONG_BINPUT of the largest id below the memo limit, then LONG_BINGET of it: legal, and
+    // must not allocate 2^25 slots.
+    assert_eq!(load(b"\x80\x02Nr\xff\xff\xff\x010j\xff\xff\xff\x01."), "None");
+    // Ids at and beyond the limit are refused (CPython sizes its memo array from the id).
+    for id in [b"\x00\x00\x00\x02", b"\xff\xff\xff\xff"] {
+        let mut b = b"\x80\x02Nr".to_vec();
+        b.extend_from_slice(id);
+        b.push(b'.');
+        assert!(matches!(fail(&b).kind, ErrorKind::Limit { what: "memo id", .. }));
+    }
     let e = fail(b"\x80\x02j\x78\x56\x34\x12.");
     assert_eq!(e.kind, ErrorKind::MemoMissing(0x1234_5678));
     assert!(e.to_string().contains("305419896"), "{e}");
