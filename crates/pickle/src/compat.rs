@@ -174,3 +174,40 @@ pub(crate) const MODULES: &[(&str, &str)] = &[
     ("whichdb", "dbm"),
     ("xmlrpclib", "xmlrpc.client"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_pythons() {
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import _compat_pickle as c\n\
+                 for (k, v) in sorted(c.NAME_MAPPING.items()): print('N', *k, *v)\n\
+                 for (k, v) in sorted(c.IMPORT_MAPPING.items()): print('M', k, v)",
+            )
+            .output()
+            .expect("python3 is required by these tests");
+        assert!(out.status.success());
+        let mut want: Vec<String> = NAMES
+            .iter()
+            .map(|((m, n), (m2, n2))| format!("N {m} {n} {m2} {n2}"))
+            .chain(MODULES.iter().map(|(m, m2)| format!("M {m} {m2}")))
+            .collect();
+        want.push(String::new());
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), want.join("\n"));
+    }
+
+    #[test]
+    fn names_map_only_below_protocol_3() {
+        assert_eq!(fix_import(2, "__builtin__", "set"), ("builtins", "set"));
+        assert_eq!(fix_import(0, "copy_reg", "_reconstructor"), ("copyreg", "_reconstructor"));
+        assert_eq!(fix_import(2, "__builtin__", "unicode"), ("builtins", "str"));
+        // A renamed name wins over its module's renaming.
+        assert_eq!(fix_import(2, "whichdb", "whichdb"), ("dbm", "whichdb"));
+        assert_eq!(fix_import(3, "__builtin__", "set"), ("__builtin__", "set"));
+        assert_eq!(fix_import(2, "builtins", "set"), ("builtins", "set"));
+    }
+}
