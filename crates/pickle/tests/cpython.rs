@@ -113,10 +113,6 @@ fn canon(a: &Arena<'_>, r: Ref) -> String {
     }
 }
 
-fn tnb(data: &[u8]) -> String {
-    tnb_with(data, &mut PlainData)
-}
-
 fn tnb_with(data: &[u8], hooks: &mut dyn Hooks) -> String {
     match parse(data, hooks, &Limits::default()) {
         Ok(p) => canon(&p.arena, p.root),
