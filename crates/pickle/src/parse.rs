@@ -59,9 +59,13 @@ pub fn parse<'a, H: Hooks + ?Sized>(
         arena: Arena::new(input, limits),
         hooks,
     };
-    let root = m.run()?;
+    // Errors from the arena and the memo get the offset of the opcode that caused them.
+    let root = m.run().map_err(|e| m.at(e))?;
     let end = m.pos;
-    let mut arena = m.arena;
+    // The stack, marks and memo may be large (hundreds of MB at their limits): freed before the
+    // passes below allocate theirs.
+    let Machine { mut arena, stack, marks, memo, .. } = m;
+    drop((stack, marks, memo));
     check::dedup_keys(&mut arena)?;
     check::check_graph(&arena, root, limits)?;
     Ok(Pickle { arena, root, end })
@@ -510,7 +514,13 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     self.take(n, op)?;
                     self.push_bytes_at(at, n)?;
                 }
-                BINBYTES8 | BYTEARRAY8 => {
+                BYTEARRAY8 => {
+                    return Err(self.err(ErrorKind::Unsupported {
+                        opcode: "BYTEARRAY8",
+                        why: "Python makes a mutable, unhashable bytearray, which tnb has no value for",
+                    }));
+                }
+                BINBYTES8 => {
                     let n = self.u64(op)?;
                     let n = self.len_arg(n, op)?;
                     let at = self.pos;
