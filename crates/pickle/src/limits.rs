@@ -49,8 +49,9 @@ pub const DEFAULT_MAX_MARKS: u64 = 1 << 16;
 
 /// Most child references all containers hold together (four bytes each, reserved slots
 /// included): a shared value referenced many times (`DUP`, memo gets) is one value but one
-/// reference per use. 2^26 (256 MiB) is twice the [`DEFAULT_MAX_NODES`]; the real benchmark
-/// holds about 2.3 million (its floats are runs of the input, which hold none).
+/// reference per use. 2^26 (256 MiB) is twice the [`DEFAULT_MAX_NODES`]; the full-size
+/// look-alike of the benchmark holds 3.1 million (its floats are runs of the input, which hold
+/// none).
 pub const DEFAULT_MAX_ITEMS: u64 = 1 << 26;
 
 /// Longest single string or bytes value, in bytes.
