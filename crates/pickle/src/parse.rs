@@ -187,6 +187,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
             TextError::TooLong => {
                 self.err(ErrorKind::Limit { what: "string length", limit: self.limits.max_str_len })
             }
+            TextError::OutOfMemory => self.err(ErrorKind::OutOfMemory),
         }
     }
 

@@ -19,6 +19,8 @@ pub(crate) enum TextError {
     TooManyDigits,
     /// The decoded string would exceed the caller's length limit.
     TooLong,
+    /// Memory for the decoded string could not be allocated.
+    OutOfMemory,
 }
 
 /// An int read from text.
@@ -364,7 +366,7 @@ pub(crate) fn raw_unicode_escape(b: &[u8], max_len: u64) -> Result<String, TextE
         if (out.len() + c.len_utf8()) as u64 > max_len {
             return Err(TextError::TooLong);
         }
-        out.try_reserve(c.len_utf8()).map_err(|_| TextError::TooLong)?;
+        out.try_reserve(c.len_utf8()).map_err(|_| TextError::OutOfMemory)?;
         out.push(c);
         Ok(())
     };
@@ -411,7 +413,7 @@ pub(crate) fn string_literal(b: &[u8]) -> Result<Vec<u8>, TextError> {
     }
     let body = &b[1..b.len() - 1];
     let mut out = Vec::new();
-    out.try_reserve(body.len()).map_err(|_| TextError::TooLong)?;
+    out.try_reserve(body.len()).map_err(|_| TextError::OutOfMemory)?;
     let mut i = 0;
     while i < body.len() {
         let c = body[i];
