@@ -111,6 +111,26 @@ def deep_list(depth):
     return b"\x80\x02" + b"]" * depth + b"a" * (depth - 1) + b"."
 
 
+def text_opcode_seeds():
+    """Protocol-0 edge cases read as CPython's C unpickler reads them, and floods of one-byte
+    opcodes that grow the stack or the marks (small here; the limits are what is fuzzed)."""
+    return {
+        "text_ints.pkl": b"(I010\nI01\nI-0\nI 1\nI0x1f\nI1_0\nI\x00\nI1\r\nL0x10L\nL00L\n"
+        b"I99999999999999999999\nI-0o17\nl.",
+        "text_floats.pkl": b"(F-nan\nFinfinity\nF1e-999\nF.5\nF1.5\x00x\nF4.9e-324\nl.",
+        "text_float_overflow.pkl": b"F1e999\n.",
+        "text_unicode.pkl": b"(V\\\\u0041\nV\\\\\\u0041\nV\\U0001f600\xe9\nl.",
+        "text_unicode_truncated.pkl": b"V\\u004\n.",
+        "text_strings.pkl": b"(S'\\x41\\101\\577\\q'\nS\"a\\\"\"\nl.",
+        "text_string_crlf.pkl": b"S'a'\r\n.",
+        "text_memo.pkl": b"(Np010\ng1_0\ng 10 \nl.",
+        "builtin_set_proto3.pkl": b"\x80\x03c__builtin__\nset\n)R.",
+        "builtin_set_proto2.pkl": b"\x80\x02c__builtin__\nset\n)R.",
+        "mark_flood.pkl": b"\x80\x02" + b"(" * 2000 + b"N.",
+        "dup_flood.pkl": b"\x80\x02(N" + b"2" * 4000 + b"l.",
+    }
+
+
 def main():
     tnb = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "debug", "tnb")
     for t in ["pickle", "pth", "pth_wrapped", "archive", "convert"]:
@@ -134,6 +154,8 @@ def main():
                 write("pickle", stem + ".object.pkl", rest[: pickle_end(rest, 0)])
                 write("pth_wrapped", stem + ".legacy", wrapped(1, rest))
     write("pickle", "deep_list_1001.pkl", deep_list(1001))
+    for name, data in text_opcode_seeds().items():
+        write("pickle", name, data)
     # The same small object big-endian, and without a byteorder record.
     ints = zip_parts(os.path.join(DATA, "tensors.pth"))
     write("pth_wrapped", "tensors.big_endian", wrapped(2, *ints))

@@ -33,11 +33,12 @@ fn every_bad_fixture_is_a_one_line_error_naming_the_problem() {
 }
 
 #[test]
-fn a_legal_but_hostile_memo_id_is_read_without_a_huge_memo() {
-    // LONG_BINPUT/LONG_BINGET 0xffffffff: legal; runs under the memory ceiling of `tnb()`.
+fn a_hostile_memo_id_is_refused_as_cpython_refuses_it() {
+    // LONG_BINPUT/LONG_BINGET 0xffffffff: CPython's C unpickler (torch's) raises MemoryError
+    // sizing its memo array from the id; tnb refuses ids at or beyond its memo limit.
     let r = tnb(&["dump", data().join("bad/memo_id_4294967295.pkl").to_str().unwrap()]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert_eq!(r.stdout, b"[[], []]\n");
+    r.assert_clean_error("memo_id_4294967295.pkl");
+    assert!(r.stderr.contains("memo id exceeds the limit of 33554432"), "{}", r.stderr);
 }
 
 #[test]

@@ -491,10 +491,11 @@ fn hostile_big_inputs(tmp: &TempDir) -> Vec<(PathBuf, &'static str)> {
     fs.push(0x91);
     let b = [&b"\x80\x04\x8f("[..], &fs, &fs, b"\x90."].concat();
     put("frozenset_twins.pkl", b, "");
-    // 10^5 sparse memo ids, then 10^5 dense ones.
+    // 10^5 sparse memo ids (below the memo limit, 2^25: larger ones are refused), then 10^5
+    // dense ones.
     let mut b = b"\x80\x02N".to_vec();
     for i in 0..100_000u32 {
-        b.extend(binput(1_000_000_000 + 3 * i));
+        b.extend(binput(20_000_000 + 3 * i));
     }
     for i in 0..100_000u32 {
         b.extend(binput(i));
@@ -514,13 +515,17 @@ fn hostile_big_inputs(tmp: &TempDir) -> Vec<(PathBuf, &'static str)> {
     (0..1024).for_each(|_| b.extend(binget(1)));
     b.extend_from_slice(b"l.");
     put("string_refs.pkl", b, "expanded size in string bytes");
-    // 10^7 LONG_BINPUTs 64 ids apart (50 MB): memory stays a small multiple of the input.
+    // LONG_BINPUTs 64 ids apart up to the memo limit (2^25; ids beyond it are refused): memory
+    // stays a small multiple of the input.
     let mut b = b"\x80\x02N".to_vec();
-    for i in 0..10_000_000u32 {
+    for i in 0..(1u32 << 25) / 64 {
         b.extend(binput(i * 64));
     }
     b.push(b'.');
     put("memo_gap64.pkl", b, "");
+    // One id past it.
+    let b = [&b"\x80\x02N"[..], &binput(1 << 25), b"."].concat();
+    put("memo_id_past_limit.pkl", b, "memo id exceeds the limit of 33554432");
     // 2^26 - 4 empty lists (64 MB): refused by MAX_BUILT before the passes over them.
     let mut b = b"\x80\x02](".to_vec();
     b.extend(std::iter::repeat_n(b']', (1 << 26) - 4));

@@ -25,6 +25,9 @@ pub const LIMITS: Limits = Limits {
     max_str_len: 1 << 20,
     max_expanded: 1 << 20,
     max_expanded_bytes: 1 << 24,
+    max_stack: 1 << 20,
+    max_marks: 1 << 10,
+    max_items: 1 << 21,
 };
 
 /// Largest expanded size of an archive whose whole content the archive target walks and

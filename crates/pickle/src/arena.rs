@@ -1,6 +1,7 @@
 //! The arena: every value a pickle creates, in flat tables, referring into the input where it can.
 
 use crate::error::{Error, ErrorKind};
+use crate::grow;
 use crate::value::{
     Children, FLOAT_AT, INDEX_MASK, Kind, MAX_INDEX, RUN_STRIDE, Ref, Repr, Scalar, TAG_CONST,
     TAG_CONTAINER, TAG_FLOAT, TAG_INT, TAG_OBJECT, TAG_SCALAR, TAG_SMALL_INT, TAG_SPAN, Value,
@@ -83,6 +84,8 @@ pub struct Arena<'a> {
     built: u64,
     max_built: u64,
     max_str_len: u64,
+    /// See [`crate::Limits::max_items`]: bounds `children.len()`, reserved slots included.
+    max_items: u64,
 }
 
 fn limit(what: &'static str, limit: u64) -> Error {
@@ -94,22 +97,25 @@ impl<'a> Arena<'a> {
         // A benchmark spends about 9 input bytes per float, and floats written back to back need
         // no child references at all (float runs); what is left is dict entries and strings,
         // roughly one reference per 16 input bytes. Untouched capacity costs address space only.
-        let children = (input.len() / 16).min(1 << 26);
+        // Reserving is only a hint: when the address space is short, the tables grow on demand
+        // (and a failure then is an error).
+        let children = (input.len() / 16).min(1 << 26).min(limits.max_items as usize);
         Arena {
             input,
             ints: Vec::new(),
             floats: Vec::new(),
             scalars: Vec::new(),
-            spans: Vec::with_capacity(children / 8),
+            spans: grow::hint(children / 8),
             owned: Vec::new(),
-            containers: Vec::with_capacity(children / 16),
-            children: Vec::with_capacity(children),
+            containers: grow::hint(children / 16),
+            children: grow::hint(children),
             objects: Vec::new(),
             nodes: 0,
             max_nodes: limits.max_nodes,
             built: 0,
             max_built: limits.max_built,
             max_str_len: limits.max_str_len,
+            max_items: limits.max_items,
         }
     }
 
@@ -230,6 +236,14 @@ impl<'a> Arena<'a> {
         Ok(())
     }
 
+    /// Counts `n` more slots of `children` against the item limit before they are made.
+    fn room(&self, n: usize) -> Result<(), Error> {
+        if (self.children.len() as u64).saturating_add(n as u64) > self.max_items {
+            return Err(limit("container items (MAX_ITEMS)", self.max_items));
+        }
+        Ok(())
+    }
+
     fn index(len: usize, what: &'static str) -> Result<usize, Error> {
         if len > MAX_INDEX {
             return Err(limit(what, MAX_INDEX as u64));
@@ -250,7 +264,7 @@ impl<'a> Arena<'a> {
             return Ok(r);
         }
         let i = Self::index(self.ints.len(), "number of ints")?;
-        self.ints.push(v);
+        grow::push(&mut self.ints, v)?;
         Ok(Ref::tagged(TAG_INT, i))
     }
 
@@ -258,7 +272,7 @@ impl<'a> Arena<'a> {
     pub fn push_float(&mut self, v: f64) -> Result<Ref, Error> {
         self.count()?;
         let i = Self::index(self.floats.len(), "number of floats")?;
-        self.floats.push(v);
+        grow::push(&mut self.floats, v)?;
         Ok(Ref::tagged(TAG_FLOAT, i))
     }
 
@@ -266,7 +280,7 @@ impl<'a> Arena<'a> {
     pub fn push_scalar(&mut self, v: Scalar) -> Result<Ref, Error> {
         self.count()?;
         let i = Self::index(self.scalars.len(), "number of scalars")?;
-        self.scalars.push(v);
+        grow::push(&mut self.scalars, v)?;
         Ok(Ref::tagged(TAG_SCALAR, i))
     }
 
@@ -276,7 +290,7 @@ impl<'a> Arena<'a> {
             return Err(limit("string length", self.max_str_len));
         }
         let i = Self::index(self.spans.len(), "number of strings")?;
-        self.spans.push(span);
+        grow::push(&mut self.spans, span)?;
         Ok(Ref::tagged(TAG_SPAN, i))
     }
 
@@ -301,7 +315,7 @@ impl<'a> Arena<'a> {
         if end.is_none() {
             return Err(limit("decoded text", u64::from(u32::MAX)));
         }
-        self.owned.extend_from_slice(data);
+        grow::extend(&mut self.owned, data)?;
         self.push_span(Span { start: start as u32, len: data.len() as u32, owned: true, kind })
     }
 
@@ -324,7 +338,9 @@ impl<'a> Arena<'a> {
         if start + len > u32::MAX as usize {
             return Err(limit("number of container items", u64::from(u32::MAX)));
         }
-        self.children.extend_from_slice(items);
+        self.room(len)?;
+        grow::reserve(&mut self.containers, 1)?;
+        grow::extend(&mut self.children, items)?;
         self.containers.push(Container {
             kind,
             run: false,
@@ -345,7 +361,7 @@ impl<'a> Arena<'a> {
             // A second batch: the floats are no longer one run of the input; store them as
             // references from now on (they cost memory now, so they count as built).
             self.count_built(u64::from(c.len))?;
-            self.unrun(r);
+            self.unrun(r)?;
             return self.extend(r, items);
         }
         if c.len == 0 && c.cap == 0 && c.kind == Kind::List && is_float_run(items) {
@@ -366,7 +382,8 @@ impl<'a> Arena<'a> {
         }
         let (new_start, new_cap) = if start + len == self.children.len() {
             // The container is the last one written: grow in place.
-            self.children.extend_from_slice(items);
+            self.room(n)?;
+            grow::extend(&mut self.children, items)?;
             (start, new_len.max(cap))
         } else if new_len <= cap {
             self.children[start + len..start + new_len].copy_from_slice(items);
@@ -380,6 +397,8 @@ impl<'a> Arena<'a> {
             if new_start + new_cap > u32::MAX as usize {
                 return Err(limit("number of container items", u64::from(u32::MAX)));
             }
+            self.room(new_cap)?;
+            grow::reserve(&mut self.children, new_cap)?;
             self.children.extend_from_within(start..start + len);
             self.children.extend_from_slice(items);
             self.children.resize(new_start + new_cap, Ref::NONE);
@@ -414,21 +433,25 @@ impl<'a> Arena<'a> {
             return Ok(());
         }
         self.count_built(len as u64)?;
-        let refs: Vec<Ref> =
-            (0..len).map(|i| Ref::float_at(first + RUN_STRIDE as usize * i)).collect();
+        let mut refs: Vec<Ref> = Vec::new();
+        grow::reserve(&mut refs, len)?;
+        refs.extend((0..len).map(|i| Ref::float_at(first + RUN_STRIDE as usize * i)));
         self.extend(r, &refs)
     }
 
     /// Turns a float-run container into an ordinary one (its refs appended to `children`).
-    fn unrun(&mut self, r: Ref) {
+    fn unrun(&mut self, r: Ref) -> Result<(), Error> {
         let c = self.containers[r.index()];
         let start = self.children.len();
+        self.room(c.len as usize)?;
+        grow::reserve(&mut self.children, c.len as usize)?;
         self.children
             .extend((0..c.len).map(|i| Ref::float_at((c.start + RUN_STRIDE * i) as usize)));
         let cm = &mut self.containers[r.index()];
         cm.run = false;
         cm.start = start as u32;
         cm.cap = c.len;
+        Ok(())
     }
 
     fn container_mut(&mut self, r: Ref) -> Option<&mut Container> {
@@ -505,7 +528,7 @@ impl<'a> Arena<'a> {
     fn push_obj(&mut self, o: Object) -> Result<Ref, Error> {
         self.count()?;
         let i = Self::index(self.objects.len(), "number of objects")?;
-        self.objects.push(o);
+        grow::push(&mut self.objects, o)?;
         Ok(Ref::tagged(TAG_OBJECT, i))
     }
 

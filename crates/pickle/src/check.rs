@@ -2,6 +2,7 @@
 
 use crate::arena::Arena;
 use crate::error::{Error, ErrorKind};
+use crate::grow;
 use crate::keys::{KeyError, Keys, MAX_KEY_DEPTH};
 use crate::limits::Limits;
 use crate::limits::MAX_KEY_WORK;
@@ -110,16 +111,21 @@ fn dedup_hashed(
     r: Ref,
     stride: usize,
 ) -> Result<usize, Error> {
-    let items: Vec<Ref> = arena.children(r).to_vec();
+    let mut items: Vec<Ref> = Vec::new();
+    let c = arena.children(r);
+    grow::reserve(&mut items, c.len())?;
+    items.extend(c.iter());
     let entries = items.len() / stride;
-    let mut out: Vec<Ref> = Vec::with_capacity(items.len());
+    let mut out: Vec<Ref> = Vec::new();
+    grow::reserve(&mut out, items.len())?;
     // An open-addressing table of kept entries (index + 1 into `out`, in entries; 0 empty),
     // probed linearly from the key's hash: no allocation per key, and the hash is already
     // keyed at random (see `Keys`), so no file can pile its keys onto one probe sequence.
     let slots = (entries * 2).next_power_of_two();
     let mask = slots - 1;
-    let mut table = vec![0u32; slots];
-    let mut hashes: Vec<u64> = Vec::with_capacity(entries);
+    let mut table = grow::filled(slots, 0u32)?;
+    let mut hashes: Vec<u64> = Vec::new();
+    grow::reserve(&mut hashes, entries)?;
     for e in items.chunks_exact(stride) {
         let h = keys.hash(arena, e[0], MAX_KEY_DEPTH).map_err(key_error)?;
         let mut i = h as usize & mask;
@@ -182,8 +188,8 @@ pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Resu
         depth: u32,
     }
     let n = arena.graph_len();
-    let mut mark = vec![NEW; n];
-    let mut size = vec![Size::default(); n];
+    let mut mark = grow::filled(n, NEW)?;
+    let mut size = grow::filled(n, Size::default())?;
     let depth_limit = || {
         Error::whole(ErrorKind::Limit { what: "nesting depth", limit: u64::from(limits.max_depth) })
     };
@@ -230,6 +236,7 @@ pub(crate) fn check_graph(arena: &Arena<'_>, root: Ref, limits: &Limits) -> Resu
                         return Err(depth_limit());
                     }
                     mark[ci] = OPEN;
+                    grow::reserve(&mut stack, 1)?;
                     stack.push(Frame {
                         index: ci,
                         children: edges(arena, child),

@@ -87,6 +87,9 @@ pub enum ErrorKind {
     Cycle,
     /// The caller's hook refused a value (message from the hook).
     Hook(String),
+    /// An allocation failed (the machine or an address-space limit ran out before any of the
+    /// [`crate::Limits`] was reached).
+    OutOfMemory,
 }
 
 impl Error {
@@ -139,6 +142,9 @@ impl fmt::Display for Error {
             }
             ErrorKind::Cycle => write!(f, "a container contains itself (reference cycle)"),
             ErrorKind::Hook(msg) => f.write_str(msg),
+            ErrorKind::OutOfMemory => {
+                write!(f, "out of memory while reading the pickle (an allocation failed)")
+            }
         }
     }
 }

@@ -12,7 +12,10 @@ use crate::value::Ref;
 ///
 /// Hook errors are plain messages; the reader prefixes the byte offset.
 pub trait Hooks {
-    /// Returns the caller's id for `module.name` if it is allowed.
+    /// Returns the caller's id for `module.name` if it is allowed. The name is the one CPython
+    /// would import: in pickles of protocol 0 to 2, Python 2 names (`__builtin__`, `copy_reg`,
+    /// …) are already renamed as `fix_imports` renames them; from protocol 3 on they arrive as
+    /// written, and an allowlist should not know them.
     fn find_class(&mut self, module: &str, name: &str) -> Option<u32>;
 
     /// `REDUCE`, `INST`, `OBJ`: calls class `class` (an id from [`Hooks::find_class`]) with the

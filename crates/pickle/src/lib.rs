@@ -6,8 +6,12 @@
 //! and its byte offset, and allowed ones are "called" by Rust code that builds plain values.
 //!
 //! The result is an [`Arena`] of values reached through four-byte [`Ref`]s:
-//! - protocols 0 to 5 as CPython writes them (None, bool, int, float, str, bytes, tuple, list,
-//!   dict, set, frozenset, the memo, marks, batched `SETITEMS`/`APPENDS`, frames);
+//! - protocols 0 to 5 as CPython's C unpickler (`_pickle.c`, which `torch.load` uses) reads
+//!   them (None, bool, int, float, str, bytes, tuple, list, dict, set, frozenset, the memo,
+//!   marks, batched `SETITEMS`/`APPENDS`, frames): each opcode gives CPython's value or an error
+//!   where CPython raises, protocol-0 text included (`I010` is 8, `-nan` keeps its sign, see
+//!   `text.rs`), and Python 2 module names are renamed only below protocol 3; a few values
+//!   CPython makes are refused instead (lone surrogates, `bytearray`, out-of-band buffers);
 //! - dict order kept; a key set twice keeps its first position and takes the last value; keys that
 //!   Python would merge (`1`, `1.0`, `True`) are merged;
 //! - shared objects stay shared (one value, many references), and cycles are refused;
@@ -16,7 +20,9 @@
 //!   path (tnb's consumers do);
 //! - strings borrowed from the input where possible (zero-copy), and a list of floats written
 //!   back to back kept as one run of the input (no per-float memory at all; see [`Children`]);
-//! - every size bounded by [`Limits`]; a hostile memo id allocates nothing.
+//! - every size bounded by [`Limits`], counted before anything grows (the stack, the marks and
+//!   the references containers hold too); a hostile memo id allocates nothing, and a failed
+//!   allocation is an error ([`ErrorKind::OutOfMemory`]), never an abort.
 //!
 //! ```
 //! use tnb_pickle::{parse, Limits, PlainData, Value};
@@ -32,7 +38,9 @@
 
 mod arena;
 mod check;
+mod compat;
 mod error;
+mod grow;
 mod hooks;
 mod keys;
 pub mod limits;

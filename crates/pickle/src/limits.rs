@@ -1,9 +1,11 @@
 //! Bounds on what a pickle may make the reader build.
 //!
-//! Every structure the reader allocates grows at most linearly with the input (each opcode byte
-//! creates at most one value of bounded size; the memo's vector grows only while it stays dense),
-//! so the limits below are about refusing absurd inputs early and about protecting the
-//! *consumers* of the result: a recursive walk needs a bounded depth, and a JSON dump of a DAG
+//! Every structure the reader allocates is counted against a limit before it grows: values
+//! ([`DEFAULT_MAX_NODES`], [`DEFAULT_MAX_BUILT`]), the stack ([`DEFAULT_MAX_STACK`]) and the open
+//! marks ([`DEFAULT_MAX_MARKS`]), which one-byte `DUP`s, memo gets and `MARK`s would otherwise
+//! grow by four to eight bytes per input byte, the references containers hold
+//! ([`DEFAULT_MAX_ITEMS`]), the memo ([`DEFAULT_MAX_MEMO`]); and an allocation that fails anyway
+//! is an error, never an abort. The limits also protect the *consumers* of the result: a recursive walk needs a bounded depth, and a JSON dump of a DAG
 //! whose nodes are shared many times over needs a bounded expanded size (the "billion laughs"
 //! shape: a list holding the same list twice, 64 levels deep), counted both in values and in the
 //! string bytes the walk produces (one big string referenced a million times).
@@ -32,6 +34,25 @@ pub const DEFAULT_MAX_BUILT: u64 = 1 << 23;
 
 /// Most memo entries. The real file stores about 700 000.
 pub const DEFAULT_MAX_MEMO: u64 = 1 << 25;
+
+/// Most values on the pickle machine's stack at once (four bytes each): one-byte opcodes such as
+/// `DUP` and `BINGET` push a reference to an existing value without creating one, so they are
+/// counted here instead of in [`DEFAULT_MAX_NODES`]. Picklers put at most one batch (1000 items)
+/// per open container on the stack, or one tuple's items; 2^25 (128 MiB) is as many as
+/// [`DEFAULT_MAX_NODES`].
+pub const DEFAULT_MAX_STACK: u64 = 1 << 25;
+
+/// Most `MARK`s open at once. A mark is opened for each container under construction, so a
+/// pickler's marks never outnumber the nesting depth (6 for TransNAS-Bench); 2^16 is far above
+/// [`DEFAULT_MAX_DEPTH`] while a flood of one-byte `MARK`s stays within 256 KiB.
+pub const DEFAULT_MAX_MARKS: u64 = 1 << 16;
+
+/// Most child references all containers hold together (four bytes each, reserved slots
+/// included): a shared value referenced many times (`DUP`, memo gets) is one value but one
+/// reference per use. 2^26 (256 MiB) is twice the [`DEFAULT_MAX_NODES`]; the full-size
+/// look-alike of the benchmark holds 3.1 million (its floats are runs of the input, which hold
+/// none).
+pub const DEFAULT_MAX_ITEMS: u64 = 1 << 26;
 
 /// Longest single string or bytes value, in bytes.
 pub const DEFAULT_MAX_STR_LEN: u64 = 1 << 28;
@@ -78,6 +99,12 @@ pub struct Limits {
     pub max_expanded: u64,
     /// See [`DEFAULT_MAX_EXPANDED_BYTES`].
     pub max_expanded_bytes: u64,
+    /// See [`DEFAULT_MAX_STACK`].
+    pub max_stack: u64,
+    /// See [`DEFAULT_MAX_MARKS`].
+    pub max_marks: u64,
+    /// See [`DEFAULT_MAX_ITEMS`].
+    pub max_items: u64,
 }
 
 impl Default for Limits {
@@ -90,6 +117,9 @@ impl Default for Limits {
             max_str_len: DEFAULT_MAX_STR_LEN,
             max_expanded: DEFAULT_MAX_EXPANDED,
             max_expanded_bytes: DEFAULT_MAX_EXPANDED_BYTES,
+            max_stack: DEFAULT_MAX_STACK,
+            max_marks: DEFAULT_MAX_MARKS,
+            max_items: DEFAULT_MAX_ITEMS,
         }
     }
 }

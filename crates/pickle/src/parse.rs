@@ -2,12 +2,14 @@
 
 use crate::arena::{Arena, SpanKind};
 use crate::check;
+use crate::compat;
 use crate::error::{Error, ErrorKind};
+use crate::grow;
 use crate::hooks::Hooks;
 use crate::limits::{HARD_MAX_INPUT, Limits, MAX_INT_DIGITS};
 use crate::memo::Memo;
 use crate::ops::{self, *};
-use crate::text;
+use crate::text::{self, Int, IntOp, TextError};
 use crate::value::{Kind, Ref, Value};
 
 /// A parsed pickle: the arena of values and the root value.
@@ -51,13 +53,19 @@ pub fn parse<'a, H: Hooks + ?Sized>(
         op_at: 0,
         stack: Vec::new(),
         marks: Vec::new(),
+        proto: 0,
+        limits: *limits,
         memo: Memo::new(limits.max_memo),
         arena: Arena::new(input, limits),
         hooks,
     };
-    let root = m.run()?;
+    // Errors from the arena and the memo get the offset of the opcode that caused them.
+    let root = m.run().map_err(|e| m.at(e))?;
     let end = m.pos;
-    let mut arena = m.arena;
+    // The stack, marks and memo may be large (hundreds of MB at their limits): freed before the
+    // passes below allocate theirs.
+    let Machine { mut arena, stack, marks, memo, .. } = m;
+    drop((stack, marks, memo));
     check::dedup_keys(&mut arena)?;
     check::check_graph(&arena, root, limits)?;
     Ok(Pickle { arena, root, end })
@@ -71,6 +79,9 @@ struct Machine<'a, 'h, H: Hooks + ?Sized> {
     stack: Vec<Ref>,
     /// Stack lengths at each open `MARK`.
     marks: Vec<usize>,
+    /// The last `PROTO` seen (0 before any, as in CPython): below 3, Python 2 names are renamed.
+    proto: u8,
+    limits: Limits,
     memo: Memo,
     arena: Arena<'a>,
     hooks: &'h mut H,
@@ -135,6 +146,51 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         }
     }
 
+    /// Pushes onto the stack, counted against [`Limits::max_stack`] before it grows.
+    fn push(&mut self, r: Ref) -> Result<(), Error> {
+        if self.stack.len() as u64 >= self.limits.max_stack {
+            return Err(self.err(ErrorKind::Limit {
+                what: "values on the pickle stack (MAX_STACK)",
+                limit: self.limits.max_stack,
+            }));
+        }
+        grow::push(&mut self.stack, r).map_err(|e| self.at(e))
+    }
+
+    /// Opens a mark, counted against [`Limits::max_marks`] before it grows.
+    fn mark(&mut self) -> Result<(), Error> {
+        if self.marks.len() as u64 >= self.limits.max_marks {
+            return Err(self.err(ErrorKind::Limit {
+                what: "open MARKs (MAX_MARKS)",
+                limit: self.limits.max_marks,
+            }));
+        }
+        let len = self.stack.len();
+        grow::push(&mut self.marks, len).map_err(|e| self.at(e))
+    }
+
+    /// Gives an error from the arena or memo the offset of the opcode that caused it.
+    fn at(&self, mut e: Error) -> Error {
+        if e.offset.is_none() {
+            e.offset = Some(self.op_at as u64);
+        }
+        e
+    }
+
+    fn text_err(&self, e: TextError, op: u8) -> Error {
+        match e {
+            TextError::Bad => self.err(ErrorKind::BadText { opcode: ops::name(op) }),
+            TextError::TooManyDigits => self.err(ErrorKind::Limit {
+                what: "digits of a text int (MAX_INT_DIGITS)",
+                limit: MAX_INT_DIGITS as u64,
+            }),
+            TextError::TooLong => {
+                self.err(ErrorKind::Limit { what: "string length", limit: self.limits.max_str_len })
+            }
+            TextError::OutOfMemory => self.err(ErrorKind::OutOfMemory),
+        }
+    }
+
     fn base(&self) -> usize {
         self.marks.last().copied().unwrap_or(0)
     }
@@ -176,19 +232,19 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
 
     fn push_utf8(&mut self, start: usize, len: usize, op: u8) -> Result<(), Error> {
         let r = self.str_arg(start, len, op)?;
-        self.stack.push(r);
+        self.push(r)?;
         Ok(())
     }
 
     fn push_bytes_at(&mut self, start: usize, len: usize) -> Result<(), Error> {
         let r = self.arena.input_span(start, len, SpanKind::Bytes)?;
-        self.stack.push(r);
+        self.push(r)?;
         Ok(())
     }
 
     fn push_int(&mut self, v: i64) -> Result<(), Error> {
         let r = self.arena.push_int(v)?;
-        self.stack.push(r);
+        self.push(r)?;
         Ok(())
     }
 
@@ -208,40 +264,48 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
             return self.push_int(v);
         }
         let r = self.arena.input_span(start, len, SpanKind::BigInt)?;
-        self.stack.push(r);
+        self.push(r)?;
         Ok(())
     }
 
-    fn text_int(&mut self, text: &[u8], op: u8) -> Result<(), Error> {
-        match text::parse_int(text) {
-            Ok(Some(v)) => self.push_int(v),
-            Ok(None) => {
-                // Decimal to binary is quadratic in the digits: bound them first, as Python does.
-                if text.trim_ascii().len() > MAX_INT_DIGITS + 1 {
-                    return Err(self.err(ErrorKind::Limit {
-                        what: "digits of a text int (MAX_INT_DIGITS)",
-                        limit: MAX_INT_DIGITS as u64,
-                    }));
-                }
-                let le = text::decimal_to_le(text)
-                    .ok_or_else(|| self.err(ErrorKind::BadText { opcode: ops::name(op) }))?;
+    /// An int read by a text opcode (digits already bounded by [`MAX_INT_DIGITS`]).
+    fn text_int(&mut self, i: Int) -> Result<(), Error> {
+        match i {
+            Int::Small(v) => self.push_int(v),
+            Int::Big(le) => {
                 let r = self.arena.owned_span(&le, SpanKind::BigInt)?;
-                self.stack.push(r);
-                Ok(())
+                self.push(r)
             }
-            Err(()) => Err(self.err(ErrorKind::BadText { opcode: ops::name(op) })),
         }
     }
 
     fn text_id(&mut self, op: u8) -> Result<u64, Error> {
         let line = self.line(op)?;
-        match text::parse_int(line) {
-            Ok(Some(v)) if v >= 0 => Ok(v as u64),
-            _ => Err(self.err(ErrorKind::BadText { opcode: ops::name(op) })),
-        }
+        text::memo_id(line).map_err(|e| self.text_err(e, op))
     }
 
+    /// The two lines naming a global (`GLOBAL`, `INST`): each non-empty, decoded as UTF-8
+    /// (`GLOBAL`) or ASCII (`INST`), strictly, as CPython does.
+    fn global_lines(&mut self, op: u8, ascii: bool) -> Result<(&'a str, &'a str), Error> {
+        let mut names = [""; 2];
+        for n in &mut names {
+            let line = self.line(op)?;
+            if line.is_empty() {
+                return Err(self.err(ErrorKind::BadText { opcode: ops::name(op) }));
+            }
+            if ascii && !line.is_ascii() {
+                return Err(self.err(ErrorKind::BadText { opcode: ops::name(op) }));
+            }
+            *n = std::str::from_utf8(line)
+                .map_err(|_| self.err(ErrorKind::BadUtf8 { opcode: ops::name(op) }))?;
+        }
+        Ok((names[0], names[1]))
+    }
+
+    /// Asks the hooks about a global under the name CPython would import: Python 2 names are
+    /// renamed below protocol 3 (see [`compat`]).
     fn global(&mut self, module: &str, name: &str) -> Result<Ref, Error> {
+        let (module, name) = compat::fix_import(self.proto, module, name);
         match self.hooks.find_class(module, name) {
             Some(class) => self.arena.push_global(class),
             None => {
@@ -261,7 +325,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
     fn call(&mut self, class: u32, args: Ref) -> Result<(), Error> {
         let r = self.hooks.call(&mut self.arena, class, args);
         let r = self.hook(r)?;
-        self.stack.push(r);
+        self.push(r)?;
         Ok(())
     }
 
@@ -272,7 +336,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         }
         let r = self.arena.push_container(kind, &self.stack[start..])?;
         self.stack.truncate(start);
-        self.stack.push(r);
+        self.push(r)?;
         Ok(())
     }
 
@@ -283,7 +347,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         let start = self.stack.len() - n;
         let r = self.arena.push_container(Kind::Tuple, &self.stack[start..])?;
         self.stack.truncate(start);
-        self.stack.push(r);
+        self.push(r)?;
         Ok(())
     }
 
@@ -298,6 +362,10 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
             Value::Container(k, _) => k == want,
             _ => false,
         };
+        if from == self.stack.len() {
+            // CPython returns before looking at the target when a batch is empty.
+            return Ok(());
+        }
         if !ok {
             return Err(self.wrong(op, want.name(), target));
         }
@@ -361,7 +429,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                         continue;
                     }
                     let r = self.arena.float_at(at)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 BINPUT => {
                     let id = self.u8(op)?;
@@ -386,17 +454,17 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 BINGET => {
                     let id = self.u8(op)?;
                     let r = self.memo.get(u64::from(id), self.op_at)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 LONG_BINGET => {
                     let id = self.u32(op)?;
                     let r = self.memo.get(u64::from(id), self.op_at)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 GET => {
                     let id = self.text_id(op)?;
                     let r = self.memo.get(id, self.op_at)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 BINUNICODE => {
                     let n = u64::from(self.u32(op)?);
@@ -447,7 +515,13 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     self.take(n, op)?;
                     self.push_bytes_at(at, n)?;
                 }
-                BINBYTES8 | BYTEARRAY8 => {
+                BYTEARRAY8 => {
+                    return Err(self.err(ErrorKind::Unsupported {
+                        opcode: "BYTEARRAY8",
+                        why: "Python makes a mutable, unhashable bytearray, which tnb has no value for",
+                    }));
+                }
+                BINBYTES8 => {
                     let n = self.u64(op)?;
                     let n = self.len_arg(n, op)?;
                     let at = self.pos;
@@ -456,19 +530,18 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 }
                 UNICODE => {
                     let line = self.line(op)?;
-                    let s = text::raw_unicode_escape(line)
-                        .map_err(|()| self.err(ErrorKind::BadText { opcode: "UNICODE" }))?;
-                    let r = self.arena.push_str(&s)?;
-                    self.stack.push(r);
+                    let s = text::raw_unicode_escape(line, self.limits.max_str_len)
+                        .map_err(|e| self.text_err(e, op))?;
+                    let r = self.arena.push_str(&s).map_err(|e| self.at(e))?;
+                    self.push(r)?;
                 }
                 STRING => {
                     let line = self.line(op)?;
-                    let b = text::string_literal(line)
-                        .map_err(|()| self.err(ErrorKind::BadText { opcode: "STRING" }))?;
+                    let b = text::string_literal(line).map_err(|e| self.text_err(e, op))?;
                     let s = std::str::from_utf8(&b)
                         .map_err(|_| self.err(ErrorKind::BadUtf8 { opcode: "STRING" }))?;
                     let r = self.arena.push_str(s)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 BININT => {
                     let v = self.u32(op)? as i32;
@@ -500,44 +573,42 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 }
                 INT => {
                     let line = self.line(op)?;
-                    match line {
-                        b"00" => self.stack.push(Ref::FALSE),
-                        b"01" => self.stack.push(Ref::TRUE),
-                        _ => self.text_int(line, op)?,
+                    match text::int_opcode(line).map_err(|e| self.text_err(e, op))? {
+                        IntOp::Bool(b) => self.push(Ref::bool(b))?,
+                        IntOp::Int(i) => self.text_int(i)?,
                     }
                 }
                 LONG => {
                     let line = self.line(op)?;
-                    let line = line.strip_suffix(b"L").unwrap_or(line);
-                    self.text_int(line, op)?;
+                    let i = text::long_opcode(line).map_err(|e| self.text_err(e, op))?;
+                    self.text_int(i)?;
                 }
                 FLOAT => {
                     let line = self.line(op)?;
-                    let v = text::parse_float(line)
-                        .map_err(|()| self.err(ErrorKind::BadText { opcode: "FLOAT" }))?;
+                    let v = text::float_opcode(line).map_err(|e| self.text_err(e, op))?;
                     let r = self.arena.push_float(v)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
-                NONE => self.stack.push(Ref::NONE),
-                NEWTRUE => self.stack.push(Ref::TRUE),
-                NEWFALSE => self.stack.push(Ref::FALSE),
+                NONE => self.push(Ref::NONE)?,
+                NEWTRUE => self.push(Ref::TRUE)?,
+                NEWFALSE => self.push(Ref::FALSE)?,
                 EMPTY_DICT => {
                     let r = self.arena.push_container(Kind::Dict, &[])?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 EMPTY_LIST => {
                     let r = self.arena.push_container(Kind::List, &[])?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 EMPTY_TUPLE => {
                     let r = self.arena.push_container(Kind::Tuple, &[])?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 EMPTY_SET => {
                     let r = self.arena.push_container(Kind::Set, &[])?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
-                MARK => self.marks.push(self.stack.len()),
+                MARK => self.mark()?,
                 SETITEMS => self.add_marked(Kind::Dict, op)?,
                 APPENDS => self.add_marked(Kind::List, op)?,
                 ADDITEMS => self.add_marked(Kind::Set, op)?,
@@ -577,13 +648,14 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 }
                 DUP => {
                     let top = self.top(op)?;
-                    self.stack.push(top);
+                    self.push(top)?;
                 }
                 PROTO => {
                     let v = self.u8(op)?;
                     if v > 5 {
                         return Err(self.err(ErrorKind::Protocol(v)));
                     }
+                    self.proto = v;
                 }
                 FRAME => {
                     // Frames only batch reads; the whole input is already in memory.
@@ -591,15 +663,9 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     self.len_arg(n, op)?;
                 }
                 GLOBAL => {
-                    let module = self.line(op)?;
-                    let name = self.line(op)?;
-                    let (Ok(module), Ok(name)) =
-                        (std::str::from_utf8(module), std::str::from_utf8(name))
-                    else {
-                        return Err(self.err(ErrorKind::BadUtf8 { opcode: "GLOBAL" }));
-                    };
+                    let (module, name) = self.global_lines(op, false)?;
                     let r = self.global(module, name)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 STACK_GLOBAL => {
                     let name = self.pop(op)?;
@@ -611,7 +677,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     };
                     let (m, n) = (m.to_owned(), n.to_owned());
                     let r = self.global(&m, &n)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 REDUCE => {
                     let args = self.pop(op)?;
@@ -628,7 +694,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     let class = self.class_of(cls, op)?;
                     let r = self.hooks.new_object(&mut self.arena, class, args);
                     let r = self.hook(r)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 NEWOBJ_EX => {
                     let kwargs = self.pop(op)?;
@@ -641,19 +707,14 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     }
                     let r = self.hooks.new_object(&mut self.arena, class, args);
                     let r = self.hook(r)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 INST => {
-                    let module = self.line(op)?;
-                    let name = self.line(op)?;
-                    let (Ok(module), Ok(name)) =
-                        (std::str::from_utf8(module), std::str::from_utf8(name))
-                    else {
-                        return Err(self.err(ErrorKind::BadUtf8 { opcode: "INST" }));
-                    };
+                    // CPython looks for the mark before reading the names.
+                    let start = self.pop_mark(op)?;
+                    let (module, name) = self.global_lines(op, true)?;
                     let callable = self.global(module, name)?;
                     let class = self.class_of(callable, op)?;
-                    let start = self.pop_mark(op)?;
                     let args = self.arena.push_container(Kind::Tuple, &self.stack[start..])?;
                     self.stack.truncate(start);
                     self.call(class, args)?;
@@ -678,16 +739,19 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     let pid = self.pop(op)?;
                     let r = self.hooks.persistent_load(&mut self.arena, pid);
                     let r = self.hook(r)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 PERSID => {
                     let line = self.line(op)?;
+                    // CPython decodes protocol-0 persistent ids as ASCII, strictly.
                     let s = std::str::from_utf8(line)
-                        .map_err(|_| self.err(ErrorKind::BadUtf8 { opcode: "PERSID" }))?;
+                        .ok()
+                        .filter(|s| s.is_ascii())
+                        .ok_or_else(|| self.err(ErrorKind::BadText { opcode: "PERSID" }))?;
                     let pid = self.arena.push_str(s)?;
                     let r = self.hooks.persistent_load(&mut self.arena, pid);
                     let r = self.hook(r)?;
-                    self.stack.push(r);
+                    self.push(r)?;
                 }
                 EXT1 | EXT2 | EXT4 => {
                     return Err(self.err(ErrorKind::Unsupported {

@@ -210,8 +210,16 @@ fn billion_laughs_is_refused() {
 
 #[test]
 fn hostile_memo_ids() {
-    // LONG_BINPUT 0xffffffff then LONG_BINGET of it: legal, must not allocate 2^32 slots.
-    assert_eq!(load(b"\x80\x02Nr\xff\xff\xff\xff0j\xff\xff\xff\xff."), "None");
+    // LONG_BINPUT of the largest id below the memo limit, then LONG_BINGET of it: legal, and
+    // must not allocate 2^25 slots.
+    assert_eq!(load(b"\x80\x02Nr\xff\xff\xff\x010j\xff\xff\xff\x01."), "None");
+    // Ids at and beyond the limit are refused (CPython sizes its memo array from the id).
+    for id in [b"\x00\x00\x00\x02", b"\xff\xff\xff\xff"] {
+        let mut b = b"\x80\x02Nr".to_vec();
+        b.extend_from_slice(id);
+        b.push(b'.');
+        assert!(matches!(fail(&b).kind, ErrorKind::Limit { what: "memo id", .. }));
+    }
     let e = fail(b"\x80\x02j\x78\x56\x34\x12.");
     assert_eq!(e.kind, ErrorKind::MemoMissing(0x1234_5678));
     assert!(e.to_string().contains("305419896"), "{e}");
@@ -533,4 +541,64 @@ fn binstring_length_sign_and_bounds() {
         fail(&p2(b"T\x03\x00\x00\x00hi")).kind,
         ErrorKind::Truncated { opcode: "BINSTRING" }
     );
+}
+
+/// Parses under `limits`: the rendered value, or the name of the limit hit.
+fn under(limits: Limits, b: &[u8]) -> Result<String, &'static str> {
+    match parse(b, &mut PlainData, &limits) {
+        Ok(p) => Ok(render(&p.arena, p.root)),
+        Err(crate::Error { kind: ErrorKind::Limit { what, .. }, .. }) => Err(what),
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+#[test]
+fn the_stack_is_counted_before_it_grows() {
+    let l = Limits { max_stack: 3, ..Limits::default() };
+    let what = "values on the pickle stack (MAX_STACK)";
+    // DUP and memo gets push existing values: no new value, but a stack slot each.
+    assert_eq!(under(l, b"\x80\x02N22\x87."), Ok("(None, None, None)".into()));
+    assert_eq!(under(l, b"\x80\x02N222\x87."), Err(what));
+    assert_eq!(under(l, b"\x80\x02Nq\x00h\x00h\x00\x87."), Ok("(None, None, None)".into()));
+    assert_eq!(under(l, b"\x80\x02Nq\x00h\x00h\x00h\x00."), Err(what));
+}
+
+#[test]
+fn open_marks_are_counted_before_they_grow() {
+    let l = Limits { max_marks: 2, ..Limits::default() };
+    let what = "open MARKs (MAX_MARKS)";
+    assert_eq!(under(l, b"((11N."), Ok("None".into()));
+    assert_eq!(under(l, b"(((111N."), Err(what));
+    // Closed marks do not count.
+    assert_eq!(under(l, b"((1(1(11N."), Ok("None".into()));
+}
+
+#[test]
+fn container_items_are_counted_before_they_grow() {
+    let l = Limits { max_items: 4, ..Limits::default() };
+    let what = "container items (MAX_ITEMS)";
+    // Built from a mark, appended in a batch, appended one by one, references to one value.
+    assert_eq!(under(l, b"(NNNNl."), Ok("[None, None, None, None]".into()));
+    assert_eq!(under(l, b"(NNNNNl."), Err(what));
+    assert_eq!(under(l, b"](NNNNe."), Ok("[None, None, None, None]".into()));
+    assert_eq!(under(l, b"](NNNNNe."), Err(what));
+    assert_eq!(under(l, b"]NaNaNaNa."), Ok("[None, None, None, None]".into()));
+    assert_eq!(under(l, b"]NaNaNaNaNa."), Err(what));
+    assert_eq!(under(l, b"(N222l."), Ok("[None, None, None, None]".into()));
+    assert_eq!(under(l, b"(N2222l."), Err(what));
+    // A list that moves to grow reserves twice its length: counted too.
+    assert_eq!(under(l, b"]N]Na0a."), Ok("[None]".into()));
+    assert_eq!(under(l, b"](NNe]Na0(Ne."), Err(what));
+    // A float run holds no references until a second batch turns it into them.
+    let f = b"G?\xf0\x00\x00\x00\x00\x00\x00";
+    let mut run = b"\x80\x02](".to_vec();
+    for _ in 0..4 {
+        run.extend_from_slice(f);
+    }
+    run.extend_from_slice(b"e");
+    let mut ok = run.clone();
+    ok.extend_from_slice(b".");
+    assert_eq!(under(l, &ok), Ok("[1.0, 1.0, 1.0, 1.0]".into()));
+    run.extend_from_slice(b"Na.");
+    assert_eq!(under(l, &run), Err(what));
 }

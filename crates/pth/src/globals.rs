@@ -43,10 +43,10 @@ const STORAGES: [(&str, Dtype); 10] = [
 fn find(module: &str, name: &str) -> Option<Class> {
     Some(match (module, name) {
         ("collections", "OrderedDict") => Class::OrderedDict,
-        ("builtins" | "__builtin__", "set") => Class::Set,
-        ("builtins" | "__builtin__", "frozenset") => Class::FrozenSet,
-        ("builtins" | "__builtin__", "bytes") => Class::Bytes,
-        ("builtins" | "__builtin__", "bytearray") => Class::ByteArray,
+        ("builtins", "set") => Class::Set,
+        ("builtins", "frozenset") => Class::FrozenSet,
+        ("builtins", "bytes") => Class::Bytes,
+        ("builtins", "bytearray") => Class::ByteArray,
         ("_codecs", "encode") => Class::CodecsEncode,
         ("numpy.core.multiarray" | "numpy._core.multiarray", "scalar") => Class::NumpyScalar,
         ("numpy", "dtype") => Class::NumpyDtype,
