@@ -559,9 +559,6 @@ fn hostile() -> V {
                 }
                 results.push((*task, dict(result)));
             }
-            if i == 2 {
-                results.insert(1, ("note", s("extra")));
-            }
             entries.push((s(name), dict(results)));
         }
         spaces.push((s(space), V::Dict(Rc::from(entries))));
