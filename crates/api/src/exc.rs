@@ -1,6 +1,7 @@
-//! Failures as the official class reports them: the Python exception class it raises, and a
-//! one-line message (clearer than the official ones; the class and the order of checks are
-//! what a drop-in must keep).
+//! Failures as the official class reports them: the Python exception class it raises, and its
+//! message (the official `assert` texts, CPython's own for `KeyError`, list indexing, `max()`,
+//! argument binding), made one line: control characters escaped, cut at
+//! [`crate::MAX_MESSAGE`] characters. A corrupted archive's failures keep tnb's messages.
 
 use std::fmt;
 
