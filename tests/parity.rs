@@ -533,7 +533,7 @@ fn hostile() -> V {
                     "m_int",
                     match a % 3 {
                         0 => V::list(vec![V::Int(2), f(2.0), V::Bool(true)]),
-                        1 => V::Tuple(Rc::from(vec![f(1.5), V::Int(3), V::Int(-4)])),
+                        1 => V::list(vec![f(1.5), V::Int(3), V::Int(-4)]),
                         _ => V::list(vec![V::Bool(true), V::Int(1), f(1.0)]),
                     },
                 ),
