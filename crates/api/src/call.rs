@@ -38,38 +38,38 @@ const INDEX_TOO_BIG: &str = "cannot fit 'int' into an index-sized integer";
 /// CPython's message for a list index past either end.
 const INDEX_OUT: &str = "list index out of range";
 
-/// `KeyError(key)`: Python prints the key's `repr`.
-fn key_error(a: Arg<'_>) -> ApiError {
-    ApiError::new(Exc::KeyError, arg_repr(a))
+/// `KeyError(key)` for the argument `param`: Python prints the key's `repr`.
+fn key_error(param: &'static str, a: Arg<'_>) -> ApiError {
+    ApiError::new(Exc::KeyError, arg_repr(a)).with_key(param)
 }
 
-/// A dict lookup by `a` (`data[arch]`, `metrics_dict[task]`, `result[task]`): only a `str`
-/// can be found; an unhashable value raises `TypeError`, anything else `KeyError`.
-fn key(a: Arg<'_>) -> Result<&str, ApiError> {
+/// A dict lookup by argument `param` (`data[arch]`, `metrics_dict[task]`, `result[task]`):
+/// only a `str` can be found; an unhashable value raises `TypeError`, anything else `KeyError`.
+fn key<'a>(param: &'static str, a: Arg<'a>) -> Result<&'a str, ApiError> {
     match a {
         Arg::Str(s) => Ok(s),
         Arg::Unhashable => {
             Err(ApiError::new(Exc::TypeError, format!("unhashable type: '{}'", a.type_name())))
         }
-        other => Err(key_error(other)),
+        other => Err(key_error(param, other)),
     }
 }
 
 /// The arch of `data[arch2space[arch]][arch]`.
 fn arch<B: AsRef<[u8]>>(store: &Store<B>, a: Arg<'_>) -> Result<ArchId, ApiError> {
-    store.arch(key(a)?).map_err(|e| lookup(e, a))
+    store.arch(key("arch", a)?).map_err(|e| lookup(e, "arch", a))
 }
 
 /// The task of `arch_result[task]` (or of `metrics_dict[task]`: convert makes their keys
 /// `task_list`'s).
 fn task<B: AsRef<[u8]>>(store: &Store<B>, a: Arg<'_>) -> Result<TaskId, ApiError> {
-    store.task(key(a)?).map_err(|e| lookup(e, a))
+    store.task(key("task", a)?).map_err(|e| lookup(e, "task", a))
 }
 
 /// A failed name lookup as the official class's `KeyError(name)`; other failures as they are.
-fn lookup(e: QueryError, a: Arg<'_>) -> ApiError {
+fn lookup(e: QueryError, param: &'static str, a: Arg<'_>) -> ApiError {
     match e {
-        QueryError::UnknownArch(_) | QueryError::UnknownTask(_) => key_error(a),
+        QueryError::UnknownArch(_) | QueryError::UnknownTask(_) => key_error(param, a),
         other => ApiError::query(other),
     }
 }

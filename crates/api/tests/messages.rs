@@ -98,3 +98,27 @@ fn a_key_error_prints_the_key_as_python_does() {
         assert_eq!(shown(error(&s, "get_total_epochs", &[arg, Arg::Str("t")])), want);
     }
 }
+
+#[test]
+fn a_key_error_names_the_argument_whose_lookup_failed() {
+    let s = store(&[("a", vec![W::Float(2.0)])]);
+    let key =
+        |method: &str, args: &[Arg<'_>]| match call(
+            &s,
+            method,
+            args,
+            &[],
+            &mut |_| Ok::<(), ()>(()),
+        ) {
+            Err(CallError::Api(e)) => e.key(),
+            _ => panic!("{method} did not raise"),
+        };
+    assert_eq!(key("get_total_epochs", &[Arg::Str("x"), Arg::Str("t")]), Some("arch"));
+    assert_eq!(key("get_total_epochs", &[Arg::Str("a"), Arg::Int(3)]), Some("task"));
+    assert_eq!(
+        key("get_single_metric", &[Arg::Str("a"), Arg::Str("u"), Arg::Str("m")]),
+        Some("task")
+    );
+    assert_eq!(key("get_single_metric", &[Arg::Str("a"), Arg::Str("t"), Arg::Str("n")]), None);
+    assert_eq!(key("index2arch", &[Arg::Int(9)]), None);
+}
