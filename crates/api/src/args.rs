@@ -109,8 +109,9 @@ fn type_error(m: String) -> ApiError {
     ApiError::new(Exc::TypeError, m)
 }
 
-/// Binds `args` and `kwargs` to `sig`'s parameters as Python binds a call (`TypeError` for a
-/// missing, unexpected or doubly given argument).
+/// Binds `args` and `kwargs` to `sig`'s parameters as CPython binds a call to a method of the
+/// official class, with its `TypeError` messages and in its order: each keyword in turn
+/// (unexpected, or given twice), then too many positional arguments, then the missing ones.
 pub(crate) fn bind<'a>(
     sig: &Signature,
     args: &[Arg<'a>],
@@ -118,13 +119,6 @@ pub(crate) fn bind<'a>(
 ) -> Result<Bound<'a>, ApiError> {
     let (method, params) = (sig.name, sig.params);
     let mut slots = [None; MAX_PARAMS];
-    if args.len() > params.len() {
-        return Err(type_error(format!(
-            "{method}() takes {} positional arguments but {} were given",
-            params.len(),
-            args.len()
-        )));
-    }
     for (slot, a) in slots.iter_mut().zip(args) {
         *slot = Some(*a);
     }
@@ -132,7 +126,7 @@ pub(crate) fn bind<'a>(
         match params.iter().position(|p| p == k) {
             Some(p) if p < args.len() => {
                 return Err(type_error(format!(
-                    "{method}() got multiple values for argument '{}'",
+                    "{CLASS}.{method}() got multiple values for argument '{}'",
                     crate::text::short(k)
                 )));
             }
@@ -140,14 +134,47 @@ pub(crate) fn bind<'a>(
             Some(p) => slots[p] = Some(*v),
             None => {
                 return Err(type_error(format!(
-                    "{method}() got an unexpected keyword argument '{}'",
+                    "{CLASS}.{method}() got an unexpected keyword argument '{}'",
                     crate::text::short(k)
                 )));
             }
         }
     }
-    if let Some(p) = (0..sig.required).find(|&p| slots[p].is_none()) {
-        return Err(type_error(format!("{method}() missing required argument: '{}'", params[p])));
+    if args.len() > params.len() {
+        // Counts include `self`, as CPython counts them.
+        let takes = if sig.required == params.len() {
+            plural(params.len() + 1, "positional argument")
+        } else {
+            format!("from {} to {} positional arguments", sig.required + 1, params.len() + 1)
+        };
+        return Err(type_error(format!(
+            "{CLASS}.{method}() takes {takes} but {} were given",
+            args.len() + 1
+        )));
+    }
+    let missing: Vec<String> = (0..sig.required)
+        .filter(|&p| slots[p].is_none())
+        .map(|p| format!("'{}'", params[p]))
+        .collect();
+    if !missing.is_empty() {
+        let names = match missing.as_slice() {
+            [one] => one.clone(),
+            [a, b] => format!("{a} and {b}"),
+            [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+            [] => String::new(),
+        };
+        return Err(type_error(format!(
+            "{CLASS}.{method}() missing {} required positional {}: {names}",
+            missing.len(),
+            if missing.len() == 1 { "argument" } else { "arguments" }
+        )));
     }
     Ok(slots)
+}
+
+/// The official class's name, as CPython qualifies its methods in messages.
+pub(crate) const CLASS: &str = "TransNASBenchAPI";
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }

@@ -1,6 +1,7 @@
-//! Failures as the official class reports them: the Python exception class it raises, and a
-//! one-line message (clearer than the official ones; the class and the order of checks are
-//! what a drop-in must keep).
+//! Failures as the official class reports them: the Python exception class it raises, and its
+//! message (the official `assert` texts, CPython's own for `KeyError`, list indexing, `max()`,
+//! argument binding), made one line: control characters escaped, cut at
+//! [`crate::MAX_MESSAGE`] characters. A corrupted archive's failures keep tnb's messages.
 
 use std::fmt;
 
@@ -58,12 +59,13 @@ pub struct ApiError {
     exc: Exc,
     message: String,
     query: Option<QueryError>,
+    key: Option<&'static str>,
 }
 
 impl ApiError {
     /// A failure of class `exc`.
     pub fn new(exc: Exc, message: impl Into<String>) -> ApiError {
-        ApiError { exc, message: one_line(&message.into()), query: None }
+        ApiError { exc, message: one_line(&message.into()), query: None, key: None }
     }
 
     /// The query's failure, classified as the official class classifies it: for `Epoch`, an
@@ -87,7 +89,7 @@ impl ApiError {
             QueryError::NoRanking(_) => Exc::ValueError,
             _ => Exc::FormatError,
         };
-        ApiError { exc, message: one_line(&e.to_string()), query: Some(e) }
+        ApiError { exc, message: one_line(&e.to_string()), query: Some(e), key: None }
     }
 
     /// The same failure as another class (where the official class reaches the same
@@ -95,6 +97,20 @@ impl ApiError {
     pub fn with_exc(mut self, exc: Exc) -> ApiError {
         self.exc = exc;
         self
+    }
+
+    /// The same failure, raised by the lookup of argument `param` (see [`ApiError::key`]).
+    pub(crate) fn with_key(mut self, param: &'static str) -> ApiError {
+        self.key = Some(param);
+        self
+    }
+
+    /// For a [`Exc::KeyError`] of a dict lookup by an argument, that argument's parameter name
+    /// (`"arch"`, `"task"`). Python's `str(KeyError(k))` is `repr(k)`, which the message
+    /// holds; a binding that raises a real `KeyError` should raise it with the argument object
+    /// itself (so that `e.args[0]` and `str(e)` are the official class's), not the message.
+    pub fn key(&self) -> Option<&'static str> {
+        self.key
     }
 
     /// The exception class.

@@ -19,6 +19,7 @@ mod args;
 mod call;
 mod exc;
 mod json;
+mod repr;
 mod text;
 pub mod walk;
 
@@ -26,6 +27,7 @@ pub use args::{Arg, METHODS, Signature};
 pub use call::call;
 pub use exc::{ApiError, CallError, Exc};
 pub use json::{object_json, write_json};
+pub use repr::py_repr_str;
 pub use text::{MAX_MESSAGE, MAX_QUOTED, one_line, short};
 pub use tnb_pyjson::{BYTES_NOT_JSON, Event, JsonSink, JsonSinkError, Seq};
 pub use walk::{WalkError, Walker, document};

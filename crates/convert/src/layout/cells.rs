@@ -56,7 +56,21 @@ pub(super) fn check_list(
     path: &dyn Fn() -> String,
 ) -> Result<Ref, Error> {
     let items = match a.get(list) {
-        Value::Container(Kind::List | Kind::Tuple | Kind::Tensor(_), items) => items,
+        Value::Container(Kind::List, items) => items,
+        // The official class hands the list object back (`mode='list'`) and indexes it
+        // (`'final'`, an epoch, `get_epoch_status`): a tuple or a tensor would come back as
+        // itself, with its own element types and index errors, where the archive's columns
+        // give lists of Python numbers.
+        Value::Container(Kind::Tuple | Kind::Tensor(_), _) => {
+            return Err(Error::at(
+                path(),
+                format!(
+                    "expected a list of per-epoch values, found {}: the official class would \
+                     answer with the {0} itself, which tnb does not reproduce (make it a list)",
+                    type_name(a, list)
+                ),
+            ));
+        }
         _ => {
             return Err(Error::at(
                 path(),

@@ -1,9 +1,12 @@
 //! Checking the object against the TransNAS-Bench layout and gathering its columns.
 //!
 //! The layout is read from the file itself (`task_list`, `metrics_dict`, `info_names`); no task,
-//! metric or info name is hard-coded. Anything the layout does not name (extra keys at any
-//! level) is copied to the generic section with its position, so the archive reproduces the
-//! source exactly; anything the layout needs but cannot find is an error naming its path.
+//! metric or info name is hard-coded. Anything the layout does not name (extra keys at the top
+//! level, in result dicts, `model_info` and `metrics`) is copied to the generic section with its
+//! position, so the archive reproduces the source exactly; anything the layout needs but cannot
+//! find is an error naming its path. Two places are the exception: an entry of `metrics_dict` or
+//! of an arch's dict keyed by something that is not a task of `task_list` is refused
+//! ([`NOT_A_TASK`]), because the official class would answer queries from it.
 //!
 //! [`build`] runs in steps, each a function here: [`declared_names`] (what the file says it
 //! holds), [`list_archs`] (the spaces and their archs), [`walk_archs`] (every arch dict and
@@ -44,6 +47,16 @@ use tnb_pth::key_label;
 
 /// Most tasks, metrics per task, infos or layouts: layout items keep indexes in 24 bits.
 const MAX_NAMES: usize = 1 << 24;
+
+/// Why an entry keyed by something other than a task of `task_list` is refused, where the
+/// official class would read it: `metrics_dict[task]` (the metric check of
+/// `get_single_metric`, `get_best_epoch_status`, `get_best_archs`) and an arch's own dict
+/// (`arch_result[task]` in `get_total_epochs`, `get_model_info`, `get_epoch_status`) are
+/// looked up by the task argument without consulting `task_list`, so the class would answer
+/// from such an entry (or raise another exception) where tnb raises `KeyError`.
+const NOT_A_TASK: &str = "not a task of task_list: the official class would answer queries \
+    for it from this entry, which tnb does not reproduce (remove the entry, or add the task to \
+    task_list)";
 
 /// Whether `doc` claims to be a benchmark: a dict with `task_list` and `data` entries. Anything
 /// else is archived as a plain object (see [`build_plain`]).
@@ -159,6 +172,17 @@ fn declared_names<'s>(a: &'s Arena<'_>, top: &[Ref]) -> Result<Declared<'s>, Err
         &|| "metrics_dict".to_owned(),
         "a dict of metric lists",
     )?;
+    // The official class checks a metric against `metrics_dict[task]` before it looks the
+    // task up anywhere else: an entry for a task that task_list does not name would answer
+    // (an `assert`, a `TypeError`) where tnb, which knows only task_list's tasks, could not.
+    for kv in md.chunks_exact(2) {
+        if !matches!(a.get(kv[0]), Value::Str(k) if task_names.contains(&k)) {
+            return Err(Error::at(
+                format!("metrics_dict/{}", key_label(a, kv[0])),
+                NOT_A_TASK.to_owned(),
+            ));
+        }
+    }
     let mut tasks: Vec<TaskBuild<'_>> = Vec::with_capacity(task_names.len());
     for &t in &task_names {
         let (_, list) = find_key(a, md, t).ok_or_else(|| {
@@ -284,25 +308,19 @@ fn walk_archs<'s>(
         prog.clear();
         results.iter_mut().for_each(|r| *r = None);
         for pair in kv.chunks_exact(2) {
+            // Keys are unique (the reader merges equal keys as Python's dict does).
             let task = match a.get(pair[0]) {
-                Value::Str(k) => {
-                    tasks.iter().position(|t| t.name == k).filter(|&t| results[t].is_none())
-                }
+                Value::Str(k) => tasks.iter().position(|t| t.name == k),
                 _ => None,
             };
-            match task {
-                Some(t) => {
-                    results[t] = Some(pair[1]);
-                    prog.push(item::make(item::TASK, t as u32));
-                }
-                None => {
-                    let kp = || format!("{}/{}", ap(), key_label(a, pair[0]));
-                    let k = g.value(a, pair[0], &kp)?;
-                    let v = g.value(a, pair[1], &kp)?;
-                    w.arch_extras.pairs.extend([k, v]);
-                    prog.push(item::make(item::EXTRA, 0));
-                }
-            }
+            let Some(t) = task else {
+                return Err(Error::at(
+                    format!("{}/{}", ap(), key_label(a, pair[0])),
+                    NOT_A_TASK.to_owned(),
+                ));
+            };
+            results[t] = Some(pair[1]);
+            prog.push(item::make(item::TASK, t as u32));
         }
         w.arch_extras.close()?;
         w.arch_layout.push(w.layouts.intern(&prog)?);
