@@ -21,9 +21,12 @@ Usage:
                                        mode, and failing ones), as JSON Lines
     read_tnb.py compare ARCHIVE TNB    asks TNB (the tnb binary) and this reader every request
                                        and the dump; exits 1 on any disagreement
-    read_tnb.py mutations ARCHIVE      reads "position xor" lines on stdin, flips payload byte
-                                       `position` with `xor` and prints what opening says ("ok"
-                                       or the error), payload checksum not checked
+    read_tnb.py mutations ARCHIVE [REQUESTS]
+                                       reads "position xor" lines on stdin, flips payload byte
+                                       `position` with `xor` and prints what opening says (the
+                                       error, or "ok" then a tab and each answer to the JSON
+                                       Lines of REQUESTS as `ok:<json>` or `err:<class>`,
+                                       tab-separated); payload checksum not checked
 
 Errors are one line on stderr and exit status 2 (1 for a disagreement in `compare`).
 """
@@ -464,6 +467,7 @@ class Archive:
             task["columns"] = r.columns(at + 24)
             task["info"] = r.columns(at + 56)
             self.tasks.append(task)
+        self.payload = payload
         self.expanded = self.check()
         if utf8(self.arch_bytes) is None:
             raise corrupt("arch names are not UTF-8")
@@ -886,6 +890,127 @@ def scalar(dtype, bits):
     return struct.unpack("<d", struct.pack("<Q", bits))[0]
 
 
+# ---- Writing (FORMAT.md, "Where each object is placed") ----
+
+
+class Writer:
+    """Lays the decoded archive out again as FORMAT.md says a writer places it; for an archive
+    tnb wrote, the result is the payload, byte for byte (`compare` checks it)."""
+
+    def __init__(self):
+        self.out = bytearray()
+
+    def align(self, a):
+        self.out += bytes(-len(self.out) % a)
+        return len(self.out)
+
+    def prims(self, values, fmt):
+        at = self.align(struct.calcsize("<" + fmt))
+        self.out += struct.pack("<%d%s" % (len(values), fmt), *values)
+        return at, len(values)
+
+    def blob(self, b):
+        at = len(self.out)
+        self.out += b
+        return at, len(b)
+
+    def strings(self, names):
+        longs = []
+        for name in names:
+            b = name.encode()
+            longs.append(self.blob(b)[0] if len(b) > 8 else None)
+        at = self.align(4)
+        for name, target in zip(names, longs):
+            self.out += string_bytes(name.encode(), len(self.out), target)
+        return at, len(names)
+
+    def columns(self, cols):
+        deps = []
+        for c in cols:
+            d = []
+            for name, _, ty in COLUMN_VARIANTS[c["tag"]]:
+                if ty is U32:
+                    d.append(None)
+                elif ty.elem is U8:
+                    d.append(self.blob(c[name]))
+                else:
+                    d.append(self.prims(c[name], ty.elem.fmt[1:]))
+            deps.append(d)
+        at = self.align(4)
+        for c, d in zip(cols, deps):
+            base = len(self.out)
+            out = bytearray(28)
+            out[0] = c["tag"]
+            for (name, off, ty), dep in zip(COLUMN_VARIANTS[c["tag"]], d):
+                if dep is None:
+                    struct.pack_into("<I", out, off, c[name])
+                else:
+                    struct.pack_into("<iI", out, off, dep[0] - (base + off), dep[1])
+            self.out += out
+        return at, len(cols)
+
+
+def string_bytes(b, at, target):
+    """The 8 bytes of a String placed at `at` (its bytes at `target` when out of line)."""
+    if target is None:
+        return b + b"\xff" * (8 - len(b))
+    n = len(b)
+    return struct.pack("<Ii", (n & 0x3F) | 0x80 | ((n & ~0x3F) << 2), target - at)
+
+
+def vec_field(out, off, base, dep):
+    struct.pack_into("<iI", out, off, dep[0] - (base + off), dep[1])
+
+
+def rewrite(x):
+    """The payload of archive `x` as a writer following FORMAT.md lays it out."""
+    w = Writer()
+    deps = []
+    for t in x.tasks:
+        name = t["name"].encode()
+        d = {"name": w.blob(name)[0] if len(name) > 8 else None}
+        d["metrics"] = w.strings(t["metrics"])
+        d["offsets"] = w.prims(t["offsets"], "I")
+        d["columns"] = w.columns(t["columns"])
+        d["best"] = w.prims(t["best"], "I")
+        d["ranking"] = w.prims(t["ranking"], "I")
+        d["ranking_status"] = w.blob(t["ranking_status"])
+        d["info"] = w.columns(t["info"])
+        deps.append(d)
+    tasks_at = w.align(4)
+    for t, d in zip(x.tasks, deps):
+        base = len(w.out)
+        out = bytearray(64)
+        out[0:8] = string_bytes(t["name"].encode(), base, d["name"])
+        for name, off, _ in TASK_T.fields[1:]:
+            vec_field(out, off, base, d[name])
+        w.out += out
+    root = {"tasks": (tasks_at, len(x.tasks))}
+    root["info_names"] = w.strings(x.info_names)
+    root["space_names"] = w.strings(x.space_names)
+    root["space_starts"] = w.prims(x.space_starts, "I")
+    root["arch_offsets"] = w.prims(x.arch_offsets, "I")
+    root["arch_bytes"] = w.blob(x.arch_bytes)
+    root["arch_slots"] = w.prims(x.arch_slots, "I")
+    for name, off, ty in LAYOUT_T.fields[4:]:
+        root[name] = w.prims(x.layout[name], "I")
+    for name, off, ty in GENERIC_T.fields:
+        root["g_" + name] = w.blob(x.generic[name]) if ty.elem is U8 else w.prims(x.generic[name], ty.elem.fmt[1:])
+    base = w.align(4)
+    out = bytearray(168)
+    for name, off, _ in BENCHMARK_T.fields[:7]:
+        vec_field(out, off, base, root[name])
+    for name, off, ty in LAYOUT_T.fields:
+        if ty is U32:
+            struct.pack_into("<I", out, 56 + off, x.layout[name])
+        else:
+            vec_field(out, 56 + off, base, root[name])
+    for name, off, _ in GENERIC_T.fields:
+        vec_field(out, 128 + off, base, root["g_" + name])
+    w.out += out
+    return bytes(w.out)
+
+
 # ---- JSON as json.dumps writes it (for comparisons with tnb) ----
 
 
@@ -1189,7 +1314,8 @@ def answer_line(api, line):
     except FormatError as e:
         return json.dumps({"error": str(e), "type": "FormatError"})
     except NotJson as e:
-        return json.dumps({"error": str(e), "type": "TypeError"})
+        # tnb batch: an answer JSON cannot hold (bytes) is not written; the request fails.
+        return json.dumps({"error": "cannot write the answer: %s" % e, "type": "RequestError"})
 
 
 def requests(x):
@@ -1258,6 +1384,9 @@ def compare(path, tnb):
             bad += 1
             if bad <= 10:
                 print("DIFFERS %s\n  tnb:    %s\n  reader: %s" % (req, their[:300], mine[:300]))
+    if rewrite(x) != x.payload:
+        bad += 1
+        print("DIFFERS: the payload and its layout by FORMAT.md's placement rules")
     run = subprocess.run([tnb, "dump", path], capture_output=True)
     try:
         doc = dumps(x.document()) + "\n"
@@ -1267,7 +1396,7 @@ def compare(path, tnb):
     if not same_doc:
         bad += 1
         print("DIFFERS: the document and `tnb dump`")
-    print("%s: %d requests and the document compared, %d differ" % (path, len(reqs), bad))
+    print("%s: %d requests, the document and every payload byte compared, %d differ" % (path, len(reqs), bad))
     return 1 if bad else 0
 
 
@@ -1298,17 +1427,33 @@ def summary(path, source_json=None):
         print("every one of %d metric values agrees with %s" % (checked, source_json))
 
 
-def mutations(path):
+def answer_short(api, req):
+    """`ok:<json>` or `err:<exception class>`: an answer as the mutation test compares it."""
+    try:
+        return "ok:" + dumps(api.call(req["method"], req.get("args", []), req.get("kwargs", {})))
+    except ApiError as e:
+        return "err:" + e.exc
+    except FormatError:
+        return "err:FormatError"
+    except NotJson:
+        return "err:Sink"
+
+
+def mutations(path, requests_file=None):
+    """For each "position xor" line: what opening the flipped archive says, and when it opens,
+    the answers to the requests of `requests_file` (JSON Lines), tab-separated."""
     f = bytearray(open(path, "rb").read())
+    reqs = [json.loads(l) for l in open(requests_file)] if requests_file else []
     for line in sys.stdin:
         pos, xor = map(int, line.split())
         g = bytearray(f)
         g[HEADER_LEN + pos] ^= xor
         try:
-            Archive(bytes(g), check_payload_crc=False)
-            print("ok")
+            api = Api(Archive(bytes(g), check_payload_crc=False))
         except FormatError as e:
             print(e)
+            continue
+        print("\t".join(["ok"] + [answer_short(api, r) for r in reqs]))
 
 
 def main(argv):
@@ -1325,7 +1470,7 @@ def main(argv):
     elif cmd == "compare":
         return compare(argv[1], argv[2])
     elif cmd == "mutations":
-        mutations(argv[1])
+        mutations(*argv[1:3])
     elif len(argv) in (1, 2):
         summary(*argv)
     else:
