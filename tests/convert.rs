@@ -165,6 +165,18 @@ fn the_format_can_be_read_without_rust() {
 }
 
 #[test]
+fn format_md_quotes_the_schema_string_and_its_hash() {
+    // A reader written from FORMAT.md compares the header's schema hash with the one FORMAT.md
+    // gives, computed from the string FORMAT.md quotes: both must be this build's.
+    let md = std::fs::read_to_string(data().join("../schema/FORMAT.md")).unwrap();
+    let quoted = md.lines().find(|l| l.starts_with("Benchmark{")).expect("the schema string");
+    assert_eq!(quoted, tnb_schema::SCHEMA);
+    assert!(md.contains(&format!("{}-byte ASCII string", tnb_schema::SCHEMA.len())));
+    let hash = format!("`{:#018x}`", tnb_schema::SCHEMA_HASH);
+    assert!(md.matches(&hash).count() >= 2, "FORMAT.md does not state {hash}");
+}
+
+#[test]
 fn the_plain_python_reader_answers_every_query_as_tnb_batch_does() {
     // Every fixture, converted: read_tnb.py answers every arch × task × metric × mode (and
     // every epoch, ranking, topk, list, failing name and argument) from the archive alone and
