@@ -9,7 +9,9 @@ What it does:
   pointer-window rule rkyv applies), the open-time checks, the arch-name check;
 - answers every query of the official TransNASBenchAPI from the archive alone (`Api.call`),
   with the exception class the official class raises where it raises;
-- rebuilds the whole source object (`Archive.document`), as `tnb dump` prints it.
+- rebuilds the whole source object (`Archive.document`), as `tnb dump` prints it;
+- lays the payload out again by FORMAT.md's placement rules (`rewrite`): for an archive tnb
+  wrote, the same bytes.
 
 Usage:
     read_tnb.py ARCHIVE [SOURCE.json]  summary; with the source's JSON dump, every metric value
@@ -20,7 +22,8 @@ Usage:
     read_tnb.py requests ARCHIVE       the requests `compare` asks (every arch x task x metric x
                                        mode, and failing ones), as JSON Lines
     read_tnb.py compare ARCHIVE TNB    asks TNB (the tnb binary) and this reader every request
-                                       and the dump; exits 1 on any disagreement
+                                       and the dump, and lays the payload out again; exits 1 on
+                                       any disagreement
     read_tnb.py mutations ARCHIVE [REQUESTS]
                                        reads "position xor" lines on stdin, flips payload byte
                                        `position` with `xor` and prints what opening says (the
@@ -32,7 +35,6 @@ Errors are one line on stderr and exit status 2 (1 for a disagreement in `compar
 """
 
 import json
-import math
 import struct
 import subprocess
 import sys
@@ -342,6 +344,10 @@ BENCHMARK_T = Struct(
 )
 
 
+# The fields `Reader.fields` reads directly (the rest are read by their own methods).
+TASK_VECS = Struct(0, [f for f in TASK_T.fields if f[0] not in ("name", "columns", "info")])
+
+
 class Reader:
     """Reads validated payload bytes (no checks: validation has made every read in bounds)."""
 
@@ -462,7 +468,7 @@ class Archive:
         self.tasks = []
         for t in range(n_tasks):
             at = tasks_at + 64 * t
-            task = r.fields(at, Struct(0, [f for f in TASK_T.fields if f[0] not in ("name", "columns", "info")]))
+            task = r.fields(at, TASK_VECS)
             task["name"] = r.string(at)
             task["columns"] = r.columns(at + 24)
             task["info"] = r.columns(at + 56)
