@@ -116,31 +116,238 @@ fn the_thread_count_changes_nothing_but_the_speed() {
     assert!(r.stderr.contains("--threads"), "{}", r.stderr);
 }
 
+/// Runs `schema/read_tnb.py` (plain python3, written from FORMAT.md alone) with `args` and
+/// `stdin`.
+fn read_tnb(args: &[&std::ffi::OsStr], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new("python3")
+        .arg(data().join("../schema/read_tnb.py"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is required by the test suite");
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&stdin));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
+}
+
 #[test]
 fn the_format_can_be_read_without_rust() {
     // schema/read_tnb.py follows FORMAT.md alone (plain python3, no rkyv): it decodes the golden
     // archive's header, tables and columns and checks every metric value against the source.
-    let out = std::process::Command::new("python3")
-        .arg(data().join("../schema/read_tnb.py"))
-        .arg(data().join("golden/transnas_small.tnb"))
-        .arg(data().join("transnas_small.json"))
-        .output()
-        .expect("python3 is required by the test suite");
+    let golden = data().join("golden/transnas_small.tnb");
+    let json = data().join("transnas_small.json");
+    let out = read_tnb(&[golden.as_os_str(), json.as_os_str()], b"");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    // A flipped byte in the payload is noticed by the reader's own checksum check.
-    let mut bad = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
-    let at = bad.len() - 100;
-    bad[at] ^= 0x40;
+    // A flipped byte is refused by the reader with tnb's own message: in a value (only the
+    // payload checksum notices) and in the root (an open-time check notices first).
     let tmp = TempDir::new("read-tnb");
-    let path = tmp.path("flipped.tnb");
-    std::fs::write(&path, bad).unwrap();
-    let out = std::process::Command::new("python3")
-        .arg(data().join("../schema/read_tnb.py"))
-        .arg(&path)
-        .arg(data().join("transnas_small.json"))
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "a corrupted archive passed read_tnb.py");
+    let file = std::fs::read(&golden).unwrap();
+    for (at, want) in [
+        (3000, "corrupted tnb archive: payload checksum mismatch"),
+        (file.len() - 100, "corrupted tnb archive: a generic node id is out of range"),
+    ] {
+        let mut bad = file.clone();
+        bad[at] ^= 0x40;
+        let path = tmp.path("flipped.tnb");
+        std::fs::write(&path, bad).unwrap();
+        let out = read_tnb(&[path.as_os_str(), json.as_os_str()], b"");
+        assert_eq!(out.status.code(), Some(2), "a corrupted archive passed read_tnb.py");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), want);
+        let r = tnb(&["info", s(&path)]);
+        assert!(r.stderr.trim_end().ends_with(&format!("{}: {want}", s(&path))), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn format_md_quotes_the_schema_string_and_its_hash() {
+    // A reader written from FORMAT.md compares the header's schema hash with the one FORMAT.md
+    // gives, computed from the string FORMAT.md quotes: both must be this build's.
+    let md = std::fs::read_to_string(data().join("../schema/FORMAT.md")).unwrap();
+    let quoted = md.lines().find(|l| l.starts_with("Benchmark{")).expect("the schema string");
+    assert_eq!(quoted, tnb_schema::SCHEMA);
+    assert!(md.contains(&format!("{}-byte ASCII string", tnb_schema::SCHEMA.len())));
+    let hash = format!("`{:#018x}`", tnb_schema::SCHEMA_HASH);
+    assert!(md.matches(&hash).count() >= 2, "FORMAT.md does not state {hash}");
+}
+
+#[test]
+fn the_plain_python_reader_answers_every_query_as_tnb_batch_does() {
+    // Every fixture, converted: read_tnb.py answers every arch × task × metric × mode (and
+    // every epoch, ranking, topk, list, failing name and argument) from the archive alone and
+    // compares each answer with `tnb batch`'s (values exactly as printed, errors by exception
+    // class), and rebuilds the whole source object and compares it with `tnb dump`.
+    let tmp = TempDir::new("read-tnb-compare");
+    let mut sources: Vec<std::path::PathBuf> =
+        good_fixtures().into_iter().map(|(p, _)| p).collect();
+    sources.extend(["bytes_proto2.pkl", "bytes_proto4.pkl"].map(|n| data().join(n)));
+    let mut archives = vec![data().join("golden/transnas_small.tnb")];
+    for (i, src) in sources.iter().enumerate() {
+        let out = tmp.path(&format!("f{i}.tnb"));
+        assert_eq!(convert(src, &out).code, Some(0), "{}", src.display());
+        archives.push(out);
+    }
+    let mut compared = 0u64;
+    for a in &archives {
+        let tnb_bin = std::ffi::OsStr::new(env!("CARGO_BIN_EXE_tnb"));
+        let out = read_tnb(&["compare".as_ref(), a.as_os_str(), tnb_bin], b"");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains(", 0 differ"),
+            "{}: {text}{}",
+            a.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let n: u64 =
+            text.split(": ").nth(1).and_then(|t| t.split(' ').next()?.parse().ok()).unwrap();
+        compared += n;
+    }
+    // The benchmarks alone ask tens of thousands: the comparison is not vacuous.
+    assert!(compared > 100_000, "only {compared} requests compared");
+}
+
+/// The requests asked of every byte-flipped archive that opens: the lists, one arch's whole
+/// result (every layout), and per task and metric (first and last) the rankings, a metric list,
+/// a best value, a best epoch status, an info and an epoch status. As tnb_api arguments and as
+/// the JSON Lines read_tnb.py reads.
+fn flip_requests(
+    store: &tnb_store::Store,
+) -> Vec<(&'static str, Vec<String>, Vec<tnb_api::Arg<'static>>)> {
+    use tnb_api::Arg;
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    let name = |i: i64| leak(store.arch_name(store.arch_at(i).unwrap()).unwrap());
+    let (first, mid, last) = (name(0), name(store.len() as i64 / 2), name(-1));
+    let info = leak(store.info_name(store.infos().next().unwrap()).unwrap());
+    let mut reqs: Vec<(&'static str, Vec<&'static str>, Vec<Arg<'static>>)> = vec![
+        ("task_list", vec![], vec![]),
+        ("metrics_dict", vec![], vec![]),
+        ("info_names", vec![], vec![]),
+        ("get_arch_result", vec![first], vec![]),
+    ];
+    for t in store.tasks() {
+        let task = leak(store.task_name(t).unwrap());
+        let metrics: Vec<_> = store.metrics(t).unwrap().collect();
+        for m in [metrics[0], metrics[metrics.len() - 1]] {
+            let metric = leak(store.metric_name(m).unwrap());
+            for s in store.search_spaces() {
+                reqs.push(("get_best_archs", vec![task, metric, leak(s)], vec![Arg::None]));
+            }
+            reqs.push(("get_single_metric", vec![first, task, metric, "list"], vec![]));
+            reqs.push(("get_single_metric", vec![mid, task, metric], vec![]));
+            reqs.push(("get_best_epoch_status", vec![last, task, metric], vec![]));
+        }
+        reqs.push(("get_model_info", vec![first, task, info], vec![]));
+        reqs.push(("get_epoch_status", vec![mid, task], vec![Arg::Int(0)]));
+    }
+    reqs.into_iter()
+        .map(|(m, names, rest)| {
+            let json: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+            let mut args: Vec<Arg<'static>> = names.into_iter().map(Arg::Str).collect();
+            args.extend(rest);
+            (m, json, args)
+        })
+        .collect()
+}
+
+#[test]
+fn the_plain_python_reader_refuses_exactly_what_tnb_refuses() {
+    // Single-byte flips of the golden archive's payload (without the payload checksum, so that
+    // the structure checks are what decides): read_tnb.py, which validates as FORMAT.md says,
+    // must accept exactly the flips tnb accepts, and refuse the others with the same message
+    // (for rkyv's own validation, which FORMAT.md specifies by rule, not by text, the same
+    // message prefix). Every byte of the last 2 KiB (the root, the layout and generic tables,
+    // the arch table) and a spread of the rest. Where a flipped archive opens, both answer a
+    // set of queries the same way (values exactly, failures by exception class), which holds
+    // the checks FORMAT.md leaves to queries (best epochs, statuses, layouts, cells) to tnb's.
+    // (Run by hand once over every payload byte with three xors each, 186 000 flips: all agree.)
+    use tnb_api::{Arg, JsonSink, call};
+    let golden = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
+    let len = golden.len() - tnb_schema::header::HEADER_LEN;
+    let xors = [0x01u8, 0x80, 0xff, 0x10, 0x04, 0x40];
+    let mut flips: Vec<(usize, u8)> =
+        (len.saturating_sub(2048)..len).map(|p| (p, xors[p % 6])).collect();
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..1500 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        flips.push(((x >> 8) as usize % len, xors[(x % 6) as usize]));
+    }
+    let reqs = flip_requests(&tnb_store::Store::copy_from(&golden).unwrap());
+    let tmp = TempDir::new("read-tnb-flips");
+    let req_path = tmp.path("requests.jsonl");
+    let req_lines: String = reqs
+        .iter()
+        .map(|(m, names, args)| {
+            let mut a = names.clone();
+            a.extend(args[names.len()..].iter().map(|x| match x {
+                Arg::Int(i) => i.to_string(),
+                _ => "null".to_owned(),
+            }));
+            match *m {
+                "get_best_archs" => format!(
+                    "{{\"method\": \"{m}\", \"args\": [{}], \"kwargs\": {{\"topk\": null}}}}\n",
+                    a[..3].join(", ")
+                ),
+                _ => format!("{{\"method\": \"{m}\", \"args\": [{}]}}\n", a.join(", ")),
+            }
+        })
+        .collect();
+    std::fs::write(&req_path, req_lines).unwrap();
+    let input: String = flips.iter().map(|(p, x)| format!("{p} {x}\n")).collect();
+    let path = data().join("golden/transnas_small.tnb");
+    let out =
+        read_tnb(&["mutations".as_ref(), path.as_os_str(), req_path.as_os_str()], input.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs = String::from_utf8(out.stdout).unwrap();
+    let theirs: Vec<&str> = theirs.lines().collect();
+    assert_eq!(theirs.len(), flips.len());
+    let (mut refused, mut by_checks, mut failed_queries) = (0, 0, 0);
+    for (&(p, x), python) in flips.iter().zip(theirs) {
+        let mut f = golden.clone();
+        f[tnb_schema::header::HEADER_LEN + p] ^= x;
+        let ours = match tnb_store::Store::copy_from(&f) {
+            Ok(store) => {
+                let mut line = "ok".to_owned();
+                for (method, names, args) in &reqs {
+                    let (args, kwargs): (&[Arg<'_>], Vec<(&str, Arg<'_>)>) = match *method {
+                        "get_best_archs" => (&args[..3], vec![("topk", Arg::None)]),
+                        _ => (&args[..], vec![]),
+                    };
+                    let _ = names;
+                    let mut sink = JsonSink::new(Vec::new());
+                    let answer = match call(&store, method, args, &kwargs, &mut |e| sink.event(e)) {
+                        Ok(()) => format!("ok:{}", String::from_utf8(sink.into_inner()).unwrap()),
+                        Err(e) => format!("err:{}", e.exc().map_or("Sink", |c| c.name())),
+                    };
+                    failed_queries += usize::from(answer.starts_with("err:"));
+                    line.push('\t');
+                    line.push_str(&answer);
+                }
+                line
+            }
+            Err(e) => e.to_string(),
+        };
+        const RKYV: &str = "corrupted tnb archive: payload: ";
+        let same = if ours.starts_with(RKYV) { python.starts_with(RKYV) } else { ours == python };
+        assert!(
+            same,
+            "payload byte {p} ^ {x:#04x}:\n  tnb:         {ours:.400}\n  read_tnb.py: {python:.400}"
+        );
+        refused += usize::from(!ours.starts_with("ok"));
+        by_checks += usize::from(!ours.starts_with("ok") && !ours.starts_with(RKYV));
+    }
+    // Both kinds of refusal were reached (rkyv's validation and the archive's own checks), and
+    // queries failed on flipped archives that open.
+    assert!(
+        refused > 500 && by_checks > 50 && failed_queries > 50,
+        "{refused} refused, {by_checks} by open-time checks, {failed_queries} failed queries"
+    );
 }
 
 #[test]
