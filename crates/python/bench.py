@@ -53,6 +53,12 @@ def suite(api, n):
         lambda i: api.get_epoch_status(archs[i % count], "class_object", i % 10), n)
     r["get_best_epoch_status_ns"] = per_call(
         lambda i: api.get_best_epoch_status(archs[i % count], "class_object", "valid_top1"), n)
+    # NASLib's `Metric.RAW` query, once per optimizer step: the call alone, `api[i]`, and the
+    # whole expression NASLib evaluates (`...query_all_results()[task]`).
+    r["get_arch_result_ns"] = per_call(lambda i: api.get_arch_result(archs[i % count]), n)
+    r["getitem_ns"] = per_call(lambda i: api[i % count], n)
+    r["naslib_raw_query_ns"] = per_call(
+        lambda i: api.get_arch_result(archs[i % count]).query_all_results()["class_object"], n)
     k = max(1, n // 100)
     r["get_best_archs_top10_micro_ns"] = per_call(
         lambda i: api.get_best_archs("class_object", "valid_top1", "micro", topk=10), k)
