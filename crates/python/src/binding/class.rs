@@ -189,7 +189,9 @@ impl Api {
         let part = match object.target() {
             ObjectRef::Node(id) => Part::Node(id),
             _ => {
-                return Err(FormatError::new_err("an attribute is not one of the source's objects"));
+                return Err(FormatError::new_err(
+                    "an attribute is not one of the source's objects",
+                ));
             }
         };
         Ok(walk_shared(py, &self.store, Memo::new(), part)?.0.unbind())
