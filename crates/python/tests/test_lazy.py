@@ -83,3 +83,16 @@ def test_data_holds_lazy_results(pair):
     space = ref.arch2space[arch]
     assert same(api.data[space][arch], ref.data[space][arch])
     assert isinstance(api.data[space][arch], tnb.ArchResult)
+
+
+def test_a_task_builds_entry_by_entry(pair):
+    got, want = pair_result(pair, 4)
+    for task in reversed(list(want)):
+        t = got[task]
+        assert isinstance(t, dict) and list(t) == list(want[task])
+        assert all(type(dict.__getitem__(t, k)).__name__ == "_Pending" for k in t)
+        # Entries read last first, one at a time: each is the official one.
+        for k in reversed(list(want[task])):
+            assert same(t[k], want[task][k]), (task, k)
+            assert type(dict.__getitem__(t, k)).__name__ != "_Pending"
+        assert same(t, want[task])

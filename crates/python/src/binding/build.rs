@@ -238,8 +238,75 @@ pub(super) enum Part {
     Document,
     /// A generic node (`metrics_dict`, an extra entry's key or value...).
     Node(u32),
-    /// The result dict of arch `.0` (file order) on task `.1` (archive order).
-    Result(usize, usize),
+    /// The keys of the result dict of arch `.0` (file order) on task `.1` (archive order), as
+    /// a list, its values skipped.
+    ResultKeys(usize, usize),
+    /// The value of entry `.2` of that result dict, the others skipped.
+    ResultValue(usize, usize, usize),
+}
+
+/// Which items of a result dict's walk reach the builder: its keys, or one entry's value.
+/// Skipping costs the walk only (no Python object is made for what is skipped), which is what
+/// lets a task's results be built entry by entry.
+#[derive(Clone, Copy)]
+enum Pick {
+    Everything,
+    Keys,
+    Value(usize),
+}
+
+/// A [`Builder`] behind a [`Pick`]: tracks the walk's depth and which item of the outermost
+/// dict (key, value, key...) is being walked.
+struct Picker<'py> {
+    builder: Builder<'py>,
+    pick: Pick,
+    depth: u32,
+    item: usize,
+}
+
+impl<'py> Picker<'py> {
+    /// Whether the current item of the outermost dict (and all inside it) is wanted.
+    fn wanted(&self) -> bool {
+        match self.pick {
+            Pick::Everything => true,
+            Pick::Keys => self.item % 2 == 0,
+            Pick::Value(k) => self.item == 2 * k + 1,
+        }
+    }
+
+    fn known(&mut self, id: u32) -> bool {
+        if matches!(self.pick, Pick::Everything) {
+            return self.builder.known(id);
+        }
+        // A node the builder already holds emits nothing: at the outermost level, that is a
+        // whole item.
+        if self.depth >= 1 && self.wanted() && self.builder.known(id) {
+            if self.depth == 1 {
+                self.item += 1;
+            }
+            return true;
+        }
+        false
+    }
+
+    fn event(&mut self, e: Event<'_>) -> PyResult<()> {
+        if matches!(self.pick, Pick::Everything) {
+            return self.builder.event(e);
+        }
+        // Inside an item, or an item's first event (the outermost dict's own end is not one).
+        let forward =
+            self.wanted() && (self.depth >= 2 || (self.depth == 1 && !matches!(e, Event::End)));
+        match e {
+            Event::BeginSeq(_) | Event::BeginMap => self.depth += 1,
+            Event::End => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        // A scalar at the outermost level, or the end of a container there, ends an item.
+        if self.depth == 1 && !matches!(e, Event::BeginSeq(_) | Event::BeginMap) {
+            self.item += 1;
+        }
+        if forward { self.builder.event(e) } else { Ok(()) }
+    }
 }
 
 /// Builds `part` of `store`'s archive as a stored object, each shared object once (reusing
@@ -251,19 +318,32 @@ pub(super) fn walk_shared<'py>(
     part: Part,
 ) -> PyResult<(Bound<'py, PyAny>, Memo)> {
     let b = store.archive().map_err(|e| FormatError::new_err(e.to_string()))?;
-    let builder = std::cell::RefCell::new(Builder::with_memo(py, memo));
-    let known = |id: u32| builder.borrow_mut().known(id);
+    let pick = match part {
+        Part::ResultKeys(..) => Pick::Keys,
+        Part::ResultValue(_, _, k) => Pick::Value(k),
+        _ => Pick::Everything,
+    };
+    let mut builder = Builder::with_memo(py, memo);
+    if let Pick::Keys = pick {
+        builder.event(Event::BeginSeq(Seq::List))?;
+    }
+    let picker = std::cell::RefCell::new(Picker { builder, pick, depth: 0, item: 0 });
+    let known = |id: u32| picker.borrow_mut().known(id);
     let walker = tnb_api::Walker::new(b).sharing(&known);
-    let sink = &mut |e: Event<'_>| builder.borrow_mut().event(e);
+    let sink = &mut |e: Event<'_>| picker.borrow_mut().event(e);
     let walked = match part {
         Part::Document => walker.document(sink),
         Part::Node(id) => walker.node(id, sink),
-        Part::Result(a, t) => walker.result(a, t, sink),
+        Part::ResultKeys(a, t) | Part::ResultValue(a, t, _) => walker.result(a, t, sink),
     };
     walked.map_err(|e| match e {
         tnb_api::WalkError::Sink(e) => e,
         tnb_api::WalkError::Query(q) => FormatError::new_err(q.to_string()),
         _ => FormatError::new_err("the archive walk failed"),
     })?;
-    builder.into_inner().finish_with_memo()
+    let mut builder = picker.into_inner().builder;
+    if let Pick::Keys = pick {
+        builder.event(Event::End)?;
+    }
+    builder.finish_with_memo()
 }
