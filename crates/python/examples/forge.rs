@@ -9,7 +9,8 @@
 //!   frozenset of tuples a set of lists: unhashable in Python);
 //! - `duplicate-keys`: the string `'dup_b'` becomes `'dup_a'` and the int 1002 becomes 1001
 //!   (a dict whose keys Python merges, a set whose elements it merges: unpickling never makes
-//!   either).
+//!   either);
+//! - `task-list-to-int`: `task_list` becomes the int 1001 (what `len()` cannot measure).
 #![forbid(unsafe_code)]
 
 use tnb_schema::Benchmark;
@@ -46,6 +47,13 @@ fn forge(kind: &str, b: &mut Benchmark) -> Result<usize, String> {
                     changed += 1;
                 }
             }
+        }
+        "task-list-to-int" => {
+            let int = (0..g.kinds.len())
+                .find(|&i| g.kinds[i] == NODE_INT && g.start_or_value[i] == 1001)
+                .ok_or("no int 1001 in the source")?;
+            b.layout.task_list = int as u32;
+            changed += 1;
         }
         other => return Err(format!("unknown kind {other}")),
     }

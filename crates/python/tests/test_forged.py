@@ -120,6 +120,11 @@ def test_merged_keys_inside_a_result_are_a_format_error(tmp_path):
     raises_format_error(lambda: api.get_arch_result(ARCH)["u"]["model_info"])
 
 
+def test_a_task_list_without_length_is_a_format_error(tmp_path):
+    api = tnb.TransNASBenchAPI(forged(tmp_path, "task-list-to-int", benchmark({"x": 1001})))
+    raises_format_error(lambda: repr(api))
+
+
 def test_shared_objects_stay_shared(tmp_path):
     big = list(range(1000, 2000))
     tup = tuple(big[:10])

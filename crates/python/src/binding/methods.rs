@@ -39,7 +39,10 @@ impl Api {
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let py = slf.py();
         let api = slf.get();
-        let tasks = api.call(py, "task_list", &[])?.len()?;
+        // `len(self.task_list)`: the archive's list has a length unless it is corrupted.
+        let tasks = api.call(py, "task_list", &[])?.len().map_err(|e| {
+            FormatError::new_err(format!("corrupted archive: task_list has no length ({e})"))
+        })?;
         let name = slf.get_type().name()?;
         Ok(format!("{name}({} architectures/{tasks} tasks)", api.store.len()))
     }
