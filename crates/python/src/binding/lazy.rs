@@ -4,9 +4,12 @@
 //!
 //! The `ArchResult`'s `all_results` is a `tnb._LazyResults` (`python/tnb/__init__.py`), a `dict`
 //! subclass holding every key from the start, each value a [`Pending`] placeholder until it is
-//! first read, then built here ([`ArchSource::build`]) and stored in place. Keys and
-//! placeholders depend only on the arch's dict layout, so they are built once per layout and
-//! copied into each new dict (a C-level dict merge).
+//! first read, then built here ([`ArchSource::build`]) and stored in place. A task's value is
+//! itself a `_LazyResults` over the result dict's entries (`total_epochs`, `model_info`,
+//! `metrics`, extras), so NASLib's `query_all_results()[task]` builds no list at all. Keys and
+//! placeholders depend only on the dict's layout when it has no extra entries, so they are
+//! built once per layout and copied into each new dict (a C-level dict merge). One memo per
+//! arch keeps an object shared between two tasks' results one object.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -368,7 +368,8 @@ impl Api {
         self.arch2space.set(value);
     }
 
-    /// `{space: {arch: ArchResult}}` (built on first access: every value as a Python object).
+    /// `{space: {arch: ArchResult}}` (built on first access; each `ArchResult`'s tasks are built
+    /// when read, as `get_arch_result`'s).
     #[getter]
     fn get_data(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         slf.get().data.get(slf.py(), || Self::build_data(slf))
@@ -380,7 +381,9 @@ impl Api {
     }
 
     /// The whole source object as Python values (built on first access), as `torch.load`
-    /// returned it with tensors as lists and numpy scalars as Python numbers.
+    /// returned it with tensors as lists and numpy scalars as Python numbers. An object the
+    /// source references several times is one object here too (`d[0] is d[1]`), so a small
+    /// archive that shares one list many times stays small in memory.
     #[getter]
     fn get_database(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.database
