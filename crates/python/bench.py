@@ -5,6 +5,10 @@
 With SOURCE.pth, also times opening the .pth itself and, when torch and the official `api`
 module are importable (a torch virtualenv with TransNASBench's api/ on PYTHONPATH), the official
 class on the same calls. Each figure is the median of several rounds.
+
+TNB_BENCH_N sets the calls per round (default 100000). TNB_BENCH_CLOCK=process times the
+per-call rows by this process's CPU time instead of wall time: on a machine other jobs share, it
+leaves out the time the process waits for a core.
 """
 
 import gc
@@ -26,14 +30,17 @@ def rss_kb():
     return 0
 
 
+CLOCK = time.process_time_ns if os.environ.get("TNB_BENCH_CLOCK") == "process" else time.perf_counter_ns
+
+
 def per_call(fn, n, rounds=7):
     """Median ns per call of `fn(i)` over `n` calls, `rounds` times."""
     out = []
     for _ in range(rounds):
-        t = time.perf_counter_ns()
+        t = CLOCK()
         for i in range(n):
             fn(i)
-        out.append((time.perf_counter_ns() - t) / n)
+        out.append((CLOCK() - t) / n)
     return statistics.median(out)
 
 
@@ -53,6 +60,12 @@ def suite(api, n):
         lambda i: api.get_epoch_status(archs[i % count], "class_object", i % 10), n)
     r["get_best_epoch_status_ns"] = per_call(
         lambda i: api.get_best_epoch_status(archs[i % count], "class_object", "valid_top1"), n)
+    # NASLib's `Metric.RAW` query, once per optimizer step: the call alone, `api[i]`, and the
+    # whole expression NASLib evaluates (`...query_all_results()[task]`).
+    r["get_arch_result_ns"] = per_call(lambda i: api.get_arch_result(archs[i % count]), n)
+    r["getitem_ns"] = per_call(lambda i: api[i % count], n)
+    r["naslib_raw_query_ns"] = per_call(
+        lambda i: api.get_arch_result(archs[i % count]).query_all_results()["class_object"], n)
     k = max(1, n // 100)
     r["get_best_archs_top10_micro_ns"] = per_call(
         lambda i: api.get_best_archs("class_object", "valid_top1", "micro", topk=10), k)
@@ -73,7 +86,7 @@ def main():
 
     gc.collect()
     base = rss_kb()
-    out = {"archive": archive, "calls_per_round": n}
+    out = {"archive": archive, "calls_per_round": n, "clock": CLOCK.__name__}
     opens = []
     for _ in range(21):
         t = time.perf_counter_ns()

@@ -30,4 +30,4 @@ pub use json::{object_json, write_json};
 pub use repr::py_repr_str;
 pub use text::{MAX_MESSAGE, MAX_QUOTED, one_line, short};
 pub use tnb_pyjson::{BYTES_NOT_JSON, Event, JsonSink, JsonSinkError, Seq};
-pub use walk::{WalkError, Walker, document};
+pub use walk::{ArchEntry, WalkError, Walker, document};

@@ -46,6 +46,20 @@ type Sink<'s, 'a, E> = dyn FnMut(Event<'a>) -> Result<(), E> + 's;
 
 const CORRUPT_LAYOUT: QueryError = QueryError::Corrupt("a layout item is invalid");
 
+/// One entry of an arch's dict ([`Walker::arch_entries`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArchEntry {
+    /// The result of task `.0` (an index into the archive's tasks) under that task's name.
+    Task(usize),
+    /// A key the benchmark does not know, with its value: two generic node ids.
+    Extra {
+        /// The key's node.
+        key: u32,
+        /// The value's node.
+        value: u32,
+    },
+}
+
 /// Walks one validated archive.
 pub struct Walker<'a> {
     b: &'a ArchivedBenchmark,
@@ -53,12 +67,24 @@ pub struct Walker<'a> {
     /// data marker from inside the data (an extra entry, a generic cell), which would recurse
     /// forever; the generic tree alone cannot cycle (children have smaller ids).
     in_data: std::cell::Cell<bool>,
+    /// See [`Walker::sharing`].
+    known: Option<&'a dyn Fn(u32) -> bool>,
 }
 
 impl<'a> Walker<'a> {
     /// A walker over `b` (from [`Store::archive`]).
     pub fn new(b: &'a ArchivedBenchmark) -> Self {
-        Walker { b, in_data: std::cell::Cell::new(false) }
+        Walker { b, in_data: std::cell::Cell::new(false), known: None }
+    }
+
+    /// This walker, asking `known(id)` before it walks generic node `id` (any node but the data
+    /// marker): `true` skips the node, emitting nothing, because the sink already holds what it
+    /// built from it; `false` walks it as usual. The archive keeps an object that the source
+    /// references several times as one node, so a sink that keeps what it built per node can
+    /// build each shared object once, as unpickling does (`d[0] is d[1]` under `torch.load`),
+    /// instead of a copy per reference.
+    pub fn sharing(self, known: &'a dyn Fn(u32) -> bool) -> Self {
+        Walker { known: Some(known), ..self }
     }
 }
 
@@ -118,6 +144,9 @@ impl<'a> Walker<'a> {
         let i = id as usize;
         let kind =
             *g.kinds.get(i).ok_or(QueryError::Corrupt("a generic node id is out of range"))?;
+        if kind != NODE_DATA && self.known.is_some_and(|known| known(id)) {
+            return Ok(());
+        }
         let a = g.start_or_value.get(i).map_or(0, |x| x.to_native());
         let len = g.len_or_dtype.get(i).map_or(0, |x| x.to_native());
         let slice = |src_len: usize| -> Result<std::ops::Range<usize>, QueryError> {
@@ -216,33 +245,66 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// The id of arch `a`'s dict layout: archs with the same id have the same keys in the same
+    /// order, unless their layout has [`ArchEntry::Extra`] entries (whose pairs are per arch).
+    pub fn arch_layout(&self, a: usize) -> u32 {
+        self.b.layout.arch_layout.get(a).map_or(0, |x| x.to_native())
+    }
+
+    /// The entries of arch `a`'s dict in the source's order, without walking their values: what
+    /// a reader that builds each value on access needs.
+    pub fn arch_entries(&self, a: usize) -> Result<Vec<ArchEntry>, QueryError> {
+        let b = self.b;
+        let l = &b.layout;
+        let (mut next, end) = Self::extras_range(&l.arch_extras, a);
+        let items = self.items(self.arch_layout(a))?;
+        let mut out = Vec::with_capacity(items.len());
+        for it in items {
+            let (op, arg) = item::split(it.to_native());
+            out.push(match op {
+                item::TASK if (arg as usize) < b.tasks.len() => ArchEntry::Task(arg as usize),
+                item::EXTRA => {
+                    if next >= end {
+                        return Err(QueryError::Corrupt(
+                            "a layout has more extras than its entries",
+                        ));
+                    }
+                    let pair = (l.extras.get(2 * next), l.extras.get(2 * next + 1));
+                    let (Some(key), Some(value)) = pair else { return Err(CORRUPT_LAYOUT) };
+                    next += 1;
+                    ArchEntry::Extra { key: key.to_native(), value: value.to_native() }
+                }
+                _ => return Err(CORRUPT_LAYOUT),
+            });
+        }
+        Ok(out)
+    }
+
     /// One arch's dict (arch `a` in file order): `{task: result, ...}` with its extras.
     pub fn arch<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
         // Walking one arch is walking part of the data: the same cycle guard applies.
         if self.in_data.replace(true) {
-            return self.arch_entries(a, f);
+            return self.arch_dict(a, f);
         }
-        let r = self.arch_entries(a, f);
+        let r = self.arch_dict(a, f);
         self.in_data.set(false);
         r
     }
 
-    fn arch_entries<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
-        let b = self.b;
-        let l = &b.layout;
-        let layout = l.arch_layout.get(a).map_or(0, |x| x.to_native());
-        let (mut next, end) = Self::extras_range(&l.arch_extras, a);
+    fn arch_dict<E>(&self, a: usize, f: &mut Sink<'_, 'a, E>) -> Result<(), WalkError<E>> {
+        let entries = self.arch_entries(a)?;
         emit(f, Event::BeginMap)?;
-        for it in self.items(layout)? {
-            let (op, arg) = item::split(it.to_native());
-            match op {
-                item::TASK => {
-                    let t = b.tasks.get(arg as usize).ok_or(CORRUPT_LAYOUT)?;
-                    emit(f, Event::Str(t.name.as_str()))?;
-                    self.result(a, arg as usize, f)?;
+        for entry in entries {
+            match entry {
+                ArchEntry::Task(t) => {
+                    let task = self.b.tasks.get(t).ok_or(CORRUPT_LAYOUT)?;
+                    emit(f, Event::Str(task.name.as_str()))?;
+                    self.result(a, t, f)?;
                 }
-                item::EXTRA => self.extra(&mut next, end, f)?,
-                _ => return Err(CORRUPT_LAYOUT.into()),
+                ArchEntry::Extra { key, value } => {
+                    self.node(key, f)?;
+                    self.node(value, f)?;
+                }
             }
         }
         emit(f, Event::End)

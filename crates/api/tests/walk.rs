@@ -598,3 +598,61 @@ fn bytes_walk_as_bytes_events() {
         assert_eq!(document_events(&st), want, "{name}");
     }
 }
+
+#[test]
+fn sharing_asks_before_each_node_and_skips_what_the_sink_holds() {
+    // `shared` holds one list object twice (pickle memoizes it): one node, referenced twice.
+    let x = W::list(vec![W::Int(1), W::Int(2)]);
+    let top = W::dict(vec![(W::str("shared"), W::list(vec![x.clone(), x, W::list(vec![])]))]);
+    let st = store_of(&tnb_pthwrite::dumps(&top).unwrap());
+    let asked = std::cell::RefCell::new(Vec::new());
+    let known = |id: u32| {
+        let mut asked = asked.borrow_mut();
+        let again = asked.contains(&id);
+        asked.push(id);
+        again
+    };
+    let mut got: Events = Vec::new();
+    Walker::new(st.archive().unwrap())
+        .sharing(&known)
+        .document::<()>(&mut |e| {
+            got.push(show(e));
+            Ok(())
+        })
+        .unwrap();
+    let list = "BeginSeq(List)";
+    let want = [MAP, &s("shared"), list, list, "Int(1)", "Int(2)", END, list, END, END, END];
+    assert_eq!(got, want);
+    // Asked for every node (top, key, outer list, the shared list twice, its two ints once,
+    // the empty list); the second ask for the shared list skipped it.
+    let asked = asked.into_inner();
+    assert_eq!(asked.len(), 8, "{asked:?}");
+    let twice: Vec<_> =
+        asked.iter().filter(|&&i| asked.iter().filter(|&&j| j == i).count() == 2).collect();
+    assert_eq!(twice.len(), 2, "{asked:?}");
+    // Without `sharing`, each reference is walked.
+    let mut plain = 0;
+    walk::document::<_, ()>(&st, &mut |_| {
+        plain += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(plain, got.len() + 4);
+}
+
+#[test]
+fn arch_entries_list_tasks_then_extras_without_walking_them() {
+    use tnb_api::ArchEntry;
+    let mut b = model();
+    let key = node_of_kind(&b, tnb_schema::codes::NODE_STR);
+    let list = node_of_kind(&b, tnb_schema::codes::NODE_LIST);
+    with_arch_extras(&mut b, &[(key, list)]);
+    let st = reopen(&b);
+    let w = Walker::new(st.archive().unwrap());
+    let tasks: Vec<_> = (0..b.tasks.len()).map(ArchEntry::Task).collect();
+    let mut with_extra = tasks.clone();
+    with_extra.push(ArchEntry::Extra { key, value: list });
+    assert_eq!(w.arch_entries(0).unwrap(), with_extra);
+    assert_eq!(w.arch_entries(1).unwrap(), tasks);
+    assert_ne!(w.arch_layout(0), w.arch_layout(1));
+}

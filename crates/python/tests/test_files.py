@@ -131,3 +131,34 @@ def test_convert_errors(tmp_path):
     with pytest.raises(tnb.FormatError):
         tnb.convert(data("bad/reduce_os_system.pth"), str(tmp_path / "x.tnb"))
     assert not (tmp_path / "x.tnb").exists()
+
+
+def test_damaged_archives_answer_or_raise_format_error(archives, tmp_path):
+    """Whatever a damaged archive that opens holds, building its objects (the whole source, an
+    arch's results read to the last entry, the stored attributes) gives values or raises
+    tnb.FormatError: never TypeError, KeyError or another class a real source cannot cause."""
+    good = open(archives["transnas_variant"], "rb").read()
+    rnd = random.Random(16)
+    path = tmp_path / "damaged.tnb"
+    opened = 0
+    for _ in range(int(os.environ.get("TNB_DAMAGED_ROUNDS", "300"))):
+        b = bytearray(good)
+        for _ in range(rnd.choice([1, 1, 2, 4])):
+            pos = rnd.randrange(128, len(b))
+            b[pos] ^= 1 << rnd.randrange(8)
+        path.write_bytes(bytes(b))
+        try:
+            api = tnb.TransNASBenchAPI(str(path), mmap=False)
+        except tnb.FormatError:
+            continue
+        opened += 1
+        builds = [lambda: api.database, lambda: api.metrics_dict, lambda: api.info_names,
+                  lambda: api.task_list, lambda: repr(api)]
+        for i in [0, 7, -1]:
+            builds.append(lambda i=i: repr(api[i].all_results))
+        for build in builds:
+            try:
+                build()
+            except tnb.FormatError:
+                pass
+    assert opened > 50

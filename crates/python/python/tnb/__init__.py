@@ -12,7 +12,7 @@ Beyond the official class: ``metric_array`` (a numpy array over every arch) and 
 Nothing in a pickle is ever executed; opening an archive maps it (microseconds).
 """
 
-from tnb._tnb import FormatError, TransNASBenchAPI, convert
+from tnb._tnb import FormatError, TransNASBenchAPI, _Pending, convert
 
 __all__ = ["TransNASBenchAPI", "ArchResult", "FormatError", "convert"]
 __version__ = "0.1.0"
@@ -44,6 +44,91 @@ class ArchResult:
     def query_all_results(self):
         """Every task's results."""
         return self.all_results
+
+
+class _LazyResults(dict):
+    """An arch's ``all_results`` (``get_arch_result(arch).all_results``): a ``dict`` whose
+    per-task values are built from the archive when first read, so that the call costs about a
+    microsecond instead of building every task's lists.
+
+    It holds every key from the start (``len``, ``in``, ``keys()`` and iteration need nothing
+    built); reading a value through the mapping (``r[task]``, ``get``, ``values()``,
+    ``items()``, ``==``, ``repr``, ``copy()``, ``dict(r)``, ``{**r}``, ``json.dumps``) builds
+    it. ``copy.deepcopy``, ``copy.copy`` and pickling give a plain ``dict``, as they do of the
+    official class's value. Code that reads a dict's storage without its methods
+    (``dict.__getitem__(r, k)``, ``PyDict_GetItem`` in a C extension) sees a ``_Pending``
+    placeholder for a value not read yet.
+    """
+
+    __slots__ = ("_src",)
+
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        if type(value) is _Pending:
+            value = self._src.build(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def _whole(self):
+        """Builds every value not read yet; afterwards the storage is a plain dict's."""
+        for key, value in list(dict.items(self)):
+            if type(value) is _Pending:
+                dict.__setitem__(self, key, self._src.build(value))
+        return self
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def items(self):
+        return dict.items(self._whole())
+
+    def values(self):
+        return dict.values(self._whole())
+
+    # Defined so that CPython's dict merge (`dict(r)`, `{**r}`, `d.update(r)`, `f(**r)`) goes
+    # through `keys()` and `__getitem__` instead of copying the storage.
+    def __iter__(self):
+        return dict.__iter__(self)
+
+    def __eq__(self, other):
+        if isinstance(other, _LazyResults):
+            other._whole()
+        return dict.__eq__(self._whole(), other)
+
+    def __ne__(self, other):
+        if isinstance(other, _LazyResults):
+            other._whole()
+        return dict.__ne__(self._whole(), other)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return dict.__repr__(self._whole())
+
+    def copy(self):
+        return dict.copy(self._whole())
+
+    def pop(self, key, *default):
+        if key in self:
+            value = self[key]
+            dict.__delitem__(self, key)
+            return value
+        return dict.pop(self, key, *default)
+
+    def popitem(self):
+        return dict.popitem(self._whole())
+
+    def setdefault(self, key, default=None):
+        return self[key] if key in self else dict.setdefault(self, key, default)
+
+    def __or__(self, other):
+        return dict.__or__(self._whole(), other)
+
+    def __ror__(self, other):
+        return dict.__ror__(self._whole(), other)
+
+    def __reduce_ex__(self, protocol):
+        return (dict, (dict(self.items()),))
 
 
 def _to_pandas(self, mode="best"):

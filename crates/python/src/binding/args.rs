@@ -163,9 +163,4 @@ impl<'py> Call<'py> {
         }
         Ok(Call { pos, kw })
     }
-
-    /// The argument bound to parameter `position`/`name`, if given.
-    pub(super) fn get(&self, position: usize, name: &str) -> Option<&Val<'py>> {
-        self.pos.get(position).or_else(|| self.kw.iter().find(|(k, _)| k == name).map(|(_, v)| v))
-    }
 }

@@ -3,13 +3,12 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyDict, PyList, PySlice, PyString, PyTuple};
 
 use super::FormatError;
 use super::args::{Call, Given, Val, bind, index_val, val};
-use super::build::Builder;
+use super::build::{Memo, Part, walk_shared};
 use super::class::{Api, NUMPY_FROMBUFFER};
 use crate::open::Kind;
 
@@ -40,21 +39,24 @@ impl Api {
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let py = slf.py();
         let api = slf.get();
-        let tasks = api.call(py, "task_list", &[])?.len()?;
+        // `len(self.task_list)`: the archive's list has a length unless it is corrupted.
+        let tasks = api.call(py, "task_list", &[])?.len().map_err(|e| {
+            FormatError::new_err(format!("corrupted archive: task_list has no length ({e})"))
+        })?;
         let name = slf.get_type().name()?;
         Ok(format!("{name}({} architectures/{tasks} tasks)", api.store.len()))
     }
 
-    /// `ArchResult` of the arch at `index` (Python list indexing; a fresh copy each time).
+    /// `ArchResult` of the arch at `index` (Python list indexing; a fresh copy each time, its
+    /// tasks built on access).
     fn __getitem__<'py>(
-        &self,
-        py: Python<'py>,
+        slf: &Bound<'py, Self>,
         index: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let name = self.call(py, "index2arch", &[index_val(index)?])?;
+        let name = slf.get().call(slf.py(), "index2arch", &[index_val(index)?])?;
         let name = name.cast::<PyString>()?.to_cow()?.into_owned();
-        let result = self.call(py, "get_arch_result", &[Val::Str(Cow::Borrowed(&name))])?;
-        self.arch_result(py, &name, result)
+        Self::arch_result(slf, &name)?
+            .ok_or_else(|| FormatError::new_err(format!("arch {name} has no result")))
     }
 
     /// `index2arch(index)`: the arch string at `index` in file order (negative counts from the
@@ -97,20 +99,30 @@ impl Api {
         self.dispatch(py, "arch2index", &Call::new(args, kwargs, None)?)
     }
 
-    /// `get_arch_result(arch)`: the arch's `ArchResult` (results of every task).
+    /// `get_arch_result(arch)`: the arch's `ArchResult` (results of every task). A fresh one
+    /// per call whose `all_results` builds each task's results on first access (see
+    /// `tnb._LazyResults`).
     #[pyo3(signature = (*args, **kwargs), text_signature = "($self, arch)")]
     fn get_arch_result<'py>(
-        &self,
-        py: Python<'py>,
+        slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let call = Call::new(args, kwargs, None)?;
-        let result = self.dispatch(py, "get_arch_result", &call)?;
-        match call.get(0, "arch") {
-            Some(Val::Str(name)) => self.arch_result(py, name, result),
-            _ => Err(PyKeyError::new_err("arch must be a str")),
+        let given = match (args.len(), kwargs.map_or(0, |kw| kw.len())) {
+            (1, 0) => Some(args.get_item(0)?),
+            (0, 1) => kwargs.map(|kw| kw.get_item("arch")).transpose()?.flatten(),
+            _ => None,
+        };
+        if let Some(name) = given.as_ref().and_then(|g| g.cast::<PyString>().ok())
+            && let Some(r) = Self::arch_result(slf, &name.to_cow()?)?
+        {
+            return Ok(r);
         }
+        // Anything else raises what the official class raises (binding, `KeyError`,
+        // `TypeError` for an unhashable arch); an answer here would mean that the archive finds
+        // by the API's lookup an arch that its name index does not have.
+        slf.get().dispatch(slf.py(), "get_arch_result", &Call::new(args, kwargs, None)?)?;
+        Err(FormatError::new_err("corrupted archive: an arch is found by one index, not another"))
     }
 
     /// `get_total_epochs(arch, task)`: `total_epochs` of the arch on the task.
@@ -293,7 +305,7 @@ impl Api {
     /// `{task: [metric names]}`.
     #[getter]
     fn get_metrics_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.metrics_dict.get(py, || self.attribute(py, "metrics_dict"))
+        self.metrics_dict.get(py, || self.stored(py, self.store.metrics_dict()))
     }
 
     #[setter]
@@ -304,7 +316,7 @@ impl Api {
     /// The model-info names.
     #[getter]
     fn get_info_names(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.info_names.get(py, || self.attribute(py, "info_names"))
+        self.info_names.get(py, || self.stored(py, self.store.info_names()))
     }
 
     #[setter]
@@ -315,7 +327,7 @@ impl Api {
     /// The tasks.
     #[getter]
     fn get_task_list(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.task_list.get(py, || self.attribute(py, "task_list"))
+        self.task_list.get(py, || self.stored(py, self.store.task_list()))
     }
 
     #[setter]
@@ -356,10 +368,11 @@ impl Api {
         self.arch2space.set(value);
     }
 
-    /// `{space: {arch: ArchResult}}` (built on first access: every value as a Python object).
+    /// `{space: {arch: ArchResult}}` (built on first access; each `ArchResult`'s tasks are built
+    /// when read, as `get_arch_result`'s).
     #[getter]
-    fn get_data(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.data.get(py, || self.build_data(py))
+    fn get_data(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        slf.get().data.get(slf.py(), || Self::build_data(slf))
     }
 
     #[setter]
@@ -368,18 +381,13 @@ impl Api {
     }
 
     /// The whole source object as Python values (built on first access), as `torch.load`
-    /// returned it with tensors as lists and numpy scalars as Python numbers.
+    /// returned it with tensors as lists and numpy scalars as Python numbers. An object the
+    /// source references several times is one object here too (`d[0] is d[1]`), so a small
+    /// archive that shares one list many times stays small in memory.
     #[getter]
     fn get_database(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.database.get(py, || {
-            let mut b = Builder::new(py);
-            tnb_api::walk::document(&self.store, &mut |e| b.event(e)).map_err(|e| match e {
-                tnb_api::WalkError::Sink(e) => e,
-                tnb_api::WalkError::Query(q) => FormatError::new_err(q.to_string()),
-                _ => FormatError::new_err("the archive walk failed"),
-            })?;
-            Ok(b.finish()?.unbind())
-        })
+        self.database
+            .get(py, || Ok(walk_shared(py, &self.store, Memo::new(), Part::Document)?.0.unbind()))
     }
 
     #[setter]

@@ -8,6 +8,7 @@
 mod args;
 mod build;
 mod class;
+mod lazy;
 mod methods;
 mod slot;
 
@@ -103,6 +104,8 @@ fn convert(py: Python<'_>, source: PathBuf, archive: PathBuf) -> PyResult<()> {
 #[pymodule]
 fn _tnb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Api>()?;
+    m.add_class::<lazy::Pending>()?;
+    m.add_class::<lazy::ArchSource>()?;
     m.add("FormatError", m.py().get_type::<FormatError>())?;
     m.add_function(wrap_pyfunction!(_reopen, m)?)?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
