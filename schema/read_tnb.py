@@ -1149,6 +1149,8 @@ class Api:
     def call(self, method, args=(), kwargs=None):
         if method not in SIGNATURES:
             raise ApiError("AttributeError", "unknown method %r" % method)
+        if self.x.layout["task_list"] == NO_NODE:
+            raise FormatError("the archive holds a plain object, not a TransNAS-Bench benchmark")
         params, required = SIGNATURES[method]
         if len(args) > len(params):
             raise ApiError("TypeError", "too many positional arguments")

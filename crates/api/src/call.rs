@@ -381,6 +381,10 @@ pub fn call<'s, B: AsRef<[u8]>, E>(
         )
         .into());
     };
+    // A plain-object archive is not a benchmark: the official class cannot even be built from
+    // its source (the constructor reads `task_list`), so every method refuses it alike rather
+    // than some answering as an empty benchmark would.
+    store.task_list()?;
     let walker = Walker::new(store.archive()?);
     if sig.params.is_empty() && !(args.is_empty() && kwargs.is_empty()) {
         return Err(attribute_called(store, &walker, sig.name, args, kwargs)?.into());

@@ -139,3 +139,23 @@ fn corrupted_archives_that_pass_validation_never_panic() {
     }
     assert!(opened > tried / 4, "only {opened} of {tried} corrupted archives opened");
 }
+
+/// A plain-object archive (the source is not a benchmark) answers no method: the official class
+/// cannot be built from such a source, so every method is a `FormatError`, including those that
+/// an empty benchmark would answer (`len`, `search_spaces`, `index2arch`...), with any arguments.
+/// Only an unknown method name stays Python's `AttributeError`.
+#[test]
+fn a_plain_object_archive_answers_no_method() {
+    let s = Store::copy_from(&archive("ints.pth")).unwrap();
+    for sig in METHODS {
+        for args in
+            [&[][..], &[Arg::Int(0)][..], &[Arg::Str("x"), Arg::Str("y"), Arg::Str("z")][..]]
+        {
+            let r = call(&s, sig.name, args, &[], &mut |_| Ok::<(), ()>(()));
+            let e = r.expect_err(sig.name);
+            assert_eq!(e.exc(), Some(tnb_api::Exc::FormatError), "{} {args:?}", sig.name);
+        }
+    }
+    let r = call(&s, "nope", &[], &[], &mut |_| Ok::<(), ()>(()));
+    assert_eq!(r.unwrap_err().exc(), Some(tnb_api::Exc::AttributeError));
+}
