@@ -132,4 +132,26 @@ mod tests {
         assert_eq!(NotRegular::find(&e), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// The second line of defence, for a path swapped for a FIFO after the first check: the open
+    /// itself returns at once (a plain `open` waits for a writer forever), and the file opened
+    /// is refused. Guarded by a generous timeout so that a regression fails instead of hanging.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_opens_without_waiting_and_is_refused_after_opening() {
+        let dir = std::env::temp_dir().join(format!("tnb-schema-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("fifo");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let opened = read_options().open(&path).and_then(|f| f.metadata());
+            let _ = tx.send(opened.map(|m| regular(&m).map_err(|e| NotRegular::find(&e))));
+        });
+        let got = rx.recv_timeout(std::time::Duration::from_secs(30));
+        let kind = Some(NotRegular { kind: "a named pipe (FIFO)" });
+        assert!(matches!(got, Ok(Ok(Err(k))) if k == kind), "{got:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
