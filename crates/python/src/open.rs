@@ -179,14 +179,47 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// The operating system's error kind of an [`OpenError::Os`], and its file.
+    fn os_kind(e: &OpenError) -> Option<(io::ErrorKind, &Path)> {
+        match e {
+            OpenError::Os { errno, path, .. } => {
+                Some((io::Error::from_raw_os_error(*errno).kind(), path.as_path()))
+            }
+            OpenError::Format(_) => None,
+        }
+    }
+
     #[test]
     fn failures_are_classified() {
-        let missing = open(&data("no-such-file.pth"), true).unwrap_err();
-        assert!(matches!(missing, OpenError::Os { errno: 2, .. }), "{missing:?}");
+        let missing = data("no-such-file.pth");
+        for mmap in [true, false] {
+            let e = open(&missing, mmap).unwrap_err();
+            assert_eq!(os_kind(&e), Some((io::ErrorKind::NotFound, missing.as_path())), "{e:?}");
+        }
+        // A path through a file: ENOTDIR, an error of the system whoever runs the test.
+        let under_a_file = data("transnas_small.pth").join("x.tnb");
+        let e = open(&under_a_file, true).unwrap_err();
+        assert_eq!(os_kind(&e), Some((io::ErrorKind::NotADirectory, under_a_file.as_path())));
         let dir = open(&data("bad"), true).unwrap_err();
         assert!(matches!(&dir, OpenError::Format(m) if m.contains("directory")), "{dir:?}");
+        let zero = open(Path::new("/dev/zero"), false).unwrap_err();
+        assert!(matches!(&zero, OpenError::Format(m) if m.contains("not a regular file")));
         let evil = open(&data("bad/reduce_os_system.pkl"), true).unwrap_err();
         assert!(matches!(&evil, OpenError::Format(m) if m.contains("posix.system")), "{evil:?}");
         assert!(!Path::new("/tmp/tnb-pwned").exists());
+    }
+
+    #[test]
+    fn conversion_failures_are_classified() {
+        let src = data("transnas_small.pth");
+        let nowhere = data("no-such-folder/x.tnb");
+        let e = convert(&src, &nowhere).unwrap_err();
+        assert_eq!(os_kind(&e), Some((io::ErrorKind::NotFound, nowhere.as_path())), "{e:?}");
+        let missing = data("no-such-file.pth");
+        let e = convert(&missing, &nowhere).unwrap_err();
+        assert_eq!(os_kind(&e), Some((io::ErrorKind::NotFound, missing.as_path())), "{e:?}");
+        let e = convert(&data("bad/reduce_os_system.pkl"), &nowhere).unwrap_err();
+        assert!(matches!(&e, OpenError::Format(m) if m.contains("posix.system")), "{e:?}");
+        assert!(!nowhere.exists());
     }
 }
