@@ -128,7 +128,12 @@ fn text(store: &Store, arch: ArchId, out: &mut dyn Write) -> Result<(), Error> {
     let (shown_name, space) = (shown::text(name), shown::text(space));
     writeln!(out, "{shown_name}  (index {}, space {space})", arch.index())?;
     match structure(name) {
-        Ok(d) => writeln!(out, "{}", shown::text(&d))?,
+        // Several lines: each escaped on its own.
+        Ok(d) => {
+            for line in d.lines() {
+                writeln!(out, "{}", shown::text(line))?;
+            }
+        }
         Err(e) => {
             writeln!(out, "structure: not a TransNAS-Bench-101 arch string ({})", shown::text(&e))?
         }
