@@ -280,6 +280,8 @@ fn nothing_from_a_file_reaches_the_terminal_raw() {
     let j = json("best --json", &tnb(&[&best[..], &["--json"]].concat()));
     assert_eq!(j[SPACE][0][1], ODD_ARCH, "{j}");
 
+    // The benchmark's report names the file, task and metric it measured.
+    assert_terminal_safe("bench", &tnb(&["bench", "--runs", "1", s(&dst)]));
     assert_terminal_safe("verify", &tnb(&["verify", s(&dst)]));
     assert_terminal_safe("verify --source", &tnb(&["verify", s(&dst), "--source", s(&src)]));
 }

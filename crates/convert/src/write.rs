@@ -253,7 +253,14 @@ pub fn write_file(
     let (mut f, mut guard) = create_temp(&dir, &name, dst)?;
     let tmp = guard.path.clone();
     let what = || format!("writing {}", tmp.display());
-    let header = write_to(bench, source_size, source_sha256, &mut f)?;
+    let header = write_to(bench, source_size, source_sha256, &mut f).map_err(|e| match e {
+        // A failure of the system while writing (a full disk) names the destination, as the
+        // file it failed on.
+        Error::Io { what, path: None, error } if error.raw_os_error().is_some() => {
+            Error::io_at(what, dst, error)
+        }
+        other => other,
+    })?;
     f.sync_all().map_err(|e| Error::io_at(what(), dst, e))?;
     let size = f.metadata().map_err(|e| Error::io_at(what(), dst, e))?.len();
     drop(f);
