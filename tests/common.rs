@@ -49,6 +49,12 @@ const MEMORY_KIB: u64 = 4 << 20;
 /// Runs `tnb` (or `tnb-convert` when `bin` says so) with `args` and optional stdin, under a memory
 /// ceiling and a timeout.
 pub fn run_bin(bin: &str, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    run_bin_within(bin, args, stdin, TIMEOUT)
+}
+
+/// [`run_bin`] with its own hang timeout (for commands that must return at once, where a hang
+/// is the failure being tested: the test then fails without waiting the general timeout).
+pub fn run_bin_within(bin: &str, args: &[&str], stdin: Option<&[u8]>, timeout: Duration) -> Run {
     // `ulimit -v` through sh: a runaway allocation fails inside the tool instead of taking the
     // machine down, and the test sees it as a failed exit.
     let mut cmd = Command::new("sh");
@@ -84,9 +90,9 @@ pub fn run_bin(bin: &str, args: &[&str], stdin: Option<&[u8]>) -> Run {
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
-        if start.elapsed() > TIMEOUT {
+        if start.elapsed() > timeout {
             let _ = child.kill();
-            panic!("{bin} {args:?} hung for {TIMEOUT:?}");
+            panic!("{bin} {args:?} hung for {timeout:?}");
         }
         std::thread::sleep(Duration::from_millis(5));
     };

@@ -343,7 +343,7 @@ fn big_source(tmp: &TempDir) -> PathBuf {
 }
 
 /// When to kill a conversion, from the time since it started and the path of the temporary
-/// file it writes (`.<name>.tnb-tmp-<pid>`, see `tnb_convert::write_file`).
+/// file it writes (`.<name>.tnb-tmp-<pid>-...`, see `tnb_convert::write_file`).
 type KillPlan = Box<dyn FnMut(Duration, &Path) -> bool>;
 
 /// Starts `tnb convert SRC DST` and kills it with SIGKILL when `when` says so (polled every
@@ -359,12 +359,23 @@ fn convert_killed(src: &Path, dst: &Path, when: &mut dyn FnMut(Duration, &Path) 
         .spawn()
         .expect("spawn tnb convert");
     let name = dst.file_name().unwrap().to_string_lossy();
-    let temp = dst.with_file_name(format!(".{name}.tnb-tmp-{}", child.id()));
+    // `.<name>.tnb-tmp-<pid>-<call>-<nanos>`: found by its prefix once it exists.
+    let prefix = format!(".{name}.tnb-tmp-{}-", child.id());
+    let dir = dst.parent().unwrap();
+    let mut temp = dst.with_file_name(&prefix);
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
             assert!(status.success(), "tnb convert failed on its own: {status}");
             return false;
+        }
+        if !temp.exists() {
+            if let Some(t) = temp_files(dir)
+                .into_iter()
+                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix.as_str()))
+            {
+                temp = t;
+            }
         }
         if when(start.elapsed(), &temp) {
             // `Child::kill` sends SIGKILL on Unix: no handler, no cleanup runs.
@@ -377,7 +388,7 @@ fn convert_killed(src: &Path, dst: &Path, when: &mut dyn FnMut(Duration, &Path) 
     }
 }
 
-/// The temporary files a killed conversion may leave next to `dst`: `.<name>.tnb-tmp-<pid>`.
+/// The temporary files a killed conversion may leave next to `dst`: `.<name>.tnb-tmp-<pid>-...`.
 fn temp_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
         .unwrap()
@@ -389,7 +400,7 @@ fn temp_files(dir: &Path) -> Vec<PathBuf> {
 /// SIGKILL at several moments of a conversion, including while the archive is being written:
 /// the destination is never a partial file. It does not exist (nothing was there before) or is
 /// the previous archive byte for byte, or, once the rename has happened, the complete new
-/// archive. Only a `.<name>.tnb-tmp-<pid>` file may remain (a killed process cannot clean up;
+/// archive. Only a `.<name>.tnb-tmp-<pid>-...` file may remain (a killed process cannot clean up;
 /// see `tnb_convert::write_file`), and a later conversion succeeds.
 #[test]
 fn a_conversion_killed_midway_leaves_no_partial_destination() {

@@ -7,6 +7,7 @@ mod convert;
 mod dump;
 mod faults;
 mod fuzz_regressions;
+mod io;
 mod layout;
 mod parity;
 mod props;

@@ -8,6 +8,8 @@
 //!   task and metric over all architectures), so validating an archive costs microseconds
 //!   whatever its size;
 //! - [`arch_table`]: the name → arch hash table, its hash, builder and probe;
+//! - [`file`]: opening input files (regular files only, never blocking), for every crate that
+//!   reads a path;
 //! - [`codes`]: the small integer codes stored in the payload (column cells, generic nodes,
 //!   layout items, best-epoch sentinels, ranking status).
 //!
@@ -27,6 +29,7 @@
 
 pub mod arch_table;
 pub mod codes;
+pub mod file;
 pub mod header;
 // rkyv generates the `Archived*` mirrors of these types, whose fields cannot carry docs.
 #[allow(missing_docs)]

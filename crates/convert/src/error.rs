@@ -30,6 +30,9 @@ pub enum Error {
     Io {
         /// What was being done.
         what: String,
+        /// The file the operating system failed on, where there is one (what Python's
+        /// `OSError.filename` shows).
+        path: Option<std::path::PathBuf>,
         /// The OS error.
         error: std::io::Error,
     },
@@ -41,7 +44,16 @@ impl Error {
     }
 
     pub(crate) fn io(what: impl Into<String>, error: std::io::Error) -> Error {
-        Error::Io { what: what.into(), error }
+        Error::Io { what: what.into(), path: None, error }
+    }
+
+    /// [`Error::io`] naming the file the operating system failed on.
+    pub(crate) fn io_at(
+        what: impl Into<String>,
+        path: &std::path::Path,
+        error: std::io::Error,
+    ) -> Error {
+        Error::Io { what: what.into(), path: Some(path.to_path_buf()), error }
     }
 }
 
@@ -57,7 +69,7 @@ impl fmt::Display for Error {
                 write!(f, "the archive written does not open, so it was not kept: {m}")
             }
             Error::Destination(m) => write!(f, "{m}"),
-            Error::Io { what, error } => write!(f, "{what}: {error}"),
+            Error::Io { what, error, .. } => write!(f, "{what}: {error}"),
         }
     }
 }

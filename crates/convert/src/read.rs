@@ -26,21 +26,23 @@ impl Deref for SourceBytes {
     }
 }
 
-/// Reads a whole file into memory (see [`SourceBytes`]).
+/// Reads a whole file into memory (see [`SourceBytes`]). Only a regular file is read: a
+/// device, FIFO or folder is refused before reading, without waiting (`tnb_schema::file`).
 pub fn read_file(path: &Path) -> Result<SourceBytes, Error> {
     let what = || format!("reading {}", path.display());
-    let f = File::open(path).map_err(|e| Error::io(what(), e))?;
-    let len = f.metadata().map_err(|e| Error::io(what(), e))?.len();
+    let io = |e| Error::io_at(what(), path, e);
+    let (f, meta) = tnb_schema::file::open_regular(path).map_err(io)?;
+    let len = meta.len();
     let len = usize::try_from(len)
         .map_err(|_| Error::TooLarge(format!("{} does not fit in memory", path.display())))?;
     if len == 0 {
         return Ok(SourceBytes(None));
     }
-    let mut buf = MmapOptions::new().len(len).map_anon().map_err(|e| Error::io(what(), e))?;
+    let mut buf = MmapOptions::new().len(len).map_anon().map_err(io)?;
     // Advisory (and Unix only): without transparent huge pages the read is merely slower.
     #[cfg(unix)]
     let _ = buf.advise(memmap2::Advice::HugePage);
-    fill(&f, &mut buf).map_err(|e| Error::io(what(), e))?;
+    fill(&f, &mut buf).map_err(io)?;
     Ok(SourceBytes(Some(buf)))
 }
 

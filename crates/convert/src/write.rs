@@ -3,6 +3,8 @@
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use rkyv::rancor;
 use rkyv::ser::writer::IoWriter;
@@ -113,9 +115,30 @@ impl Drop for TempFile {
     }
 }
 
-/// Prefix of the temporary file for destination file name `name`; the writer's pid follows.
+/// Prefix of the temporary file for destination file name `name`; the writer's pid, a
+/// per-process call number and the time follow (see [`temp_name`]).
 fn temp_prefix(name: &str) -> String {
     format!(".{name}.tnb-tmp-")
+}
+
+/// Calls of [`write_file`] in this process so far: makes every call's temporary file its own,
+/// so that two threads converting to one destination never share (and never remove, rename or
+/// overwrite) each other's file.
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+/// Temporary names tried before giving up: a name is taken only if a killed earlier process
+/// with this pid left exactly that name (same call number and nanosecond), so the first try
+/// practically always succeeds.
+const TEMP_ATTEMPTS: u32 = 8;
+
+/// A temporary file name of its own for this call: `.<name>.tnb-tmp-<pid>-<call>-<nanos>`. The
+/// pid comes first so that [`remove_stale_temps`] can tell whose file it is; the call number
+/// separates the calls of this process; the time separates this process from an earlier one
+/// that had the same pid.
+fn temp_name(name: &str) -> String {
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{}{}-{call}-{nanos}", temp_prefix(name), std::process::id())
 }
 
 /// Removes temporary files that conversions to the same destination left when they were killed
@@ -128,12 +151,14 @@ fn remove_stale_temps(dir: &Path, name: &str) {
     };
     for e in entries.flatten() {
         let file_name = e.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let Ok(pid) = pid.parse::<u32>() else {
+        // `<pid>-<call>-<nanos>` (or `<pid>` alone, from earlier versions).
+        let Ok(pid) = rest.split('-').next().unwrap_or(rest).parse::<u32>() else {
             continue;
         };
+        // This process's own files belong to calls still running on other threads.
         if pid != std::process::id() && !process_alive(pid) {
             let _ = fs::remove_file(e.path());
         }
@@ -188,14 +213,18 @@ pub fn check_destination(src: &Path, dst: &Path) -> Result<(), Error> {
 /// checksum).
 pub type Accept<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
 
-/// Writes the archive to `dst` atomically: a temporary file in the same folder is written,
-/// flushed to disk, checked by `accept` (whatever convert writes, open must accept), then
-/// renamed over `dst`. On any failure
-/// `dst` is untouched (a previous archive there survives) and the temporary file is removed; a
-/// killed process can leave only a `.<name>.tnb-tmp-<pid>` file behind, never a partial `dst`,
-/// and the next conversion to the same destination removes those of dead processes (and
-/// replaces one with its own pid, left by an earlier process that had the same pid). `dst` must
-/// be a regular file or not exist. Returns the header and the size.
+/// Writes the archive to `dst` atomically: a temporary file of this call's own in the same
+/// folder is written, flushed to disk, checked by `accept` (whatever convert writes, open must
+/// accept), then renamed over `dst`. On any failure (including `accept` refusing the file) `dst`
+/// is untouched (a previous archive there survives) and the temporary file is removed; a killed
+/// process can leave only a `.<name>.tnb-tmp-<pid>-...` file behind, never a partial `dst`, and
+/// the next conversion to the same destination removes those of dead processes. `dst` must be a
+/// regular file or not exist. Returns the header and the size.
+///
+/// Calls may run at once, in threads or processes, for one destination: each writes its own
+/// temporary file, and a call returns `Ok` only after its own rename happened. The rename is
+/// atomic, so `dst` always holds the whole archive of one call that returned `Ok` (the last to
+/// rename).
 pub fn write_file(
     bench: &Benchmark,
     source_size: u64,
@@ -221,30 +250,50 @@ pub fn write_file(
     };
     let name = name.to_string_lossy();
     remove_stale_temps(&dir, &name);
-    let tmp = dir.join(format!("{}{}", temp_prefix(&name), std::process::id()));
-    // A file of this exact name can only be left by an earlier process with this pid.
-    let _ = fs::remove_file(&tmp);
-    let mut guard = TempFile { path: tmp.clone(), keep: false };
+    let (mut f, mut guard) = create_temp(&dir, &name, dst)?;
+    let tmp = guard.path.clone();
     let what = || format!("writing {}", tmp.display());
-    let mut f = File::options()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(|e| Error::io(what(), e))?;
-    let header = write_to(bench, source_size, source_sha256, &mut f)?;
-    f.sync_all().map_err(|e| Error::io(what(), e))?;
-    let size = f.metadata().map_err(|e| Error::io(what(), e))?.len();
+    let header = write_to(bench, source_size, source_sha256, &mut f).map_err(|e| match e {
+        // A failure of the system while writing (a full disk) names the destination, as the
+        // file it failed on.
+        Error::Io { what, path: None, error } if error.raw_os_error().is_some() => {
+            Error::io_at(what, dst, error)
+        }
+        other => other,
+    })?;
+    f.sync_all().map_err(|e| Error::io_at(what(), dst, e))?;
+    let size = f.metadata().map_err(|e| Error::io_at(what(), dst, e))?.len();
     drop(f);
     // Whatever convert writes, open must accept: open the written file with the reader's own
     // checks before it replaces anything, so a source the format cannot represent is refused
     // here, naming the reason, instead of becoming an archive every command calls corrupted.
+    // A refusal returns before the rename, and the guard removes the file.
     accept(&tmp).map_err(Error::Unreadable)?;
-    fs::rename(&tmp, dst)
-        .map_err(|e| Error::io(format!("renaming {} to {}", tmp.display(), dst.display()), e))?;
+    fs::rename(&tmp, dst).map_err(|e| {
+        Error::io_at(format!("renaming {} to {}", tmp.display(), dst.display()), dst, e)
+    })?;
+    // Renamed: the name is gone, nothing to remove.
     guard.keep = true;
-    // Make the rename itself durable.
-    if let Ok(d) = File::open(&dir) {
+    // Make the rename itself durable. (Opened without waiting, like every read: see
+    // `tnb_schema::file`.)
+    if let Ok(d) = tnb_schema::file::read_options().open(&dir) {
         let _ = d.sync_all();
     }
     Ok((header, size))
+}
+
+/// Creates this call's temporary file in `dir` for destination file name `name`, with the
+/// guard that removes it unless the call succeeds.
+fn create_temp(dir: &Path, name: &str, dst: &Path) -> Result<(File, TempFile), Error> {
+    let mut attempt = 0;
+    loop {
+        let tmp = dir.join(temp_name(name));
+        match File::options().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((f, TempFile { path: tmp, keep: false })),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt + 1 < TEMP_ATTEMPTS => {
+                attempt += 1;
+            }
+            Err(e) => return Err(Error::io_at(format!("writing {}", tmp.display()), dst, e)),
+        }
+    }
 }

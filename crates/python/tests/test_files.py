@@ -162,3 +162,113 @@ def test_damaged_archives_answer_or_raise_format_error(archives, tmp_path):
             except tnb.FormatError:
                 pass
     assert opened > 50
+
+
+# Issue 16, section 5: only regular files are read. Run in a child process with a timeout and a
+# memory ceiling, so that a regression (reading /dev/zero until memory runs out, or waiting in
+# open() on a FIFO forever with the GIL released) fails the test instead of hanging it.
+SPECIAL_CHILD = """
+import sys
+import tnb
+path, dst = sys.argv[1], sys.argv[2]
+calls = [
+    lambda: tnb.TransNASBenchAPI(path),
+    lambda: tnb.TransNASBenchAPI(path, mmap=False),
+    lambda: tnb.convert(path, dst),
+]
+for call in calls:
+    try:
+        call()
+        print("no error")
+    except Exception as e:  # noqa: BLE001
+        print(type(e).__name__, isinstance(e, tnb.FormatError), str(e).replace(chr(10), " "))
+"""
+
+
+def _limited():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
+def test_special_files_are_refused_without_reading_or_waiting(tmp_path):
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.tnb"
+    folder.mkdir()
+    dst = tmp_path / "out.tnb"
+    for path, kind in [
+        ("/dev/zero", "a character device"),
+        (str(fifo), "a named pipe (FIFO)"),
+        (str(folder), "a directory"),
+    ]:
+        child = subprocess.run(
+            [sys.executable, "-c", SPECIAL_CHILD, path, str(dst)],
+            capture_output=True, text=True, timeout=120, preexec_fn=_limited,
+            env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+        )
+        assert child.returncode == 0, (path, child.stderr)
+        lines = child.stdout.splitlines()
+        assert len(lines) == 3, (path, child.stdout)
+        for line in lines:
+            assert line.startswith("FormatError True "), (path, line)
+            assert f"not a regular file: {kind}" in line, (path, line)
+        assert not dst.exists()
+    assert os.path.exists(fifo) and not os.path.isfile(fifo)
+
+
+def _is_root():
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+# Issue 16, section 8: failures of the operating system raise OSError (the subclass its errno
+# names, as Python's own open() does), never tnb.FormatError.
+def test_os_failures_raise_oserror(tmp_path):
+    import errno
+
+    plain = tmp_path / "plain-file"
+    plain.write_bytes(b"x")
+    under_a_file = str(plain / "x.tnb")  # ENOTDIR, whoever runs the test (root too)
+    for mmap in [True, False]:
+        with pytest.raises(NotADirectoryError) as e:
+            tnb.TransNASBenchAPI(under_a_file, mmap=mmap)
+        assert e.value.errno == errno.ENOTDIR and e.value.filename == under_a_file
+        assert not isinstance(e.value, tnb.FormatError)
+        with pytest.raises(FileNotFoundError) as e:
+            tnb.TransNASBenchAPI(str(tmp_path / "missing.tnb"), mmap=mmap)
+        assert e.value.errno == errno.ENOENT
+    source = data("transnas_small.pth")
+    with pytest.raises(NotADirectoryError):
+        tnb.convert(under_a_file, str(tmp_path / "a.tnb"))
+    # The destination's folder does not exist, or is a file.
+    with pytest.raises(FileNotFoundError) as e:
+        tnb.convert(source, str(tmp_path / "no-such-folder" / "a.tnb"))
+    assert e.value.errno == errno.ENOENT and not isinstance(e.value, tnb.FormatError)
+    assert e.value.filename == str(tmp_path / "no-such-folder" / "a.tnb")
+    with pytest.raises(NotADirectoryError):
+        tnb.convert(source, under_a_file)
+    # A corrupted source is still a FormatError, not an OSError.
+    with pytest.raises(tnb.FormatError):
+        tnb.convert(data("bad/reduce_os_system.pth"), str(tmp_path / "a.tnb"))
+    assert not os.path.exists(tmp_path / "a.tnb")
+
+
+@pytest.mark.skipif(_is_root(), reason="permission bits do not stop root")
+def test_permission_errors_raise_permissionerror(archives, tmp_path):
+    locked = tmp_path / "locked.tnb"
+    shutil.copy(archives["transnas_small"], locked)
+    os.chmod(locked, 0)
+    for mmap in [True, False]:
+        with pytest.raises(PermissionError):
+            tnb.TransNASBenchAPI(str(locked), mmap=mmap)
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    os.chmod(read_only, 0o500)
+    try:
+        with pytest.raises(PermissionError):
+            tnb.convert(data("transnas_small.pth"), str(read_only / "a.tnb"))
+    finally:
+        os.chmod(read_only, 0o700)

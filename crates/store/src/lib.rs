@@ -110,6 +110,7 @@ pub use query::{Metric, Mode};
 use rkyv::util::AlignedVec;
 pub use status::EpochStatus;
 use tnb_schema::ArchivedBenchmark;
+use tnb_schema::file::open_regular;
 use tnb_schema::header::Header;
 pub use value::{Node, Value};
 
@@ -181,11 +182,12 @@ pub(crate) fn io_err(path: &Path, error: std::io::Error) -> OpenError {
 
 impl Store<Buffer> {
     /// Reads the archive at `path` into an aligned buffer and opens it. Safe whatever happens
-    /// to the file afterwards.
+    /// to the file afterwards. Only a regular file is read: a device, FIFO or folder is refused
+    /// before reading, without waiting (see `tnb_schema::file`).
     pub fn open(path: impl AsRef<Path>) -> Result<Store<Buffer>, OpenError> {
         let path = path.as_ref();
-        let mut f = File::open(path).map_err(|e| io_err(path, e))?;
-        let len = f.metadata().map_err(|e| io_err(path, e))?.len();
+        let (mut f, meta) = open_regular(path).map_err(|e| io_err(path, e))?;
+        let len = meta.len();
         let mut v = AlignedVec::<16>::with_capacity(usize::try_from(len).unwrap_or(0));
         f.read_to_end_aligned(&mut v).map_err(|e| io_err(path, e))?;
         Store::from_bytes(Buffer::Aligned(v))

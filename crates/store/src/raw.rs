@@ -11,12 +11,13 @@ use std::path::Path;
 
 use memmap2::{Advice, Mmap};
 use tnb_schema::ArchivedBenchmark;
+use tnb_schema::file::open_regular;
 
 use crate::{Buffer, OpenError, Store, io_err};
 
 impl Store<Buffer> {
     /// Maps the archive at `path` and opens it: no copy, and every process that maps the same
-    /// file shares its pages.
+    /// file shares its pages. Only a regular file is mapped (see [`Store::open`]).
     ///
     /// # Safety
     /// The file must not be modified or truncated while the store (or anything borrowed from
@@ -25,7 +26,9 @@ impl Store<Buffer> {
     /// as `tnb-convert` does; a rename leaves existing maps reading the old file.
     pub unsafe fn open_mmap(path: impl AsRef<Path>) -> Result<Store<Buffer>, OpenError> {
         let path = path.as_ref();
-        let f = File::open(path).map_err(|e| io_err(path, e))?;
+        // A regular file only (a device or FIFO is refused without waiting): see
+        // `tnb_schema::file`.
+        let (f, _) = open_regular(path).map_err(|e| io_err(path, e))?;
         // SAFETY: forwarded to our caller's contract (above).
         let map = unsafe { map(&f) }.map_err(|e| io_err(path, e))?;
         Store::from_bytes(Buffer::Map(map))

@@ -76,8 +76,9 @@ pub fn usage(e: &clap::Error, program: &str) -> ExitCode {
 }
 
 /// Errors are one line whatever their source says, free of control characters (bytes from the
-/// input must not reach the terminal as escape sequences: they are shown as `\u{1b}`), and at
-/// most [`MAX_ERROR_CHARS`] long.
+/// input must not reach the terminal as escape sequences: they are shown as `\u{1b}`, by the
+/// rule every human-readable output follows, `crate::shown`), and at most [`MAX_ERROR_CHARS`]
+/// long.
 fn one_line(m: &str) -> String {
     let mut out = String::with_capacity(m.len().min(MAX_ERROR_CHARS + 64));
     let mut space = false;
@@ -90,13 +91,7 @@ fn one_line(m: &str) -> String {
             out.push(' ');
             space = false;
         }
-        if c.is_control()
-            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
+        crate::shown::push(&mut out, c);
     }
     let n = out.chars().count();
     if n <= MAX_ERROR_CHARS {

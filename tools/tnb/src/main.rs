@@ -9,6 +9,7 @@ mod cmd;
 mod fail;
 mod input;
 mod memory;
+mod shown;
 
 use std::process::ExitCode;
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::{PyAssertionError, PyFileNotFoundError, PyTypeError};
+use pyo3::exceptions::{PyAssertionError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
@@ -14,7 +14,7 @@ use super::args::{Call, Val};
 use super::build::{Builder, Memo, Part, walk_shared};
 use super::lazy::{self, Templates};
 use super::slot::Slot;
-use super::{FormatError, call_error, raise};
+use super::{FormatError, call_error, open_error, raise};
 use crate::array;
 use crate::open::{self, Archive, Kind};
 
@@ -23,9 +23,10 @@ use crate::open::{self, Archive, Kind};
 /// `TransNASBenchAPI(database_path, verbose=False, *, mmap=True)`: `database_path` (str or
 /// os.PathLike) is a `.tnb` archive or the benchmark's original `.pth`/pickle, told apart by
 /// content. A `.pth` is read without executing anything and converted in memory (about 0.6 s
-/// for the full benchmark; the GIL is released meanwhile). A missing file raises
-/// `FileNotFoundError`; anything unreadable, corrupted or not benchmark-shaped raises
-/// `tnb.FormatError` (a `ValueError`).
+/// for the full benchmark; the GIL is released meanwhile). A failure of the operating system
+/// raises `OSError` (`FileNotFoundError`, `PermissionError`... as `errno` says); anything that is
+/// not a regular file, corrupted or not benchmark-shaped raises `tnb.FormatError` (a
+/// `ValueError`).
 ///
 /// An archive is memory-mapped (`mmap=True`), so that every process opening it shares one copy
 /// of its pages. The file must then not be modified in place or truncated while this object
@@ -91,10 +92,7 @@ impl Api {
     ) -> PyResult<Api> {
         let path = std::path::absolute(&path).unwrap_or(path);
         let opened = py.detach(|| open::open(&path, mmap));
-        let (store, kind) = opened.map_err(|e| match e {
-            open::OpenError::NotFound(m) => PyFileNotFoundError::new_err(m),
-            open::OpenError::Format(m) => FormatError::new_err(m),
-        })?;
+        let (store, kind) = opened.map_err(open_error)?;
         if let Err(e) = store.task_list() {
             return Err(FormatError::new_err(format!(
                 "{}: not a TransNAS-Bench-101 benchmark ({e})",

@@ -15,7 +15,7 @@ mod slot;
 use std::path::PathBuf;
 
 use pyo3::exceptions::{
-    PyAssertionError, PyAttributeError, PyFileNotFoundError, PyIndexError, PyKeyError, PyTypeError,
+    PyAssertionError, PyAttributeError, PyIndexError, PyKeyError, PyOSError, PyTypeError,
     PyValueError,
 };
 use pyo3::prelude::*;
@@ -86,18 +86,26 @@ fn _reopen<'py>(
     Ok(obj)
 }
 
+/// An opening or conversion failure as Python reports it: `OSError(errno, strerror, filename)`
+/// for the operating system's (Python picks the subclass `errno` names, as for its own `open`),
+/// `tnb.FormatError` for the rest.
+fn open_error(e: crate::open::OpenError) -> PyErr {
+    match e {
+        crate::open::OpenError::Os { errno, strerror, path } => {
+            PyOSError::new_err((errno, strerror, path.into_os_string()))
+        }
+        crate::open::OpenError::Format(m) => FormatError::new_err(m),
+    }
+}
+
 /// `convert(source, archive)`: converts a benchmark `.pth` (or pickle) into a `.tnb` archive,
 /// atomically (a new file renamed over `archive`), as `tnb convert` does. Nothing in the source
-/// is executed; the GIL is released meanwhile. `FileNotFoundError` for a missing source,
-/// `tnb.FormatError` for anything else that fails.
+/// is executed; the GIL is released meanwhile. `OSError` for a failure of the operating system
+/// (`FileNotFoundError` for a missing source, `PermissionError`...), `tnb.FormatError` for
+/// anything else that fails.
 #[pyfunction]
 fn convert(py: Python<'_>, source: PathBuf, archive: PathBuf) -> PyResult<()> {
-    if !source.exists() {
-        return Err(PyFileNotFoundError::new_err(format!("no such file: {}", source.display())));
-    }
-    py.detach(|| tnb_convert::convert_file(&source, &archive, &mut |_| {}, &tnb_verify::opens))
-        .map(|_| ())
-        .map_err(|e| FormatError::new_err(format!("{}: {e}", source.display())))
+    py.detach(|| crate::open::convert(&source, &archive)).map_err(open_error)
 }
 
 /// The extension module `tnb._tnb` (the `tnb` package re-exports it).

@@ -7,6 +7,8 @@ mod convert;
 mod fail;
 #[path = "../memory.rs"]
 mod memory;
+#[path = "../shown.rs"]
+mod shown;
 
 use clap::Parser;
 

@@ -38,11 +38,12 @@ pub fn run(args: Args) -> Result<(), Fail> {
     bench_pth(&args, &bytes)
 }
 
-/// Whether the file starts with the archive magic (read without loading the whole file).
+/// Whether the file starts with the archive magic (read without loading the whole file; a
+/// regular file only, refused without waiting otherwise: see `tnb_schema::file`).
 fn starts_like_archive(path: &std::path::Path) -> Result<bool, Fail> {
     use std::io::Read;
     let mut head = [0u8; 8];
-    let mut f = std::fs::File::open(path)
+    let (mut f, _) = tnb_schema::file::open_regular(path)
         .map_err(|e| Fail::input(format!("cannot read {}: {e}", path.display())))?;
     let n = f
         .read(&mut head)
@@ -72,7 +73,7 @@ pub fn peak_rss() -> Option<u64> {
 }
 
 fn bench_pth(args: &Args, bytes: &[u8]) -> Result<(), Fail> {
-    let name = args.file.display().to_string();
+    let name = crate::shown::path(&args.file);
     // Parse first once to report errors cleanly, then time.
     let doc = tnb_pth::load(bytes).map_err(|e| Fail::input(format!("{name}: {e}")))?;
     let nodes = doc.pickle.arena.node_count();

@@ -18,6 +18,7 @@ use tnb_store::{ArchId, MetricId, SpaceId, Store, TaskId};
 
 use crate::cmd::bench::Args;
 use crate::fail::Fail;
+use crate::shown;
 
 /// Architectures in each precomputed random order.
 const ORDER: usize = 1 << 13;
@@ -84,7 +85,7 @@ struct Report {
 
 /// Runs the archive benchmark.
 pub fn run(args: &Args) -> Result<(), Fail> {
-    let name = args.file.display().to_string();
+    let name = shown::path(&args.file);
     let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
     let bad = |e: tnb_store::OpenError| Fail::input(format!("{name}: {e}"));
     // The archive once in memory; `open_us` is what opening costs on top of having the bytes
@@ -230,6 +231,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         ("get_epoch_status", report.epoch_status_ns, "every metric, by handles"),
         ("get_best_archs topk=10", report.best_archs_top10_ns, "by handles"),
     ];
+    let (task_name, metric_name) = (shown::text(&task_name), shown::text(&metric_name));
     for (what, ns, how) in rows {
         writeln!(out, "  {what:<31} {ns:>10.1} ns  ({how}; {task_name}/{metric_name})")?;
     }

@@ -17,6 +17,7 @@ use tnb_store::{QueryError, SpaceId, Store, Value};
 
 use crate::cmd::show::{table, text_of};
 use crate::fail::Fail;
+use crate::shown;
 
 /// How many archs to print per space.
 #[derive(Clone, Copy, Debug)]
@@ -113,13 +114,16 @@ pub fn run(args: Args) -> Result<(), Fail> {
             if i > 0 {
                 writeln!(out)?;
             }
+            // Names (the task and metric match the archive's) are shown escaped; so are the
+            // table's cells (`show::table`).
             let space = store.space_name(*s).map_err(q)?;
             writeln!(
                 out,
-                "{} / {}, best first: {} of {total} archs of space {space}",
-                args.task,
-                args.metric,
-                items.len()
+                "{} / {}, best first: {} of {total} archs of space {}",
+                shown::text(&args.task),
+                shown::text(&args.metric),
+                items.len(),
+                shown::text(space)
             )?;
             let rows = items
                 .iter()

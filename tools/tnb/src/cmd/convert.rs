@@ -7,6 +7,7 @@ use std::time::Duration;
 use tnb_convert::Phase;
 
 use crate::fail::Fail;
+use crate::shown;
 
 /// Arguments of `tnb convert`.
 #[derive(clap::Args, Debug)]
@@ -80,7 +81,8 @@ pub fn run(args: Args) -> Result<(), Fail> {
     let mut out = std::io::stdout().lock();
     let total: Duration = s.timings.iter().map(|t| t.1).sum();
     if args.json {
-        let spaces: Vec<String> = s.spaces.iter().map(|(n, c)| format!("\"{n}\": {c}")).collect();
+        let spaces: Vec<String> =
+            s.spaces.iter().map(|(n, c)| format!("{}: {c}", json_str(n))).collect();
         let times: Vec<String> = s
             .timings
             .iter()
@@ -109,8 +111,10 @@ pub fn run(args: Args) -> Result<(), Fail> {
         )?;
         return Ok(());
     }
-    let spaces: Vec<String> = s.spaces.iter().map(|(n, c)| format!("{n} {c}")).collect();
-    writeln!(out, "converted {} -> {}", args.input.display(), args.output.display())?;
+    // Names from the file and the file names are shown escaped (`shown`).
+    let spaces: Vec<String> =
+        s.spaces.iter().map(|(n, c)| format!("{} {c}", shown::text(n))).collect();
+    writeln!(out, "converted {} -> {}", shown::path(&args.input), shown::path(&args.output))?;
     writeln!(
         out,
         "  source    {} bytes ({}), sha256 {}",

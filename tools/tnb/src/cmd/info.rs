@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::archive;
 use crate::cmd::convert::json_str;
 use crate::fail::Fail;
+use crate::shown;
 
 /// Arguments of `tnb info`.
 #[derive(clap::Args, Debug)]
@@ -56,7 +57,8 @@ pub fn run(args: Args) -> Result<(), Fail> {
         )?;
         return Ok(());
     }
-    writeln!(out, "{}: tnb archive, format v{} (checksum ok)", args.file.display(), h.version)?;
+    // Names from the file and the file's own name are shown escaped (`shown`).
+    writeln!(out, "{}: tnb archive, format v{} (checksum ok)", shown::path(&args.file), h.version)?;
     writeln!(
         out,
         "  size       {} bytes (payload {} at offset {}, crc32 {:08x})",
@@ -67,11 +69,11 @@ pub fn run(args: Args) -> Result<(), Fail> {
     )?;
     writeln!(out, "  schema     {:016x}, flags {:#x}", h.schema_hash, h.flags)?;
     writeln!(out, "  source     {} bytes, sha256 {}", h.source_size, h.source_sha256_hex())?;
-    writeln!(out, "  converter  {}", h.converter)?;
-    let sp: Vec<String> = spaces.iter().map(|(n, k)| format!("{n} {k}")).collect();
+    writeln!(out, "  converter  {}", shown::text(&h.converter))?;
+    let sp: Vec<String> = spaces.iter().map(|(n, k)| format!("{} {k}", shown::text(n))).collect();
     writeln!(out, "  archs      {} ({})", c.archs, sp.join(", "))?;
     for (n, m, e) in &c.tasks {
-        writeln!(out, "  task       {n}: {m} metrics, {e} values per metric")?;
+        writeln!(out, "  task       {}: {m} metrics, {e} values per metric", shown::text(n))?;
     }
     writeln!(out, "  infos      {}", c.infos)?;
     if c.generic_nodes > 0 {

@@ -15,6 +15,7 @@ use tnb_api::{Event, JsonSink, JsonSinkError, WalkError};
 use tnb_store::{ArchId, Store, Value};
 
 use crate::fail::Fail;
+use crate::shown;
 
 /// Arguments of `tnb show`.
 #[derive(clap::Args, Debug)]
@@ -105,8 +106,9 @@ pub fn text_of(v: Value<'_>) -> String {
             String::from_utf8_lossy(&buf[..n]).into_owned()
         }
         Value::Str("") => "''".to_owned(),
-        // Debug-escape control characters so that one value stays on one line.
-        Value::Str(s) if s.chars().any(char::is_control) => format!("{s:?}"),
+        // Debug-escape control characters (and every other `shown::is_unsafe` one) so that one
+        // value stays on one line; callers escape what they print anyway.
+        Value::Str(s) if s.chars().any(shown::is_unsafe) => format!("{s:?}"),
         Value::Str(s) => s.to_owned(),
         Value::Node(n) => {
             tnb_api::object_json(&n.object()).unwrap_or_else(|_| "<not JSON>".to_owned())
@@ -118,22 +120,32 @@ fn structure(name: &str) -> Result<String, String> {
     tnb_arch::Arch::parse(name).map(|a| a.describe().to_string()).map_err(|e| e.to_string())
 }
 
+/// The tables. Every name and value from the archive is shown escaped (`shown`), and so is
+/// every cell of the metric table.
 fn text(store: &Store, arch: ArchId, out: &mut dyn Write) -> Result<(), Error> {
     let name = store.arch_name(arch)?;
     let space = store.space_name(store.space_of(arch)?)?;
-    writeln!(out, "{name}  (index {}, space {space})", arch.index())?;
+    let (shown_name, space) = (shown::text(name), shown::text(space));
+    writeln!(out, "{shown_name}  (index {}, space {space})", arch.index())?;
     match structure(name) {
-        Ok(d) => writeln!(out, "{d}")?,
-        Err(e) => writeln!(out, "structure: not a TransNAS-Bench-101 arch string ({e})")?,
+        // Several lines: each escaped on its own.
+        Ok(d) => {
+            for line in d.lines() {
+                writeln!(out, "{}", shown::text(line))?;
+            }
+        }
+        Err(e) => {
+            writeln!(out, "structure: not a TransNAS-Bench-101 arch string ({})", shown::text(&e))?
+        }
     }
     for t in store.tasks() {
         let epochs = store.total_epochs(arch, t)?;
-        writeln!(out, "\n{}  ({epochs} epochs)", store.task_name(t)?)?;
+        writeln!(out, "\n{}  ({epochs} epochs)", shown::text(store.task_name(t)?))?;
         let infos: Vec<String> = store
             .infos()
             .map(|i| {
                 let v = store.model_info(arch, t, i).map_or_else(|e| e.to_string(), text_of);
-                Ok(format!("{} {v}", store.info_name(i)?))
+                Ok(format!("{} {}", shown::text(store.info_name(i)?), shown::text(&v)))
             })
             .collect::<Result<_, Error>>()?;
         writeln!(out, "  model info  {}", infos.join(", "))?;
@@ -155,20 +167,25 @@ fn text(store: &Store, arch: ArchId, out: &mut dyn Write) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes aligned columns, indented by two spaces; `right[i]` right-aligns column `i`.
+/// Writes aligned columns, indented by two spaces; `right[i]` right-aligns column `i`. Cells
+/// are shown escaped (`shown`): they hold names and values from the archive.
 pub fn table<const N: usize>(
     out: &mut dyn Write,
     header: &[String; N],
     rows: &[[String; N]],
     right: &[bool; N],
 ) -> std::io::Result<()> {
+    let rows: Vec<[String; N]> = std::iter::once(header)
+        .chain(rows)
+        .map(|row| row.clone().map(|cell| shown::text(&cell).into_owned()))
+        .collect();
     let mut width = [0usize; N];
-    for row in std::iter::once(header).chain(rows) {
+    for row in &rows {
         for (w, cell) in width.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    for row in std::iter::once(header).chain(rows) {
+    for row in &rows {
         let mut line = String::from(" ");
         for i in 0..N {
             let pad = width[i] - row[i].chars().count();

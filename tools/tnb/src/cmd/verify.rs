@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::archive;
 use crate::fail::Fail;
+use crate::shown;
 
 /// Arguments of `tnb verify`.
 #[derive(clap::Args, Debug)]
@@ -27,7 +28,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
         .map_err(|e| Fail::Input(format!("{name}: {e}")))?;
     let mut out = std::io::stdout().lock();
     let Some(src) = args.source else {
-        writeln!(out, "{name}: ok (header, checksum, structure)")?;
+        writeln!(out, "{}: ok (header, checksum, structure)", shown::path(&args.file))?;
         return Ok(());
     };
     let bytes = tnb_convert::read_file(&src).map_err(Fail::input)?;
@@ -48,8 +49,9 @@ pub fn run(args: Args) -> Result<(), Fail> {
         .map_err(|m| Fail::Check(format!("{name} differs from {}: {m}", src.display())))?;
     writeln!(
         out,
-        "{name}: ok, every value equals {} bit for bit, every precomputed answer recomputed",
-        src.display()
+        "{}: ok, every value equals {} bit for bit, every precomputed answer recomputed",
+        shown::path(&args.file),
+        shown::path(&src)
     )?;
     Ok(())
 }
