@@ -185,6 +185,25 @@ def test_random_calls(pair, seed):
         assert agree(got, want), (method, args, kwargs, got, want)
 
 
+def test_key_errors_carry_the_key_itself(pair):
+    """Python's dict lookup raises KeyError(key): str(e) is repr(key), e.args == (key,), for a
+    key passed by position or by keyword (the official class's own failures)."""
+    api, ref = pair
+    arch, task = ref.index2arch(0), ref.task_list[0]
+    metric = ref.metrics_dict[task][0]
+    for call in (lambda: api.get_single_metric(arch, "nope", metric),
+                 lambda: api.get_single_metric(arch, task=("nope", 1), metric=metric),
+                 lambda: api.get_total_epochs("64-nope", task),
+                 lambda: api.get_epoch_status(arch=7.5, task=task, epoch=0)):
+        with pytest.raises(KeyError) as e:
+            call()
+        key = e.value.args[0]
+        assert e.value.args == (key,) and str(e.value) == repr(key), e.value.args
+    with pytest.raises(KeyError) as e:
+        api.get_total_epochs("64-nope", task)
+    assert e.value.args == ("64-nope",)
+
+
 def test_exception_classes(pair):
     """The classes the issue names, one by one."""
     api, ref = pair

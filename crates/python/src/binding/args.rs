@@ -141,6 +141,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Given<'py> {
 pub(super) struct Call<'py> {
     pub(super) pos: Vec<Val<'py>>,
     pub(super) kw: Vec<(String, Val<'py>)>,
+    /// The objects themselves, positional then keyword values in the order above: a `KeyError`
+    /// is raised with the key object, as Python's dict lookup raises it.
+    objects: Vec<Bound<'py, PyAny>>,
 }
 
 impl<'py> Call<'py> {
@@ -150,17 +153,31 @@ impl<'py> Call<'py> {
         index: Option<(usize, &str)>,
     ) -> PyResult<Self> {
         let mut pos = Vec::with_capacity(args.len());
+        let mut objects = Vec::with_capacity(args.len());
         for (i, a) in args.iter().enumerate() {
             pos.push(if index.is_some_and(|(p, _)| p == i) { index_val(&a)? } else { val(&a)? });
+            objects.push(a);
         }
         let mut kw = Vec::new();
         if let Some(d) = kwargs {
             for (k, v) in d.iter() {
                 let k = k.cast::<PyString>()?.to_cow()?.into_owned();
-                let v = if index.is_some_and(|(_, n)| n == k) { index_val(&v)? } else { val(&v)? };
-                kw.push((k, v));
+                let val = if index.is_some_and(|(_, n)| n == k) { index_val(&v)? } else { val(&v)? };
+                kw.push((k, val));
+                objects.push(v);
             }
         }
-        Ok(Call { pos, kw })
+        Ok(Call { pos, kw, objects })
+    }
+
+    /// The object passed for `method`'s parameter `param`, by position or by keyword.
+    pub(super) fn object(&self, method: &str, param: &str) -> Option<&Bound<'py, PyAny>> {
+        let sig = tnb_api::METHODS.iter().find(|s| s.name == method)?;
+        let i = sig.params.iter().position(|p| *p == param)?;
+        if i < self.pos.len() {
+            return self.objects.get(i);
+        }
+        let k = self.kw.iter().position(|(k, _)| k == param)?;
+        self.objects.get(self.pos.len() + k)
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::{PyAssertionError, PyTypeError};
+use pyo3::exceptions::{PyAssertionError, PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
@@ -154,8 +154,19 @@ impl Api {
         let args: Vec<Arg<'_>> = c.pos.iter().map(Val::arg).collect();
         let kwargs: Vec<(&str, Arg<'_>)> =
             c.kw.iter().map(|(k, v)| (k.as_str(), v.arg())).collect();
-        tnb_api::call(&self.store, method, &args, &kwargs, &mut |e| b.event(e))
-            .map_err(call_error)?;
+        tnb_api::call(&self.store, method, &args, &kwargs, &mut |e| b.event(e)).map_err(|e| {
+            // Python's dict lookup raises `KeyError(key)`: `str(e)` is `repr(key)` and
+            // `e.args[0]` the key itself, which only the caller's object gives back exactly.
+            match &e {
+                CallError::Api(a) if a.exc() == tnb_api::Exc::KeyError => {
+                    match a.key().and_then(|k| c.object(method, k)) {
+                        Some(key) => PyKeyError::new_err((key.clone().unbind(),)),
+                        None => call_error(e),
+                    }
+                }
+                _ => call_error(e),
+            }
+        })?;
         b.finish()
     }
 
