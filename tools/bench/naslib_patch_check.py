@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Checks the README's NASLib lines against NASLib's own code (by hand; not run in CI).
+
+    python tools/bench/naslib_patch_check.py NASLIB_CHECKOUT ARCHIVE.tnb [--runner]
+
+NASLIB_CHECKOUT is a checkout of github:automl/NASLib. Its setup.py refuses Python > 3.9, so the
+checkout is used as it stands (put first on sys.path, as `PYTHONPATH=NASLIB_CHECKOUT` would).
+Run with an interpreter that has tnb and the packages NASLib's `naslib.utils` and
+`naslib.search_spaces` import (torch, torchvision, scikit-learn, scikit-image, scipy, fvcore,
+pytorch-msssim, transforms3d, ConfigSpace, nasbench-pytorch, networkx); `--runner` also needs
+what `naslib.optimizers` imports (matplotlib, lightgbm, xgboost, ngboost, emcee, pyro-ppl,
+grakel, pybnn).
+
+What it shows, each step an assertion (exit 1 on the first that fails):
+1. The old README line (`naslib.utils.get_dataset_api.get_transbench101_api = ...`) does not
+   reach NASLib's loader: `naslib.utils.get_dataset_api` is the re-exported *function*, so the
+   line only sets an attribute on it, and `get_dataset_api('transbench101_micro', ...)` still
+   runs NASLib's own `get_transbench101_api` (which asserts its bundled .pth exists, then
+   torch.loads it).
+2. The README's lines (`PATCH` below, executed verbatim) replace the loader in the module's
+   namespace, which is where `get_dataset_api` looks it up on every call: every way NASLib's
+   code gets `get_dataset_api` (`from naslib.utils import get_dataset_api` in the runners,
+   `from naslib.utils.get_dataset_api import get_dataset_api` in the zc runners and evaluators,
+   including copies imported before the patch) now returns tnb's object for the three
+   TransBench search-space names.
+3. NASLib's TransBench101 search spaces, built as its runners build them, answer `query()`
+   through that object for every arch of the archive and every task: Metric.VAL_ACCURACY,
+   Metric.TRAIN_TIME and Metric.RAW equal tnb's own answers.
+4. With `--runner` (and an archive with all 4096 micro archs, e.g. the full-size look-alike, as
+   random search samples any of them): NASLib's own runner naslib/runners/nas/runner.py runs
+   random search on transbench101_micro/class_scene in this process, after the patch, and every
+   `get_dataset_api` call it makes returns tnb's object.
+"""
+
+import argparse
+import importlib
+import os
+import runpy
+import sys
+import tempfile
+
+# The README's lines, run verbatim with ARCHIVE bound to the archive's path.
+PATCH = """\
+import importlib, tnb
+importlib.import_module("naslib.utils.get_dataset_api").get_transbench101_api = (
+    lambda dataset=None: {"api": tnb.TransNASBenchAPI(ARCHIVE), "task": dataset})
+"""
+
+SPACES = ("transbench101", "transbench101_micro", "transbench101_macro")
+
+# NASLib's Metric.VAL_ACCURACY per task, as its TransBench101 query() maps it (a fact read from
+# naslib/search_spaces/transbench101/graph.py, restated here so the check compares values).
+VAL_ACCURACY = {
+    "class_scene": "valid_top1",
+    "class_object": "valid_top1",
+    "jigsaw": "valid_top1",
+    "room_layout": "valid_neg_loss",
+    "segmentsemantic": "valid_acc",
+    "normal": "valid_ssim",
+    "autoencoder": "valid_ssim",
+}
+
+
+def ok(msg):
+    print(f"ok   {msg}")
+
+
+def same(a, b):
+    """Equal, NaN included (a benchmark file may hold NaN, and nan != nan): floats print their
+    exact value in repr, dicts in insertion order."""
+    return type(a) is type(b) and repr(a) == repr(b)
+
+
+def op_indices(arch):
+    """NASLib's op indices for a TransNAS arch string (the inverse of its two converters:
+    micro '64-41414-a_bc_def' -> [a..f]; macro '64-<digits>-basic' -> digits, zero-padded to 6)."""
+    middle = arch.split("-")[1:]
+    if middle[-1] == "basic":
+        digits = [int(c) for c in middle[0]]
+        return digits + [0] * (6 - len(digits))
+    return [int(c) for c in middle[1] if c != "_"]
+
+
+def check_old_line_is_a_no_op(tnb, archive):
+    import naslib.search_spaces
+    import naslib.utils
+
+    fn = naslib.utils.get_dataset_api
+    assert callable(fn) and not isinstance(fn, type(sys)), type(fn)
+    import naslib.utils.get_dataset_api as aliased  # Python 3.7+: getattr first, so the function
+
+    assert aliased is fn
+    ok("naslib.utils.get_dataset_api (and `import naslib.utils.get_dataset_api as m`) is the "
+       "function, not the module")
+
+    # The old README line, verbatim.
+    naslib.utils.get_dataset_api.get_transbench101_api = lambda dataset=None: {
+        "api": tnb.TransNASBenchAPI(archive), "task": dataset}
+    # NASLib's loader would torch.load its bundled 1.3 GB file if present: record the call instead.
+    real = naslib.search_spaces.TransNASBenchAPI
+    loaded = []
+    naslib.search_spaces.TransNASBenchAPI = lambda path: loaded.append(path) or "official"
+    try:
+        got = fn("transbench101_micro", "class_scene")
+        assert got["api"] == "official" and loaded, got
+        what = f"NASLib's loader ran: TransNASBenchAPI({loaded[0]!r})"
+    except AssertionError as e:
+        assert "transnas-bench_v10141024.pth" in str(e), e
+        what = f"NASLib's loader ran and asserted: {str(e).split('.pth')[0]}.pth ..."
+    finally:
+        naslib.search_spaces.TransNASBenchAPI = real
+        del naslib.utils.get_dataset_api.get_transbench101_api
+    ok(f"after the old README line, get_dataset_api('transbench101_micro', ...) is not tnb's: {what}")
+
+
+def check_patch_reaches_every_caller(tnb, archive, early):
+    exec(PATCH, {"ARCHIVE": archive})
+    from naslib.utils import get_dataset_api as via_package
+    from naslib.utils.get_dataset_api import get_dataset_api as via_module
+
+    api = tnb.TransNASBenchAPI(archive)
+    for name, fn in (
+        ("imported before the patch (`from naslib.utils import get_dataset_api`)", early),
+        ("`from naslib.utils import get_dataset_api`", via_package),
+        ("`from naslib.utils.get_dataset_api import get_dataset_api`", via_module),
+    ):
+        for space in SPACES:
+            for task in api.task_list:
+                got = fn(space, task)
+                assert isinstance(got["api"], tnb.TransNASBenchAPI), (name, space, got)
+                assert got["task"] == task, (name, space, got)
+        ok(f"{name}: get_dataset_api(s, t) -> tnb's object, for s in {SPACES}, every task")
+    return api
+
+
+def check_queries(api, naslib_get_dataset_api):
+    from naslib.search_spaces import (
+        TransBench101SearchSpaceMacro,
+        TransBench101SearchSpaceMicro,
+        get_search_space,
+    )
+    from naslib.search_spaces.core.query_metrics import Metric
+
+    count = 0
+    for task in api.task_list:
+        dataset_api = naslib_get_dataset_api("transbench101_micro", task)
+        # As naslib/runners/nas/runner.py builds them; get_search_space (the zc runners' way)
+        # too, for one task: each set_op_indices builds a torch model, which is slow.
+        spaces = {
+            "micro": [TransBench101SearchSpaceMicro(task)],
+            "macro": [TransBench101SearchSpaceMacro(task)],
+        }
+        if task == "class_scene":
+            spaces["micro"].append(get_search_space("transbench101_micro", task))
+            spaces["macro"].append(get_search_space("transbench101_macro", task))
+        for space_name, objects in spaces.items():
+            for arch in api.get_arch_list(space_name):
+                for ss in objects:
+                    ss.set_op_indices(op_indices(arch))
+                    val = ss.query(Metric.VAL_ACCURACY, dataset=task, dataset_api=dataset_api)
+                    want = api.get_single_metric(arch, task, VAL_ACCURACY[task], mode="final")
+                    assert same(val, want), (arch, task, val, want)
+                    t = ss.query(Metric.TRAIN_TIME, dataset=task, dataset_api=dataset_api)
+                    assert same(t, api.get_single_metric(arch, task, "time_elapsed", mode="final"))
+                    raw = ss.query(Metric.RAW, dataset=task, dataset_api=dataset_api)
+                    assert same(raw, api.get_arch_result(arch).query_all_results()[task])
+                    count += 1
+    ok(f"{count} search-space queries (VAL_ACCURACY, TRAIN_TIME, RAW; micro and macro spaces, "
+       "every arch and task of the archive) answered through tnb's object")
+
+
+def check_runner(naslib_root, api):
+    import naslib.utils.get_dataset_api as _  # noqa: F401 - the module is in sys.modules now
+
+    module = sys.modules["naslib.utils.get_dataset_api"]
+    seen = []
+    patched = module.get_transbench101_api
+    module.get_transbench101_api = lambda dataset=None: seen.append(patched(dataset)) or seen[-1]
+    runner = os.path.join(naslib_root, "naslib", "runners", "nas", "runner.py")
+    config = os.path.join(naslib_root, "naslib", "runners", "nas", "discrete_config.yaml")
+    with tempfile.TemporaryDirectory() as out:
+        sys.argv = [
+            runner, "--config-file", config, "search_space", "transbench101_micro",
+            "dataset", "class_scene", "optimizer", "rs", "search.epochs", "20",
+            "search.fidelity", "-1", "out_dir", out,
+        ]
+        runpy.run_path(runner, run_name="__main__")
+    module.get_transbench101_api = patched
+    assert seen and all(type(d["api"]).__module__.startswith("tnb") for d in seen), seen
+    ok(f"NASLib's naslib/runners/nas/runner.py (rs, transbench101_micro/class_scene, 20 epochs) "
+       f"ran on tnb's object ({len(seen)} get_dataset_api call(s))")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("naslib", help="a checkout of github:automl/NASLib")
+    ap.add_argument("archive", help="a .tnb archive (or a .pth: tnb converts it in memory)")
+    ap.add_argument("--runner", action="store_true", help="also run NASLib's nas runner (rs)")
+    a = ap.parse_args()
+    root = os.path.abspath(a.naslib)
+    sys.path.insert(0, root)
+    import naslib
+
+    assert os.path.abspath(naslib.__file__).startswith(root), naslib.__file__
+    import tnb
+
+    # As NASLib's runners do at import time, before any user code could patch anything.
+    from naslib.utils import get_dataset_api as early
+
+    check_old_line_is_a_no_op(tnb, a.archive)
+    api = check_patch_reaches_every_caller(tnb, a.archive, early)
+    check_queries(api, early)
+    if a.runner:
+        check_runner(root, api)
+    print("all NASLib checks passed")
+
+
+if __name__ == "__main__":
+    importlib.invalidate_caches()
+    main()
