@@ -27,15 +27,17 @@ What it shows, each step an assertion (exit 1 on the first that fails):
    through that object for every task and (up to MAX_ARCHS_PER_SPACE per space) its archs: Metric.VAL_ACCURACY,
    Metric.TRAIN_TIME and Metric.RAW equal tnb's own answers.
 4. With `--runner` (and an archive with all 4096 micro archs, e.g. the full-size look-alike, as
-   random search samples any of them): NASLib's own runner naslib/runners/nas/runner.py runs
-   random search on transbench101_micro/class_scene in this process, after the patch, and every
-   `get_dataset_api` call it makes returns tnb's object.
+   random search samples any of them): NASLib's own runner naslib/runners/nas/runner.py, run
+   unmodified in a fresh process under the README's wrapper (`WRAPPER` below), does 20 epochs of
+   random search on transbench101_micro/class_scene, and the dataset_api it got from
+   `get_dataset_api` holds tnb's object. NASLib's code needs Python <= 3.9 for this part
+   (naslib.predictors does `from collections import Iterable`); steps 1-3 run on 3.11 too.
 """
 
 import argparse
 import importlib
 import os
-import runpy
+import subprocess
 import sys
 import tempfile
 
@@ -182,26 +184,46 @@ def check_queries(api, naslib_get_dataset_api):
        f"every task, up to {MAX_ARCHS_PER_SPACE} archs per space) answered through tnb's object")
 
 
-def check_runner(naslib_root, api):
-    import naslib.utils.get_dataset_api as _  # noqa: F401 - the module is in sys.modules now
+# The README's wrapper for NASLib's own scripts, verbatim but for the archive's path (from the
+# environment here). NASLib parses the command line with a default argument bound when
+# naslib.utils is first imported (`parse_args(..., args=sys.argv[1:])`), so the wrapper drops its
+# own name from sys.argv before anything imports naslib.
+WRAPPER = """\
+import importlib, runpy, sys, tnb
+sys.argv = sys.argv[1:]  # the NASLib script and its arguments, before naslib reads them
+importlib.import_module("naslib.utils.get_dataset_api").get_transbench101_api = (
+    lambda dataset=None: {"api": tnb.TransNASBenchAPI(ARCHIVE), "task": dataset})
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
 
-    module = sys.modules["naslib.utils.get_dataset_api"]
-    seen = []
-    patched = module.get_transbench101_api
-    module.get_transbench101_api = lambda dataset=None: seen.append(patched(dataset)) or seen[-1]
+
+def check_runner(naslib_root, archive):
     runner = os.path.join(naslib_root, "naslib", "runners", "nas", "runner.py")
-    config = os.path.join(naslib_root, "naslib", "runners", "nas", "discrete_config.yaml")
     with tempfile.TemporaryDirectory() as out:
-        sys.argv = [
-            runner, "--config-file", config, "search_space", "transbench101_micro",
-            "dataset", "class_scene", "optimizer", "rs", "search.epochs", "20",
-            "search.fidelity", "-1", "out_dir", out,
-        ]
-        runpy.run_path(runner, run_name="__main__")
-    module.get_transbench101_api = patched
-    assert seen and all(type(d["api"]).__module__.startswith("tnb") for d in seen), seen
-    ok(f"NASLib's naslib/runners/nas/runner.py (rs, transbench101_micro/class_scene, 20 epochs) "
-       f"ran on tnb's object ({len(seen)} get_dataset_api call(s))")
+        wrapper = os.path.join(out, "tnb_naslib.py")
+        with open(wrapper, "w") as f:
+            f.write("import os\nARCHIVE = os.environ['TNB_ARCHIVE']\n")
+            f.write(WRAPPER.replace("runpy.run_path(", "g = runpy.run_path("))
+            # What the runner's module-level code left behind: its dataset_api and its search.
+            f.write('api = g["dataset_api"]["api"]\n'
+                    'print("RUNNER", type(api).__module__, type(api).__name__, '
+                    'len(g["optimizer"].sampled_archs))\n')
+        env = dict(os.environ, TNB_ARCHIVE=os.path.abspath(archive),
+                   PYTHONPATH=os.pathsep.join([naslib_root, os.environ.get("PYTHONPATH", "")]))
+        done = subprocess.run(
+            # NASLib's default config (defaults/darts_defaults.yaml): the runner's own
+            # discrete_config.yaml lacks the `evaluation` section get_config_from_args needs.
+            [sys.executable, wrapper, runner, "search_space", "transbench101_micro", "dataset", "class_scene", "optimizer", "rs",
+             "search.epochs", "20", "out_dir", os.path.join(out, "run")],
+            cwd=out, env=env, capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RUNNER ")]
+    assert done.returncode == 0 and lines, done.stderr[-3000:]
+    module, name, sampled = lines[-1].split()[1:]
+    assert module.startswith("tnb") and name == "TransNASBenchAPI", lines
+    assert int(sampled) == 20, lines
+    ok(f"NASLib's naslib/runners/nas/runner.py under the README's wrapper (rs, "
+       f"transbench101_micro/class_scene, 20 epochs): its dataset_api['api'] is {module}.{name}, "
+       f"{sampled} archs sampled and queried")
 
 
 def main():
@@ -224,7 +246,7 @@ def main():
     api = check_patch_reaches_every_caller(tnb, a.archive, early)
     check_queries(api, early)
     if a.runner:
-        check_runner(root, api)
+        check_runner(root, a.archive)
     print("all NASLib checks passed")
 
 
