@@ -5,11 +5,11 @@
 
 NASLIB_CHECKOUT is a checkout of github:automl/NASLib. Its setup.py refuses Python > 3.9, so the
 checkout is used as it stands (put first on sys.path, as `PYTHONPATH=NASLIB_CHECKOUT` would).
-Run with an interpreter that has tnb and the packages NASLib's `naslib.utils` and
+Run with a Python 3.9 (NASLib's own limit) that has tnb and what NASLib's `naslib.utils` and
 `naslib.search_spaces` import (torch, torchvision, scikit-learn, scikit-image, scipy, fvcore,
-pytorch-msssim, transforms3d, ConfigSpace, nasbench-pytorch, networkx); `--runner` also needs
-what `naslib.optimizers` imports (matplotlib, lightgbm, xgboost, ngboost, emcee, pyro-ppl,
-grakel, pybnn).
+pytorch-msssim, transforms3d, ConfigSpace, nasbench-pytorch (--no-deps), networkx); `--runner`
+also needs what `naslib.optimizers` and its trainer import (matplotlib, seaborn, lightgbm,
+xgboost, ngboost, emcee, pyro-ppl, grakel, pybnn, tensorwatch, tornado).
 
 What it shows, each step an assertion (exit 1 on the first that fails):
 1. The old README line (`naslib.utils.get_dataset_api.get_transbench101_api = ...`) does not
@@ -24,8 +24,8 @@ What it shows, each step an assertion (exit 1 on the first that fails):
    including copies imported before the patch) now returns tnb's object for the three
    TransBench search-space names.
 3. NASLib's TransBench101 search spaces, built as its runners build them, answer `query()`
-   through that object for every task and (up to MAX_ARCHS_PER_SPACE per space) its archs: Metric.VAL_ACCURACY,
-   Metric.TRAIN_TIME and Metric.RAW equal tnb's own answers.
+   through that object for every task and its archs (at most MAX_ARCHS_PER_SPACE per space):
+   Metric.VAL_ACCURACY, Metric.TRAIN_TIME and Metric.RAW equal tnb's own answers.
 4. With `--runner` (and an archive with all 4096 micro archs, e.g. the full-size look-alike, as
    random search samples any of them): NASLib's own runner naslib/runners/nas/runner.py, run
    unmodified in a fresh process under the README's wrapper (`WRAPPER` below), does 20 epochs of
@@ -112,7 +112,8 @@ def check_old_line_is_a_no_op(tnb, archive):
     finally:
         naslib.search_spaces.TransNASBenchAPI = real
         del naslib.utils.get_dataset_api.get_transbench101_api
-    ok(f"after the old README line, get_dataset_api('transbench101_micro', ...) is not tnb's: {what}")
+    ok("after the old README line, get_dataset_api('transbench101_micro', ...) is not tnb's: "
+       + what)
 
 
 def check_patch_reaches_every_caller(tnb, archive, early):
@@ -213,7 +214,8 @@ def check_runner(naslib_root, archive):
         done = subprocess.run(
             # NASLib's default config (defaults/darts_defaults.yaml): the runner's own
             # discrete_config.yaml lacks the `evaluation` section get_config_from_args needs.
-            [sys.executable, wrapper, runner, "search_space", "transbench101_micro", "dataset", "class_scene", "optimizer", "rs",
+            [sys.executable, wrapper, runner, "search_space", "transbench101_micro",
+             "dataset", "class_scene", "optimizer", "rs",
              "search.epochs", "20", "out_dir", os.path.join(out, "run")],
             cwd=out, env=env, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RUNNER ")]

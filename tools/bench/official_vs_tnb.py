@@ -268,10 +268,12 @@ def main():
     for mode, label in CONSTRUCTIONS.items():
         runs = cons[mode]
         print(f"| {label} | {cell([r['wall'] for r in runs], 's')} | "
-              f"{cell([r['cpu'] for r in runs], 's')} | {cell([r['hwm_kb'] for r in runs], 'kb')} | "
+              f"{cell([r['cpu'] for r in runs], 's')} | "
+              f"{cell([r['hwm_kb'] for r in runs], 'kb')} | "
               f"{cell([r['hwm_kb'] - r['before_kb'] for r in runs], 'kb')} |")
     print()
-    print("| per call | official, wall | tnb, wall | official, CPU | tnb, CPU | official / tnb (CPU) |")
+    print("| per call | official, wall | tnb, wall | official, CPU | tnb, CPU "
+          "| official / tnb (CPU) |")
     print("|---|---|---|---|---|---|")
     for name in calls["tnb"][0]:
         pooled = {
