@@ -12,5 +12,6 @@ mod layout;
 mod parity;
 mod props;
 mod props_api;
+mod readme;
 mod store;
 mod synth;

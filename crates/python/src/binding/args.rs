@@ -162,7 +162,8 @@ impl<'py> Call<'py> {
         if let Some(d) = kwargs {
             for (k, v) in d.iter() {
                 let k = k.cast::<PyString>()?.to_cow()?.into_owned();
-                let val = if index.is_some_and(|(_, n)| n == k) { index_val(&v)? } else { val(&v)? };
+                let val =
+                    if index.is_some_and(|(_, n)| n == k) { index_val(&v)? } else { val(&v)? };
                 kw.push((k, val));
                 objects.push(v);
             }
