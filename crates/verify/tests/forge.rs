@@ -10,7 +10,9 @@
 
 mod forging;
 
-use forging::{MUTATIONS, Pristine, Verdict, fields, judge, mutate, named_forgeries, verify};
+use forging::{
+    MUTATIONS, Pristine, Verdict, fields, forge, judge, mutate, named_forgeries, verify,
+};
 use proptest::prelude::*;
 use tnb_store::Store;
 
@@ -114,8 +116,47 @@ fn every_field_of_the_payload_mutated_fails_verify_or_answers_right() {
     }
 }
 
+/// The fuzz target `forge`'s committed inputs (seeds, and any regression found since), replayed
+/// through exactly the target's code: each is judged, and the named forgeries among the seeds
+/// open and fail verify.
+#[test]
+fn the_fuzz_target_s_inputs_replay() {
+    let p = Pristine::new(&fixture("transnas_variant.pth"));
+    let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
+    let mut replayed = 0;
+    for folder in ["seeds/forge", "regressions/forge"] {
+        let Ok(entries) = std::fs::read_dir(fuzz.join(folder)) else { continue };
+        for e in entries {
+            let path = e.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let Some(archive) = forge(&p, &data) else { continue };
+            let verdict = judge(&p, &archive).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("named_") {
+                assert!(matches!(verdict, Verdict::Differs(_)), "{name}: {verdict:?}");
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 10, "only {replayed} inputs replayed");
+}
+
+thread_local! {
+    static VARIANT: Pristine = Pristine::new(&fixture("transnas_variant.pth"));
+}
+
+/// Property-test cases per property (each judges one forgery; set `FORGE_CASES` for a longer
+/// campaign).
+fn cases() -> u32 {
+    std::env::var("FORGE_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(32)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..Default::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..Default::default()
+    })]
 
     /// Random bytes of the payload changed, checksums recomputed: whatever opens and passes
     /// verify answers every call as the source.
@@ -123,12 +164,21 @@ proptest! {
     fn random_payload_edits_fail_verify_or_answer_right(
         edits in proptest::collection::vec((any::<usize>(), 1u8..=255), 1..4),
     ) {
-        thread_local! {
-            static P: Pristine = Pristine::new(&fixture("transnas_variant.pth"));
-        }
-        P.with(|p| {
+        VARIANT.with(|p| {
             let archive = p.with_payload_edits(&edits);
             judge(p, &archive).map(|_| ()).map_err(TestCaseError::fail)
+        })?;
+    }
+
+    /// Random inputs of the fuzz target `forge` (payload edits, model mutations, named
+    /// forgeries mutated further), through the target's own decoder.
+    #[test]
+    fn random_fuzz_inputs_fail_verify_or_answer_right(
+        data in proptest::collection::vec(any::<u8>(), 1..48),
+    ) {
+        VARIANT.with(|p| match forge(p, &data) {
+            Some(archive) => judge(p, &archive).map(|_| ()).map_err(TestCaseError::fail),
+            None => Ok(()),
         })?;
     }
 }

@@ -518,3 +518,42 @@ pub fn named_forgeries(m: &Benchmark) -> Vec<(&'static str, Benchmark)> {
         ("arch2index raises for an arch index2arch returns", lost),
     ]
 }
+
+/// Most edits or mutations one fuzz input applies.
+pub const MAX_EDITS: usize = 16;
+
+/// The forgery a fuzz input describes (the fuzz target `forge` and the replay of its seeds).
+/// The first byte picks the kind:
+/// - bit 0 clear: raw payload edits, then 5 bytes per edit (`u32` LE offset, XOR mask);
+/// - bit 0 set: model mutations, 11 bytes each (`u16` LE field index into [`fields`], the
+///   mutation, `u32` LE index, `u32` LE value; see [`mutate`]), starting from the pristine
+///   model or, when bit 1 is set, from the named forgery (of [`named_forgeries`]) the next byte
+///   picks.
+///
+/// `None` when the model cannot be written (a mutation made a model rkyv refuses to write).
+pub fn forge(p: &Pristine, data: &[u8]) -> Option<Vec<u8>> {
+    let (&kind, mut rest) = data.split_first()?;
+    if kind & 1 == 0 {
+        let edits: Vec<(usize, u8)> = rest
+            .chunks_exact(5)
+            .take(MAX_EDITS)
+            .map(|c| (u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize, c[4]))
+            .collect();
+        return Some(p.with_payload_edits(&edits));
+    }
+    let mut m = p.model.clone();
+    if kind & 2 != 0 {
+        let (&which, after) = rest.split_first()?;
+        let mut named = named_forgeries(&p.model);
+        m = named.swap_remove(usize::from(which) % named.len()).1;
+        rest = after;
+    }
+    for c in rest.chunks_exact(11).take(MAX_EDITS) {
+        let word = |i: usize| u32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
+        let mut fs = fields(&mut m);
+        let count = fs.len();
+        let (_, field) = fs.swap_remove(usize::from(u16::from_le_bytes([c[0], c[1]])) % count);
+        mutate(field, c[2], word(3) as usize, u64::from(word(7)));
+    }
+    p.archive_of(&m)
+}
