@@ -30,7 +30,7 @@ fn the_pristine_archives_pass_verify() {
     for name in FIXTURES {
         let p = Pristine::new(&fixture(name));
         assert_eq!(verify(&p.archive, &p.source), Verdict::Passes, "{name}");
-        // Each call of the judge has an answer, and some calls fail as the source's do.
+        // The judge makes thousands of calls, some answering and some raising.
         assert!(p.calls.len() > 1000, "{name}: {} calls", p.calls.len());
         assert!(p.answers.iter().any(Result::is_ok) && p.answers.iter().any(Result::is_err));
     }
@@ -71,9 +71,7 @@ const AT: [usize; 2] = [0, usize::MAX];
 #[test]
 fn every_field_of_the_payload_mutated_fails_verify_or_answers_right() {
     for name in FIXTURES {
-        let start = std::time::Instant::now();
         let p = Pristine::new(&fixture(name));
-        println!("{name}: {} calls answered in {:?}", p.calls.len(), start.elapsed());
         let count = fields(&mut p.model.clone()).len();
         let (mut forged, mut opened, mut failed) = (0, 0, 0);
         let mut broken = Vec::new();
@@ -109,10 +107,7 @@ fn every_field_of_the_payload_mutated_fails_verify_or_answers_right() {
         // is what refuses them.
         assert!(forged > 10 * count && opened * 2 > forged, "{name}: {opened} of {forged} open");
         assert!(failed > 0);
-        println!(
-            "{name}: {count} fields, {forged} forgeries, {opened} open, {failed} fail verify, {:?}",
-            start.elapsed()
-        );
+        println!("{name}: {count} fields, {forged} forgeries, {opened} open, {failed} fail verify");
     }
 }
 
