@@ -26,6 +26,10 @@ const TARGETS: &[(&str, Body)] = &[
     ("convert", targets::convert),
 ];
 
+/// Fuzz targets whose bodies live outside `fuzz/src/targets.rs`, with the test that replays
+/// their inputs: `forge` judges forged archives with the verify crate's test module.
+const REPLAYED_ELSEWHERE: &[(&str, &str)] = &[("forge", "crates/verify/tests/forge.rs")];
+
 /// The longest one input may take in this (unoptimised) build. The fuzzer's own timeout is
 /// 10 s per input in an optimised build, where the slowest seed takes milliseconds.
 const SLOW: Duration = Duration::from_secs(60);
@@ -122,11 +126,19 @@ fn every_fuzz_input_folder_names_a_target() {
         };
         for entry in dir.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
+            let known = TARGETS.iter().any(|t| t.0 == name)
+                || REPLAYED_ELSEWHERE.iter().any(|t| t.0 == name);
             assert!(
-                entry.path().is_dir() && TARGETS.iter().any(|t| t.0 == name),
+                entry.path().is_dir() && known,
                 "fuzz/{kind}/{name} is not the folder of a fuzz target"
             );
         }
+    }
+    // Every target replayed elsewhere has its fuzz_targets/ file, and its test reads its seeds.
+    for (target, test) in REPLAYED_ELSEWHERE {
+        assert!(fuzz_dir().join(format!("fuzz_targets/{target}.rs")).is_file(), "{target}");
+        let src = std::fs::read_to_string(fuzz_dir().join("..").join(test)).unwrap();
+        assert!(src.contains(&format!("seeds/{target}")), "{test} does not replay {target}");
     }
     // Every target has a fuzz_targets/ file calling the shared body of the same name.
     for (target, _) in TARGETS {

@@ -344,3 +344,50 @@ fn rankings_are_permutations(b: &ArchivedBenchmark, n: usize) -> Result<(), Stri
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use tnb_schema::Benchmark;
+    use tnb_schema::codes::NODE_DICT;
+
+    use crate::{OpenError, Store};
+
+    fn model(fixture: &str) -> Benchmark {
+        let path = format!("{}/../../data/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let source = std::fs::read(path).unwrap();
+        tnb_convert::build(&source, &tnb_pickle::Limits::default()).unwrap()
+    }
+
+    fn open(b: &Benchmark) -> Result<Store, OpenError> {
+        Store::copy_from(&tnb_convert::to_bytes(b, 0, [0; 32]).unwrap())
+    }
+
+    /// Issue 16: a generic dict whose children are not key, value pairs (one child dropped
+    /// from its count, every other invariant intact) is refused at open, where otherwise the
+    /// walk would pair its keys with the wrong values or read past its last key.
+    #[test]
+    fn a_generic_dict_with_an_odd_number_of_children_is_refused_at_open() {
+        for fixture in ["transnas_small.pth", "transnas_variant.pth", "big_dict.pth"] {
+            let pristine = model(fixture);
+            assert!(open(&pristine).is_ok(), "{fixture}");
+            let g = &pristine.generic;
+            let dicts: Vec<usize> = (0..g.kinds.len())
+                .filter(|&i| g.kinds[i] == NODE_DICT && g.len_or_dtype[i] >= 2)
+                .collect();
+            assert!(!dicts.is_empty(), "{fixture} has no generic dict");
+            for i in dicts {
+                let mut b = pristine.clone();
+                b.generic.len_or_dtype[i] -= 1;
+                match open(&b).map(|_| ()) {
+                    Err(OpenError::Invalid(m)) => {
+                        assert_eq!(m, "a generic dict has an odd number of children", "{fixture}")
+                    }
+                    other => panic!("{fixture}, node {i}: {other:?}"),
+                }
+                // One pair fewer is still a dict: the count's parity is what is refused.
+                b.generic.len_or_dtype[i] -= 1;
+                assert!(open(&b).is_ok(), "{fixture}, node {i}");
+            }
+        }
+    }
+}

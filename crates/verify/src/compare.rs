@@ -4,6 +4,7 @@ use std::fmt;
 
 use tnb_api::{Event, WalkError, document};
 use tnb_pth::{Document, events};
+use tnb_schema::Benchmark;
 use tnb_schema::codes::NO_NODE;
 use tnb_store::{QueryError, Store};
 
@@ -49,6 +50,13 @@ pub enum Mismatch {
     },
     /// The source cannot be rebuilt into an archive to recompute the precomputed answers.
     Rebuild(String),
+    /// A field of the archive's payload differs from the one the converter builds from the
+    /// source (a node id of the layout, the arch-name table, a task's offsets...): a structure
+    /// queries answer from, which the value walk never reads.
+    Structure {
+        /// The field's path in the payload model: `layout.task_list`, `tasks[2] ('jigsaw').offsets`.
+        field: String,
+    },
 }
 
 impl fmt::Display for Mismatch {
@@ -70,6 +78,10 @@ impl fmt::Display for Mismatch {
                 write!(f, "{what} differs from the one recomputed from the source")
             }
             Mismatch::Rebuild(e) => write!(f, "the source cannot be rebuilt: {e}"),
+            Mismatch::Structure { field } => write!(
+                f,
+                "the payload's {field} differs from the one the converter builds from the source"
+            ),
         }
     }
 }
@@ -115,17 +127,35 @@ pub fn compare<B: AsRef<[u8]>>(store: &Store<B>, source: &Document<'_>) -> Resul
     }
 }
 
-/// Checks every precomputed answer of `store` (each arch's best epoch of every metric, every
-/// `get_best_archs` ranking and its status) against the same answers recomputed from `source`
-/// by the converter's own code. The value walk of [`compare`] cannot see these: they are not
-/// part of the object, yet queries answer from them, so a forged archive with recomputed
-/// checksums could otherwise pass with wrong answers.
-pub fn compare_precomputed<B: AsRef<[u8]>>(
+/// Checks every field of `store`'s payload against the payload the converter builds from
+/// `source` (it is deterministic: one source, one payload): first every precomputed answer (each
+/// arch's best epoch of every metric, every `get_best_archs` ranking and its status), named as
+/// answers, then every other field, floats bit for bit: the node ids `task_list`,
+/// `metrics_dict` and `info_names` answer from, the arch-name table `arch2index` and every lookup
+/// by name probe, the arch and space tables, the names, offsets and columns of every task, the
+/// layouts and the generic nodes. The value walk of [`compare`] reads only part of these, and an
+/// archive whose payload was edited and whose checksums were recomputed could otherwise pass
+/// with wrong answers. When this passes, the store reads exactly what it reads from a fresh
+/// conversion of `source`, so every query answers as on that conversion.
+///
+/// An archive written by a converter that builds another payload from the same source (another
+/// choice of column kinds, say) fails here even when its answers are right: convert the source
+/// again with this version to verify it.
+pub fn compare_rebuilt<B: AsRef<[u8]>>(
     store: &Store<B>,
     source: &Document<'_>,
 ) -> Result<(), Mismatch> {
     let fresh =
         tnb_convert::build_document(source).map_err(|e| Mismatch::Rebuild(e.to_string()))?;
+    compare_with_rebuild(store, &fresh)
+}
+
+/// [`compare_rebuilt`] against `fresh`, the payload `tnb_convert::build_document` built from
+/// the source: for callers that check many archives against one source, which build it once.
+pub fn compare_with_rebuild<B: AsRef<[u8]>>(
+    store: &Store<B>,
+    fresh: &Benchmark,
+) -> Result<(), Mismatch> {
     let b = store.archive().map_err(Mismatch::Archive)?;
     let differs = |what: String| Err(Mismatch::Precomputed { what });
     if b.tasks.len() != fresh.tasks.len() || b.space_names.len() != fresh.space_names.len() {
@@ -161,5 +191,18 @@ pub fn compare_precomputed<B: AsRef<[u8]>>(
     if benchmark(b.layout.task_list.to_native()) != benchmark(fresh.layout.task_list) {
         return differs("whether the object is a benchmark".to_owned());
     }
-    Ok(())
+    crate::rebuilt::first_difference(b, fresh).map_err(|field| Mismatch::Structure { field })
+}
+
+/// Everything `tnb verify --source` checks once the archive has opened and its checksum
+/// verified: the value walk ([`compare`]), then every field of the payload against the
+/// converter's rebuild of the source ([`compare_rebuilt`]). When it passes, every method of the
+/// official API, for every argument the source defines, answers from the archive as from a
+/// fresh conversion of the source.
+pub fn verify_source<B: AsRef<[u8]>>(
+    store: &Store<B>,
+    source: &Document<'_>,
+) -> Result<(), Mismatch> {
+    compare(store, source)?;
+    compare_rebuilt(store, source)
 }
