@@ -17,8 +17,5 @@ mod compare;
 mod opens;
 mod rebuilt;
 
-/// The former name of [`compare_rebuilt`], which once compared only the precomputed answers
-/// and now compares every field of the payload.
-pub use compare::compare_rebuilt as compare_precomputed;
 pub use compare::{Mismatch, compare, compare_rebuilt, compare_with_rebuild, verify_source};
 pub use opens::opens;
