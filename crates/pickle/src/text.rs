@@ -82,26 +82,26 @@ pub(crate) fn int_opcode(line: &[u8]) -> Result<IntOp, TextError> {
     py_long(s, 0).map(IntOp::Int)
 }
 
+/// Where a number's digits start after leading whitespace and one optional sign, and whether
+/// the sign was `-`: the prefix that C `strtol` and CPython's `PyLong_FromString` both skip.
+fn leading_sign(s: &[u8]) -> (usize, bool) {
+    let mut i = 0;
+    while i < s.len() && is_space(s[i]) {
+        i += 1;
+    }
+    match s.get(i) {
+        Some(b'-') => (i + 1, true),
+        Some(b'+') => (i + 1, false),
+        _ => (i, false),
+    }
+}
+
 /// C `strtol(s, &end, 0)` on a 64-bit `long`, when it succeeds with `end` at the end of `s`;
 /// `None` when it overflows or stops early (CPython then falls back to `int(s, 0)`). Whether the
 /// C library also knows a `0b` prefix does not matter: without it `strtol` stops at the `b` and
 /// the fallback reads the same value.
 fn strtol0(s: &[u8]) -> Option<i64> {
-    let mut i = 0;
-    while i < s.len() && is_space(s[i]) {
-        i += 1;
-    }
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (mut i, neg) = leading_sign(s);
     let base = if s.get(i) == Some(&b'0')
         && matches!(s.get(i + 1), Some(b'x' | b'X'))
         && s.get(i + 2).is_some_and(|&c| digit_value(c) < 16)
@@ -167,21 +167,7 @@ pub(crate) fn memo_id(line: &[u8]) -> Result<u64, TextError> {
 /// sign; base 0 takes a `0x`/`0o`/`0b` prefix (one `_` may follow it), else decimal where a
 /// leading zero is allowed only if the whole number is zero; single underscores between digits.
 pub(crate) fn py_long(s: &[u8], base: u32) -> Result<Int, TextError> {
-    let mut i = 0;
-    while i < s.len() && is_space(s[i]) {
-        i += 1;
-    }
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (mut i, neg) = leading_sign(s);
     let mut base = base;
     let mut zero_only = false;
     if base == 0 {
