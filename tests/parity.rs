@@ -359,18 +359,16 @@ fn request(r: &mut Rng, u: &Universe) -> String {
 /// bits, which Python's messages quote.
 fn messages_comparable(req: &str) -> bool {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(req) else { return false };
-    let plain = |x: &serde_json::Value| match x {
-        serde_json::Value::Array(_) | serde_json::Value::Object(_) => false,
-        _ => true,
+    let plain = |x: &serde_json::Value| {
+        !matches!(x, serde_json::Value::Array(_) | serde_json::Value::Object(_))
     };
     // serde_json reads an int beyond 64 bits as a float: find its digits in the text.
     let longest_digits = req.split(|c: char| !c.is_ascii_digit()).map(str::len).max();
     if longest_digits.unwrap_or(0) >= 19 {
         return false;
     }
-    let args = v.get("args").and_then(|a| a.as_array()).map_or(true, |a| a.iter().all(plain));
-    let kwargs =
-        v.get("kwargs").and_then(|k| k.as_object()).map_or(true, |k| k.values().all(plain));
+    let args = v.get("args").and_then(|a| a.as_array()).is_none_or(|a| a.iter().all(plain));
+    let kwargs = v.get("kwargs").and_then(|k| k.as_object()).is_none_or(|k| k.values().all(plain));
     args && kwargs
 }
 
