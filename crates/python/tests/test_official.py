@@ -5,7 +5,8 @@ The official class's code is not part of this repository (it is the benchmark au
 test imports it from the given checkout. It loads its file with `torch.load`: with torch
 installed that is the real one; without, a stand-in module `torch` whose `load` is the reference
 reader of `reference.py` (which executes nothing), so the official code runs unchanged on the
-same object. Skipped when `TNB_OFFICIAL_API` is not set.
+same object. Exception classes are compared on every failing call, and messages wherever tnb
+promises the official text. Skipped when `TNB_OFFICIAL_API` is not set.
 """
 
 import os
@@ -46,6 +47,21 @@ def as_reference(x):
     return x
 
 
+def message(f):
+    """str() of what `f` raises."""
+    try:
+        f()
+    except Exception as e:  # noqa: BLE001 - the message is what is compared
+        return str(e)
+    return None
+
+
+def comparable(m):
+    """Whether tnb promises this message: it quotes no tuple, list or dict argument (tnb shows
+    those as `<?>`), and it is short enough not to be cut (400 characters)."""
+    return m is not None and len(m) < 400 and "[1]" not in m and "10000000000" not in m
+
+
 @pytest.mark.parametrize("name", ["transnas_small", "transnas_small_legacy", "transnas_variant"])
 @pytest.mark.parametrize("how", ["pth", "tnb"])
 def test_side_by_side_with_the_official_class(name, how, archives):
@@ -56,6 +72,7 @@ def test_side_by_side_with_the_official_class(name, how, archives):
                  "arch2space", "verbose"]:
         assert same(getattr(ours, attr), getattr(official, attr)), attr
     r = random.Random(7)
+    compared = [0]
     archs = list(official.arch2space)
     tasks = list(official.task_list) + ["nope", 3, None]
     metrics = sorted({m for ms in official.metrics_dict.values() for m in ms}) + ["nope", 1.0]
@@ -82,3 +99,14 @@ def test_side_by_side_with_the_official_class(name, how, archives):
             r.setstate(state)  # the same random choices inside the call for both sides
             got = outcome(lambda: call(ours))
             assert agree(got, want), (got, want)
+            if want[0] == "raise":
+                after = r.getstate()
+                r.setstate(state)
+                want_m = message(lambda: call(official))
+                r.setstate(state)
+                got_m = message(lambda: call(ours))
+                r.setstate(after)
+                if comparable(want_m):
+                    assert got_m == want_m, (got_m, want_m)
+                    compared[0] += 1
+    assert compared[0] > 1000, compared

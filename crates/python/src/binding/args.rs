@@ -173,12 +173,17 @@ impl<'py> Call<'py> {
 
     /// The object passed for `method`'s parameter `param`, by position or by keyword.
     pub(super) fn object(&self, method: &str, param: &str) -> Option<&Bound<'py, PyAny>> {
-        let sig = tnb_api::METHODS.iter().find(|s| s.name == method)?;
-        let i = sig.params.iter().position(|p| *p == param)?;
+        let i = param_position(method, param)?;
         if i < self.pos.len() {
             return self.objects.get(i);
         }
         let k = self.kw.iter().position(|(k, _)| k == param)?;
         self.objects.get(self.pos.len() + k)
     }
+}
+
+/// The position of `method`'s parameter `param` in the official signature.
+pub(super) fn param_position(method: &str, param: &str) -> Option<usize> {
+    let sig = tnb_api::METHODS.iter().find(|s| s.name == method)?;
+    sig.params.iter().position(|p| *p == param)
 }

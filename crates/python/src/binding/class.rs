@@ -10,7 +10,7 @@ use pyo3::types::{PyDict, PyString};
 use tnb_api::{ApiError, Arg, CallError, Event};
 use tnb_store::ObjectRef;
 
-use super::args::{Call, Val};
+use super::args::{Call, Val, param_position};
 use super::build::{Builder, Memo, Part, walk_shared};
 use super::lazy::{self, Templates};
 use super::slot::Slot;
@@ -136,10 +136,15 @@ impl Api {
         py: Python<'py>,
         method: &str,
         args: &[Val<'_>],
+        objects: &[&Bound<'py, PyAny>],
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut b = builder(py, method);
         let args: Vec<Arg<'_>> = args.iter().map(Val::arg).collect();
-        tnb_api::call(&self.store, method, &args, &[], &mut |e| b.event(e)).map_err(call_error)?;
+        tnb_api::call(&self.store, method, &args, &[], &mut |e| b.event(e)).map_err(|e| {
+            raise_with_key(e, |param| {
+                param_position(method, param).and_then(|i| objects.get(i)).map(|o| (*o).clone())
+            })
+        })?;
         b.finish()
     }
 
@@ -154,19 +159,8 @@ impl Api {
         let args: Vec<Arg<'_>> = c.pos.iter().map(Val::arg).collect();
         let kwargs: Vec<(&str, Arg<'_>)> =
             c.kw.iter().map(|(k, v)| (k.as_str(), v.arg())).collect();
-        tnb_api::call(&self.store, method, &args, &kwargs, &mut |e| b.event(e)).map_err(|e| {
-            // Python's dict lookup raises `KeyError(key)`: `str(e)` is `repr(key)` and
-            // `e.args[0]` the key itself, which only the caller's object gives back exactly.
-            match &e {
-                CallError::Api(a) if a.exc() == tnb_api::Exc::KeyError => {
-                    match a.key().and_then(|k| c.object(method, k)) {
-                        Some(key) => PyKeyError::new_err((key.clone().unbind(),)),
-                        None => call_error(e),
-                    }
-                }
-                _ => call_error(e),
-            }
-        })?;
+        tnb_api::call(&self.store, method, &args, &kwargs, &mut |e| b.event(e))
+            .map_err(|e| raise_with_key(e, |param| c.object(method, param).cloned()))?;
         b.finish()
     }
 
@@ -211,7 +205,7 @@ impl Api {
     }
 
     pub(super) fn attribute(&self, py: Python<'_>, method: &str) -> PyResult<Py<PyAny>> {
-        Ok(self.call(py, method, &[])?.unbind())
+        Ok(self.call(py, method, &[], &[])?.unbind())
     }
 
     /// `arch2space` built from `all_arch_dict` as the official class merges it: a name found
@@ -341,5 +335,22 @@ impl Api {
             }
         }
         Ok(out)
+    }
+}
+
+/// The Python exception for a failed call. Python's dict lookup raises `KeyError(key)`: `str(e)`
+/// is `repr(key)` and `e.args[0]` the key itself, which only the caller's object gives back
+/// exactly, so a `KeyError` is raised with the object `key_of` finds for the parameter that
+/// `ApiError::key` names (its message, the key's repr, where there is none).
+fn raise_with_key<'py>(
+    e: CallError<PyErr>,
+    key_of: impl Fn(&str) -> Option<Bound<'py, PyAny>>,
+) -> PyErr {
+    match &e {
+        CallError::Api(a) if a.exc() == tnb_api::Exc::KeyError => match a.key().and_then(key_of) {
+            Some(key) => PyKeyError::new_err((key.unbind(),)),
+            None => call_error(e),
+        },
+        _ => call_error(e),
     }
 }

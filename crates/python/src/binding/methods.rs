@@ -40,7 +40,7 @@ impl Api {
         let py = slf.py();
         let api = slf.get();
         // `len(self.task_list)`: the archive's list has a length unless it is corrupted.
-        let tasks = api.call(py, "task_list", &[])?.len().map_err(|e| {
+        let tasks = api.call(py, "task_list", &[], &[])?.len().map_err(|e| {
             FormatError::new_err(format!("corrupted archive: task_list has no length ({e})"))
         })?;
         let name = slf.get_type().name()?;
@@ -53,7 +53,7 @@ impl Api {
         slf: &Bound<'py, Self>,
         index: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let name = slf.get().call(slf.py(), "index2arch", &[index_val(index)?])?;
+        let name = slf.get().call(slf.py(), "index2arch", &[index_val(index)?], &[])?;
         let name = name.cast::<PyString>()?.to_cow()?.into_owned();
         Self::arch_result(slf, &name)?
             .ok_or_else(|| FormatError::new_err(format!("arch {name} has no result")))
@@ -80,7 +80,7 @@ impl Api {
             let names = PyList::empty(py);
             let mut at = ix.start;
             for _ in 0..ix.slicelength {
-                names.append(self.call(py, "index2arch", &[Val::Int(at as i64)])?)?;
+                names.append(self.call(py, "index2arch", &[Val::Int(at as i64)], &[])?)?;
                 at += ix.step;
             }
             return Ok(names.into_any());
@@ -169,14 +169,17 @@ impl Api {
         // Accepted and ignored, as the official class ignores it.
         let _ = xseed;
         let (a, t, m) = (val(arch)?, val(task)?, val(metric)?);
+        let objects = &[arch, task, metric];
         match mode {
             // `mode='best'` written in a script is CPython's interned constant: one pointer
             // comparison instead of a copy of the string.
-            Given::Default => self.call(py, "get_single_metric", &[a, t, m]),
+            Given::Default => self.call(py, "get_single_metric", &[a, t, m], objects),
             Given::Value(mode) if mode.is(pyo3::intern!(py, "best")) => {
-                self.call(py, "get_single_metric", &[a, t, m])
+                self.call(py, "get_single_metric", &[a, t, m], objects)
             }
-            Given::Value(mode) => self.call(py, "get_single_metric", &[a, t, m, val(&mode)?]),
+            Given::Value(mode) => {
+                self.call(py, "get_single_metric", &[a, t, m, val(&mode)?], objects)
+            }
         }
     }
 
