@@ -191,17 +191,16 @@ def test_key_errors_carry_the_key_itself(pair):
     api, ref = pair
     arch, task = ref.index2arch(0), ref.task_list[0]
     metric = ref.metrics_dict[task][0]
-    for call in (lambda: api.get_single_metric(arch, "nope", metric),
-                 lambda: api.get_single_metric(arch, task=("nope", 1), metric=metric),
-                 lambda: api.get_total_epochs("64-nope", task),
-                 lambda: api.get_epoch_status(arch=7.5, task=task, epoch=0)):
+    for key, call in (("nope", lambda: api.get_single_metric(arch, "nope", metric)),
+                      (3, lambda: api.get_single_metric(arch, 3, metric, mode="final")),
+                      (None, lambda: api.get_best_epoch_status(arch, None, metric)),
+                      (("nope", 1), lambda: api.get_single_metric(arch, task=("nope", 1),
+                                                                  metric=metric)),
+                      ("64-nope", lambda: api.get_total_epochs("64-nope", task)),
+                      (7.5, lambda: api.get_epoch_status(arch=7.5, task=task, epoch=0))):
         with pytest.raises(KeyError) as e:
             call()
-        key = e.value.args[0]
         assert e.value.args == (key,) and str(e.value) == repr(key), e.value.args
-    with pytest.raises(KeyError) as e:
-        api.get_total_epochs("64-nope", task)
-    assert e.value.args == ("64-nope",)
 
 
 def test_exception_classes(pair):
