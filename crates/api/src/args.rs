@@ -5,9 +5,10 @@ use crate::exc::{ApiError, Exc};
 
 /// A Python value given as an argument. The API only ever compares arguments with names,
 /// indexes them, or looks them up in a dict, so this keeps what those operations see: the
-/// value for `None`, bools, ints, floats and strs; for anything else only whether it is
-/// hashable (a dict lookup of an unhashable value raises `TypeError`, of a hashable one
-/// `KeyError`).
+/// value for `None`, bools, ints, floats and strs; for anything else whether it is hashable (a
+/// dict lookup of an unhashable value raises `TypeError`, of a hashable one `KeyError`), with
+/// the texts the official messages quote ([`Shown`]). Only those rare variants carry text, so
+/// the common ones stay free to build.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Arg<'a> {
@@ -18,32 +19,55 @@ pub enum Arg<'a> {
     /// An `int`.
     Int(i64),
     /// An `int` beyond 64 bits: only its sign matters to the API (every index or slice bound
-    /// that large is out of range, or clamped).
+    /// that large is out of range, or clamped); messages quote its digits.
     BigInt {
         /// Whether it is negative.
         negative: bool,
+        /// Python's `str()` of it: the decimal digits, after a `-` if negative.
+        digits: &'a str,
     },
     /// A `float`.
     Float(f64),
     /// A `str`.
     Str(&'a str),
     /// Any other hashable value (a tuple, bytes...).
-    Hashable,
+    Hashable(Shown<'a>),
     /// An unhashable value (a list, a dict, a set).
-    Unhashable,
+    Unhashable(Shown<'a>),
 }
 
-impl Arg<'_> {
+/// What the official messages show of a value [`Arg`] does not otherwise carry: its type's
+/// name (`unhashable type: 'dict'`), its `str()` (the class's `assert` messages format
+/// arguments with `%s` and f-strings) and its `repr()` (a `KeyError` prints its key's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown<'a> {
+    /// The type's name as CPython's messages print it (`tuple`, `list`, `dict`, `set`,
+    /// `numpy.ndarray`).
+    pub type_name: &'a str,
+    /// Python's `str()` of the value.
+    pub str: &'a str,
+    /// Python's `repr()` of the value (the same text as `str()` for tuples, lists, dicts and
+    /// sets).
+    pub repr: &'a str,
+}
+
+impl<'a> Shown<'a> {
+    /// A value whose `str()` is its `repr()`, as for tuples, lists, dicts and sets.
+    pub const fn new(type_name: &'a str, repr: &'a str) -> Self {
+        Shown { type_name, str: repr, repr }
+    }
+}
+
+impl<'a> Arg<'a> {
     /// The Python type's name, for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub fn type_name(&self) -> &'a str {
         match self {
             Arg::None => "NoneType",
             Arg::Bool(_) => "bool",
             Arg::Int(_) | Arg::BigInt { .. } => "int",
             Arg::Float(_) => "float",
             Arg::Str(_) => "str",
-            Arg::Hashable => "object",
-            Arg::Unhashable => "list",
+            Arg::Hashable(s) | Arg::Unhashable(s) => s.type_name,
         }
     }
 
@@ -53,7 +77,7 @@ impl Arg<'_> {
         match *self {
             Arg::Int(i) => Some(i),
             Arg::Bool(b) => Some(i64::from(b)),
-            Arg::BigInt { negative } => Some(if negative { i64::MIN } else { i64::MAX }),
+            Arg::BigInt { negative, .. } => Some(if negative { i64::MIN } else { i64::MAX }),
             _ => None,
         }
     }

@@ -48,7 +48,7 @@ fn key_error(param: &'static str, a: Arg<'_>) -> ApiError {
 fn key<'a>(param: &'static str, a: Arg<'a>) -> Result<&'a str, ApiError> {
     match a {
         Arg::Str(s) => Ok(s),
-        Arg::Unhashable => {
+        Arg::Unhashable(_) => {
             Err(ApiError::new(Exc::TypeError, format!("unhashable type: '{}'", a.type_name())))
         }
         other => Err(key_error(param, other)),
@@ -574,7 +574,7 @@ fn single_metric<'s, B: AsRef<[u8]>, E>(
     let mode = mode(p[3])?;
     let answer = store.single_metric(arch, task, metric, mode).map_err(|e| match e {
         QueryError::Epoch { epoch, total } => {
-            if matches!(p[3], Some(Arg::BigInt { negative: true })) {
+            if matches!(p[3], Some(Arg::BigInt { negative: true, .. })) {
                 ApiError::new(Exc::IndexError, INDEX_TOO_BIG)
             } else if epoch >= 0 {
                 let name = store.task_name(task).unwrap_or("");

@@ -86,8 +86,13 @@ fn printable(c: char) -> bool {
     !NOT_PRINTABLE.iter().any(|&(lo, hi)| (lo..=hi).contains(&n))
 }
 
-/// Python's `repr(x)` of a float (`nan`, `inf`, `1e+16`, `0.1`).
-pub(crate) fn py_float(x: f64) -> String {
+/// Python's `repr(x)` (and `str(x)`) of a float (`nan`, `inf`, `1e+16`, `0.1`).
+///
+/// ```
+/// assert_eq!(tnb_api::py_repr_float(1e16), "1e+16");
+/// assert_eq!(tnb_api::py_repr_float(100000.0), "100000.0");
+/// ```
+pub fn py_repr_float(x: f64) -> String {
     if x.is_nan() {
         return "nan".to_owned();
     }
@@ -99,27 +104,25 @@ pub(crate) fn py_float(x: f64) -> String {
     String::from_utf8_lossy(&buf[..n]).into_owned()
 }
 
-/// What stands for a value whose text the argument does not carry (`Arg::Hashable`,
-/// `Arg::Unhashable`, the digits of `Arg::BigInt`).
-const UNKNOWN: &str = "<?>";
-
-/// Python's `repr(a)`, as far as [`Arg`] carries the value.
+/// Python's `repr(a)` (what a `KeyError` prints, and `list.index`'s `... is not in list`).
 pub(crate) fn arg_repr(a: Arg<'_>) -> String {
     match a {
         Arg::Str(s) => py_repr_str(s),
+        Arg::Hashable(s) | Arg::Unhashable(s) => s.repr.to_owned(),
         other => arg_str(other),
     }
 }
 
-/// Python's `str(a)` (what an f-string prints), as far as [`Arg`] carries the value.
+/// Python's `str(a)` (what `%s` and an f-string print).
 pub(crate) fn arg_str(a: Arg<'_>) -> String {
     match a {
         Arg::None => "None".to_owned(),
         Arg::Bool(b) => if b { "True" } else { "False" }.to_owned(),
         Arg::Int(i) => i.to_string(),
-        Arg::Float(x) => py_float(x),
+        Arg::BigInt { digits, .. } => digits.to_owned(),
+        Arg::Float(x) => py_repr_float(x),
         Arg::Str(s) => s.to_owned(),
-        _ => UNKNOWN.to_owned(),
+        Arg::Hashable(s) | Arg::Unhashable(s) => s.str.to_owned(),
     }
 }
 
@@ -142,7 +145,7 @@ impl Repr {
             Event::Bool(b) => self.out.push_str(if b { "True" } else { "False" }),
             Event::Int(i) => self.out.push_str(&i.to_string()),
             Event::UInt(u) => self.out.push_str(&u.to_string()),
-            Event::Float(x) => self.out.push_str(&py_float(x)),
+            Event::Float(x) => self.out.push_str(&py_repr_float(x)),
             Event::Str(s) => self.out.push_str(&py_repr_str(s)),
             Event::Bytes(b) => self.out.push_str(&bytes_repr(b)),
             Event::BeginSeq(kind) => {

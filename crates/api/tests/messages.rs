@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use tnb_api::{Arg, CallError, Exc, call};
+use tnb_api::{Arg, CallError, Exc, Shown, call};
 use tnb_pthwrite::Value as W;
 use tnb_store::Store;
 
@@ -121,4 +121,64 @@ fn a_key_error_names_the_argument_whose_lookup_failed() {
     );
     assert_eq!(key("get_single_metric", &[Arg::Str("a"), Arg::Str("t"), Arg::Str("n")]), None);
     assert_eq!(key("index2arch", &[Arg::Int(9)]), None);
+}
+
+/// Tuples, lists, dicts and ints beyond 64 bits are quoted as Python quotes them: the official
+/// class's f-strings print their `str()`, `KeyError` and `list.index` their `repr()`, CPython's
+/// `TypeError`s their type's name. Python runs the official class's own lines on the literal.
+#[test]
+fn tuples_lists_dicts_and_big_ints_are_quoted_as_python_quotes_them() {
+    let s = store(&[("a", vec![W::Float(2.0)])]);
+    let opaque = [
+        (Arg::Hashable(Shown::new("tuple", "('x', 1, None)")), "('x', 1, None)"),
+        (Arg::Hashable(Shown::new("tuple", "(1,)")), "(1,)"),
+        (Arg::Unhashable(Shown::new("list", "[1, 'b', 2.5]")), "[1, 'b', 2.5]"),
+        (Arg::Unhashable(Shown::new("dict", "{'k': [True], 'j': {}}")), "{'k': [True], 'j': {}}"),
+        (Arg::Unhashable(Shown::new("set", "{3}")), "{3}"),
+    ];
+    for (arg, lit) in opaque {
+        let lookup = python(&format!("{{}}[{lit}]"));
+        assert_eq!(shown(error(&s, "get_total_epochs", &[arg, Arg::Str("t")])), lookup, "{lit}");
+        let index = python(&format!("['a'].index({lit})"));
+        assert_eq!(shown(error(&s, "arch2index", &[arg])), index, "{lit}");
+        let metric = python(&format!(
+            "m = {lit}; assert m in ['m'], f\"metric {{m}} is not available for task t! Must in {{['m']}}!\""
+        ));
+        let args = [Arg::Str("a"), Arg::Str("t"), arg];
+        assert_eq!(shown(error(&s, "get_single_metric", &args)), metric, "{lit}");
+        let epoch = python(&format!(
+            "e = {lit}; assert isinstance(e, int), f'arg epoch {{e}} must be int'"
+        ));
+        assert_eq!(shown(error(&s, "get_epoch_status", &args)), epoch, "{lit}");
+        let indexing = python(&format!("x = {lit}; [][x]"));
+        assert_eq!(shown(error(&s, "index2arch", &[arg])), indexing, "{lit}");
+    }
+    let digits = "123456789012345678901234567890";
+    let big = Arg::BigInt { negative: false, digits };
+    let epoch =
+        python(&format!("e = {digits}; assert e < 1, f'arg epoch {{e}} must < 1 on task t'"));
+    let args = [Arg::Str("a"), Arg::Str("t"), big];
+    assert_eq!(shown(error(&s, "get_epoch_status", &args)), epoch);
+    let metric = python(&format!(
+        "m = -{digits}; assert m in ['m'], f\"metric {{m}} is not available for task t! Must in {{['m']}}!\""
+    ));
+    let neg = Arg::BigInt { negative: true, digits: &format!("-{digits}") };
+    let args = [Arg::Str("a"), Arg::Str("t"), neg];
+    assert_eq!(shown(error(&s, "get_single_metric", &args)), metric);
+    assert_eq!(
+        shown(error(&s, "get_total_epochs", &[neg, Arg::Str("t")])),
+        python(&format!("{{}}[-{digits}]"))
+    );
+}
+
+/// A quoted value's text gets what every message gets: control characters escaped, and the
+/// whole message cut at `MAX_MESSAGE` characters.
+#[test]
+fn a_quoted_value_is_escaped_and_cut_like_any_message() {
+    let s = store(&[("a", vec![W::Float(2.0)])]);
+    let huge = format!("['\u{1b}[2J{}']", "x".repeat(10_000));
+    let arg = Arg::Unhashable(Shown::new("list", &huge));
+    let (_, m) = error(&s, "arch2index", &[arg]);
+    assert!(m.starts_with("['\\u{1b}[2Jxxx"), "{m}");
+    assert_eq!(m.chars().count(), tnb_api::MAX_MESSAGE + 1);
 }
