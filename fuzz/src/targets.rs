@@ -404,7 +404,14 @@ fn query_store<B: AsRef<[u8]>>(store: &Store<B>) {
     let spaces: Vec<&str> = store.search_spaces().collect();
 
     // Arguments no name has: the wrong type, an empty string, a negative index.
-    let odd = [Arg::None, Arg::Int(-1), Arg::Str(""), Arg::Float(0.5)];
+    let odd = [
+        Arg::None,
+        Arg::Int(-1),
+        Arg::Str(""),
+        Arg::Float(0.5),
+        Arg::Hashable(tnb_api::Shown::new("tuple", "('\x1b', 1)")),
+        Arg::Unhashable(tnb_api::Shown::new("dict", "{'k': []}")),
+    ];
     let args_for = |param: &str| -> Vec<Arg<'_>> {
         let names: &[&str] = match param {
             "arch" => &archs,
@@ -425,7 +432,7 @@ fn query_store<B: AsRef<[u8]>>(store: &Store<B>) {
                 Arg::Int(-1),
                 Arg::Int(1 << 40),
                 Arg::Bool(true),
-                Arg::BigInt { negative: true },
+                Arg::BigInt { negative: true, digits: "-100000000000000000000" },
             ]),
             "topk" => v.extend([Arg::None, Arg::Int(2), Arg::Int(-1), Arg::Bool(false)]),
             _ => {}

@@ -19,12 +19,12 @@
 //! file of requests is answered in large writes.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use serde_json::value::RawValue;
-use tnb_api::{Arg, CallError, JsonSink, call};
+use tnb_api::{Arg, CallError, JsonSink, Shown, call};
 use tnb_store::Store;
 
 use crate::fail::Fail;
@@ -163,10 +163,12 @@ fn error_line(out: &mut Vec<u8>, message: &str, class: &str) {
     out.extend_from_slice(b"}\n");
 }
 
-/// A decoded argument: borrowed from the line, or a string that had escapes.
+/// A decoded argument: borrowed from the line, a string that had escapes, or a list or dict
+/// with its Python `repr()`.
 enum Decoded<'a> {
     Ready(Arg<'a>),
     Owned(String),
+    Container { type_name: &'static str, repr: String },
 }
 
 impl Decoded<'_> {
@@ -174,6 +176,7 @@ impl Decoded<'_> {
         match self {
             Decoded::Ready(a) => *a,
             Decoded::Owned(s) => Arg::Str(s),
+            Decoded::Container { type_name, repr } => Arg::Unhashable(Shown::new(type_name, repr)),
         }
     }
 }
@@ -196,17 +199,158 @@ fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
         b't' => Arg::Bool(true),
         b'f' => Arg::Bool(false),
         b'n' => Arg::None,
-        // `json.loads` makes lists and dicts: both unhashable.
-        b'[' | b'{' => Arg::Unhashable,
+        // `json.loads` makes lists and dicts: both unhashable, quoted by their `repr`.
+        b'[' | b'{' => {
+            let type_name = if first == b'[' { "list" } else { "dict" };
+            return Ok(Decoded::Container { type_name, repr: py_repr(text)? });
+        }
         _ if text.contains(['.', 'e', 'E']) => {
             Arg::Float(text.parse().map_err(|_| format!("bad number {text}"))?)
         }
         _ => match text.parse::<i64>() {
             Ok(i) => Arg::Int(i),
-            // serde_json validated the token: an int too large for 64 bits.
-            Err(_) => Arg::BigInt { negative: text.starts_with('-') },
+            // serde_json validated the token: an int too large for 64 bits, whose JSON digits
+            // are Python's `str()` of it (JSON allows no `+` and no leading zeros).
+            Err(_) => Arg::BigInt { negative: text.starts_with('-'), digits: text },
         },
     }))
+}
+
+/// Deepest nesting [`py_repr`] follows: serde_json already refuses a request nested deeper
+/// than 128 levels, so this only bounds the recursion should that change.
+const MAX_DEPTH: usize = 128;
+
+/// Python's `repr()` of the object `json.loads` makes of the JSON `text` (already checked by
+/// serde_json): strings as Python's `str` repr, numbers as Python prints the int or float,
+/// `true`/`false`/`null` as `True`/`False`/`None`, and a dict keeping the first position and
+/// the last value of a repeated key, as `json.loads` builds it. The text is at most a few
+/// times the line's length (`1e15` prints as `1000000000000000.0`), which [`MAX_LINE`] bounds.
+fn py_repr(text: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    repr_value(&mut rest, &mut out, 0)?;
+    Ok(out)
+}
+
+fn skip_space(s: &mut &str) {
+    *s = s.trim_start_matches([' ', '\t', '\n', '\r']);
+}
+
+/// Takes `c` (after any whitespace) from the front of `s`.
+fn take(s: &mut &str, c: char) -> bool {
+    skip_space(s);
+    match s.strip_prefix(c) {
+        Some(r) => {
+            *s = r;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The JSON string at the front of `s`, decoded.
+fn take_string(s: &mut &str) -> Result<String, String> {
+    skip_space(s);
+    let bytes = s.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() && bytes[i] != b'"' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    let token = s.get(..=i).ok_or("bad string")?;
+    *s = &s[token.len()..];
+    if token.contains('\\') {
+        serde_json::from_str(token).map_err(|e| format!("bad string: {e}"))
+    } else {
+        Ok(token[1..token.len() - 1].to_owned())
+    }
+}
+
+fn repr_value(s: &mut &str, out: &mut String, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err("argument nested too deeply".to_owned());
+    }
+    skip_space(s);
+    match s.as_bytes().first() {
+        Some(b'"') => out.push_str(&tnb_api::py_repr_str(&take_string(s)?)),
+        Some(b'[') => {
+            *s = &s[1..];
+            out.push('[');
+            if !take(s, ']') {
+                loop {
+                    repr_value(s, out, depth + 1)?;
+                    if take(s, ']') {
+                        break;
+                    }
+                    if !take(s, ',') {
+                        return Err("bad array".to_owned());
+                    }
+                    out.push_str(", ");
+                }
+            }
+            out.push(']');
+        }
+        Some(b'{') => {
+            *s = &s[1..];
+            let mut entries: Vec<(String, String)> = Vec::new();
+            // Where each key is in `entries`: a line may hold many keys.
+            let mut at: HashMap<String, usize> = HashMap::new();
+            if !take(s, '}') {
+                loop {
+                    let key = take_string(s)?;
+                    if !take(s, ':') {
+                        return Err("bad object".to_owned());
+                    }
+                    let mut value = String::new();
+                    repr_value(s, &mut value, depth + 1)?;
+                    match at.get(&key) {
+                        Some(&i) => entries[i].1 = value,
+                        None => {
+                            at.insert(key.clone(), entries.len());
+                            entries.push((key, value));
+                        }
+                    }
+                    if take(s, '}') {
+                        break;
+                    }
+                    if !take(s, ',') {
+                        return Err("bad object".to_owned());
+                    }
+                }
+            }
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&tnb_api::py_repr_str(k));
+                out.push_str(": ");
+                out.push_str(v);
+            }
+            out.push('}');
+        }
+        _ => {
+            let end = s
+                .find(|c: char| !matches!(c, '0'..='9' | '-' | '+' | '.' | 'e' | 'E' | 'a'..='z'))
+                .unwrap_or(s.len());
+            let (token, rest) = s.split_at(end);
+            *s = rest;
+            match token {
+                "true" => out.push_str("True"),
+                "false" => out.push_str("False"),
+                "null" => out.push_str("None"),
+                t if t.contains(['.', 'e', 'E']) => {
+                    let x: f64 = t.parse().map_err(|_| format!("bad number {t}"))?;
+                    out.push_str(&tnb_api::py_repr_float(x));
+                }
+                // `-0` is the int 0; other ints print as their JSON digits.
+                t => match t.parse::<i64>() {
+                    Ok(i) => out.push_str(&i.to_string()),
+                    Err(_) => out.push_str(t),
+                },
+            }
+        }
+    }
+    Ok(())
 }
 
 fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> Result<(), Failed> {
@@ -265,4 +409,42 @@ fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> R
         CallError::Sink(e) => Failed::from(format!("cannot write the answer: {e}")),
         other => Failed::from(other.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    /// `repr(json.loads(line))` of each line, from python3.
+    fn python_reprs(lines: &[&str]) -> Vec<String> {
+        let script = "import json, sys\nfor l in sys.stdin:\n    print(repr(json.loads(l)))\n";
+        let mut child = Command::new("python3")
+            .args(["-c", script])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 is needed for this test");
+        child.stdin.take().unwrap().write_all(lines.join("\n").as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn lists_and_dicts_repr_as_python_reprs_json_loads_of_them() {
+        let lines = [
+            "[]",
+            "{}",
+            "[1, -0, 2.5, 1e15, 1E16, -0.0, 1e400, 0.1, 12345678901234567890123]",
+            r#"[true, false, null, "it's", "a\"b", "\u00e9\t\u001b\u2028\ud83d\ude00", "\\"]"#,
+            r#"{"k": [1, {"j": []}], "a": null, "k": "last", " ": {}}"#,
+            r#" [ [ [ ] ] , { "x" : [ 1 , 2 ] } ] "#,
+            r#"{"\u0000": 1, "'": "\""}"#,
+        ];
+        let want = python_reprs(&lines);
+        assert_eq!(want.len(), lines.len(), "python3 failed: {want:?}");
+        for (line, want) in lines.iter().zip(want) {
+            assert_eq!(super::py_repr(line.trim()).unwrap(), want, "{line}");
+        }
+    }
 }
