@@ -57,9 +57,8 @@ def message(f):
 
 
 def comparable(m):
-    """Whether tnb promises this message: it quotes no tuple, list or dict argument (tnb shows
-    those as `<?>`), and it is short enough not to be cut (400 characters)."""
-    return m is not None and len(m) < 400 and "[1]" not in m and "10000000000" not in m
+    """Whether tnb promises this message: it is short enough not to be cut (400 characters)."""
+    return m is not None and len(m) < 400
 
 
 @pytest.mark.parametrize("name", ["transnas_small", "transnas_small_legacy", "transnas_variant"])
@@ -74,11 +73,13 @@ def test_side_by_side_with_the_official_class(name, how, archives):
     r = random.Random(7)
     compared = [0]
     archs = list(official.arch2space)
-    tasks = list(official.task_list) + ["nope", 3, None]
-    metrics = sorted({m for ms in official.metrics_dict.values() for m in ms}) + ["nope", 1.0]
-    odd = ["64-1-basic", None, 5, [1]]
+    tasks = list(official.task_list) + ["nope", 3, None, ("t", 1)]
+    metrics = sorted({m for ms in official.metrics_dict.values() for m in ms}) + [
+        "nope", 1.0, {"m": [None]}, ("x",), {2}]
+    odd = ["64-1-basic", None, 5, [1], ("a", 1.5), {"k": "it's"}, 10**30]
     modes = ["best", "final", "list", "x", None, True, 1.5, 30, -30, 10**30] + list(range(-3, 4))
-    epochs = [0, 1, -1, 2, -2, 24, 25, 29, 30, -31, 10**20, True, 1.0, None, "1"]
+    epochs = [0, 1, -1, 2, -2, 24, 25, 29, 30, -31, 10**20, True, 1.0, None, "1", [1], (2,),
+              {"e": 1}]
     for _ in range(3000):
         a, t, m = r.choice(archs + odd), r.choice(tasks), r.choice(metrics)
         md, e = r.choice(modes), r.choice(epochs)
@@ -92,7 +93,7 @@ def test_side_by_side_with_the_official_class(name, how, archives):
             lambda o: o.get_model_info(a, t, r.choice(official.info_names + ["gpu"])),
             lambda o: o.get_best_archs(t, m, s, topk=topk),
             lambda o: o.arch2index(a),
-            lambda o: o.index2arch(r.choice([0, -1, len(archs), True, "0"])),
+            lambda o: o.index2arch(r.choice([0, -1, len(archs), True, "0", (0,), [0], {0: 1}])),
         ]:
             state = r.getstate()
             want = outcome(lambda: as_reference(call(official)))

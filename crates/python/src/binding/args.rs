@@ -5,8 +5,10 @@ use std::borrow::Cow;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
-use tnb_api::Arg;
+use pyo3::types::{
+    PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple, PyType,
+};
+use tnb_api::{Arg, Shown};
 
 /// A Python argument, classified the way `Arg` needs it; strings are held here so that the
 /// `Arg`s can borrow them.
@@ -14,11 +16,23 @@ pub(super) enum Val<'py> {
     None,
     Bool(bool),
     Int(i64),
-    BigInt(bool),
+    /// An int beyond 64 bits, with its `str()`.
+    BigInt {
+        negative: bool,
+        digits: String,
+    },
     Float(f64),
     Str(Cow<'py, str>),
-    Hashable,
-    Unhashable,
+    Hashable(Texts),
+    Unhashable(Texts),
+}
+
+/// What the official messages quote of an object `Arg` does not otherwise carry (see
+/// `tnb_api::Shown`), computed only for those rare arguments.
+pub(super) struct Texts {
+    type_name: String,
+    str: String,
+    repr: String,
 }
 
 impl Val<'_> {
@@ -27,12 +41,53 @@ impl Val<'_> {
             Val::None => Arg::None,
             Val::Bool(b) => Arg::Bool(*b),
             Val::Int(i) => Arg::Int(*i),
-            Val::BigInt(negative) => Arg::BigInt { negative: *negative },
+            Val::BigInt { negative, digits } => Arg::BigInt { negative: *negative, digits },
             Val::Float(f) => Arg::Float(*f),
             Val::Str(s) => Arg::Str(s),
-            Val::Hashable => Arg::Hashable,
-            Val::Unhashable => Arg::Unhashable,
+            Val::Hashable(t) => Arg::Hashable(t.shown()),
+            Val::Unhashable(t) => Arg::Unhashable(t.shown()),
         }
+    }
+}
+
+impl Texts {
+    fn of(obj: &Bound<'_, PyAny>) -> Texts {
+        let type_name = type_name(&obj.get_type());
+        // An object whose `repr()` raises is still an argument: its message names its type.
+        let text = |r: PyResult<Bound<'_, PyString>>| {
+            r.and_then(|s| Ok(s.to_cow()?.into_owned()))
+                .unwrap_or_else(|_| format!("<{type_name} object>"))
+        };
+        let repr = text(obj.repr());
+        // The builtin containers' `str()` is their `repr()`: one call for them.
+        let same = obj.is_exact_instance_of::<PyTuple>()
+            || obj.is_exact_instance_of::<PyList>()
+            || obj.is_exact_instance_of::<PyDict>()
+            || obj.is_exact_instance_of::<PySet>()
+            || obj.is_exact_instance_of::<PyFrozenSet>();
+        let str = if same { repr.clone() } else { text(obj.str()) };
+        Texts { type_name, str, repr }
+    }
+
+    fn shown(&self) -> Shown<'_> {
+        Shown { type_name: &self.type_name, str: &self.str, repr: &self.repr }
+    }
+}
+
+/// A type's name as CPython's messages print it (its `tp_name`): the bare name for classes
+/// defined in Python and for builtins, `module.name` for other types defined in C
+/// (`numpy.ndarray`).
+fn type_name(ty: &Bound<'_, PyType>) -> String {
+    /// `Py_TPFLAGS_HEAPTYPE`: the type was made at run time (a Python `class`).
+    const HEAP_TYPE: u64 = 1 << 9;
+    let attr = |a: &str| ty.getattr(a).and_then(|v| v.extract::<String>()).unwrap_or_default();
+    let name = attr("__name__");
+    let flags = ty.getattr("__flags__").and_then(|f| f.extract::<u64>()).unwrap_or(HEAP_TYPE);
+    let module = attr("__module__");
+    if flags & HEAP_TYPE != 0 || module == "builtins" || module.is_empty() {
+        name
+    } else {
+        format!("{module}.{name}")
     }
 }
 
@@ -53,20 +108,29 @@ pub(super) fn val<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Val<'py>> {
     if obj.is_instance_of::<PyInt>() {
         return Ok(match obj.extract::<i64>() {
             Ok(i) => Val::Int(i),
-            Err(_) => Val::BigInt(obj.lt(0)?),
+            Err(_) => {
+                let digits = obj.str().and_then(|s| Ok(s.to_cow()?.into_owned()));
+                // Past CPython's digit limit `str()` raises: the message names the type then.
+                let digits = digits.unwrap_or_else(|_| "<int object>".to_owned());
+                Val::BigInt { negative: obj.lt(0)?, digits }
+            }
         });
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         return Ok(Val::Float(f.value()));
     }
-    Ok(if obj.hash().is_ok() { Val::Hashable } else { Val::Unhashable })
+    Ok(if obj.hash().is_ok() {
+        Val::Hashable(Texts::of(obj))
+    } else {
+        Val::Unhashable(Texts::of(obj))
+    })
 }
 
 /// An index or slice bound as Python's list indexing takes it: anything with `__index__`
 /// (numpy integers too) is an int there, though not an `isinstance(x, int)`.
 pub(super) fn index_val<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Val<'py>> {
     let v = val(obj)?;
-    if matches!(v, Val::Hashable) {
+    if matches!(v, Val::Hashable(_)) {
         let py = obj.py();
         if let Ok(i) = py.import("operator")?.call_method1("index", (obj,)) {
             return val(&i);
