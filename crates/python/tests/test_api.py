@@ -267,3 +267,56 @@ def test_subclass_and_attributes():
     assert api.verbose is False
     api.anything = 1  # a plain object: users may attach their own attributes
     assert api.anything == 1
+
+
+class _Shown:
+    """An object whose str() and repr() differ: f-strings print the first, KeyError the second."""
+
+    def __str__(self):
+        return "as-str"
+
+    def __repr__(self):
+        return "as-repr"
+
+
+def test_messages_quote_any_object_as_python_does(pair):
+    """Tuples, lists, dicts, sets, big ints and other objects are quoted as the official class
+    quotes them: str() in its asserts, repr() in list.index, CPython's type name in TypeErrors
+    (`numpy.ndarray`, not `ndarray`)."""
+    np = pytest.importorskip("numpy")
+    api, ref = pair
+    arch, task = ref.index2arch(0), ref.task_list[0]
+    metric = ref.metrics_dict[task][0]
+
+    def raised(f):
+        try:
+            f()
+        except Exception as e:  # noqa: BLE001 - the class and message are what is compared
+            return type(e).__name__, str(e)
+        return None
+
+    objects = [("x", 1), [1, "it's"], {"k": [None]}, {2}, frozenset(), 10**40, -(10**40),
+               _Shown(), b"b\n"]
+    metrics, infos = ref.metrics_dict[task], ref.info_names
+    epochs = ref.get_total_epochs(arch, task)
+    for obj in objects:
+        # The official class's own lines, run on the object.
+        want_metric = f"metric {obj} is not available for task {task}! Must in {metrics}!"
+        assert raised(lambda: api.get_single_metric(arch, task, obj)) == (
+            "AssertionError", want_metric)
+        want_info = f"info {obj} is not available! Must in {infos}!"
+        assert raised(lambda: api.get_model_info(arch, task, obj)) == (
+            "AssertionError", want_info)
+        if not isinstance(obj, int):
+            want_epoch = ("AssertionError", f"arg epoch {obj} must be int")
+        elif obj > 0:
+            want_epoch = ("AssertionError", f"arg epoch {obj} must < {epochs} on task {task}")
+        else:
+            want_epoch = raised(lambda: [][obj])
+        assert raised(lambda: api.get_epoch_status(arch, task, obj)) == want_epoch
+        assert raised(lambda: api.arch2index(obj)) == raised(lambda: [].index(obj))
+        assert raised(lambda: api.get_total_epochs(arch, obj)) == raised(lambda: {}[obj])
+        assert raised(lambda: api.get_total_epochs(obj, task)) == raised(lambda: {}[obj])
+    assert raised(lambda: api.get_arch_result(np.zeros(2))) == raised(lambda: {}[np.zeros(2)])
+    assert raised(lambda: api.get_arch_result(np.zeros(2)))[1] == (
+        "unhashable type: 'numpy.ndarray'")
