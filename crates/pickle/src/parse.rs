@@ -154,7 +154,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 limit: self.limits.max_stack,
             }));
         }
-        grow::push(&mut self.stack, r).map_err(|e| self.at(e))
+        grow::push(&mut self.stack, r)
     }
 
     /// Opens a mark, counted against [`Limits::max_marks`] before it grows.
@@ -165,8 +165,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                 limit: self.limits.max_marks,
             }));
         }
-        let len = self.stack.len();
-        grow::push(&mut self.marks, len).map_err(|e| self.at(e))
+        grow::push(&mut self.marks, self.stack.len())
     }
 
     /// Gives an error from the arena or memo the offset of the opcode that caused it.
@@ -357,15 +356,15 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
         if from <= self.base() {
             return Err(self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) }));
         }
+        if from == self.stack.len() {
+            // CPython returns before looking at the target when a batch is empty.
+            return Ok(());
+        }
         let target = self.stack[from - 1];
         let ok = match self.arena.get(target) {
             Value::Container(k, _) => k == want,
             _ => false,
         };
-        if from == self.stack.len() {
-            // CPython returns before looking at the target when a batch is empty.
-            return Ok(());
-        }
         if !ok {
             return Err(self.wrong(op, want.name(), target));
         }
@@ -532,7 +531,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     let line = self.line(op)?;
                     let s = text::raw_unicode_escape(line, self.limits.max_str_len)
                         .map_err(|e| self.text_err(e, op))?;
-                    let r = self.arena.push_str(&s).map_err(|e| self.at(e))?;
+                    let r = self.arena.push_str(&s)?;
                     self.push(r)?;
                 }
                 STRING => {

@@ -510,11 +510,17 @@ impl<'a> TorchHooks<'a> {
         if self.survey {
             return Ok(Ref::NONE);
         }
-        let lookup = if legacy { key.clone() } else { key.to_ascii_lowercase() };
+        let lower;
+        let lookup = if legacy {
+            &key
+        } else {
+            lower = key.to_ascii_lowercase();
+            &lower
+        };
         let raw = *self
             .storages
             .by_key
-            .get(&lookup)
+            .get(lookup)
             .ok_or_else(|| format!("tensor storage '{key}' is missing from the file"))?;
         let el = dtype.size() as u64;
         let nbytes = (numel as u64)

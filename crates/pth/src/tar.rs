@@ -18,7 +18,7 @@ const CHECKSUM: std::ops::Range<usize> = 148..156;
 
 /// Err when torch would open `file` as a tar archive (see the module docs).
 pub(crate) fn refuse_tar(file: &[u8]) -> Result<(), Error> {
-    let Some(block) = file.get(..BLOCK) else {
+    let Some(block) = file.first_chunk::<BLOCK>() else {
         return Ok(());
     };
     if block.iter().all(|&b| b == 0) {
@@ -41,14 +41,11 @@ pub(crate) fn refuse_tar(file: &[u8]) -> Result<(), Error> {
 /// Whether `tarfile.TarInfo.frombuf` accepts the checksum of this 512-byte block: the field,
 /// read by `tarfile.nti`, equals one of `tarfile.calc_chksums` (the block's bytes summed as
 /// unsigned and as signed chars, the field itself counted as eight spaces).
-pub(crate) fn checksum_matches(block: &[u8]) -> bool {
-    let Some(field) = block.get(CHECKSUM) else {
+fn checksum_matches(block: &[u8; BLOCK]) -> bool {
+    let Some(stored) = nti(&block[CHECKSUM]) else {
         return false;
     };
-    let Some(stored) = nti(field) else {
-        return false;
-    };
-    let rest = block[..CHECKSUM.start].iter().chain(&block[CHECKSUM.end..BLOCK.min(block.len())]);
+    let rest = block[..CHECKSUM.start].iter().chain(&block[CHECKSUM.end..]);
     let (mut unsigned, mut signed) = (256i64, 256i64);
     for &b in rest {
         unsigned += i64::from(b);

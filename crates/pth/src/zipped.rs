@@ -104,7 +104,7 @@ fn central_directory(file: &[u8]) -> Result<(u64, u64, u64), Error> {
         .windows(4)
         .enumerate()
         .rev()
-        .find(|&(i, w)| w == EOCD_SIG && from + i <= last_whole && file.len() >= EOCD_LEN)
+        .find(|&(i, w)| w == EOCD_SIG && from + i + EOCD_LEN <= file.len())
         .map(|(i, _)| from + i);
     let Some(at) = found else {
         let tail = &file[last_whole.max(from)..];
@@ -413,7 +413,10 @@ pub fn open(file: &[u8]) -> Result<TorchZip<'_>, Error> {
     // ambiguity (one of them may also lie outside the folder, refused below).
     let others: Vec<String> = entries
         .iter()
-        .filter(|e| e.name.to_ascii_lowercase().ends_with(b"/data.pkl"))
+        .filter(|e| {
+            let n = e.name;
+            n.len() >= 9 && n[n.len() - 9..].eq_ignore_ascii_case(b"/data.pkl")
+        })
         .map(|e| shown(e.name))
         .collect();
     if others.len() > 1 {
