@@ -146,21 +146,24 @@ fn task_metric<B: AsRef<[u8]>>(
     m: Arg<'_>,
 ) -> Result<(TaskId, MetricId), ApiError> {
     let task = task(store, t)?;
-    let name = store.task_name(task)?;
     let found = match m {
         Arg::Str(s) => store.metric(task, s).ok(),
         _ => None,
     };
     match found {
         Some(metric) => Ok((task, metric)),
-        None => Err(ApiError::new(
-            Exc::AssertionError,
-            format!(
-                "metric {} is not available for task {name}! Must in {}!",
-                arg_str(m),
-                metrics_repr(store, walker, name)?
-            ),
-        )),
+        None => {
+            // Only the message needs the name: the hot, successful call never looks it up.
+            let name = store.task_name(task)?;
+            Err(ApiError::new(
+                Exc::AssertionError,
+                format!(
+                    "metric {} is not available for task {name}! Must in {}!",
+                    arg_str(m),
+                    metrics_repr(store, walker, name)?
+                ),
+            ))
+        }
     }
 }
 

@@ -77,7 +77,10 @@ class _LazyResults(dict):
         return self
 
     def get(self, key, default=None):
-        return self[key] if key in self else default
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
     def items(self):
         return dict.items(self._whole())

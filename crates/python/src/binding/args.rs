@@ -129,14 +129,19 @@ pub(super) fn val<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Val<'py>> {
 /// An index or slice bound as Python's list indexing takes it: anything with `__index__`
 /// (numpy integers too) is an int there, though not an `isinstance(x, int)`.
 pub(super) fn index_val<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Val<'py>> {
-    let v = val(obj)?;
-    if matches!(v, Val::Hashable(_)) {
-        let py = obj.py();
-        if let Ok(i) = py.import("operator")?.call_method1("index", (obj,)) {
-            return val(&i);
-        }
+    // What `val` classes as `Hashable` is tried as an index before `val` builds the texts only
+    // an error message needs (a numpy integer index would pay for its repr on every call).
+    let plain = obj.is_none()
+        || obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyInt>()
+        || obj.is_instance_of::<PyFloat>();
+    if !plain
+        && obj.hash().is_ok()
+        && let Ok(i) = obj.py().import("operator")?.call_method1("index", (obj,))
+    {
+        return val(&i);
     }
-    Ok(v)
+    val(obj)
 }
 
 /// Binds `args`/`kwargs` to `names` as Python binds a call (the first `required` names have no
@@ -205,9 +210,10 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Given<'py> {
 pub(super) struct Call<'py> {
     pub(super) pos: Vec<Val<'py>>,
     pub(super) kw: Vec<(String, Val<'py>)>,
-    /// The objects themselves, positional then keyword values in the order above: a `KeyError`
-    /// is raised with the key object, as Python's dict lookup raises it.
-    objects: Vec<Bound<'py, PyAny>>,
+    /// The call's own tuple and dict (two reference counts, no copy): a `KeyError` is raised
+    /// with the key object, as Python's dict lookup raises it.
+    args: Bound<'py, PyTuple>,
+    kwargs: Option<Bound<'py, PyDict>>,
 }
 
 impl<'py> Call<'py> {
@@ -217,10 +223,8 @@ impl<'py> Call<'py> {
         index: Option<(usize, &str)>,
     ) -> PyResult<Self> {
         let mut pos = Vec::with_capacity(args.len());
-        let mut objects = Vec::with_capacity(args.len());
         for (i, a) in args.iter().enumerate() {
             pos.push(if index.is_some_and(|(p, _)| p == i) { index_val(&a)? } else { val(&a)? });
-            objects.push(a);
         }
         let mut kw = Vec::new();
         if let Some(d) = kwargs {
@@ -229,20 +233,18 @@ impl<'py> Call<'py> {
                 let val =
                     if index.is_some_and(|(_, n)| n == k) { index_val(&v)? } else { val(&v)? };
                 kw.push((k, val));
-                objects.push(v);
             }
         }
-        Ok(Call { pos, kw, objects })
+        Ok(Call { pos, kw, args: args.clone(), kwargs: kwargs.cloned() })
     }
 
     /// The object passed for `method`'s parameter `param`, by position or by keyword.
-    pub(super) fn object(&self, method: &str, param: &str) -> Option<&Bound<'py, PyAny>> {
+    pub(super) fn object(&self, method: &str, param: &str) -> Option<Bound<'py, PyAny>> {
         let i = param_position(method, param)?;
         if i < self.pos.len() {
-            return self.objects.get(i);
+            return self.args.get_item(i).ok();
         }
-        let k = self.kw.iter().position(|(k, _)| k == param)?;
-        self.objects.get(self.pos.len() + k)
+        self.kwargs.as_ref()?.get_item(param).ok().flatten()
     }
 }
 

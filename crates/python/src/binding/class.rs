@@ -160,7 +160,7 @@ impl Api {
         let kwargs: Vec<(&str, Arg<'_>)> =
             c.kw.iter().map(|(k, v)| (k.as_str(), v.arg())).collect();
         tnb_api::call(&self.store, method, &args, &kwargs, &mut |e| b.event(e))
-            .map_err(|e| raise_with_key(e, |param| c.object(method, param).cloned()))?;
+            .map_err(|e| raise_with_key(e, |param| c.object(method, param)))?;
         b.finish()
     }
 
