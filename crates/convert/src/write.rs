@@ -155,7 +155,7 @@ fn remove_stale_temps(dir: &Path, name: &str) {
             continue;
         };
         // `<pid>-<call>-<nanos>` (or `<pid>` alone, from earlier versions).
-        let Ok(pid) = rest.split('-').next().unwrap_or(rest).parse::<u32>() else {
+        let Ok(pid) = rest.split_once('-').map_or(rest, |(pid, _)| pid).parse::<u32>() else {
             continue;
         };
         // This process's own files belong to calls still running on other threads.

@@ -175,9 +175,9 @@ pub fn table<const N: usize>(
     rows: &[[String; N]],
     right: &[bool; N],
 ) -> std::io::Result<()> {
-    let rows: Vec<[String; N]> = std::iter::once(header)
+    let rows: Vec<[std::borrow::Cow<'_, str>; N]> = std::iter::once(header)
         .chain(rows)
-        .map(|row| row.clone().map(|cell| shown::text(&cell).into_owned()))
+        .map(|row| row.each_ref().map(|cell| shown::text(cell)))
         .collect();
     let mut width = [0usize; N];
     for row in &rows {

@@ -41,13 +41,10 @@ pub fn run(args: Args) -> Result<(), Fail> {
             src.display()
         )));
     }
-    tnb_verify::compare(&store, &doc)
-        .map_err(|m| Fail::Check(format!("{name} differs from {}: {m}", src.display())))?;
-    // What queries read beside the object (best epochs, rankings, the name tables, the node ids
-    // the named attributes answer from, columns, layouts): every field of the payload against
-    // the converter's rebuild of the source, so that nothing the archive says about itself is
-    // trusted.
-    tnb_verify::compare_rebuilt(&store, &doc)
+    // The value walk, then every field of the payload against the converter's rebuild of the
+    // source (best epochs, rankings, name tables, node ids, columns, layouts), so that nothing
+    // the archive says about itself is trusted.
+    tnb_verify::verify_source(&store, &doc)
         .map_err(|m| Fail::Check(format!("{name} differs from {}: {m}", src.display())))?;
     writeln!(
         out,
