@@ -83,13 +83,13 @@ fn conversion_is_deterministic_and_streaming_equals_in_memory() {
 #[test]
 fn golden_archive_pins_the_format() {
     // The archive committed in data/golden was written by this format version. If the bytes
-    // change, the format changed: bump tnb_schema::FORMAT_VERSION and regenerate the golden
+    // change, the format changed: bump tnb_schema::transnas::FORMAT_VERSION and regenerate the golden
     // file (tnb convert data/transnas_small.pth data/golden/transnas_small.tnb).
     let golden = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
     let fresh =
         tnb_convert::convert_bytes(&std::fs::read(data().join("transnas_small.pth")).unwrap())
             .unwrap();
-    if tnb_schema::FORMAT_VERSION == 1 {
+    if tnb_schema::transnas::FORMAT_VERSION == 1 {
         assert!(fresh == golden, "the archive format changed without a FORMAT_VERSION bump");
     }
     // And this build reads the golden archive back to the source object.
@@ -170,9 +170,9 @@ fn format_md_quotes_the_schema_string_and_its_hash() {
     // gives, computed from the string FORMAT.md quotes: both must be this build's.
     let md = std::fs::read_to_string(data().join("../schema/FORMAT.md")).unwrap();
     let quoted = md.lines().find(|l| l.starts_with("Benchmark{")).expect("the schema string");
-    assert_eq!(quoted, tnb_schema::SCHEMA);
-    assert!(md.contains(&format!("{}-byte ASCII string", tnb_schema::SCHEMA.len())));
-    let hash = format!("`{:#018x}`", tnb_schema::SCHEMA_HASH);
+    assert_eq!(quoted, tnb_schema::transnas::SCHEMA);
+    assert!(md.contains(&format!("{}-byte ASCII string", tnb_schema::transnas::SCHEMA.len())));
+    let hash = format!("`{:#018x}`", tnb_schema::transnas::SCHEMA_HASH);
     assert!(md.matches(&hash).count() >= 2, "FORMAT.md does not state {hash}");
 }
 
@@ -532,7 +532,7 @@ fn find_f32_column_value(file: &[u8]) -> usize {
         .iter()
         .flat_map(|t| t.columns.iter())
         .find_map(|c| match c {
-            tnb_schema::Column::F32(v) if v.len() > 1 => Some(v.clone()),
+            tnb_schema::transnas::Column::F32(v) if v.len() > 1 => Some(v.clone()),
             _ => None,
         })
         .expect("an f32 column");

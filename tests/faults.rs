@@ -652,7 +652,7 @@ fn forged_rankings_fail_verify_or_open() {
     let bytes = std::fs::read(&src).unwrap();
     let bench = tnb_convert::build(&bytes, &tnb_pickle::Limits::default()).unwrap();
     let sha = tnb_convert::sha256(&bytes);
-    let write = |b: &tnb_schema::Benchmark, name: &str| {
+    let write = |b: &tnb_schema::transnas::Benchmark, name: &str| {
         let p = tmp.path(name);
         std::fs::write(&p, tnb_convert::to_bytes(b, bytes.len() as u64, sha).unwrap()).unwrap();
         p

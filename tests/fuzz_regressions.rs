@@ -28,7 +28,7 @@ const TARGETS: &[(&str, Body)] = &[
 
 /// Fuzz targets whose bodies live outside `fuzz/src/targets.rs`, with the test that replays
 /// their inputs: `forge` judges forged archives with the verify crate's test module.
-const REPLAYED_ELSEWHERE: &[(&str, &str)] = &[("forge", "crates/verify/tests/forge.rs")];
+const REPLAYED_ELSEWHERE: &[(&str, &str)] = &[("forge", "crates/transnas/verify/tests/forge.rs")];
 
 /// The longest one input may take in this (unoptimised) build. The fuzzer's own timeout is
 /// 10 s per input in an optimised build, where the slowest seed takes milliseconds.

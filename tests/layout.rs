@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
 /// The `tnb-*` packages a manifest's `[dependencies]` (or `[dev-dependencies]`) section names.
@@ -26,11 +26,21 @@ fn tnb_deps(manifest: &Path, section: &str) -> BTreeSet<String> {
 }
 
 fn crates() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("crates"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("Cargo.toml").exists())
-        .collect();
+    // crates/<family>/<crate>, and crates/python (the binding for every family).
+    let mut v: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.join("Cargo.toml").exists() {
+            v.push(dir);
+            continue;
+        }
+        for inner in std::fs::read_dir(&dir).unwrap() {
+            let p = inner.unwrap().path();
+            if p.join("Cargo.toml").exists() {
+                v.push(p);
+            }
+        }
+    }
     v.push(root().join("schema"));
     v.sort();
     v
@@ -38,13 +48,13 @@ fn crates() -> Vec<PathBuf> {
 
 #[test]
 fn dependencies_point_down_the_pipeline() {
-    let store = tnb_deps(&root().join("crates/store/Cargo.toml"), "dependencies");
+    let store = tnb_deps(&root().join("crates/transnas/store/Cargo.toml"), "dependencies");
     assert_eq!(store, BTreeSet::from(["tnb-schema".to_owned()]), "the store links only the schema");
-    let convert = tnb_deps(&root().join("crates/convert/Cargo.toml"), "dependencies");
+    let convert = tnb_deps(&root().join("crates/transnas/convert/Cargo.toml"), "dependencies");
     for up in ["tnb-store", "tnb-api", "tnb-verify"] {
         assert!(!convert.contains(up), "the converter depends on {up}");
     }
-    let api = tnb_deps(&root().join("crates/api/Cargo.toml"), "dependencies");
+    let api = tnb_deps(&root().join("crates/transnas/api/Cargo.toml"), "dependencies");
     assert!(!api.contains("tnb-convert") && !api.contains("tnb-pth"), "tnb-api: {api:?}");
     // The tools' packages: `tnb` (tools/tnb) and `tnb-synth-cli` (tools/synth).
     for krate in crates() {
@@ -53,6 +63,40 @@ fn dependencies_point_down_the_pipeline() {
             for tool in ["tnb", "tnb-synth-cli"] {
                 assert!(!deps.contains(tool), "{} depends on the tool {tool}", krate.display());
             }
+        }
+    }
+}
+
+/// The package name of a manifest.
+fn package_name(manifest: &Path) -> String {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let line = text.lines().find(|l| l.trim_start().starts_with("name =")).unwrap();
+    line.split('"').nth(1).unwrap().to_owned()
+}
+
+/// Each benchmark is one family under `crates/<family>/`; what they share lives in
+/// `crates/common/` and `schema/`. Nothing flows back up: a common crate depends on no family,
+/// and a family on no other family.
+#[test]
+fn families_depend_only_on_common_crates() {
+    let mut family_of: BTreeMap<String, String> = BTreeMap::new();
+    for krate in crates() {
+        let family = krate.parent().unwrap();
+        if family.parent().unwrap() == root().join("crates") {
+            let name = family.file_name().unwrap().to_string_lossy().into_owned();
+            family_of.insert(package_name(&krate.join("Cargo.toml")), name);
+        }
+    }
+    assert!(family_of.values().any(|f| f == "transnas"), "{family_of:?}");
+    assert!(family_of.values().any(|f| f == "common"), "{family_of:?}");
+    for krate in crates() {
+        let Some(mine) = family_of.get(&package_name(&krate.join("Cargo.toml"))) else {
+            continue;
+        };
+        for dep in tnb_deps(&krate.join("Cargo.toml"), "dependencies") {
+            let Some(theirs) = family_of.get(&dep) else { continue };
+            let allowed = theirs == "common" || theirs == mine;
+            assert!(allowed, "{} ({mine}) depends on {dep} ({theirs})", krate.display());
         }
     }
 }
@@ -109,7 +153,8 @@ fn circle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<String> {
 fn no_crate_has_an_import_circle() {
     let mut srcs: Vec<PathBuf> = crates().iter().map(|c| c.join("src")).collect();
     srcs.extend(
-        ["tools/tnb/src", "tools/tnb/src/cmd", "crates/convert/src/layout"].map(|p| root().join(p)),
+        ["tools/tnb/src", "tools/tnb/src/cmd", "crates/transnas/convert/src/layout"]
+            .map(|p| root().join(p)),
     );
     for src in srcs {
         assert_eq!(circle(&module_graph(&src)), None, "an import circle in {}", src.display());

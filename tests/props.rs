@@ -228,7 +228,7 @@ fn bench(s: &Shape) -> W {
                 entries.push((W::str(task), W::dict(result)));
             }
             // No extras in an arch's dict: the official class would answer for such a key as
-            // for a task, so convert refuses it (crates/convert/tests/task_keys.rs).
+            // for a task, so convert refuses it (crates/transnas/convert/tests/task_keys.rs).
             r.shuffle(&mut entries);
             archs.push((W::str(&name), W::dict(entries)));
         }

@@ -2,7 +2,7 @@
 //!
 //! Each input describes a forgery of the converted `data/transnas_variant.pth`: raw payload
 //! edits, or mutations of any field of the payload model, with the checksums recomputed (see
-//! `forge` in `crates/verify/tests/forging/mod.rs`, shared with that crate's tests, which
+//! `forge` in `crates/transnas/verify/tests/forging/mod.rs`, shared with that crate's tests, which
 //! replay `fuzz/seeds/forge/`). The target fails when verify passes on a forgery that answers
 //! any call of the official API (every method, every argument the source defines, through
 //! `tnb_api::call`) differently from the pristine archive.
@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-#[path = "../../crates/verify/tests/forging/mod.rs"]
+#[path = "../../crates/transnas/verify/tests/forging/mod.rs"]
 mod forging;
 
 static PRISTINE: OnceLock<forging::Pristine> = OnceLock::new();

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{FORMAT_VERSION, SCHEMA_HASH};
+use crate::transnas::{FORMAT_VERSION, SCHEMA_HASH};
 
 /// Length of the header; the payload starts right after it (64-byte aligned).
 pub const HEADER_LEN: usize = 128;

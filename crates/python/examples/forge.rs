@@ -13,8 +13,8 @@
 //! - `task-list-to-int`: `task_list` becomes the int 1001 (what `len()` cannot measure).
 #![forbid(unsafe_code)]
 
-use tnb_schema::Benchmark;
-use tnb_schema::codes::{NODE_INT, NODE_LIST, NODE_STR, NODE_TUPLE};
+use tnb_schema::transnas::Benchmark;
+use tnb_schema::transnas::codes::{NODE_INT, NODE_LIST, NODE_STR, NODE_TUPLE};
 
 fn str_node(b: &Benchmark, text: &str) -> Option<usize> {
     let g = &b.generic;

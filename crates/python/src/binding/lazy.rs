@@ -165,7 +165,7 @@ fn cache<K: std::hash::Hash + Eq>(
 
 /// The layout of arch `a`'s result dict on task `t` when its keys depend on that layout alone
 /// (no extra entries), read as `tnb_api::Walker::result` reads them.
-fn result_layout(b: &tnb_schema::ArchivedBenchmark, a: usize, t: usize) -> Option<u32> {
+fn result_layout(b: &tnb_schema::transnas::ArchivedBenchmark, a: usize, t: usize) -> Option<u32> {
     let l = &b.layout;
     let at = a.checked_mul(b.tasks.len())?.checked_add(t)?;
     let extras = match (l.result_extras.get(at), l.result_extras.get(at + 1)) {
