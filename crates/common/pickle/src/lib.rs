@@ -48,6 +48,7 @@ mod memo;
 mod ops;
 mod parse;
 mod scan;
+pub mod stream;
 mod text;
 mod value;
 

@@ -1,0 +1,85 @@
+//! [`Obj`]: one Python object, owned, as the streaming reader hands it out.
+//!
+//! The arena ([`crate::Arena`]) borrows its strings from an input held whole in memory; a
+//! streamed pickle is read a buffer at a time and most of it is dropped as soon as a consumer has
+//! seen it, so its objects own their data. Strings are reference-counted because the memo can
+//! hand the same string to many objects (NAS-Bench-201 shares dataset names, field names and
+//! `'set@epoch'` keys that way) and copying each would cost memory the stream is meant to save.
+
+use std::sync::Arc;
+
+use crate::Scalar;
+
+/// One Python object as `pickle.load` would build it, for the data types a benchmark file holds.
+/// Anything else (class instances other than the ones a caller's hooks turn into data, tensors,
+/// sets of unhashable items ...) is refused by the reader, naming it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Obj {
+    /// `None`.
+    None,
+    /// `True` / `False`.
+    Bool(bool),
+    /// An `int` that fits in 64 bits.
+    Int(i64),
+    /// An `int` beyond 64 bits: its little-endian two's-complement bytes, as `LONG1` stores them.
+    BigInt(Arc<[u8]>),
+    /// A `float`, bit for bit.
+    Float(f64),
+    /// A `str`.
+    Str(Arc<str>),
+    /// A `bytes`.
+    Bytes(Arc<[u8]>),
+    /// A `tuple`.
+    Tuple(Vec<Obj>),
+    /// A `list`.
+    List(Vec<Obj>),
+    /// A `dict` (`ordered == false`) or a `collections.OrderedDict` (`ordered == true`): items in
+    /// insertion order, keys unique (a key set twice keeps its first position and its last value,
+    /// as Python does).
+    Dict {
+        /// `(key, value)` in insertion order.
+        items: Vec<(Obj, Obj)>,
+        /// Whether the object is a `collections.OrderedDict`.
+        ordered: bool,
+    },
+    /// A numpy scalar (`numpy.core.multiarray.scalar(dtype, bytes)`), e.g. `np.float64`.
+    Scalar(Scalar),
+}
+
+impl Obj {
+    /// Python's name for the object's type (`'str'`, `'numpy.float64'`, `'OrderedDict'`, ...),
+    /// for error messages.
+    pub fn type_name(&self) -> String {
+        match self {
+            Obj::None => "NoneType".into(),
+            Obj::Bool(_) => "bool".into(),
+            Obj::Int(_) | Obj::BigInt(_) => "int".into(),
+            Obj::Float(_) => "float".into(),
+            Obj::Str(_) => "str".into(),
+            Obj::Bytes(_) => "bytes".into(),
+            Obj::Tuple(_) => "tuple".into(),
+            Obj::List(_) => "list".into(),
+            Obj::Dict { ordered: false, .. } => "dict".into(),
+            Obj::Dict { ordered: true, .. } => "OrderedDict".into(),
+            Obj::Scalar(s) => format!("numpy.{}", s.dtype.name()),
+        }
+    }
+
+    /// The string, if this is a `str`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Obj::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value for `key` (a `str` key) if this is a dict holding it.
+    pub fn get(&self, key: &str) -> Option<&Obj> {
+        match self {
+            Obj::Dict { items, .. } => {
+                items.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
+            }
+            _ => None,
+        }
+    }
+}
