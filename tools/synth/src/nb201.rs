@@ -11,7 +11,7 @@ use tnb_nb201_synth::{DEFAULT_SEED, NumpyStyle, Options, Synth, Version, meta::T
 /// pickle protocol 2): real meta_archs order, arch2infos layout, types and string sharing, with
 /// deterministic made-up values.
 #[derive(Parser, Debug)]
-#[command(name = "tnb-synth nb201", version, about, long_about = None)]
+#[command(name = "tnb-synth nb201", about, long_about = None, disable_version_flag = true)]
 pub(crate) struct Nb201Cli {
     /// Output file; written atomically (temporary file, fsync, rename).
     out: PathBuf,

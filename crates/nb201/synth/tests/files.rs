@@ -32,8 +32,8 @@ fn fixture_options() -> Vec<(&'static str, Options)> {
             Options {
                 version: Version::V1_1,
                 seed: 5,
-                meta_archs: 40,
-                indexes: Some(vec![0, 39]),
+                meta_archs: 400,
+                indexes: Some(vec![0, 395]),
                 epochs_full: 2,
                 epochs_less: 2,
                 numpy: NumpyStyle::Numpy2,
