@@ -323,10 +323,18 @@ fn streaming_writes_equal_the_in_memory_file_and_the_file_on_disk() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("small.pth");
     let mut seen = Vec::new();
-    let len = synth.write_file(&path, &mut |k| seen.push(k)).unwrap();
+    let written = synth.write_file(&path, &mut |k| seen.push(k)).unwrap();
     assert_eq!(seen, [1, 2, 3]);
     let disk = std::fs::read(&path).unwrap();
-    assert_eq!(len, disk.len() as u64);
+    assert_eq!(written.bytes, disk.len() as u64);
+    // Every memo put is a BINPUT (ids < 256) or LONG_BINPUT; the last id is memo_entries - 1.
+    let last = (written.memo_entries - 1) as u32;
+    let mut put = vec![b'r'];
+    put.extend(last.to_le_bytes());
+    assert!(disk.windows(5).any(|w| w == put.as_slice()));
+    let mut next = vec![b'r'];
+    next.extend((last + 1).to_le_bytes());
+    assert!(!disk.windows(5).any(|w| w == next.as_slice()));
     assert!(disk == whole);
     std::fs::remove_dir_all(&dir).unwrap();
 }
