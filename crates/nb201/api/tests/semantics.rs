@@ -327,13 +327,16 @@ fn find_best_keeps_the_first_maximum_and_filters_by_cost() {
     assert_eq!(err(fb("cifar10", "nope", &[])), (Exc::KeyError, "'nope@2'".into()));
 }
 
+/// `(method, args, kwargs, class, message)`.
+type Case<'a> = (&'a str, Vec<Arg<'a>>, Vec<(&'a str, Arg<'a>)>, Exc, &'a str);
+
 #[test]
 fn errors_have_the_official_class_and_message_in_the_official_order() {
     let s = src(true);
     let nb = api(&s);
     let a = Arg::Str;
     let i = Arg::Int;
-    let cases: Vec<(&str, Vec<Arg<'_>>, Vec<(&str, Arg<'_>)>, Exc, &str)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         ("arch", vec![i(4)], vec![], Exc::AssertionError, "invalid index : 4 vs. 4."),
         (
             "arch",
