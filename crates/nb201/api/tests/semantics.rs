@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tnb_nb201_api::{
     Arg, Exc, FnDraw, Hp, Io, MemSource, NO_DRAW, NO_RANDOM, Nb201, NoDraw, PySum, ResultsRef,
-    RunRef, Session, Value, call, call_results, call_run, call_with,
+    RunRef, Session, Source, Value, call, call_results, call_run, call_with,
 };
 use tnb_pickle::stream::Obj;
 use tnb_pickle::{Dtype, Scalar};
@@ -184,8 +184,8 @@ fn api(src: &MemSource) -> Nb201<'_, MemSource> {
 }
 
 /// `method(*args, **kwargs)` through the batch dispatcher.
-fn ask<'s>(
-    nb: &Nb201<'s, MemSource>,
+fn ask<'s, S: Source>(
+    nb: &Nb201<'s, S>,
     m: &str,
     args: &[Arg<'_>],
     kw: &[(&str, Arg<'_>)],
@@ -709,4 +709,80 @@ fn statistics_and_static_helpers() {
         ask(&nb, "__repr__", &[], &[]).unwrap(),
         Value::str("NASBench201API(3/4 architectures, file=None)")
     );
+}
+
+/// The archive the converter writes of an object answers every call as the object does.
+#[test]
+fn the_archive_answers_as_the_object() {
+    for v11 in [false, true] {
+        let obj = object(v11);
+        let mem = MemSource::from_obj(&obj).unwrap();
+        let bytes = tnb_nb201_convert::archive_bytes(&obj, 0, [0; 32]).unwrap();
+        let archive = tnb_nb201_store::Archive::copy_from(&bytes).unwrap();
+        let store = tnb_nb201_api::StoreSource::new(&archive).unwrap();
+        let (a, b) = (api(&mem), Nb201::new(&store, PySum::Plain, false));
+        let mut n = 0;
+        let mut check = |m: &str, args: &[Arg<'_>], kw: &[(&str, Arg<'_>)]| {
+            let x = format!("{:?}", ask(&a, m, args, kw));
+            let y = format!("{:?}", ask(&b, m, args, kw));
+            assert_eq!(x, y, "{m}({args:?}, {kw:?})");
+            n += 1;
+        };
+        for idx in [0, 1, 2, 3] {
+            for ds in DS.iter().chain(&["nope"]) {
+                for hp in ["12", "200"] {
+                    let (i, d, h) = (Arg::Int(idx), Arg::Str(ds), Arg::Str(hp));
+                    for r in [Arg::Bool(false), Arg::Int(777), Arg::Int(111)] {
+                        for ie in [Arg::None, Arg::Int(0), Arg::Int(2), Arg::Int(9)] {
+                            check(
+                                "get_more_info",
+                                &[i, d],
+                                &[("hp", h), ("is_random", r), ("iepoch", ie)],
+                            );
+                        }
+                    }
+                    check("get_cost_info", &[i, d, h], &[]);
+                    check("get_latency", &[i, d, h], &[]);
+                    check("get_net_param", &[i, d, Arg::None, h], &[]);
+                    check("query_by_index", &[i, d, h], &[]);
+                    check("find_best", &[d, Arg::Str("valid")], &[("hp", h)]);
+                    check(
+                        "find_best",
+                        &[d, Arg::Str("train")],
+                        &[("hp", h), ("Param_max", Arg::Float(0.25))],
+                    );
+                }
+                check("get_net_config", &[Arg::Int(idx), Arg::Str(ds)], &[]);
+            }
+            check("query_info_str_by_arch", &[Arg::Int(idx), Arg::Str("200")], &[]);
+            check("query_index_by_arch", &[Arg::Str(ARCHS[idx as usize])], &[]);
+            check("arch", &[Arg::Int(idx)], &[]);
+        }
+        check("statistics", &[Arg::Str("cifar10"), Arg::Str("12")], &[]);
+        check("__repr__", &[], &[]);
+        assert!(n > 400);
+        let session = Session::default();
+        for (idx, hp) in [(0, Hp::Less), (0, Hp::Full), (2, Hp::Full)] {
+            let at = ResultsRef { index: idx, hp };
+            for attr in ["arch_index", "arch_str", "all_results", "dataset_seed", "clear_net_done"]
+            {
+                assert_eq!(
+                    format!("{:?}", a.ar_attr(at, attr, &session)),
+                    format!("{:?}", b.ar_attr(at, attr, &session))
+                );
+            }
+            for j in 0..2 {
+                let r = RunRef { results: at, run: j };
+                for attr in tnb_nb201_api::RESULTS_COUNT_ATTRS {
+                    assert_eq!(
+                        format!("{:?}", a.rc_attr(r, attr)),
+                        format!("{:?}", b.rc_attr(r, attr)),
+                        "{attr}"
+                    );
+                }
+                assert_eq!(a.rc_get_times(r), b.rc_get_times(r));
+            }
+        }
+        assert_eq!(store.failure(), None);
+    }
 }
