@@ -129,7 +129,6 @@ fn drawn(d: &J, at: usize) -> Result<i64, ApiError> {
 }
 
 fn replay<S: Source>(src: &S, dir: &std::path::Path, version: u32) -> (usize, Vec<String>) {
-    let src = src;
     let text = std::fs::read_to_string(dir.join(format!("nb201_v1{version}_api.jsonl"))).unwrap();
     let mut session = Session::default();
     let mut failures = Vec::new();
