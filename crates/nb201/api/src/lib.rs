@@ -17,7 +17,10 @@ mod store;
 mod text;
 mod value;
 
-pub use api::{DATASETS, Io, Nb201, OPS, Session, remap_dataset_set_names, str2lists, str2matrix};
+pub use api::{
+    DATASETS, FindBestCache, Io, MAX_CACHED_RANKINGS, Nb201, OPS, Session, remap_dataset_set_names,
+    str2lists, str2matrix,
+};
 pub use call::{
     CLASS, METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results, call_run,
     call_with, events,
