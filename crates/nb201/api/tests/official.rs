@@ -128,8 +128,8 @@ fn drawn(d: &J, at: usize) -> Result<i64, ApiError> {
     }
 }
 
-fn replay<S: Source>(src: &S, dir: &std::path::Path, version: u32) -> (usize, Vec<String>) {
-    let text = std::fs::read_to_string(dir.join(format!("nb201_v1{version}_api.jsonl"))).unwrap();
+fn replay<S: Source>(src: &S, dir: &std::path::Path, name: &str) -> (usize, Vec<String>) {
+    let text = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
     let mut session = Session::default();
     let mut failures = Vec::new();
     let mut n = 0;
@@ -276,46 +276,85 @@ fn replay<S: Source>(src: &S, dir: &std::path::Path, version: u32) -> (usize, Ve
         }
         if !problems.is_empty() {
             let head: String = line.chars().take(200).collect();
-            failures.push(format!("v1_{version} line {n}: {head}\n   {}", problems.join("\n   ")));
+            failures.push(format!("{name} line {n}: {head}\n   {}", problems.join("\n   ")));
         }
     }
     (n, failures)
 }
 
+/// Every call of the battery on `pth` (a pickle or torch file), from memory and from the
+/// archive the converter writes of it; returns (calls, failures).
+fn both(dir: &std::path::Path, name: &str, pth: &[u8]) -> (usize, Vec<String>) {
+    let mem = MemSource::from_file_bytes(pth).unwrap();
+    let (n1, mut all) = replay(&mem, dir, name);
+    let obj = obj_from_file_bytes(pth).unwrap();
+    let bytes = tnb_nb201_convert::archive_bytes(&obj, 0, [0; 32]).unwrap();
+    let archive = tnb_nb201_store::Archive::copy_from(&bytes).unwrap();
+    let store = StoreSource::new(&archive).unwrap();
+    let (n2, f) = replay(&store, dir, name);
+    all.extend(f.into_iter().map(|x| format!("[archive] {x}")));
+    (n1 + n2, all)
+}
+
+fn python() -> String {
+    std::env::var("TNB_OFFICIAL_PYTHON").unwrap_or_else(|_| "/tmp/mv/bin/python".into())
+}
+
+fn script() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/make_official.py")
+}
+
+fn report(all: &[String], total: usize) {
+    let shown: Vec<&str> = all.iter().take(25).map(String::as_str).collect();
+    assert!(all.is_empty(), "{} of {total} calls differ:\n{}", all.len(), shown.join("\n"));
+}
+
+/// The battery on two objects the script builds (v1_0 and v1_1 shapes, irregular seeds).
 #[test]
 #[ignore = "needs a Python with numpy and nas-bench-201==2.1 (TNB_OFFICIAL_PYTHON)"]
 fn every_call_answers_as_the_official_code_does() {
-    let python =
-        std::env::var("TNB_OFFICIAL_PYTHON").unwrap_or_else(|_| "/tmp/mv/bin/python".into());
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("tnb-nb201-api-official-{}", std::process::id()));
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/make_official.py");
-    let st = std::process::Command::new(&python).arg(&script).arg(&dir).status().unwrap();
-    assert!(st.success(), "{python} {script:?} failed");
-    let mut all = Vec::new();
-    let mut total = 0;
+    let dir = std::env::temp_dir().join(format!("tnb-nb201-api-official-{}", std::process::id()));
+    let st = std::process::Command::new(python()).arg(script()).arg(&dir).status().unwrap();
+    assert!(st.success(), "{:?} failed", script());
+    let (mut all, mut total) = (Vec::new(), 0);
     for v in [0, 1] {
-        let pkl = std::fs::read(dir.join(format!("nb201_v1{v}_api.pkl"))).unwrap();
-        // From the pickle, in memory.
-        let mem = MemSource::from_file_bytes(&pkl).unwrap();
-        let (n, f) = replay(&mem, &dir, v);
+        let name = format!("nb201_v1{v}_api");
+        let pkl = std::fs::read(dir.join(format!("{name}.pkl"))).unwrap();
+        let (n, f) = both(&dir, &name, &pkl);
         total += n;
         all.extend(f);
-        // From the archive the converter writes of the same object.
-        let obj = obj_from_file_bytes(&pkl).unwrap();
-        let bytes = tnb_nb201_convert::archive_bytes(&obj, 0, [0; 32]).unwrap();
-        let archive = tnb_nb201_store::Archive::copy_from(&bytes).unwrap();
-        let store = StoreSource::new(&archive).unwrap();
-        let (n, f) = replay(&store, &dir, v);
-        total += n;
-        all.extend(f.into_iter().map(|x| format!("[archive] {x}")));
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let shown: Vec<&String> = all.iter().take(25).collect();
-    assert!(
-        all.is_empty(),
-        "{} of {total} calls differ:\n{}",
-        all.len(),
-        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
-    );
+    report(&all, total);
+}
+
+/// The battery on the repository's NB201 fixtures written by real torch (data/nb201_*.pth,
+/// including the held-out one).
+#[test]
+#[ignore = "needs a Python with numpy and nas-bench-201==2.1 (TNB_OFFICIAL_PYTHON)"]
+fn the_torch_written_fixtures_answer_as_the_official_code_does() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../data");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with("nb201_") && n.ends_with(".pth")
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no data/nb201_*.pth");
+    let dir = std::env::temp_dir().join(format!("tnb-nb201-api-fixtures-{}", std::process::id()));
+    let st =
+        std::process::Command::new(python()).arg(script()).arg(&dir).args(&files).status().unwrap();
+    assert!(st.success(), "{:?} failed", script());
+    let (mut all, mut total) = (Vec::new(), 0);
+    for f in &files {
+        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+        let (n, fails) = both(&dir, &name, &std::fs::read(f).unwrap());
+        total += n;
+        all.extend(fails);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    report(&all, total);
 }
