@@ -18,7 +18,8 @@
 //!   [`Series`]: ordered maps with `get`, values as [`Num`] (float / np.float64 / int / bool).
 //!
 //! [`Archive::walk`] emits the whole object as [`tnb_pyjson::Event`]s in source order, exactly as
-//! `tnb dump` of the source does.
+//! `tnb dump` of the source does ([`Archive::write_json`] writes them as `json.dumps` text);
+//! [`Archive::events`] is the same walk as a pull iterator, one `arch2infos` entry at a time.
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -41,7 +42,7 @@ use tnb_schema::file::open_regular;
 use tnb_schema::header::{Family, Header};
 use tnb_schema::nb201::{ArchivedNb201, Trailer, str_hash};
 pub use view::{ArchResults, Config, DatasetSeeds, Field, Form, Hp, Ints, Key, Run, Series, Strs};
-pub use walk::MAX_WALK_EVENTS_PER_BYTE;
+pub use walk::{Events, MAX_WALK_EVENTS_PER_BYTE};
 
 /// Result of a read: `Err` only for a corrupted archive.
 pub type R<T> = Result<T, Corrupt>;
