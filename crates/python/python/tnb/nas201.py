@@ -790,6 +790,7 @@ class NASBench201API(NASBenchMetaAPI):
             value = store.meta_archs()
         elif name == "evaluated_indexes":
             value = store.evaluated_indexes()
+            object.__setattr__(self, "_evaluated0", list(value))
         elif name == "archstr2index":
             value = dict(zip(store.meta_archs(), range(store.num_archs())))
         else:
@@ -1038,9 +1039,8 @@ class NASBench201API(NASBenchMetaAPI):
                   .format(dataset, metric_on_set, hp, FLOP_max, Param_max))
         dataset, metric_on_set = remap_dataset_set_names(dataset, metric_on_set, self.verbose)
         best = None
-        if self._all_pristine():
-            indexes = self.__dict__.get("evaluated_indexes")
-            best = self._store.find_best(dataset, metric_on_set, FLOP_max, Param_max, hp, indexes)
+        if self._all_pristine() and self._evaluated_pristine():
+            best = self._store.find_best(dataset, metric_on_set, FLOP_max, Param_max, hp)
         if best is None:
             best = self._find_best_slow(dataset, metric_on_set, FLOP_max, Param_max, hp)
         best_index, highest = best
@@ -1048,6 +1048,11 @@ class NASBench201API(NASBenchMetaAPI):
             print("  the best architecture : [{:}] {:} with accuracy={:.3f}%".format(
                 best_index, self.arch(best_index), highest))
         return best_index, highest
+
+    def _evaluated_pristine(self):
+        """Whether `evaluated_indexes` is still the archive's (unbuilt, or built and unchanged)."""
+        d = self.__dict__
+        return "evaluated_indexes" not in d or d["evaluated_indexes"] == d.get("_evaluated0")
 
     def _all_pristine(self):
         store = self.__dict__["_store"]
@@ -1160,7 +1165,7 @@ class NASBench201API(NASBenchMetaAPI):
         if dataset not in valid:
             raise ValueError("{:} not in {:}".format(dataset, valid))
         hp = str(hp)
-        if self._all_pristine() and "meta_archs" not in self.__dict__:
+        if self._all_pristine() and "meta_archs" not in self.__dict__ and type(dataset) is str:
             counts = self._store.statistics(dataset, hp)
             if counts is not None:
                 return counts
