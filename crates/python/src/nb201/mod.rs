@@ -85,11 +85,36 @@ fn quiet<R>(f: impl FnOnce(&mut Io<'_>) -> R) -> R {
     f(&mut io)
 }
 
-/// Opens a benchmark file into a source.
+/// Opens a benchmark file into a source: the object pickle is streamed (nothing executed),
+/// `arch2infos`'s entries collected as they complete.
 fn open(path: &std::path::Path) -> Result<Src, String> {
     let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-    MemSource::from_file_bytes(&bytes)
+    let limits = tnb_pth::StreamLimits::default();
+    let fail = |e: tnb_pth::Error| format!("{shown}: {e}");
+    let scan = tnb_pth::stream_scan(path, &limits, &mut |_, _| {}).map_err(fail)?;
+    let mut entries = Vec::new();
+    let mut top = tnb_pth::stream_load(
+        path,
+        &scan,
+        "arch2infos",
+        &limits,
+        &mut |k, v| {
+            entries.push((k, v));
+            Ok(())
+        },
+        &mut |_, _| {},
+    )
+    .map_err(fail)?;
+    if let tnb_pth::Obj::Dict { items, .. } = &mut top {
+        for (k, v) in items.iter_mut() {
+            if let (tnb_pth::Obj::Str(name), tnb_pth::Obj::Dict { items, .. }) = (&*k, v)
+                && &**name == "arch2infos"
+            {
+                *items = std::mem::take(&mut entries);
+            }
+        }
+    }
+    MemSource::from_obj(&top)
         .map(Src::Mem)
         .map_err(|e| format!("{shown}: not a NAS-Bench-201 benchmark ({e})"))
 }
@@ -240,11 +265,13 @@ impl Store {
     fn cost_info<'py>(
         &self,
         py: Python<'py>,
-        index: i64,
+        index: &Bound<'py, PyAny>,
         dataset: &str,
         hp: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let Some(h) = Hp::from_key(hp) else { return Ok(None) };
+        let (Some(h), Ok(index)) = (Hp::from_key(hp), index.extract::<i64>()) else {
+            return Ok(None);
+        };
         let answer = with_src!(&self.src, s => {
             if s.results(index, h).is_none() {
                 return Ok(None);
