@@ -13,6 +13,7 @@ mod objects;
 mod results;
 mod run;
 mod source;
+mod store;
 mod text;
 mod value;
 
@@ -23,9 +24,10 @@ pub use call::{
 };
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};
 pub use error::{ApiError, KeyObj};
-pub use mem::{MemResultsRef, MemRunRef, MemSource};
+pub use mem::{MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes};
 pub use num::{PySum, add, div, lt, np_mean, np_sum, pairwise, py_sum};
 pub use objects::{ARCH_RESULTS_ATTRS, RESULTS_COUNT_ATTRS};
 pub use source::{Hp, Num, Scalar, Source, Table, TableKey, TableKind};
+pub use store::StoreSource;
 pub use tnb_pycall::{Arg, Exc, Shown};
 pub use value::{ResultsRef, RunRef, Value};

@@ -200,6 +200,12 @@ pub trait Source {
     /// `table[key]` for a str key.
     fn table_get_str(&self, run: Self::Run, t: Table, key: &str) -> Option<Num>;
 
+    /// The first failure of a read, for a source whose reads can fail (a corrupted archive:
+    /// the accessors then answer neutral values, and the answer must be discarded).
+    fn failure(&self) -> Option<&'static str> {
+        None
+    }
+
     /// `all_results[(dataset, seed)]`.
     fn find_run(&self, r: Self::Results, dataset: &str, seed: i64) -> Option<Self::Run> {
         (0..self.run_count(r))
