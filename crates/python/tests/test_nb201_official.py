@@ -86,7 +86,7 @@ def _open(how, path, tmp_path_factory, verbose=False):
     if not HAS_ARCHIVE:
         pytest.skip("this build cannot write NB201 archives")
     out = str(tmp_path_factory.mktemp("nb201a") / os.path.basename(path))
-    tnb.convert(path, out)
+    tnb._tnb.nb201_convert(path, out)
     return tnb.NASBench201API(out, verbose=verbose)
 
 

@@ -20,30 +20,49 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyDict, PyFloat, PyInt, PyString};
 use tnb_nb201_api::{
-    Arg, Hp, Io, MemSource, Nb201, NoDraw, PySum, ResultsRef, Session, Source, Value, call_results,
+    Arg, Hp, Io, Nb201, NoDraw, PySum, ResultsRef, Session, Source, StoreSource, Value,
+    call_results,
 };
+use tnb_nb201_store::{Archive, Buffer};
 
 use crate::binding::FormatError;
 
-/// What the store reads.
-pub(crate) enum Src {
-    /// A `.pth` (or pickle) read into memory, nothing executed.
-    Mem(MemSource),
-}
+/// The opened archives, by file identity: each is kept for the process's life (the query
+/// source borrows it), so opening the same file again reuses it instead of keeping a copy.
+static OPENED: Mutex<Vec<(Identity, &'static Archive)>> = Mutex::new(Vec::new());
 
-/// Runs `$body` with `$s` bound to the concrete source of `$src`.
+/// A file's identity: path, size and modification time.
+type Identity = (PathBuf, u64, Option<std::time::SystemTime>);
+
+/// The source the semantics read, over an archive kept for the process's life.
+pub(crate) type Src = StoreSource<'static, Buffer>;
+
+/// Runs `$body` with `$s` bound to the store's source (a fresh one if the shared one is busy,
+/// e.g. re-entered from a finalizer while building Python objects).
 macro_rules! with_src {
-    ($src:expr, $s:ident => $body:expr) => {
-        match $src {
-            Src::Mem($s) => $body,
+    ($store:expr, $s:ident => $body:expr) => {{
+        let fresh;
+        let guard = $store.src.try_lock();
+        let $s: &Src = match &guard {
+            Ok(g) => g,
+            Err(_) => {
+                fresh = StoreSource::new($store.archive).map_err(|e| FormatError::new_err(e.0))?;
+                &fresh
+            }
+        };
+        let out = $body;
+        if let Some(m) = $s.failure() {
+            return Err(FormatError::new_err(format!("corrupted NB201 archive: {m}")));
         }
-    };
+        out
+    }};
 }
 
 /// An opened NAS-Bench-201 benchmark: the benchmark side of `tnb.NASBench201API`.
 #[pyclass(module = "tnb._tnb", name = "NB201Store", frozen)]
 pub struct Store {
-    src: Src,
+    archive: &'static Archive,
+    src: Mutex<Src>,
     /// Which built-in `sum` the running interpreter has.
     sum: PySum,
     /// The `arch2infos` keys, ascending (the official constructor sorts them).
@@ -85,9 +104,15 @@ fn quiet<R>(f: impl FnOnce(&mut Io<'_>) -> R) -> R {
     f(&mut io)
 }
 
-/// Opens a benchmark file into a source: the object pickle is streamed (nothing executed),
-/// `arch2infos`'s entries collected as they complete.
-fn open(path: &std::path::Path) -> Result<Src, String> {
+/// Reads a `.pth` (or pickle) by streaming its object pickle (nothing executed) and converts
+/// it into an archive in memory.
+fn convert(path: &std::path::Path) -> Result<Archive, String> {
+    let bytes = convert_bytes(path)?;
+    Archive::copy_from(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The archive bytes a `.pth` converts to.
+fn convert_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
     let shown = path.display();
     let limits = tnb_pth::StreamLimits::default();
     let fail = |e: tnb_pth::Error| format!("{shown}: {e}");
@@ -114,9 +139,51 @@ fn open(path: &std::path::Path) -> Result<Src, String> {
             }
         }
     }
-    MemSource::from_obj(&top)
-        .map(Src::Mem)
-        .map_err(|e| format!("{shown}: not a NAS-Bench-201 benchmark ({e})"))
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    tnb_nb201_convert::archive_bytes(&top, size, [0; 32]).map_err(|e| format!("{shown}: {e}"))
+}
+
+/// `nb201_convert(source, archive)`: writes the NB201 archive of a benchmark `.pth` (read
+/// without executing anything), atomically (a new file renamed over `archive`).
+#[pyfunction]
+pub(crate) fn nb201_convert(py: Python<'_>, source: PathBuf, archive: PathBuf) -> PyResult<()> {
+    py.detach(|| -> Result<(), String> {
+        let bytes = convert_bytes(&source)?;
+        Archive::copy_from(&bytes).map_err(|e| format!("{}: {e}", source.display()))?;
+        let tmp = archive.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, &bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &archive).map_err(|e| format!("{}: {e}", archive.display()))
+    })
+    .map_err(FormatError::new_err)
+}
+
+/// Opens `path`: an NB201 archive is mapped, anything else converted in memory. Kept for the
+/// process's life (see [`OPENED`]).
+fn open(path: &std::path::Path) -> Result<&'static Archive, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let id: Identity = (
+        std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        meta.len(),
+        meta.modified().ok(),
+    );
+    let mut opened = OPENED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, a)) = opened.iter().find(|(k, _)| *k == id) {
+        return Ok(a);
+    }
+    let mut head = [0u8; 8];
+    let is_archive = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head == tnb_schema::header::MAGIC;
+    let archive = if is_archive {
+        crate::map::open_nb201(path).map_err(|e| format!("{shown}: {e}"))?
+    } else {
+        convert(path)?
+    };
+    let archive: &'static Archive = Box::leak(Box::new(archive));
+    opened.push((id, archive));
+    Ok(archive)
 }
 
 impl Store {
@@ -130,17 +197,18 @@ impl Store {
     /// Opens `path` (read without executing anything).
     #[new]
     fn new(py: Python<'_>, path: PathBuf) -> PyResult<Store> {
-        let src = py.detach(|| open(&path)).map_err(FormatError::new_err)?;
+        let archive = py.detach(|| open(&path)).map_err(FormatError::new_err)?;
+        let src = StoreSource::new(archive).map_err(|e| FormatError::new_err(e.0))?;
         let info = py.import("sys")?.getattr("version_info")?;
         let sum = PySum::for_version(
             info.getattr("major")?.extract()?,
             info.getattr("minor")?.extract()?,
         );
-        let keys = with_src!(&src, s => (0..s.num_archs() as i64)
-            .filter(|&i| s.results(i, Hp::Less).is_some())
-            .collect());
+        let keys =
+            (0..src.num_archs() as i64).filter(|&i| src.results(i, Hp::Less).is_some()).collect();
         Ok(Store {
-            src,
+            archive,
+            src: Mutex::new(src),
             sum,
             keys,
             names: PyOnceLock::new(),
@@ -148,20 +216,26 @@ impl Store {
         })
     }
 
+    /// Whether this build opens NB201 archives (and writes them: `nb201_convert`).
+    #[classattr]
+    const ARCHIVES: bool = true;
+
     /// `len(meta_archs)`.
-    fn num_archs(&self) -> usize {
-        with_src!(&self.src, s => s.num_archs())
+    fn num_archs(&self) -> PyResult<usize> {
+        Ok(with_src!(self, s => s.num_archs()))
     }
 
     /// `meta_archs[i]` (0 <= i < len).
     fn arch_str(&self, i: usize) -> PyResult<String> {
-        with_src!(&self.src, s => s.meta_arch(i).map(str::to_owned))
+        with_src!(self, s => s.meta_arch(i).map(str::to_owned))
             .ok_or_else(|| pyo3::exceptions::PyIndexError::new_err("list index out of range"))
     }
 
     /// A new list of every arch string.
-    fn meta_archs(&self) -> Vec<String> {
-        with_src!(&self.src, s => (0..s.num_archs()).filter_map(|i| s.meta_arch(i).map(str::to_owned)).collect())
+    fn meta_archs(&self) -> PyResult<Vec<String>> {
+        Ok(
+            with_src!(self, s => (0..s.num_archs()).filter_map(|i| s.meta_arch(i).map(str::to_owned)).collect()),
+        )
     }
 
     /// `archstr2index.get(name, default)` for a str `name`.
@@ -174,13 +248,12 @@ impl Store {
     ) -> PyResult<Bound<'py, PyAny>> {
         let names = self.names.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
             let d = PyDict::new(py);
-            with_src!(&self.src, s => {
-                for i in 0..s.num_archs() {
-                    if let Some(a) = s.meta_arch(i) {
-                        d.set_item(a, i)?;
-                    }
-                }
-            });
+            let names: Vec<String> = with_src!(self, s => (0..s.num_archs())
+                .map(|i| s.meta_arch(i).unwrap_or("").to_owned())
+                .collect());
+            for (i, a) in names.into_iter().enumerate() {
+                d.set_item(a, i)?;
+            }
             Ok(d.unbind())
         })?;
         match names.bind(py).get_item(name)? {
@@ -200,37 +273,37 @@ impl Store {
     }
 
     /// `index in arch2infos_dict` for an int `index`.
-    fn has_arch(&self, index: &Bound<'_, PyAny>) -> bool {
-        match index.extract::<i64>() {
-            Ok(i) => with_src!(&self.src, s => s.results(i, Hp::Less).is_some()),
+    fn has_arch(&self, index: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(match index.extract::<i64>() {
+            Ok(i) => with_src!(self, s => s.results(i, Hp::Less).is_some()),
             Err(_) => false,
-        }
+        })
     }
 
     /// `len(evaluated_indexes)`.
-    fn num_evaluated(&self) -> usize {
-        with_src!(&self.src, s => s.evaluated_len())
+    fn num_evaluated(&self) -> PyResult<usize> {
+        Ok(with_src!(self, s => s.evaluated_len()))
     }
 
     /// A new sorted list of the evaluated indexes.
-    fn evaluated_indexes(&self) -> Vec<i64> {
-        with_src!(&self.src, s => (0..s.evaluated_len()).map(|k| s.evaluated(k)).collect())
+    fn evaluated_indexes(&self) -> PyResult<Vec<i64>> {
+        Ok(with_src!(self, s => (0..s.evaluated_len()).map(|k| s.evaluated(k)).collect()))
     }
 
     /// `{'full': ArchResults state, 'less': ArchResults state}` of arch `index`, as the
     /// benchmark file holds them (fresh objects).
     fn arch_state<'py>(&self, py: Python<'py>, index: i64) -> PyResult<Bound<'py, PyDict>> {
-        with_src!(&self.src, s => state::arch_state(py, s, index))
+        with_src!(self, s => state::arch_state(py, s, index))
     }
 
     /// `arch2infos_dict[index][hp].dataset_seed[dataset]` (a new list), None if absent.
-    fn seeds(&self, index: i64, hp: &str, dataset: &str) -> Option<Vec<i64>> {
-        let hp = Hp::from_key(hp)?;
-        with_src!(&self.src, s => {
+    fn seeds(&self, index: i64, hp: &str, dataset: &str) -> PyResult<Option<Vec<i64>>> {
+        let Some(hp) = Hp::from_key(hp) else { return Ok(None) };
+        Ok(with_src!(self, s => (|| {
             let r = s.results(index, hp)?;
             let d = s.find_dataset(r, dataset)?;
             Some((0..s.seed_count(r, d)).map(|k| s.seed(r, d, k)).collect())
-        })
+        })()))
     }
 
     /// `get_more_info(index, dataset, iepoch, hp, is_random)` after the draw (`is_random` is
@@ -250,7 +323,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let answer = with_src!(&self.src, s => quiet(|io| {
+        let answer = with_src!(self, s => quiet(|io| {
             self.nb(s).get_more_info(
                 Arg::Int(index), Arg::Str(dataset), Some(iepoch), Some(Arg::Str(hp)), Some(is_random), io,
             )
@@ -272,7 +345,7 @@ impl Store {
         let (Some(h), Ok(index)) = (Hp::from_key(hp), index.extract::<i64>()) else {
             return Ok(None);
         };
-        let answer = with_src!(&self.src, s => {
+        let answer = with_src!(self, s => {
             if s.results(index, h).is_none() {
                 return Ok(None);
             }
@@ -318,8 +391,7 @@ impl Store {
             match cache.get(&dataset, &set, h) {
                 Some(c) => c,
                 None => {
-                    let built =
-                        with_src!(&self.src, s => best::columns(&self.nb(s), &dataset, &set, h));
+                    let built = with_src!(self, s => best::columns(&self.nb(s), &dataset, &set, h));
                     match built {
                         Some(c) => cache.insert(&dataset, &set, h, c),
                         None => return Ok(None),
@@ -343,7 +415,7 @@ impl Store {
         dataset: &str,
         hp: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let answer = with_src!(&self.src, s => quiet(|io| self.nb(s).statistics(Arg::Str(dataset), Arg::Str(hp), io)));
+        let answer = with_src!(self, s => quiet(|io| self.nb(s).statistics(Arg::Str(dataset), Arg::Str(hp), io)));
         match answer {
             Ok(v) => value::to_py(py, &v),
             Err(_) => Ok(None),
@@ -374,7 +446,7 @@ impl Store {
             return Ok(None);
         }
         let session = Session::default();
-        let values = with_src!(&self.src, s => {
+        let values = with_src!(self, s => {
             let nb = self.nb(s);
             let mut out = Vec::with_capacity(s.num_archs() * 8);
             for index in 0..s.num_archs() as i64 {
@@ -407,7 +479,7 @@ impl Store {
         hp: &str,
     ) -> PyResult<Option<Bound<'py, PyByteArray>>> {
         let Some(h) = Hp::from_key(hp) else { return Ok(None) };
-        let values = with_src!(&self.src, s => {
+        let values = with_src!(self, s => {
             let nb = self.nb(s);
             let mut out = Vec::with_capacity(s.num_archs() * 8);
             for index in 0..s.num_archs() as i64 {
