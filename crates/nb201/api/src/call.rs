@@ -136,7 +136,9 @@ fn call_with_inner<'s, S: Source>(
         "get_latency" => nb.get_latency(req(0), req(1), a(2), io)?,
         "get_net_config" => nb.get_net_config(req(0), req(1), io)?,
         "get_net_param" => nb.get_net_param(req(0), req(1), req(2), a(3), io)?,
-        "find_best" => nb.find_best(req(0), req(1), a(2), a(3), a(4), io)?,
+        "find_best" => {
+            nb.find_best(req(0), req(1), a(2), a(3), a(4), Some(&mut session.find_best), io)?
+        }
         "simulate_train_eval" => nb.simulate_train_eval(req(0), req(1), a(2), a(3), session, io)?,
         "random" => Value::Int(nb.random(io)?),
         "reset_time" => {

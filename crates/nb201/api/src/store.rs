@@ -84,8 +84,12 @@ impl<'a, B: AsRef<[u8]>> StoreSource<'a, B> {
 }
 
 fn num(n: tnb_nb201_store::Num) -> Num {
+    // The common case first, straight from the bits.
+    if n.is_np_f64() {
+        return Num::F64(f64::from_bits(n.bits()));
+    }
     match n.kind() {
-        NumKind::Float => Num::Float(n.to_f64()),
+        NumKind::Float => Num::Float(f64::from_bits(n.bits())),
         NumKind::Int => Num::Int(n.bits() as i64),
         NumKind::Bool => Num::Int(i64::from(n.bits() != 0)),
         // The converter keeps numpy scalars' dtype; the benchmark files hold float64 only.
@@ -240,6 +244,58 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
     fn table_get_int(&self, run: Option<Run<'a>>, t: Table, key: i64) -> Option<Num> {
         let s = self.series(run, t)?;
         self.ok(s.get_int(key), None).map(num)
+    }
+    fn eval_series(
+        &self,
+        run: Option<Run<'a>>,
+        t: Table,
+        name: &str,
+        n: i64,
+        out: &mut Vec<Num>,
+    ) -> Result<(), i64> {
+        // The files write `name@0`, `name@1`, ... one after another: one lookup finds the
+        // first, and each next key is checked in place (a lookup only where it is not there).
+        let Some(s) = self.series(run, t) else {
+            return if n > 0 { Err(0) } else { Ok(()) };
+        };
+        let mut k = String::with_capacity(name.len() + 8);
+        let mut pos: Option<usize> = None;
+        for i in 0..n {
+            crate::text::set_key(&mut k, name, i);
+            let next = pos
+                .map(|p| p + 1)
+                .filter(|&p| matches!(self.ok(s.key(p), None), Some(Key::Str(x)) if x == k));
+            let p = match next {
+                Some(p) => p,
+                None => self.ok(s.position_str(&k), None).ok_or(i)?,
+            };
+            out.push(self.ok(s.value(p), None).map_or(NAN, num));
+            pos = Some(p);
+        }
+        Ok(())
+    }
+    fn int_series(
+        &self,
+        run: Option<Run<'a>>,
+        t: Table,
+        n: i64,
+        out: &mut Vec<Num>,
+    ) -> Result<(), i64> {
+        let Some(s) = self.series(run, t) else {
+            return if n > 0 { Err(0) } else { Ok(()) };
+        };
+        for i in 0..n {
+            let v = self.ok(s.get_int(i), None).ok_or(i)?;
+            out.push(num(v));
+        }
+        Ok(())
+    }
+    fn table_values(&self, run: Option<Run<'a>>, t: Table, out: &mut Vec<Num>) {
+        if let Some(s) = self.series(run, t) {
+            for p in 0..s.len() {
+                out.push(self.ok(s.value(p), None).map_or(NAN, num));
+            }
+        }
     }
     fn table_get_str(&self, run: Option<Run<'a>>, t: Table, key: &str) -> Option<Num> {
         let s = self.series(run, t)?;

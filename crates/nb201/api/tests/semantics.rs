@@ -786,3 +786,47 @@ fn the_archive_answers_as_the_object() {
         assert_eq!(store.failure(), None);
     }
 }
+
+/// `find_best` with the session's cache answers as without it, and the cache keeps at most
+/// `MAX_CACHED_RANKINGS` rankings.
+#[test]
+fn find_best_cache_changes_no_answer_and_is_bounded() {
+    let s = src(true);
+    let nb = api(&s);
+    let mut session = Session::default();
+    let mut draw = NoDraw;
+    let mut print = |_: &str| {};
+    let mut io = Io { draw: &mut draw, print: &mut print };
+    let sets = ["train", "valid", "test", "x-valid", "ori-test", "x-test", "nope"];
+    for round in 0..2 {
+        for ds in ["cifar10", "cifar10-valid", "cifar100", "ImageNet16-120"] {
+            for set in sets {
+                for hp in ["12", "200"] {
+                    for (fm, pm) in [
+                        (Arg::None, Arg::None),
+                        (Arg::Int(15), Arg::None),
+                        (Arg::None, Arg::Float(0.25)),
+                    ] {
+                        let (d, m, h) = (Arg::Str(ds), Arg::Str(set), Some(Arg::Str(hp)));
+                        let plain = nb.find_best(d, m, Some(fm), Some(pm), h, None, &mut io);
+                        let cached = nb.find_best(
+                            d,
+                            m,
+                            Some(fm),
+                            Some(pm),
+                            h,
+                            Some(&mut session.find_best),
+                            &mut io,
+                        );
+                        assert_eq!(
+                            format!("{plain:?}"),
+                            format!("{cached:?}"),
+                            "round {round} {ds} {set} {hp}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(session.find_best.len(), tnb_nb201_api::MAX_CACHED_RANKINGS);
+}
