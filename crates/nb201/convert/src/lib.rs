@@ -32,6 +32,7 @@ mod arena;
 mod build;
 mod cells;
 mod error;
+mod file;
 mod path;
 pub mod sample;
 mod top;
@@ -44,6 +45,10 @@ use std::path::Path;
 pub use arena::{MAX_ARENA_DEPTH, from_document};
 pub use build::{MAX_ARCH_KEY, MAX_GENERIC_DEPTH, MAX_GENERIC_NODES};
 pub use error::Error;
+pub use file::{
+    Compare, Phase, Summary, check_destination, compare_source, convert_file, convert_scanned,
+    looks_like_nb201, rebuild_payload_file, sha256_file,
+};
 use tnb_pickle::stream::Obj;
 use tnb_schema::header::{HEADER_LEN, Header};
 pub use top::REQUIRED_KEYS;
