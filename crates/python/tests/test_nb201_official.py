@@ -251,7 +251,7 @@ def test_every_method_agrees(files, how, tmp_path_factory):
     for name, path in files.items():
         ours, official = pair(how, path, tmp_path_factory)
         p = _pools(official)
-        for k in range(400):
+        for k in range(150):
             for label, call in _api_calls(p, r):
                 state = r.getstate()
                 kind = agree(call, ours, official, k, r)
@@ -405,7 +405,7 @@ def test_state_changes_agree(files, how, tmp_path_factory):
     r = random.Random(9)
     for step in steps:
         agree(step, ours, official, 0)
-        for k in range(40):
+        for k in range(15):
             for label, call in _api_calls(p, r):
                 state = r.getstate()
                 agree(call, ours, official, k, r)

@@ -104,57 +104,40 @@ fn quiet<R>(f: impl FnOnce(&mut Io<'_>) -> R) -> R {
     f(&mut io)
 }
 
-/// Reads a `.pth` (or pickle) by streaming its object pickle (nothing executed) and converts
-/// it into an archive in memory.
-fn convert(path: &std::path::Path) -> Result<Archive, String> {
-    let bytes = convert_bytes(path)?;
-    Archive::copy_from(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+/// Converts the `.pth` (or pickle) at `src` into the NB201 archive `dst` (streamed: memory
+/// bounded by one architecture's entry; nothing executed; written atomically).
+fn convert_to(src: &std::path::Path, dst: &std::path::Path) -> Result<(), String> {
+    let limits = tnb_pth::StreamLimits::default();
+    // The archive is opened (and so validated) right after by the caller.
+    let accept = |_: &std::path::Path| Ok(());
+    tnb_nb201_convert::convert_file(src, dst, &limits, &mut |_, _, _| {}, &accept)
+        .map(drop)
+        .map_err(|e| format!("{}: {e}", src.display()))
 }
 
-/// The archive bytes a `.pth` converts to.
-fn convert_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let shown = path.display();
-    let limits = tnb_pth::StreamLimits::default();
-    let fail = |e: tnb_pth::Error| format!("{shown}: {e}");
-    let scan = tnb_pth::stream_scan(path, &limits, &mut |_, _| {}).map_err(fail)?;
-    let mut entries = Vec::new();
-    let mut top = tnb_pth::stream_load(
-        path,
-        &scan,
-        "arch2infos",
-        &limits,
-        &mut |k, v| {
-            entries.push((k, v));
-            Ok(())
-        },
-        &mut |_, _| {},
-    )
-    .map_err(fail)?;
-    if let tnb_pth::Obj::Dict { items, .. } = &mut top {
-        for (k, v) in items.iter_mut() {
-            if let (tnb_pth::Obj::Str(name), tnb_pth::Obj::Dict { items, .. }) = (&*k, v)
-                && &**name == "arch2infos"
-            {
-                *items = std::mem::take(&mut entries);
-            }
-        }
-    }
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    tnb_nb201_convert::archive_bytes(&top, size, [0; 32]).map_err(|e| format!("{shown}: {e}"))
+/// A `.pth` converted into a temporary archive, mapped, and the file removed (the mapping
+/// keeps its pages): memory is the archive's, never the pickle's objects.
+fn convert(path: &std::path::Path) -> Result<Archive, String> {
+    let dir = std::env::temp_dir();
+    let tmp = dir.join(format!(
+        "tnb-nb201-{}-{}.tmp",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    let done = convert_to(path, &tmp).and_then(|()| {
+        crate::map::open_nb201(&tmp).map_err(|e| format!("{}: {e}", path.display()))
+    });
+    let _ = std::fs::remove_file(&tmp);
+    done
 }
 
 /// `nb201_convert(source, archive)`: writes the NB201 archive of a benchmark `.pth` (read
-/// without executing anything), atomically (a new file renamed over `archive`).
+/// without executing anything, streamed), atomically (a new file renamed over `archive`).
 #[pyfunction]
 pub(crate) fn nb201_convert(py: Python<'_>, source: PathBuf, archive: PathBuf) -> PyResult<()> {
-    py.detach(|| -> Result<(), String> {
-        let bytes = convert_bytes(&source)?;
-        Archive::copy_from(&bytes).map_err(|e| format!("{}: {e}", source.display()))?;
-        let tmp = archive.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, &bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &archive).map_err(|e| format!("{}: {e}", archive.display()))
-    })
-    .map_err(FormatError::new_err)
+    py.detach(|| convert_to(&source, &archive)).map_err(FormatError::new_err)
 }
 
 /// Opens `path`: an NB201 archive is mapped, anything else converted in memory. Kept for the
