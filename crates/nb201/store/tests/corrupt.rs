@@ -180,8 +180,9 @@ fn out_of_range_indexes_are_corrupt_errors_not_panics() {
     let top = sample::object(&Options { version: Version::V1_1, archs: 3, full_epochs: 12 });
     let (root, cells) = parts(&top).unwrap();
     type Forge = fn(&mut tnb_schema::nb201::Nb201);
-    let walked: [Forge; 6] = [
+    let walked: [Forge; 7] = [
         |r| r.series.at.iter_mut().for_each(|a| *a += 1 << 40),
+        |r| r.series.at.iter_mut().for_each(|a| *a = u64::MAX - 1),
         |r| r.series.keys.iter_mut().for_each(|k| *k = u32::MAX),
         |r| r.series.ty.iter_mut().for_each(|t| *t = 0x7f),
         |r| r.run_name.iter_mut().for_each(|n| *n = u32::MAX),
