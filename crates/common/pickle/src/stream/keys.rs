@@ -175,7 +175,7 @@ impl Hasher for FastHasher {
 
 thread_local! {
     /// Reused by [`dedup`]: hashes of one dict's str keys.
-    static SCRATCH: RefCell<HashSet<u64, Fast>> = RefCell::new(HashSet::with_hasher(Fast(1)));
+    static SCRATCH: RefCell<HashSet<u64, Fast>> = const { RefCell::new(HashSet::with_hasher(Fast(1))) };
 }
 
 /// Dicts up to this size are checked pairwise (no hashing).
