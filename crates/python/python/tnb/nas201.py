@@ -760,6 +760,7 @@ class NASBench201API(NASBenchMetaAPI):
             # Built on first read (`__getattr__`); the methods answer from the archive meanwhile.
             self._store = store
             self._lookup = store.index_of
+            self._n = store.num_archs()
             return
         self._store = None
         for key in ("meta_archs", "arch2infos", "evaluated_indexes"):
@@ -845,17 +846,18 @@ class NASBench201API(NASBenchMetaAPI):
     # -- NASBenchMetaAPI -----------------------------------------------------------------------
 
     def __getitem__(self, index):
-        if "meta_archs" not in self.__dict__ and type(index) is int:
-            store = self._store
-            n = store.num_archs()
+        d = self.__dict__
+        if "meta_archs" not in d and type(index) is int:
+            n = d["_n"]
             if -n <= index < n:
-                return store.arch_str(index if index >= 0 else index + n)
+                return d["_store"].arch_str(index if index >= 0 else index + n)
         return copy.deepcopy(self.meta_archs[index])
 
     def __len__(self):
-        if "meta_archs" not in self.__dict__:
-            return self._store.num_archs()
-        return len(self.meta_archs)
+        d = self.__dict__
+        if "meta_archs" in d:
+            return len(d["meta_archs"])
+        return d["_n"]
 
     def __repr__(self):
         return "{name}({num}/{total} architectures, file={filename})".format(
