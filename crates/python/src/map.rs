@@ -19,6 +19,7 @@ pub(crate) fn open(path: &Path) -> Result<Store<Buffer>, OpenError> {
     unsafe { Store::open_mmap(path) }
 }
 
+#[cfg(feature = "python")]
 /// Maps the NAS-Bench-201 archive at `path` (the same contract as [`open`]: `NASBench201API`'s
 /// docstring states it to the Python user).
 pub(crate) fn open_nb201(
