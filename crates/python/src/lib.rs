@@ -23,3 +23,5 @@ pub mod open;
 
 #[cfg(feature = "python")]
 mod binding;
+#[cfg(feature = "python")]
+mod nb201;

@@ -18,3 +18,15 @@ pub(crate) fn open(path: &Path) -> Result<Store<Buffer>, OpenError> {
     // rename it over the old one, which leaves existing maps reading the old, intact file.
     unsafe { Store::open_mmap(path) }
 }
+
+#[cfg(feature = "python")]
+/// Maps the NAS-Bench-201 archive at `path` (the same contract as [`open`]: `NASBench201API`'s
+/// docstring states it to the Python user).
+pub(crate) fn open_nb201(
+    path: &Path,
+) -> Result<tnb_nb201_store::Archive, tnb_nb201_store::OpenError> {
+    // SAFETY: `Archive::open_mmap` requires that nobody modifies or truncates the file while
+    // the map lives; as for `open` above, that is the documented contract of
+    // `tnb.NASBench201API(path)`, and tnb's writers replace archives by renaming a new file.
+    unsafe { tnb_nb201_store::Archive::open_mmap(path) }
+}

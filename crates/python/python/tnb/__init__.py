@@ -14,8 +14,21 @@ Nothing in a pickle is ever executed; opening an archive maps it (microseconds).
 
 from tnb._tnb import FormatError, TransNASBenchAPI, _Pending, convert
 
-__all__ = ["TransNASBenchAPI", "ArchResult", "FormatError", "convert"]
+__all__ = ["TransNASBenchAPI", "ArchResult", "FormatError", "convert", "NASBench201API", "ArchResults",
+           "ResultsCount"]
 __version__ = "0.1.0"
+
+# NAS-Bench-201 (`tnb.nas201`, which needs numpy as the official API does): imported on first use,
+# so that `import tnb` for TransNAS-Bench-101 needs no numpy.
+_NB201 = ("NASBench201API", "ArchResults", "ResultsCount")
+
+
+def __getattr__(name):
+    if name in _NB201 or name == "nas201":
+        import tnb.nas201
+
+        return tnb.nas201 if name == "nas201" else getattr(tnb.nas201, name)
+    raise AttributeError("module 'tnb' has no attribute {!r}".format(name))
 
 
 class ArchResult:

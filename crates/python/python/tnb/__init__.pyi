@@ -3,7 +3,8 @@
 import os
 from typing import Any, Dict, List, Optional, Tuple, Union, overload
 
-__all__ = ["TransNASBenchAPI", "ArchResult", "FormatError", "convert"]
+__all__ = ["TransNASBenchAPI", "ArchResult", "FormatError", "convert", "NASBench201API", "ArchResults",
+           "ResultsCount"]
 __version__: str
 
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
@@ -68,3 +69,8 @@ class TransNASBenchAPI:
 
 def convert(source: _Path, archive: _Path) -> None:
     """Converts a benchmark .pth (or pickle) into a .tnb archive, atomically."""
+
+# NAS-Bench-201 (tnb.nas201; imported on first use, needs numpy).
+from tnb.nas201 import ArchResults as ArchResults
+from tnb.nas201 import NASBench201API as NASBench201API
+from tnb.nas201 import ResultsCount as ResultsCount

@@ -114,6 +114,8 @@ fn _tnb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Api>()?;
     m.add_class::<lazy::Pending>()?;
     m.add_class::<lazy::ArchSource>()?;
+    m.add_class::<crate::nb201::Store>()?;
+    m.add_function(wrap_pyfunction!(crate::nb201::nb201_convert, m)?)?;
     m.add("FormatError", m.py().get_type::<FormatError>())?;
     m.add_function(wrap_pyfunction!(_reopen, m)?)?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
