@@ -100,6 +100,7 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
         handed: 0,
         handed_keys: HashSet::new(),
         key_state: RandomState::new(),
+        reads: scan.reads.left.clone(),
         interned: HashSet::with_hasher(keys::Fast::new()),
         proto: 0,
         limits: *limits,
@@ -149,6 +150,8 @@ struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     /// handed out, so it is refused).
     handed_keys: HashSet<u64>,
     key_state: RandomState,
+    /// Reads still to come of each memo id (from pass 1).
+    reads: HashMap<u64, u32, keys::Fast>,
     interned: HashSet<Arc<str>, keys::Fast>,
     proto: u8,
     limits: StreamLimits,
@@ -543,6 +546,15 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             Some(Kept::Dropped) => return Err(self.err(ErrorKind::Dropped(id))),
             None => return Err(self.err(ErrorKind::MemoMissing(id))),
         };
+        // The last read of this id: the memo lets go of it.
+        match self.reads.get_mut(&id) {
+            Some(left) if *left > 1 => *left -= 1,
+            _ => {
+                self.reads.remove(&id);
+                self.unkeep(id);
+                self.pending.retain(|(_, p)| *p != id);
+            }
+        }
         let strings = matches!(it, Item::Obj(Obj::Str(_)));
         // A shared string costs no new bytes.
         self.count(n, if strings { 0 } else { b })?;
@@ -562,6 +574,11 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         // Only ids a get reads are ever kept, so nothing else is looked up (this runs for
         // every put: 130 million in NAS-Bench-201 v1_1).
         if !self.gets.is_got(id) {
+            return Ok(());
+        }
+        if !self.reads.contains_key(&id) {
+            // Every read of it came before (a put of the same id again, never read).
+            self.unkeep(id);
             return Ok(());
         }
         // A later put of the same id replaces what an earlier one stored.
