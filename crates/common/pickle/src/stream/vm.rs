@@ -8,12 +8,17 @@
 //! differ from Python's shared object. Containers stored while building one streamed entry are
 //! dropped with that entry; a later get of one is refused naming its memo id.
 //!
-//! Hand-out: the streamed dict's items arrive as `MARK k1 v1 k2 v2 … SETITEMS` batches. The pair
-//! (k1, v1) is handed out once three values sit above it at that level (k2, and at least the
-//! start of v2): by then a pickler has finished v1 (a one-item container is written as
-//! `EMPTY_DICT key value SETITEM`, so "k2 was pushed" alone does not prove it), and at most two
-//! entries are ever held. If what follows is not the `SETITEMS` that would have stored the
-//! pairs, the read is refused.
+//! Hand-out: the streamed dict's items arrive as `MARK k1 v1 k2 v2 … SETITEMS` batches. Pass 1
+//! recorded, for each entry, the offset of the last opcode that touches its key or value slot
+//! (its depth model knows which slots every opcode reads or changes); the pair is handed out
+//! right after that opcode and dropped, so one entry is held at a time. ("The next key was
+//! pushed" is not enough: a one-item dict value is written `EMPTY_DICT key value SETITEM`, and
+//! its key looks like the next entry's.) Without a record (an `OrderedDict` made by `REDUCE`,
+//! or more entries than pass 1 records) the pairs go out at their batch's `SETITEMS`. If what
+//! follows is not the `SETITEMS` that would have stored the pairs, the read is refused.
+//!
+//! Memory: the memo keeps an entry only while a later get still reads it (pass 1 counted the
+//! reads), so it holds the strings and globals in use, not every one ever read.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::RandomState;
