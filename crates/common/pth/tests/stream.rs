@@ -203,7 +203,8 @@ fn transnas_fixtures_stream_their_data_dict_entry_by_entry() {
 }
 
 fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tnb-pth-stream-{}", std::process::id()));
+    // Cargo's scratch folder for integration tests (under target/), not the system's /tmp.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stream");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
