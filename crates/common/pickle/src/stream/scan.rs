@@ -80,6 +80,8 @@ pub struct ScanStats {
     pub read_ids: u64,
     /// Bytes of the two bitmaps pass 1 built.
     pub bitmap_bytes: u64,
+    /// Whether the pickle uses `MEMOIZE` (protocol 4+), whose ids pass 2 must count.
+    pub memoize: bool,
 }
 
 /// Depth-only model of the stack, for the top-level keys.
@@ -288,6 +290,7 @@ pub fn scan<R: Read>(
                 MEMOIZE => {
                     let id = ids.len();
                     ids.put(id, inp.op_at)?;
+                    stats.memoize = true;
                 }
                 PUT => {
                     let line = inp.line(op, max_str)?;

@@ -21,7 +21,7 @@
 //! reads), so it holds the strings and globals in use, not every one ever read.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::RandomState;
+use std::hash::{BuildHasher, RandomState};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -42,8 +42,8 @@ use crate::text::{self, Int, IntOp, TextError};
 /// Longest string shared through the reader's table of recent strings, in bytes.
 const MAX_INTERNED: usize = 32;
 
-/// Most strings in that table (it is emptied when full): 2^16, a few MB.
-const MAX_INTERNED_COUNT: usize = 1 << 16;
+/// Slots of that table (a power of two): 2^14, a few hundred KB.
+const INTERN_SLOTS: usize = 1 << 14;
 
 /// Longest string argument read straight from the input's window.
 const WINDOW_ARG: u64 = 1 << 16;
@@ -107,7 +107,8 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
         handed_keys: HashSet::new(),
         key_state: RandomState::new(),
         reads: scan.reads.left.clone(),
-        interned: HashSet::with_hasher(keys::Fast::new()),
+        interned: vec![None; INTERN_SLOTS],
+        intern_hash: keys::Fast::new(),
         proto: 0,
         limits: *limits,
         hooks,
@@ -161,7 +162,9 @@ struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     key_state: RandomState,
     /// Reads still to come of each memo id (from pass 1).
     reads: HashMap<u64, u32, keys::Fast>,
-    interned: HashSet<Arc<str>, keys::Fast>,
+    /// Recent short strings, direct-mapped by a keyed hash (a miss replaces the slot).
+    interned: Vec<Option<Arc<str>>>,
+    intern_hash: keys::Fast,
     proto: u8,
     limits: StreamLimits,
     hooks: &'a mut H,
@@ -610,7 +613,10 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         if self.stack.len() <= self.base() {
             return Err(self.underflow(PUT));
         }
-        self.ids.put(id, self.inp.op_at)?;
+        if self.scan.stats.memoize {
+            // Only MEMOIZE needs the count of distinct ids stored.
+            self.ids.put(id, self.inp.op_at)?;
+        }
         // Only ids a get reads are ever kept, so nothing else is looked up (this runs for
         // every put: 130 million in NAS-Bench-201 v1_1).
         if !self.gets.is_got(id) {
@@ -664,14 +670,12 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             let a: Arc<str> = if s.len() <= MAX_INTERNED {
                 // Short strings repeat (NAS-Bench-201 writes each `'x-valid@12'` key anew in
                 // every dict): one shared copy instead of an allocation each.
-                match self.interned.get(s) {
-                    Some(a) => a.clone(),
-                    None => {
-                        if self.interned.len() >= MAX_INTERNED_COUNT {
-                            self.interned.clear();
-                        }
+                let slot = (self.intern_hash.hash_one(s) as usize) & (INTERN_SLOTS - 1);
+                match &self.interned[slot] {
+                    Some(a) if **a == *s => a.clone(),
+                    _ => {
                         let a: Arc<str> = Arc::from(s);
-                        self.interned.insert(a.clone());
+                        self.interned[slot] = Some(a.clone());
                         a
                     }
                 }
