@@ -114,11 +114,11 @@ fn contains_nan(k: &K<'_>) -> bool {
 /// A fast keyed hasher for the per-dict duplicate check (run on every dict of a
 /// NAS-Bench-201 file, about 100 million keys): a multiply-rotate over words, seeded from the
 /// process's random `RandomState` so that a file cannot be prepared to collide.
-#[derive(Clone, Copy)]
-struct Fast(u64);
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fast(u64);
 
 impl Fast {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         thread_local! {
             static SEED: u64 = RandomState::new().hash_one(0x5eed_u64) | 1;
         }
@@ -133,7 +133,7 @@ impl BuildHasher for Fast {
     }
 }
 
-struct FastHasher(u64);
+pub(crate) struct FastHasher(u64);
 
 impl FastHasher {
     #[inline]
