@@ -1,4 +1,5 @@
-//! `tnb-synth`: write a full-size TransNAS-Bench-101 look-alike `.pth` file.
+//! `tnb-synth`: write a full-size TransNAS-Bench-101 look-alike `.pth` file, or with
+//! `tnb-synth nb201 ...` a NAS-Bench-201 one (see `nb201.rs`).
 //!
 //! Exit codes: 0 success, 2 bad usage or a failure to write. Errors are one line on stderr.
 #![forbid(unsafe_code)]
@@ -9,6 +10,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+mod nb201;
+
 use tnb_synth::{Container, DEFAULT_SEED, InfoMode, Options, Synth, TimeFormat};
 
 /// Write a file shaped exactly like TransNAS-Bench-101's transnas-bench_v10141024.pth: same keys,
@@ -56,6 +59,10 @@ fn main() -> ExitCode {
 /// Runs the command line `args` (program name first), writing messages to `err`; returns the
 /// exit code.
 fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) -> u8 {
+    if args.get(1).is_some_and(|a| a == "nb201") {
+        let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nb201"));
+        return nb201::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {

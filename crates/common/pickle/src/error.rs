@@ -90,6 +90,12 @@ pub enum ErrorKind {
     /// An allocation failed (the machine or an address-space limit ran out before any of the
     /// [`crate::Limits`] was reached).
     OutOfMemory,
+    /// The streaming reader ([`crate::stream`]) met a memo get of a container it no longer
+    /// holds: one handed out with an earlier entry, or the streamed dict itself.
+    Dropped(u64),
+    /// The streaming reader refused the input for a reason only it has (reading failed, a
+    /// structure it cannot stream, a value it has no owned form for); the message says which.
+    Stream(String),
 }
 
 impl Error {
@@ -142,6 +148,12 @@ impl fmt::Display for Error {
             }
             ErrorKind::Cycle => write!(f, "a container contains itself (reference cycle)"),
             ErrorKind::Hook(msg) => f.write_str(msg),
+            ErrorKind::Dropped(id) => write!(
+                f,
+                "memo id {id} names a container that was already handed out or dropped \
+                 (the streaming reader keeps a container only until its entry is handed out)"
+            ),
+            ErrorKind::Stream(m) => f.write_str(m),
             ErrorKind::OutOfMemory => {
                 write!(f, "out of memory while reading the pickle (an allocation failed)")
             }

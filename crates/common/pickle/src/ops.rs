@@ -73,6 +73,41 @@ pub(crate) const BYTEARRAY8: u8 = 0x96;
 pub(crate) const NEXT_BUFFER: u8 = 0x97;
 pub(crate) const READONLY_BUFFER: u8 = 0x98;
 
+/// How an opcode's argument is laid out in the input, for readers that skip arguments without
+/// decoding them (`pickle_end`, the streaming reader's first pass).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ArgShape {
+    /// Exactly this many bytes (0 for opcodes without an argument).
+    Fixed(usize),
+    /// A little-endian length of this many bytes, then that many bytes.
+    Counted(usize),
+    /// One line, up to and including `\n`.
+    Line,
+    /// Two lines (`GLOBAL`, `INST`).
+    TwoLines,
+}
+
+/// The argument layout of `op`, or `None` for a byte that is no opcode.
+pub(crate) fn arg_shape(op: u8) -> Option<ArgShape> {
+    Some(match op {
+        MARK | STOP | POP | POP_MARK | DUP | NONE | BINPERSID | REDUCE | APPEND | BUILD | DICT
+        | EMPTY_DICT | APPENDS | LIST | EMPTY_LIST | OBJ | SETITEM | TUPLE | EMPTY_TUPLE
+        | SETITEMS | NEWOBJ | TUPLE1 | TUPLE2 | TUPLE3 | NEWTRUE | NEWFALSE | EMPTY_SET
+        | ADDITEMS | FROZENSET | NEWOBJ_EX | STACK_GLOBAL | MEMOIZE | NEXT_BUFFER
+        | READONLY_BUFFER => ArgShape::Fixed(0),
+        BININT1 | BINGET | BINPUT | PROTO | EXT1 => ArgShape::Fixed(1),
+        BININT2 | EXT2 => ArgShape::Fixed(2),
+        BININT | LONG_BINGET | LONG_BINPUT | EXT4 => ArgShape::Fixed(4),
+        BINFLOAT | FRAME => ArgShape::Fixed(8),
+        SHORT_BINUNICODE | SHORT_BINSTRING | SHORT_BINBYTES | LONG1 => ArgShape::Counted(1),
+        BINUNICODE | BINSTRING | BINBYTES | LONG4 => ArgShape::Counted(4),
+        BINUNICODE8 | BINBYTES8 | BYTEARRAY8 => ArgShape::Counted(8),
+        INT | LONG | FLOAT | STRING | UNICODE | PUT | GET | PERSID => ArgShape::Line,
+        GLOBAL | INST => ArgShape::TwoLines,
+        _ => return None,
+    })
+}
+
 /// The opcode's name for messages.
 pub(crate) fn name(op: u8) -> &'static str {
     match op {

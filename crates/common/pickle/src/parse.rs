@@ -71,6 +71,22 @@ pub fn parse<'a, H: Hooks + ?Sized>(
     Ok(Pickle { arena, root, end })
 }
 
+/// The value of a `LONG1`/`LONG4` argument (two's complement, little-endian) when it fits in 64
+/// bits; `None` when it needs more (kept as a big int for the consumer to refuse with its object
+/// path).
+pub(crate) fn long_value(bytes: &[u8]) -> Option<i64> {
+    let len = bytes.len();
+    let neg = bytes.last().is_some_and(|&b| b & 0x80 != 0);
+    let fill = if neg { 0xff } else { 0 };
+    let mut a = [fill; 8];
+    let n = len.min(8);
+    a[..n].copy_from_slice(&bytes[..n]);
+    let v = i64::from_le_bytes(a);
+    // Bytes past the eighth may only repeat the sign.
+    let fits = len <= 8 || (bytes[8..].iter().all(|&b| b == fill) && (v < 0) == neg);
+    fits.then_some(v)
+}
+
 struct Machine<'a, 'h, H: Hooks + ?Sized> {
     input: &'a [u8],
     pos: usize,
@@ -249,17 +265,7 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
 
     /// Two's complement little-endian (`LONG1`/`LONG4`) at `start..start + len` of the input.
     fn long(&mut self, start: usize, len: usize) -> Result<(), Error> {
-        let bytes = &self.input[start..start + len];
-        let neg = bytes.last().is_some_and(|&b| b & 0x80 != 0);
-        let fill = if neg { 0xff } else { 0 };
-        let mut a = [fill; 8];
-        let n = len.min(8);
-        a[..n].copy_from_slice(&bytes[..n]);
-        let v = i64::from_le_bytes(a);
-        // Bytes past the eighth may only repeat the sign; otherwise the value needs more than
-        // 64 bits and is kept as a BigInt for the consumer to refuse with its object path.
-        let fits = len <= 8 || (bytes[8..].iter().all(|&b| b == fill) && (v < 0) == neg);
-        if fits {
+        if let Some(v) = long_value(&self.input[start..start + len]) {
             return self.push_int(v);
         }
         let r = self.arena.input_span(start, len, SpanKind::BigInt)?;

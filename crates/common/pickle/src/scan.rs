@@ -1,7 +1,7 @@
 //! Finding where a pickle ends without building anything.
 
 use crate::error::{Error, ErrorKind};
-use crate::ops::{self, *};
+use crate::ops::{self, ArgShape, STOP};
 
 /// Returns the offset just past the `STOP` that ends the pickle starting at `input[0]`, reading
 /// only opcode arguments. torch's legacy format stores its object pickle *before* the list of
@@ -26,24 +26,12 @@ pub fn pickle_end(input: &[u8]) -> Result<usize, Error> {
         let arg = |pos: usize, n: usize| -> Result<&[u8], Error> {
             pos.checked_add(n).and_then(|e| input.get(pos..e)).ok_or_else(truncated)
         };
-        let fixed = match op {
-            STOP => return Ok(pos),
-            MARK | POP | POP_MARK | DUP | NONE | BINPERSID | REDUCE | APPEND | BUILD | DICT
-            | EMPTY_DICT | APPENDS | LIST | EMPTY_LIST | OBJ | SETITEM | TUPLE | EMPTY_TUPLE
-            | SETITEMS | NEWOBJ | TUPLE1 | TUPLE2 | TUPLE3 | NEWTRUE | NEWFALSE | EMPTY_SET
-            | ADDITEMS | FROZENSET | NEWOBJ_EX | STACK_GLOBAL | MEMOIZE | NEXT_BUFFER
-            | READONLY_BUFFER => Some(0),
-            BININT1 | BINGET | BINPUT | PROTO | EXT1 => Some(1),
-            BININT2 | EXT2 => Some(2),
-            BININT | LONG_BINGET | LONG_BINPUT | EXT4 => Some(4),
-            BINFLOAT | FRAME => Some(8),
-            _ => None,
-        };
-        if let Some(n) = fixed {
-            arg(pos, n)?;
-            pos += n;
-            continue;
+        if op == STOP {
+            return Ok(pos);
         }
+        let Some(shape) = ops::arg_shape(op) else {
+            return Err(Error::at(at, ErrorKind::UnknownOpcode(op)));
+        };
         let counted = |pos: usize, width: usize| -> Result<usize, Error> {
             let b = arg(pos, width)?;
             let mut a = [0u8; 8];
@@ -53,18 +41,17 @@ pub fn pickle_end(input: &[u8]) -> Result<usize, Error> {
             arg(pos + width, n)?;
             Ok(width + n)
         };
-        pos += match op {
-            SHORT_BINUNICODE | SHORT_BINSTRING | SHORT_BINBYTES | LONG1 => counted(pos, 1)?,
-            BINUNICODE | BINSTRING | BINBYTES | LONG4 => counted(pos, 4)?,
-            BINUNICODE8 | BINBYTES8 | BYTEARRAY8 => counted(pos, 8)?,
-            INT | LONG | FLOAT | STRING | UNICODE | PUT | GET | PERSID => {
-                line(input, pos).ok_or_else(truncated)?
+        pos += match shape {
+            ArgShape::Fixed(n) => {
+                arg(pos, n)?;
+                n
             }
-            GLOBAL | INST => {
+            ArgShape::Counted(width) => counted(pos, width)?,
+            ArgShape::Line => line(input, pos).ok_or_else(truncated)?,
+            ArgShape::TwoLines => {
                 let a = line(input, pos).ok_or_else(truncated)?;
                 a + line(input, pos + a).ok_or_else(truncated)?
             }
-            other => return Err(Error::at(at, ErrorKind::UnknownOpcode(other))),
         };
     }
 }

@@ -38,19 +38,25 @@ pub fn save_legacy<W: Write>(mut out: W, object_pickle: &[u8]) -> Result<W, Erro
             "the object pickle must start with PROTO and end with STOP".to_owned(),
         ));
     }
-    let head = legacy_header()?;
-    out.write_all(&head)?;
+    out.write_all(&legacy_header()?)?;
     out.write_all(object_pickle)?;
-    let mut keys = Pickler::new();
-    keys.begin_list(0);
-    keys.end_list();
-    out.write_all(&keys.finish()?)?;
+    out.write_all(&legacy_trailer()?)?;
     out.flush()?;
     Ok(out)
 }
 
-/// The first three pickles of a legacy file.
-fn legacy_header() -> Result<Vec<u8>, Error> {
+/// The last pickle of a legacy file without storages: the empty storage-key list `[]`. With
+/// [`legacy_header`], for writing the object pickle in pieces (a file of many GB).
+pub fn legacy_trailer() -> Result<Vec<u8>, Error> {
+    let mut keys = Pickler::new();
+    keys.begin_list(0);
+    keys.end_list();
+    keys.finish()
+}
+
+/// The first three pickles of a legacy file (parts 1-3 of [`save_legacy`]; 137 bytes): write
+/// these, then the object pickle, then [`legacy_trailer`].
+pub fn legacy_header() -> Result<Vec<u8>, Error> {
     let mut magic = Pickler::new();
     magic.int128(LEGACY_MAGIC);
     let mut version = Pickler::new();

@@ -14,7 +14,10 @@
 //! - [`save_zip`] / [`TorchZipWriter`]: torch 2.x's zip container (STORED records aligned to 64
 //!   bytes by an `FB` extra field, data descriptors, ZIP64 end records, torch's extra records and
 //!   serialization id), byte-identical to what torch 2.15 writes on Linux.
-//! - [`save_legacy`]: torch's legacy format (five pickles).
+//! - [`save_legacy`]: torch's legacy format (five pickles); [`legacy_header`] and
+//!   [`legacy_trailer`] with [`Pickler::drain_into`] write one of any size in pieces.
+//! - Reduced objects ([`Pickler::global`], [`Pickler::begin_reduce`]): numpy scalars,
+//!   `collections.OrderedDict`, anything pickled through `__reduce__`.
 //!
 //! ```
 //! use tnb_pthwrite::{Pickler, save_legacy, save_zip};
@@ -56,7 +59,9 @@ mod value;
 mod zip;
 
 pub use error::Error;
-pub use legacy::{LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, save_legacy};
+pub use legacy::{
+    LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, legacy_header, legacy_trailer, save_legacy,
+};
 pub use pickle::{BATCH_SIZE, Memo, PROTOCOL, Pickler};
 pub use value::{DumpOptions, MAX_DEPTH, Value, dumps, dumps_with};
 pub use zip::{ALIGNMENT, TorchZipWriter, folder_for_path, records, save_zip, save_zip_with_crc};

@@ -42,6 +42,9 @@ const BINPUT: u8 = b'q';
 const LONG_BINPUT: u8 = b'r';
 const BINGET: u8 = b'h';
 const LONG_BINGET: u8 = b'j';
+const GLOBAL: u8 = b'c';
+const REDUCE: u8 = b'R';
+const BUILD: u8 = b'b';
 
 /// A memo id: what a later [`Pickler::get`] refers to. Python's pickler memoizes every string,
 /// list, dict and non-empty tuple it writes, so that writing the *same object* again costs a
@@ -61,6 +64,11 @@ enum Kind {
     Dict,
     List,
     Tuple,
+    /// `callable(*args)` (`REDUCE`), optionally followed by a `BUILD` state or by dict items.
+    Reduce,
+    /// The items of a reduced object (e.g. an `OrderedDict`), batched as the C pickler's
+    /// `batch_dict` does for an iterator.
+    Items,
 }
 
 impl Kind {
@@ -69,6 +77,8 @@ impl Kind {
             Kind::Dict => "dict",
             Kind::List => "list",
             Kind::Tuple => "tuple",
+            Kind::Reduce => "reduce",
+            Kind::Items => "items",
         }
     }
 }
@@ -155,7 +165,7 @@ impl Pickler {
         Pickler { out, memo_len: 0, frames: Vec::new(), roots: 0, error: None }
     }
 
-    /// Bytes written so far.
+    /// Bytes written so far and still held (not moved out by [`Pickler::drain_into`]).
     pub fn len(&self) -> usize {
         self.out.len()
     }
@@ -345,6 +355,94 @@ impl Pickler {
         memo
     }
 
+    /// Writes a global (`GLOBAL module name`, as for a class or function) and memoizes it, as
+    /// the C pickler does; write the same global again with [`Pickler::get`].
+    pub fn global(&mut self, module: &str, name: &str) -> Memo {
+        if module.contains('\n') || name.contains('\n') {
+            self.misuse(format!("a global name with a newline: {module:?} {name:?}"));
+        }
+        self.out.push(GLOBAL);
+        self.out.extend_from_slice(module.as_bytes());
+        self.out.push(b'\n');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.push(b'\n');
+        let m = self.put();
+        self.value_done();
+        m
+    }
+
+    /// Opens an object built by `callable(*args)`, as the pickler writes what `__reduce__`
+    /// returns: write the callable (a [`Pickler::global`] or a [`Pickler::get`]) and the args
+    /// tuple, call [`Pickler::reduce`], then optionally a state and [`Pickler::build`] or
+    /// dict items ([`Pickler::begin_items`]), and close with [`Pickler::end_reduce`].
+    pub fn begin_reduce(&mut self) {
+        self.frames.push(Frame { kind: Kind::Reduce, len: 0, values: 0 });
+    }
+
+    /// Writes `REDUCE` after the callable and its args, and memoizes the result.
+    pub fn reduce(&mut self) -> Memo {
+        match self.frames.last_mut() {
+            Some(f) if f.kind == Kind::Reduce && f.values == 2 => f.values = 3,
+            _ => self.misuse("reduce needs a callable and an args tuple after begin_reduce".into()),
+        }
+        self.out.push(REDUCE);
+        self.put()
+    }
+
+    /// Writes `BUILD` after the state that follows [`Pickler::reduce`].
+    pub fn build(&mut self) {
+        match self.frames.last_mut() {
+            Some(f) if f.kind == Kind::Reduce && f.values == 4 => f.values = 5,
+            _ => self.misuse("build needs reduce and then one state value".into()),
+        }
+        self.out.push(BUILD);
+    }
+
+    /// After [`Pickler::reduce`]: opens `len` dict items of the reduced object (an
+    /// `OrderedDict`, whose `__reduce__` hands over an item iterator). Write key, value, ...,
+    /// then [`Pickler::end_items`]. Batching follows the C pickler's iterator path: groups of
+    /// [`BATCH_SIZE`] as `MARK ... SETITEMS`, a lone last item as `SETITEM`, no empty group.
+    pub fn begin_items(&mut self, len: usize) {
+        match self.frames.last_mut() {
+            Some(f) if f.kind == Kind::Reduce && f.values == 3 => f.values = 5,
+            _ => self.misuse("begin_items needs reduce first".into()),
+        }
+        self.frames.push(Frame { kind: Kind::Items, len, values: 0 });
+        if len >= 2 {
+            self.out.push(MARK);
+        }
+    }
+
+    /// Closes the items opened by [`Pickler::begin_items`].
+    pub fn end_items(&mut self) {
+        self.pop(Kind::Items);
+    }
+
+    /// Closes the object opened by [`Pickler::begin_reduce`].
+    pub fn end_reduce(&mut self) {
+        if let Some(f) = self.frames.pop() {
+            if f.kind != Kind::Reduce || !(f.values == 3 || f.values == 5) {
+                self.misuse(format!(
+                    "end_reduce closes a {} at step {} (want reduce, then optionally build)",
+                    f.kind.name(),
+                    f.values
+                ));
+            }
+            self.value_done();
+        } else {
+            self.misuse("end_reduce with no container open".into());
+        }
+    }
+
+    /// Moves the bytes written so far to `w` and empties the buffer (the memo and open
+    /// containers stay), so that a pickle of any size can be written with bounded memory;
+    /// [`Pickler::finish`] then returns only the rest.
+    pub fn drain_into<W: std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(&self.out)?;
+        self.out.clear();
+        Ok(())
+    }
+
     /// Ends the pickle (writes `STOP`) and returns its bytes, or the first error met.
     pub fn finish(mut self) -> Result<Vec<u8>, Error> {
         if let Some(e) = self.error.take() {
@@ -399,7 +497,7 @@ impl Pickler {
             self.fail(Error::Misuse(format!("end_{} with no container open", kind.name())));
             return None;
         };
-        let per_item = if f.kind == Kind::Dict { 2 } else { 1 };
+        let per_item = if matches!(f.kind, Kind::Dict | Kind::Items) { 2 } else { 1 };
         if f.kind != kind {
             self.fail(Error::Misuse(format!(
                 "end_{} closes a {} (containers must nest)",
@@ -428,7 +526,23 @@ impl Pickler {
         };
         f.values += 1;
         let (kind, len, items) = match f.kind {
-            Kind::Tuple => return,
+            Kind::Tuple | Kind::Reduce => return,
+            Kind::Items if f.values % 2 == 0 => {
+                let (len, items) = (f.len, f.values / 2);
+                let full = len / BATCH_SIZE * BATCH_SIZE;
+                if items <= full {
+                    if items % BATCH_SIZE == 0 {
+                        self.out.push(SETITEMS);
+                        if len - items >= 2 {
+                            self.out.push(MARK);
+                        }
+                    }
+                } else if items == len {
+                    self.out.push(if len - full == 1 { SETITEM } else { SETITEMS });
+                }
+                return;
+            }
+            Kind::Items => return,
             Kind::List => (Kind::List, f.len, f.values),
             Kind::Dict if f.values % 2 == 0 => (Kind::Dict, f.len, f.values / 2),
             Kind::Dict => return,
@@ -701,6 +815,167 @@ X\x01\x00\x00\x00jq\x03K\x01X\x01\x00\x00\x00aq\x04\x86q\x05X\x01\x00\x00\x00eq\
         let after_255 = at("X\x03\x00\x00\x00255") + 8;
         assert_eq!(&got[after_255..after_255 + 5], b"r\x00\x01\x00\x00");
         assert_eq!(&got[got.len() - 7..], b"j\x2b\x01\x00\x00e.");
+    }
+
+    /// x = np.float64(0.129306); [x, x, np.float64(1.5), OrderedDict({0: .5, 1: .5}),
+    /// OrderedDict({0: .5}), OrderedDict()] from CPython 3.11 + numpy 2.4.
+    #[test]
+    fn reduced_objects_match_cpython() {
+        let got = one(|p| {
+            p.begin_list(6);
+            let mut globals = None;
+            for v in [0.129306f64, 1.5] {
+                p.begin_reduce();
+                let (scalar, dtype, encode, latin1) = match globals {
+                    None => {
+                        let scalar = p.global("numpy._core.multiarray", "scalar");
+                        p.begin_tuple(2);
+                        p.begin_reduce();
+                        p.global("numpy", "dtype");
+                        p.begin_tuple(3);
+                        p.str("f8");
+                        p.bool(false);
+                        p.bool(true);
+                        p.end_tuple();
+                        let dtype = p.reduce();
+                        p.begin_tuple(8);
+                        p.int(3);
+                        p.str("<");
+                        for _ in 0..3 {
+                            p.none();
+                        }
+                        p.int(-1);
+                        p.int(-1);
+                        p.int(0);
+                        p.end_tuple();
+                        p.build();
+                        p.end_reduce();
+                        (scalar, dtype, None, None)
+                    }
+                    Some((s, d, e, l)) => {
+                        p.get(s);
+                        p.begin_tuple(2);
+                        p.get(d);
+                        (s, d, Some(e), Some(l))
+                    }
+                };
+                p.begin_reduce();
+                let encode = match encode {
+                    Some(e) => {
+                        p.get(e);
+                        e
+                    }
+                    None => p.global("_codecs", "encode"),
+                };
+                p.begin_tuple(2);
+                let text: String = v.to_le_bytes().iter().map(|&b| char::from(b)).collect();
+                p.str(&text);
+                let latin1 = match latin1 {
+                    Some(l) => {
+                        p.get(l);
+                        l
+                    }
+                    None => p.str("latin1"),
+                };
+                p.end_tuple();
+                p.reduce();
+                p.end_reduce();
+                p.end_tuple();
+                let m = p.reduce();
+                p.end_reduce();
+                if globals.is_none() {
+                    p.get(m);
+                }
+                globals = Some((scalar, dtype, encode, latin1));
+            }
+            let mut od = None;
+            for n in [2usize, 1, 0] {
+                p.begin_reduce();
+                match od {
+                    None => od = Some(p.global("collections", "OrderedDict")),
+                    Some(g) => p.get(g),
+                }
+                p.begin_tuple(0);
+                p.end_tuple();
+                p.reduce();
+                p.begin_items(n);
+                for k in 0..n {
+                    p.int(k as i64);
+                    p.float(0.5);
+                }
+                p.end_items();
+                p.end_reduce();
+            }
+            p.end_list();
+        });
+        let want: &[u8] =
+            b"\x80\x02]q\x00(cnumpy._core.multiarray\nscalar\nq\x01cnumpy\ndtype\nq\x02\
+X\x02\x00\x00\x00f8q\x03\x89\x88\x87q\x04Rq\x05(K\x03X\x01\x00\x00\x00<q\x06NNNJ\xff\xff\xff\xff\
+J\xff\xff\xff\xffK\x00tq\x07bc_codecs\nencode\nq\x08X\x0c\x00\x00\x00\x0b\xc2\x9a\xc2\x96X\x19\
+\xc2\x8d\xc3\x80?q\tX\x06\x00\x00\x00latin1q\n\x86q\x0bRq\x0c\x86q\rRq\x0eh\x0eh\x01h\x05h\x08\
+X\t\x00\x00\x00\x00\x00\x00\x00\x00\x00\xc3\xb8?q\x0fh\n\x86q\x10Rq\x11\x86q\x12Rq\x13\
+ccollections\nOrderedDict\nq\x14)Rq\x15(K\x00G?\xe0\x00\x00\x00\x00\x00\x00K\x01G?\xe0\x00\x00\
+\x00\x00\x00\x00uh\x14)Rq\x16K\x00G?\xe0\x00\x00\x00\x00\x00\x00sh\x14)Rq\x17e.";
+        assert_eq!(got, want);
+    }
+
+    /// An OrderedDict of 1000 items ends `... SETITEMS` (no empty group, unlike a dict) and one
+    /// of 1001 items ends `... SETITEMS key value SETITEM` (CPython 3.11).
+    #[test]
+    fn reduced_items_batch_like_the_iterator_path() {
+        for (n, tail) in [(1000usize, &b"K\x00u."[..]), (1001, b"uM\xe8\x03K\x00s.")] {
+            let got = one(|p| {
+                p.begin_reduce();
+                p.global("collections", "OrderedDict");
+                p.begin_tuple(0);
+                p.end_tuple();
+                p.reduce();
+                p.begin_items(n);
+                for k in 0..n {
+                    p.int(k as i64);
+                    p.int(0);
+                }
+                p.end_items();
+                p.end_reduce();
+            });
+            assert!(got.ends_with(tail), "{n}: {:?}", &got[got.len() - 12..]);
+            assert!(!got.windows(2).any(|w| w == [MARK, SETITEMS]), "{n}: an empty group");
+        }
+    }
+
+    #[test]
+    fn drained_pieces_make_the_same_pickle() {
+        let write = |drain: bool| {
+            let mut p = Pickler::new();
+            let mut out = Vec::new();
+            p.begin_list(3000);
+            for i in 0..3000 {
+                p.str(&i.to_string());
+                if drain && i % 7 == 0 {
+                    p.drain_into(&mut out).unwrap();
+                }
+            }
+            p.end_list();
+            out.extend(p.finish().unwrap());
+            out
+        };
+        assert_eq!(write(true), write(false));
+    }
+
+    #[test]
+    fn reduce_misuse_is_reported() {
+        let mut p = Pickler::new();
+        p.begin_reduce();
+        p.global("a", "b");
+        p.reduce();
+        assert!(p.finish().unwrap_err().to_string().contains("reduce needs"));
+        let mut p = Pickler::new();
+        p.begin_reduce();
+        p.end_reduce();
+        assert!(p.finish().unwrap_err().to_string().contains("end_reduce closes"));
+        let mut p = Pickler::new();
+        p.global("a\nb", "c");
+        assert!(p.finish().unwrap_err().to_string().contains("newline"));
     }
 
     #[test]

@@ -15,10 +15,10 @@ use tnb_store::{
     ArchId, Metric, MetricId, Mode, NoBest, Object, QueryError, SpaceId, Store, TaskId, Value,
 };
 
-use crate::args::{Arg, Bound, CLASS, METHODS, bind};
+use tnb_pycall::{Arg, Bound, Repr, arg_repr, arg_str, py_repr_str, short};
+
+use crate::args::{CLASS, METHODS, bind};
 use crate::exc::{ApiError, CallError, Exc};
-use crate::repr::{Repr, arg_repr, arg_str, py_repr_str};
-use crate::text::short;
 use crate::walk::{WalkError, Walker};
 
 type Sink<'s, 'x, E> = dyn FnMut(Event<'s>) -> Result<(), E> + 'x;

@@ -7,50 +7,9 @@ use std::fmt;
 
 use tnb_store::{NoBest, NoRanking, QueryError};
 
-use crate::text::one_line;
+use tnb_pycall::one_line;
 
-/// The exception class the official `TransNASBenchAPI` raises for a failure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Exc {
-    /// An `assert` of the official class failed (unknown metric, info or search space; an
-    /// epoch past the end).
-    AssertionError,
-    /// A dict lookup failed (unknown arch or task).
-    KeyError,
-    /// `list.index` found nothing, `max()` of an empty list, an unknown `mode`.
-    ValueError,
-    /// A list index out of range.
-    IndexError,
-    /// An argument of the wrong type, a call that does not bind, values Python cannot compare.
-    TypeError,
-    /// No such method.
-    AttributeError,
-    /// The archive is corrupted or is not a benchmark (tnb's own `tnb.FormatError`, a
-    /// `ValueError` subclass in the Python package).
-    FormatError,
-}
-
-impl Exc {
-    /// The class's Python name (`"KeyError"`; `"FormatError"` for [`Exc::FormatError`]).
-    pub fn name(self) -> &'static str {
-        match self {
-            Exc::AssertionError => "AssertionError",
-            Exc::KeyError => "KeyError",
-            Exc::ValueError => "ValueError",
-            Exc::IndexError => "IndexError",
-            Exc::TypeError => "TypeError",
-            Exc::AttributeError => "AttributeError",
-            Exc::FormatError => "FormatError",
-        }
-    }
-}
-
-impl fmt::Display for Exc {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use tnb_pycall::Exc;
 
 /// Why a call raises: the exception class and a one-line message (control characters escaped,
 /// at most [`crate::MAX_MESSAGE`] characters, whatever the names it quotes).

@@ -19,15 +19,14 @@ mod args;
 mod call;
 mod exc;
 mod json;
-mod repr;
-mod text;
 pub mod walk;
 
-pub use args::{Arg, METHODS, Shown, Signature};
+pub use args::METHODS;
 pub use call::call;
 pub use exc::{ApiError, CallError, Exc};
 pub use json::{object_json, write_json};
-pub use repr::{py_repr_float, py_repr_str};
-pub use text::{MAX_MESSAGE, MAX_QUOTED, one_line, short};
+pub use tnb_pycall::{
+    Arg, MAX_MESSAGE, MAX_QUOTED, Shown, Signature, one_line, py_repr_float, py_repr_str, short,
+};
 pub use tnb_pyjson::{BYTES_NOT_JSON, Event, JsonSink, JsonSinkError, Seq};
 pub use walk::{ArchEntry, WalkError, Walker, document};

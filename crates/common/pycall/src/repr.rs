@@ -13,8 +13,8 @@ use crate::args::Arg;
 /// unassigned code points, which depend on Python's Unicode version, are printed as they are).
 ///
 /// ```
-/// assert_eq!(tnb_api::py_repr_str("it's"), "\"it's\"");
-/// assert_eq!(tnb_api::py_repr_str("a\nb\u{1b}\u{e9}\u{2028}"), "'a\\nb\\x1b\u{e9}\\u2028'");
+/// assert_eq!(tnb_pycall::py_repr_str("it's"), "\"it's\"");
+/// assert_eq!(tnb_pycall::py_repr_str("a\nb\u{1b}\u{e9}\u{2028}"), "'a\\nb\\x1b\u{e9}\\u2028'");
 /// ```
 pub fn py_repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
@@ -89,8 +89,8 @@ fn printable(c: char) -> bool {
 /// Python's `repr(x)` (and `str(x)`) of a float (`nan`, `inf`, `1e+16`, `0.1`).
 ///
 /// ```
-/// assert_eq!(tnb_api::py_repr_float(1e16), "1e+16");
-/// assert_eq!(tnb_api::py_repr_float(100000.0), "100000.0");
+/// assert_eq!(tnb_pycall::py_repr_float(1e16), "1e+16");
+/// assert_eq!(tnb_pycall::py_repr_float(100000.0), "100000.0");
 /// ```
 pub fn py_repr_float(x: f64) -> String {
     if x.is_nan() {
@@ -105,7 +105,7 @@ pub fn py_repr_float(x: f64) -> String {
 }
 
 /// Python's `repr(a)` (what a `KeyError` prints, and `list.index`'s `... is not in list`).
-pub(crate) fn arg_repr(a: Arg<'_>) -> String {
+pub fn arg_repr(a: Arg<'_>) -> String {
     match a {
         Arg::Str(s) => py_repr_str(s),
         Arg::Hashable(s) | Arg::Unhashable(s) => s.repr.to_owned(),
@@ -114,7 +114,7 @@ pub(crate) fn arg_repr(a: Arg<'_>) -> String {
 }
 
 /// Python's `str(a)` (what `%s` and an f-string print).
-pub(crate) fn arg_str(a: Arg<'_>) -> String {
+pub fn arg_str(a: Arg<'_>) -> String {
     match a {
         Arg::None => "None".to_owned(),
         Arg::Bool(b) => if b { "True" } else { "False" }.to_owned(),
@@ -128,7 +128,7 @@ pub(crate) fn arg_str(a: Arg<'_>) -> String {
 
 /// Python's `repr()` of a walked object, built from its [`Event`]s.
 #[derive(Default)]
-pub(crate) struct Repr {
+pub struct Repr {
     out: String,
     /// Per open container: its closing text, its item count, and whether it is a dict.
     open: Vec<(&'static str, usize, bool)>,
@@ -136,7 +136,7 @@ pub(crate) struct Repr {
 
 impl Repr {
     /// Takes one event of the walk.
-    pub(crate) fn event(&mut self, e: Event<'_>) {
+    pub fn event(&mut self, e: Event<'_>) {
         if !matches!(e, Event::End) {
             self.separate();
         }
@@ -190,7 +190,7 @@ impl Repr {
     }
 
     /// The text so far.
-    pub(crate) fn finish(self) -> String {
+    pub fn finish(self) -> String {
         self.out
     }
 }

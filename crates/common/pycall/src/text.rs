@@ -8,8 +8,8 @@ pub const MAX_QUOTED: usize = 80;
 /// huge line).
 ///
 /// ```
-/// assert_eq!(tnb_api::short("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
-/// assert_eq!(tnb_api::short(&"x".repeat(200)).chars().count(), 81);
+/// assert_eq!(tnb_pycall::short("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+/// assert_eq!(tnb_pycall::short(&"x".repeat(200)).chars().count(), 81);
 /// ```
 pub fn short(s: &str) -> String {
     escaped_and_cut(s, MAX_QUOTED)
@@ -24,8 +24,8 @@ pub const MAX_MESSAGE: usize = 400;
 ///
 /// ```
 /// let long = format!("unknown arch '{}'", "x".repeat(10_000));
-/// assert_eq!(tnb_api::one_line(&long).chars().count(), tnb_api::MAX_MESSAGE + 1);
-/// assert_eq!(tnb_api::one_line("a\nb"), "a\\nb");
+/// assert_eq!(tnb_pycall::one_line(&long).chars().count(), tnb_pycall::MAX_MESSAGE + 1);
+/// assert_eq!(tnb_pycall::one_line("a\nb"), "a\\nb");
 /// ```
 pub fn one_line(s: &str) -> String {
     escaped_and_cut(s, MAX_MESSAGE)

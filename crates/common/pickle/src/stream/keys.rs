@@ -1,0 +1,171 @@
+//! Python's dict-key equality on owned values: a key set twice keeps its first position and
+//! takes the last value, and keys Python merges (`1`, `1.0`, `True`, `np.float64(1.0)`) are
+//! merged, as the arena reader does (see `crate::keys`). Unlike the arena, owned values have no
+//! identity, so a NaN key never equals another NaN key (in Python, only the same NaN object
+//! does).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+use super::obj::Obj;
+use crate::value::Number;
+
+/// Deepest tuple nesting hashed in a key.
+const MAX_KEY_DEPTH: u32 = 64;
+
+/// A key reduced to what Python compares.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum K<'a> {
+    Int(i128),
+    Float(u64),
+    /// A NaN: equal to nothing (numbered per dict).
+    Nan(usize),
+    None,
+    Str(&'a str),
+    Bytes(&'a [u8]),
+    Big(&'a [u8]),
+    Tuple(Vec<K<'a>>),
+}
+
+fn num(n: Number) -> K<'static> {
+    let f = match n {
+        Number::Bool(b) => return K::Int(i128::from(b)),
+        Number::Int(i) => return K::Int(i128::from(i)),
+        Number::UInt(u) => return K::Int(i128::from(u)),
+        Number::Float(f) => f,
+    };
+    float(f, 0)
+}
+
+fn float(f: f64, nan: usize) -> K<'static> {
+    if f.is_nan() {
+        K::Nan(nan)
+    } else if f.fract() == 0.0 && f.abs() < 1.7e38 {
+        K::Int(f as i128)
+    } else {
+        K::Float(f.to_bits())
+    }
+}
+
+/// The key form of `o`, or the name of the unhashable type inside it.
+fn key<'a>(o: &'a Obj, nan: &mut usize, depth: u32) -> Result<K<'a>, &'static str> {
+    Ok(match o {
+        Obj::None => K::None,
+        Obj::Bool(b) => K::Int(i128::from(*b)),
+        Obj::Int(i) => K::Int(i128::from(*i)),
+        Obj::BigInt(b) => K::Big(b),
+        Obj::Float(f) => {
+            *nan += 1;
+            float(*f, *nan)
+        }
+        Obj::Scalar(s) => match num(s.number()) {
+            K::Nan(_) => {
+                *nan += 1;
+                K::Nan(*nan)
+            }
+            k => k,
+        },
+        Obj::Str(s) => K::Str(s),
+        Obj::Bytes(b) => K::Bytes(b),
+        Obj::Tuple(items) => {
+            if depth == 0 {
+                return Err("deeply nested tuple");
+            }
+            let mut v = Vec::with_capacity(items.len());
+            for i in items {
+                v.push(key(i, nan, depth - 1)?);
+            }
+            K::Tuple(v)
+        }
+        Obj::List(_) => return Err("list"),
+        Obj::Dict { ordered: false, .. } => return Err("dict"),
+        Obj::Dict { ordered: true, .. } => return Err("OrderedDict"),
+    })
+}
+
+/// Whether `k` is hashable (an error naming the unhashable type otherwise).
+pub(crate) fn check_hashable(k: &Obj) -> Result<(), &'static str> {
+    match k {
+        Obj::Str(_) | Obj::Int(_) => Ok(()),
+        other => key(other, &mut 0, MAX_KEY_DEPTH).map(|_| ()),
+    }
+}
+
+/// A hash of `k` consistent with Python's key equality, `None` for a NaN key (equal to nothing)
+/// or an unhashable one.
+pub(crate) fn key_hash(k: &Obj, state: &RandomState) -> Option<u64> {
+    let mut nan = 0;
+    let k = key(k, &mut nan, MAX_KEY_DEPTH).ok()?;
+    if nan > 0 && contains_nan(&k) {
+        return None;
+    }
+    Some(state.hash_one(&k))
+}
+
+fn contains_nan(k: &K<'_>) -> bool {
+    match k {
+        K::Nan(_) => true,
+        K::Tuple(v) => v.iter().any(contains_nan),
+        _ => false,
+    }
+}
+
+/// Dicts up to this size are checked pairwise (no hashing).
+const SMALL: usize = 12;
+
+/// Merges repeated keys in `items` as Python would have while inserting them in order.
+pub(crate) fn dedup(items: &mut Vec<(Obj, Obj)>) -> Result<(), &'static str> {
+    let n = items.len();
+    if n < 2 {
+        return Ok(());
+    }
+    // Ascending int keys (every per-epoch dict) cannot repeat.
+    if items.windows(2).all(|w| matches!((&w[0].0, &w[1].0), (Obj::Int(a), Obj::Int(b)) if a < b)) {
+        return Ok(());
+    }
+    let mut nan = 0usize;
+    let keys: Vec<K<'_>> =
+        items.iter().map(|(k, _)| key(k, &mut nan, MAX_KEY_DEPTH)).collect::<Result<_, _>>()?;
+    // first[i]: the index of the first key equal to key i.
+    let mut first: Vec<usize> = (0..n).collect();
+    let mut any = false;
+    if n <= SMALL {
+        for i in 1..n {
+            if let Some(j) = (0..i).find(|&j| keys[j] == keys[i]) {
+                first[i] = j;
+                any = true;
+            }
+        }
+    } else {
+        let mut seen: HashMap<&K<'_>, usize> = HashMap::with_capacity(n);
+        for i in 0..n {
+            match seen.get(&keys[i]) {
+                Some(&j) => {
+                    first[i] = j;
+                    any = true;
+                }
+                None => {
+                    seen.insert(&keys[i], i);
+                }
+            }
+        }
+        drop(seen);
+    }
+    drop(keys);
+    if !any {
+        return Ok(());
+    }
+    let old = std::mem::take(items);
+    let mut slot: Vec<Option<usize>> = vec![None; n];
+    for (i, (k, v)) in old.into_iter().enumerate() {
+        let f = first[i];
+        match slot[f] {
+            Some(at) => items[at].1 = v,
+            None => {
+                slot[f] = Some(items.len());
+                items.push((k, v));
+            }
+        }
+    }
+    Ok(())
+}

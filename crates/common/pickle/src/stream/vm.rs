@@ -1,0 +1,1044 @@
+//! Pass 2: the pickle machine over owned values, keeping only the memo entries pass 1 saw read,
+//! and handing out the entries of one dict (`top[split_key]`) as they complete.
+//!
+//! Sharing: a memo get of a string, number or global clones it (strings are reference-counted).
+//! A list or dict stored in the memo is copied into it when it leaves the stack (it can no
+//! longer change then), and a get copies it again; a container still on the stack when a get
+//! reads it (a cycle), or changed after a get copied it, is refused, since a copy would then
+//! differ from Python's shared object. Containers stored while building one streamed entry are
+//! dropped with that entry; a later get of one is refused naming its memo id.
+//!
+//! Hand-out: the streamed dict's items arrive as `MARK k1 v1 k2 v2 … SETITEMS` batches. The pair
+//! (k1, v1) is handed out once three values sit above it at that level (k2, and at least the
+//! start of v2): by then a pickler has finished v1 (a one-item container is written as
+//! `EMPTY_DICT key value SETITEM`, so "k2 was pushed" alone does not prove it), and at most two
+//! entries are ever held. If what follows is not the `SETITEMS` that would have stored the
+//! pairs, the read is refused.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::RandomState;
+use std::io::Read;
+use std::sync::Arc;
+
+use super::hooks::{Item, StreamHooks};
+use super::ids::Ids;
+use super::input::Input;
+use super::keys;
+use super::limits::{KEPT_OVERHEAD, StreamLimits};
+use super::obj::Obj;
+use super::scan::Scan;
+use crate::compat;
+use crate::error::{Error, ErrorKind};
+use crate::grow;
+use crate::ops::{self, *};
+use crate::parse::long_value;
+use crate::text::{self, Int, IntOp, TextError};
+
+/// A kept memo entry.
+#[derive(Debug)]
+enum Kept {
+    /// The value and what it was counted as (items, heap bytes).
+    Val(Item, u64, u64),
+    /// A container stored while still on the stack (copied in when it leaves).
+    Building,
+    /// A container dropped with its entry.
+    Dropped,
+}
+
+/// Where the streamed dict sits.
+#[derive(Clone, Copy, Debug)]
+struct SplitAt {
+    /// Stack index of the dict.
+    slot: usize,
+}
+
+/// Pass 2: reads the pickle `scan` describes from `r`, building owned values and asking `hooks`
+/// about every global. When the object is a dict holding `split_key`, and that key's value is a
+/// dict, each of its items goes to `on_entry(key, value)` as soon as it is complete and is then
+/// dropped; the dict stays in the result, empty. An error from `on_entry` stops the read and is
+/// returned with the byte offset. `progress(bytes_read)` is called every few tens of MB.
+pub fn load<R: Read, H: StreamHooks + ?Sized>(
+    r: R,
+    scan: &Scan,
+    hooks: &mut H,
+    split_key: Option<&str>,
+    limits: &StreamLimits,
+    on_entry: &mut dyn FnMut(Obj, Obj) -> Result<(), String>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Obj, Error> {
+    let inp = Input::new(r, scan.len, progress)?;
+    let mut vm = Vm {
+        inp,
+        stack: Vec::new(),
+        marks: Vec::new(),
+        ids: Ids::new(limits.max_memo_id, false),
+        gets: &scan.ids,
+        memo: HashMap::new(),
+        kept_bytes: 0,
+        pending: Vec::new(),
+        copies: Vec::new(),
+        entry_memo: Vec::new(),
+        entry_items: 0,
+        entry_bytes: 0,
+        split_key,
+        split: None,
+        split_done: false,
+        handed: 0,
+        handed_keys: HashSet::new(),
+        key_state: RandomState::new(),
+        proto: 0,
+        limits: *limits,
+        hooks,
+        on_entry,
+    };
+    let root = vm.run()?;
+    if vm.inp.pos() != scan.len {
+        return Err(vm.inp.err(ErrorKind::Stream(format!(
+            "the pickle ends at byte {} in pass 2 but at byte {} in pass 1 (the file changed \
+             between the passes?)",
+            vm.inp.pos(),
+            scan.len
+        ))));
+    }
+    Ok(root)
+}
+
+struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
+    inp: Input<'p, R>,
+    stack: Vec<Item>,
+    marks: Vec<usize>,
+    ids: Ids,
+    gets: &'a Ids,
+    memo: HashMap<u64, Kept>,
+    kept_bytes: u64,
+    /// Containers stored in the memo while on the stack: (stack index, memo id), ascending.
+    pending: Vec<(usize, u64)>,
+    /// Lists and dicts on the stack that are copies of memo entries: (stack index, memo id).
+    copies: Vec<(usize, u64)>,
+    /// Containers kept while the streamed dict is open: (memo id, stack length when they were
+    /// stored); dropped with the entry they belong to.
+    entry_memo: Vec<(u64, usize)>,
+    entry_items: u64,
+    entry_bytes: u64,
+    split_key: Option<&'a str>,
+    split: Option<SplitAt>,
+    split_done: bool,
+    handed: u64,
+    /// Hashes of the keys handed out (a repeated key cannot be merged after its first value was
+    /// handed out, so it is refused).
+    handed_keys: HashSet<u64>,
+    key_state: RandomState,
+    proto: u8,
+    limits: StreamLimits,
+    hooks: &'a mut H,
+    on_entry: &'a mut dyn FnMut(Obj, Obj) -> Result<(), String>,
+}
+
+/// Heap size and value count of an owned value, for the memo and entry limits.
+fn cost(o: &Obj) -> (u64, u64) {
+    match o {
+        Obj::Str(s) => (1, s.len() as u64),
+        Obj::Bytes(b) | Obj::BigInt(b) => (1, b.len() as u64),
+        Obj::Tuple(v) | Obj::List(v) => v.iter().fold((1, 32 * v.len() as u64), |(n, b), x| {
+            let (n2, b2) = cost(x);
+            (n + n2, b + b2)
+        }),
+        Obj::Dict { items, .. } => {
+            items.iter().fold((1, 64 * items.len() as u64), |(n, b), (k, v)| {
+                let (n1, b1) = cost(k);
+                let (n2, b2) = cost(v);
+                (n + n1 + n2, b + b1 + b2)
+            })
+        }
+        _ => (1, 0),
+    }
+}
+
+fn item_cost(i: &Item) -> (u64, u64) {
+    match i {
+        Item::Obj(o) => cost(o),
+        Item::Tuple(v) => v.iter().fold((1, 32 * v.len() as u64), |(n, b), x| {
+            let (n2, b2) = item_cost(x);
+            (n + n2, b + b2)
+        }),
+        _ => (1, 0),
+    }
+}
+
+fn is_mutable(i: &Item) -> bool {
+    matches!(i, Item::Obj(Obj::List(_) | Obj::Dict { .. }))
+}
+
+impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
+    fn err(&self, kind: ErrorKind) -> Error {
+        self.inp.err(kind)
+    }
+
+    fn refuse(&self, m: impl Into<String>) -> Error {
+        self.err(ErrorKind::Stream(m.into()))
+    }
+
+    fn text_err(&self, e: TextError, op: u8) -> Error {
+        match e {
+            TextError::Bad => self.err(ErrorKind::BadText { opcode: ops::name(op) }),
+            TextError::TooManyDigits => self.err(ErrorKind::Limit {
+                what: "digits of a text int (MAX_INT_DIGITS)",
+                limit: crate::limits::MAX_INT_DIGITS as u64,
+            }),
+            TextError::TooLong => self.err(ErrorKind::Limit {
+                what: "string length (MAX_STR_LEN)",
+                limit: self.limits.max_str_len,
+            }),
+            TextError::OutOfMemory => self.err(ErrorKind::OutOfMemory),
+        }
+    }
+
+    /// Counts values and bytes made for the current entry against the entry limits.
+    #[inline]
+    fn count(&mut self, items: u64, bytes: u64) -> Result<(), Error> {
+        self.entry_items += items;
+        self.entry_bytes += bytes;
+        if self.entry_items > self.limits.max_entry_items {
+            return Err(self.err(ErrorKind::Limit {
+                what: "values built for one entry (MAX_ENTRY_ITEMS)",
+                limit: self.limits.max_entry_items,
+            }));
+        }
+        if self.entry_bytes > self.limits.max_entry_bytes {
+            return Err(self.err(ErrorKind::Limit {
+                what: "string bytes built for one entry (MAX_ENTRY_BYTES)",
+                limit: self.limits.max_entry_bytes,
+            }));
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn push(&mut self, it: Item) -> Result<(), Error> {
+        if self.stack.len() as u64 >= self.limits.max_stack {
+            return Err(self.err(ErrorKind::Limit {
+                what: "values on the pickle stack (MAX_STACK)",
+                limit: self.limits.max_stack,
+            }));
+        }
+        grow::push(&mut self.stack, it)
+    }
+
+    #[inline]
+    fn push_obj(&mut self, o: Obj) -> Result<(), Error> {
+        self.count(1, 0)?;
+        self.push(Item::Obj(o))
+    }
+
+    fn base(&self) -> usize {
+        self.marks.last().copied().unwrap_or(0)
+    }
+
+    fn underflow(&self, op: u8) -> Error {
+        self.err(ErrorKind::StackUnderflow { opcode: ops::name(op) })
+    }
+
+    /// Everything that must happen before the stack shrinks to `new_len`: containers leaving it
+    /// are finished (their keys merged) and, when the memo keeps them, copied in.
+    fn release(&mut self, new_len: usize) -> Result<(), Error> {
+        for it in &mut self.stack[new_len..] {
+            if let Item::Obj(Obj::Dict { items, .. }) = it {
+                keys::dedup(items).map_err(|kind| Error {
+                    offset: Some(self.inp.op_at),
+                    kind: ErrorKind::Unhashable { kind },
+                })?;
+            }
+        }
+        while self.copies.last().is_some_and(|(i, _)| *i >= new_len) {
+            self.copies.pop();
+        }
+        while let Some(&(i, id)) = self.pending.last() {
+            if i < new_len {
+                break;
+            }
+            self.pending.pop();
+            if Some(i) == self.split.map(|s| s.slot) {
+                // The streamed dict itself: its items were handed out.
+                self.memo.insert(id, Kept::Dropped);
+                continue;
+            }
+            let v = self.stack[i].clone();
+            let (n, b) = item_cost(&v);
+            self.keep(id, Kept::Val(v, n, b))?;
+            if self.split.is_some() {
+                grow::push(&mut self.entry_memo, (id, new_len))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores a memo entry, counted against the kept-bytes limit.
+    fn keep(&mut self, id: u64, k: Kept) -> Result<(), Error> {
+        let add = match &k {
+            Kept::Val(_, _, b) => b + KEPT_OVERHEAD,
+            _ => KEPT_OVERHEAD,
+        };
+        self.unkeep(id);
+        self.kept_bytes += add;
+        if self.kept_bytes > self.limits.max_kept_bytes {
+            return Err(self.err(ErrorKind::Limit {
+                what: "bytes of memo entries kept for later gets (MAX_KEPT_BYTES)",
+                limit: self.limits.max_kept_bytes,
+            }));
+        }
+        self.memo.try_reserve(1).map_err(|_| grow::out_of_memory())?;
+        self.memo.insert(id, k);
+        Ok(())
+    }
+
+    fn unkeep(&mut self, id: u64) {
+        if let Some(old) = self.memo.remove(&id) {
+            let b = match old {
+                Kept::Val(_, _, b) => b + KEPT_OVERHEAD,
+                _ => KEPT_OVERHEAD,
+            };
+            self.kept_bytes -= b;
+        }
+    }
+
+    fn pop(&mut self, op: u8) -> Result<Item, Error> {
+        if self.stack.len() <= self.base() {
+            return Err(self.underflow(op));
+        }
+        self.release(self.stack.len() - 1)?;
+        Ok(self.stack.pop().unwrap_or(Item::Obj(Obj::None)))
+    }
+
+    /// Removes and returns `stack[from..]`.
+    fn take_from(&mut self, from: usize) -> Result<Vec<Item>, Error> {
+        self.release(from)?;
+        Ok(self.stack.split_off(from))
+    }
+
+    fn pop_mark(&mut self, op: u8) -> Result<usize, Error> {
+        let m = self
+            .marks
+            .pop()
+            .ok_or_else(|| self.err(ErrorKind::NoMark { opcode: ops::name(op) }))?;
+        if self.handed > 0 && self.split.is_some_and(|s| s.slot + 1 == m) && op != SETITEMS {
+            return Err(self.refuse(format!(
+                "{} consumes the items of the streamed dict '{}' after some were handed out \
+                 (only a dict's SETITEMS can be streamed)",
+                ops::name(op),
+                self.split_key.unwrap_or("")
+            )));
+        }
+        Ok(m)
+    }
+
+    fn data(&self, it: Item, op: u8) -> Result<Obj, Error> {
+        match it {
+            Item::Obj(o) => Ok(o),
+            other => Err(self.refuse(format!(
+                "{}: a {} cannot be stored in a container by the streaming reader (plain data \
+                 only)",
+                ops::name(op),
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn tuple_of(&mut self, items: Vec<Item>) -> Result<Item, Error> {
+        self.count(1, 0)?;
+        if items.iter().all(|i| matches!(i, Item::Obj(_))) {
+            let v = items
+                .into_iter()
+                .map(|i| match i {
+                    Item::Obj(o) => o,
+                    _ => Obj::None,
+                })
+                .collect();
+            Ok(Item::Obj(Obj::Tuple(v)))
+        } else {
+            Ok(Item::Tuple(items))
+        }
+    }
+
+    /// Refuses changing a container that is a copy of a memo entry.
+    fn check_target(&self, idx: usize, op: u8) -> Result<(), Error> {
+        if let Some(&(_, id)) = self.copies.iter().rev().find(|(i, _)| *i == idx) {
+            return Err(self.refuse(format!(
+                "{} changes the container read from memo id {id}, which the streaming reader \
+                 holds as a copy (shared containers that change after they are read are not \
+                 supported)",
+                ops::name(op)
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether `idx` holds the value of `split_key` in the top-level dict, as a dict, with
+    /// `outer` the marks open below it (empty, or the top-level dict's one mark at 1).
+    fn split_candidate(&self, idx: usize, outer: &[usize]) -> bool {
+        let Some(key) = self.split_key else {
+            return false;
+        };
+        if self.split.is_some() || self.split_done || idx < 2 || idx % 2 != 0 {
+            return false;
+        }
+        let level = (outer.is_empty() && idx == 2) || outer == [1];
+        level
+            && matches!(self.stack.first(), Some(Item::Obj(Obj::Dict { .. })))
+            && matches!(self.stack.get(idx - 1), Some(Item::Obj(Obj::Str(s))) if &**s == key)
+            && matches!(self.stack.get(idx), Some(Item::Obj(Obj::Dict { .. })))
+    }
+
+    /// Hands out the pair at `stack[at..at + 2]` and removes it from the stack.
+    fn hand_out(&mut self, at: usize) -> Result<(), Error> {
+        let v = self.stack.remove(at + 1);
+        let k = self.stack.remove(at);
+        // Bookkeeping of the indices at and above the pair.
+        let mut dropped: Vec<u64> = Vec::new();
+        self.pending.retain_mut(|(i, id)| {
+            if *i >= at + 2 {
+                *i -= 2;
+                true
+            } else if *i >= at {
+                dropped.push(*id);
+                false
+            } else {
+                true
+            }
+        });
+        self.copies.retain_mut(|(i, _)| {
+            if *i >= at + 2 {
+                *i -= 2;
+                true
+            } else {
+                *i < at
+            }
+        });
+        let n_old = self.entry_memo.iter().take_while(|(_, len)| *len <= at + 2).count();
+        dropped.extend(self.entry_memo.drain(..n_old).map(|(id, _)| id));
+        for e in &mut self.entry_memo {
+            e.1 = e.1.saturating_sub(2);
+        }
+        for id in dropped {
+            self.unkeep(id);
+            self.memo.insert(id, Kept::Dropped);
+            self.kept_bytes += KEPT_OVERHEAD;
+        }
+        let mut k = self.data(k, SETITEMS)?;
+        let mut v = self.data(v, SETITEMS)?;
+        for o in [&mut k, &mut v] {
+            dedup_deep_top(o).map_err(|kind| Error {
+                offset: Some(self.inp.op_at),
+                kind: ErrorKind::Unhashable { kind },
+            })?;
+        }
+        keys::check_hashable(&k).map_err(|kind| Error {
+            offset: Some(self.inp.op_at),
+            kind: ErrorKind::Unhashable { kind },
+        })?;
+        if let Some(h) = keys::key_hash(&k, &self.key_state) {
+            if !self.handed_keys.insert(h) {
+                return Err(self.refuse(format!(
+                    "the streamed dict '{}' sets the key {} twice (its first value was already \
+                     handed out)",
+                    self.split_key.unwrap_or(""),
+                    short(&k)
+                )));
+            }
+        }
+        self.handed += 1;
+        self.entry_items = 0;
+        self.entry_bytes = 0;
+        let label = short(&k);
+        (self.on_entry)(k, v).map_err(|m| self.refuse(format!("entry {label}: {m}")))
+    }
+
+    /// After each opcode: hands out the oldest pair above the streamed dict's mark once three
+    /// values sit above it.
+    #[inline]
+    fn maybe_hand_out(&mut self) -> Result<(), Error> {
+        let Some(s) = self.split else {
+            return Ok(());
+        };
+        let base = s.slot + 1;
+        if self.marks.last() == Some(&base)
+            && self.stack.len() >= base + 5
+            && matches!(self.stack[base], Item::Obj(_))
+            && matches!(self.stack[base + 1], Item::Obj(_))
+        {
+            self.hand_out(base)?;
+        }
+        Ok(())
+    }
+
+    fn get(&mut self, id: u64) -> Result<(), Error> {
+        if !self.gets.is_got(id) {
+            return Err(self.refuse(format!(
+                "memo id {id} is read here but pass 1 saw no read of it (the file changed \
+                 between the passes?)"
+            )));
+        }
+        let (it, n, b) = match self.memo.get(&id) {
+            Some(Kept::Val(it, n, b)) => (it.clone(), *n, *b),
+            Some(Kept::Building) => {
+                return Err(self.refuse(format!(
+                    "memo id {id} names a container that is still being built (a reference \
+                     cycle, which the streaming reader does not support)"
+                )));
+            }
+            Some(Kept::Dropped) => return Err(self.err(ErrorKind::Dropped(id))),
+            None => return Err(self.err(ErrorKind::MemoMissing(id))),
+        };
+        let strings = matches!(it, Item::Obj(Obj::Str(_)));
+        // A shared string costs no new bytes.
+        self.count(n, if strings { 0 } else { b })?;
+        let mutable = is_mutable(&it);
+        self.push(it)?;
+        if mutable {
+            grow::push(&mut self.copies, (self.stack.len() - 1, id))?;
+        }
+        Ok(())
+    }
+
+    fn put(&mut self, id: u64) -> Result<(), Error> {
+        if self.stack.len() <= self.base() {
+            return Err(self.underflow(PUT));
+        }
+        self.ids.put(id, self.inp.op_at)?;
+        // A later put of the same id replaces what an earlier one stored.
+        self.pending.retain(|(_, p)| *p != id);
+        if !self.gets.is_got(id) {
+            self.unkeep(id);
+            return Ok(());
+        }
+        let top = self.stack.len() - 1;
+        if is_mutable(&self.stack[top]) {
+            self.keep(id, Kept::Building)?;
+            grow::push(&mut self.pending, (top, id))?;
+            // Keep `pending` sorted by index (a put of a lower slot cannot follow a higher one
+            // without the higher one leaving first, but be safe).
+            self.pending.sort_by_key(|p| p.0);
+        } else {
+            let v = self.stack[top].clone();
+            let (n, b) = item_cost(&v);
+            self.keep(id, Kept::Val(v, n, b))?;
+        }
+        Ok(())
+    }
+
+    fn str_obj(&mut self, b: &[u8], op: u8) -> Result<(), Error> {
+        let s = std::str::from_utf8(b)
+            .map_err(|_| self.err(ErrorKind::BadUtf8 { opcode: ops::name(op) }))?;
+        let a: Arc<str> = Arc::from(s);
+        self.count(1, b.len() as u64)?;
+        self.push(Item::Obj(Obj::Str(a)))
+    }
+
+    fn counted_str(&mut self, width: usize, op: u8, bytes: bool) -> Result<(), Error> {
+        let n = self.inp.len_arg(width, op, self.limits.max_str_len)?;
+        let v = self.inp.bytes(n, op)?;
+        if bytes {
+            self.count(1, n)?;
+            self.push(Item::Obj(Obj::Bytes(Arc::from(v))))
+        } else {
+            self.str_obj(&v, op)
+        }
+    }
+
+    fn long(&mut self, b: &[u8]) -> Result<(), Error> {
+        match long_value(b) {
+            Some(v) => self.push_obj(Obj::Int(v)),
+            None => {
+                self.count(1, b.len() as u64)?;
+                self.push(Item::Obj(Obj::BigInt(Arc::from(b))))
+            }
+        }
+    }
+
+    fn text_int(&mut self, i: Int) -> Result<(), Error> {
+        match i {
+            Int::Small(v) => self.push_obj(Obj::Int(v)),
+            Int::Big(le) => self.long(&le),
+        }
+    }
+
+    fn global(&mut self, module: &str, name: &str) -> Result<(), Error> {
+        let (m, n) = compat::fix_import(self.proto, module, name);
+        match self.hooks.find_class(m, n) {
+            Some(c) => {
+                self.count(1, 0)?;
+                self.push(Item::Global(c))
+            }
+            None => {
+                Err(self.err(ErrorKind::Forbidden { module: m.to_owned(), name: n.to_owned() }))
+            }
+        }
+    }
+
+    fn global_lines(&mut self, op: u8, ascii: bool) -> Result<(String, String), Error> {
+        let mut out = [String::new(), String::new()];
+        for o in &mut out {
+            let line = self.inp.line(op, self.limits.max_str_len)?;
+            if line.is_empty() || (ascii && !line.is_ascii()) {
+                return Err(self.err(ErrorKind::BadText { opcode: ops::name(op) }));
+            }
+            *o = String::from_utf8(line)
+                .map_err(|_| self.err(ErrorKind::BadUtf8 { opcode: ops::name(op) }))?;
+        }
+        let [a, b] = out;
+        Ok((a, b))
+    }
+
+    fn call(&mut self, callable: Item, args: Item, op: u8) -> Result<(), Error> {
+        let Item::Global(class) = callable else {
+            return Err(self.err(ErrorKind::Type {
+                opcode: ops::name(op),
+                expected: "a class or function",
+                found: "non-callable value",
+            }));
+        };
+        let args = match args {
+            Item::Obj(Obj::Tuple(v)) => v.into_iter().map(Item::Obj).collect(),
+            Item::Tuple(v) => v,
+            _ => {
+                return Err(self.err(ErrorKind::Type {
+                    opcode: ops::name(op),
+                    expected: "an argument tuple",
+                    found: "another value",
+                }));
+            }
+        };
+        let r = self.hooks.call(class, args).map_err(|m| self.err(ErrorKind::Hook(m)))?;
+        let (n, b) = item_cost(&r);
+        self.count(n, b)?;
+        self.push(r)
+    }
+
+    /// Appends `stack[from..]` to the container below them.
+    fn add_to(&mut self, from: usize, dict: bool, op: u8) -> Result<(), Error> {
+        if from <= self.base() {
+            return Err(self.underflow(op));
+        }
+        if from == self.stack.len() {
+            // CPython returns before looking at the target when a batch is empty.
+            return Ok(());
+        }
+        let target = from - 1;
+        if dict && (self.stack.len() - from) % 2 != 0 {
+            return Err(self.underflow(op));
+        }
+        let ok = match &self.stack[target] {
+            Item::Obj(Obj::Dict { .. }) => dict,
+            Item::Obj(Obj::List(_)) => !dict,
+            _ => false,
+        };
+        if !ok {
+            return Err(self.err(ErrorKind::Type {
+                opcode: ops::name(op),
+                expected: if dict { "dict" } else { "list" },
+                found: "another value",
+            }));
+        }
+        self.check_target(target, op)?;
+        if self.split.is_some_and(|s| s.slot == target) {
+            // The streamed dict: its items are handed out, never stored.
+            while self.stack.len() > from {
+                self.hand_out(from)?;
+            }
+            return Ok(());
+        }
+        let items = self.take_from(from)?;
+        let mut objs = Vec::new();
+        objs.try_reserve_exact(items.len()).map_err(|_| grow::out_of_memory())?;
+        for it in items {
+            objs.push(self.data(it, op)?);
+        }
+        match &mut self.stack[target] {
+            Item::Obj(Obj::List(v)) => {
+                grow::reserve(v, objs.len())?;
+                v.extend(objs);
+            }
+            Item::Obj(Obj::Dict { items, .. }) => {
+                grow::reserve(items, objs.len() / 2)?;
+                let mut it = objs.into_iter();
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    keys::check_hashable(&k).map_err(|kind| Error {
+                        offset: Some(self.inp.op_at),
+                        kind: ErrorKind::Unhashable { kind },
+                    })?;
+                    items.push((k, v));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn container_from_mark(&mut self, op: u8) -> Result<(), Error> {
+        let start = self.pop_mark(op)?;
+        let items = self.take_from(start)?;
+        let r = match op {
+            TUPLE => self.tuple_of(items)?,
+            LIST | DICT => {
+                let mut objs = Vec::new();
+                objs.try_reserve_exact(items.len()).map_err(|_| grow::out_of_memory())?;
+                for it in items {
+                    objs.push(self.data(it, op)?);
+                }
+                self.count(1, 0)?;
+                if op == LIST {
+                    Item::Obj(Obj::List(objs))
+                } else {
+                    if objs.len() % 2 != 0 {
+                        return Err(self.underflow(op));
+                    }
+                    let mut pairs = Vec::with_capacity(objs.len() / 2);
+                    let mut it = objs.into_iter();
+                    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                        keys::check_hashable(&k).map_err(|kind| Error {
+                            offset: Some(self.inp.op_at),
+                            kind: ErrorKind::Unhashable { kind },
+                        })?;
+                        pairs.push((k, v));
+                    }
+                    Item::Obj(Obj::Dict { items: pairs, ordered: false })
+                }
+            }
+            _ => return Err(self.sets(op)),
+        };
+        self.push(r)
+    }
+
+    fn sets(&self, op: u8) -> Error {
+        self.refuse(format!(
+            "{}: sets and frozensets are not supported by the streaming reader",
+            ops::name(op)
+        ))
+    }
+
+    fn tuple_n(&mut self, n: usize, op: u8) -> Result<(), Error> {
+        if self.stack.len() < self.base() + n {
+            return Err(self.underflow(op));
+        }
+        let items = self.take_from(self.stack.len() - n)?;
+        let t = self.tuple_of(items)?;
+        self.push(t)
+    }
+
+    fn run(&mut self) -> Result<Obj, Error> {
+        let max_str = self.limits.max_str_len;
+        loop {
+            let op = self.inp.opcode()?;
+            match op {
+                BINFLOAT => {
+                    let b = self.inp.take(8, op)?;
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    self.push_obj(Obj::Float(f64::from_be_bytes(a)))?;
+                }
+                LONG_BINPUT => {
+                    let id = self.inp.u32(op)?;
+                    self.put(u64::from(id))?;
+                    continue;
+                }
+                BINPUT => {
+                    let id = self.inp.u8(op)?;
+                    self.put(u64::from(id))?;
+                    continue;
+                }
+                MEMOIZE => {
+                    let id = self.ids.len();
+                    self.put(id)?;
+                    continue;
+                }
+                PUT => {
+                    let line = self.inp.line(op, max_str)?;
+                    let id = text::memo_id(&line).map_err(|e| self.text_err(e, op))?;
+                    self.put(id)?;
+                    continue;
+                }
+                LONG_BINGET => {
+                    let id = self.inp.u32(op)?;
+                    self.get(u64::from(id))?;
+                }
+                BINGET => {
+                    let id = self.inp.u8(op)?;
+                    self.get(u64::from(id))?;
+                }
+                GET => {
+                    let line = self.inp.line(op, max_str)?;
+                    let id = text::memo_id(&line).map_err(|e| self.text_err(e, op))?;
+                    self.get(id)?;
+                }
+                BINUNICODE | BINSTRING => self.counted_str(4, op, false)?,
+                SHORT_BINUNICODE | SHORT_BINSTRING => self.counted_str(1, op, false)?,
+                BINUNICODE8 => self.counted_str(8, op, false)?,
+                BINBYTES => self.counted_str(4, op, true)?,
+                SHORT_BINBYTES => self.counted_str(1, op, true)?,
+                BINBYTES8 => self.counted_str(8, op, true)?,
+                BYTEARRAY8 => {
+                    return Err(self.err(ErrorKind::Unsupported {
+                        opcode: "BYTEARRAY8",
+                        why: "Python makes a mutable, unhashable bytearray, which tnb has no value for",
+                    }));
+                }
+                UNICODE => {
+                    let line = self.inp.line(op, max_str)?;
+                    let s = text::raw_unicode_escape(&line, max_str)
+                        .map_err(|e| self.text_err(e, op))?;
+                    self.str_obj(s.as_bytes(), op)?;
+                }
+                STRING => {
+                    let line = self.inp.line(op, max_str)?;
+                    let b = text::string_literal(&line).map_err(|e| self.text_err(e, op))?;
+                    self.str_obj(&b, op)?;
+                }
+                BININT => {
+                    let v = self.inp.u32(op)? as i32;
+                    self.push_obj(Obj::Int(i64::from(v)))?;
+                }
+                BININT1 => {
+                    let v = self.inp.u8(op)?;
+                    self.push_obj(Obj::Int(i64::from(v)))?;
+                }
+                BININT2 => {
+                    let v = self.inp.u16(op)?;
+                    self.push_obj(Obj::Int(i64::from(v)))?;
+                }
+                LONG1 | LONG4 => {
+                    let n = self.inp.len_arg(if op == LONG1 { 1 } else { 4 }, op, max_str)?;
+                    let b = self.inp.bytes(n, op)?;
+                    self.long(&b)?;
+                }
+                INT => {
+                    let line = self.inp.line(op, max_str)?;
+                    match text::int_opcode(&line).map_err(|e| self.text_err(e, op))? {
+                        IntOp::Bool(b) => self.push_obj(Obj::Bool(b))?,
+                        IntOp::Int(i) => self.text_int(i)?,
+                    }
+                }
+                LONG => {
+                    let line = self.inp.line(op, max_str)?;
+                    let i = text::long_opcode(&line).map_err(|e| self.text_err(e, op))?;
+                    self.text_int(i)?;
+                }
+                FLOAT => {
+                    let line = self.inp.line(op, max_str)?;
+                    let v = text::float_opcode(&line).map_err(|e| self.text_err(e, op))?;
+                    self.push_obj(Obj::Float(v))?;
+                }
+                NONE => self.push_obj(Obj::None)?,
+                NEWTRUE => self.push_obj(Obj::Bool(true))?,
+                NEWFALSE => self.push_obj(Obj::Bool(false))?,
+                EMPTY_DICT => self.push_obj(Obj::Dict { items: Vec::new(), ordered: false })?,
+                EMPTY_LIST => self.push_obj(Obj::List(Vec::new()))?,
+                EMPTY_TUPLE => self.push_obj(Obj::Tuple(Vec::new()))?,
+                EMPTY_SET | FROZENSET | ADDITEMS => return Err(self.sets(op)),
+                MARK => {
+                    if self.marks.len() as u64 >= self.limits.max_marks {
+                        return Err(self.err(ErrorKind::Limit {
+                            what: "open MARKs (MAX_MARKS)",
+                            limit: self.limits.max_marks,
+                        }));
+                    }
+                    let p = self.stack.len();
+                    if p > 0 && self.split_candidate(p - 1, &self.marks.clone()) {
+                        self.split = Some(SplitAt { slot: p - 1 });
+                    }
+                    grow::push(&mut self.marks, p)?;
+                }
+                SETITEMS => {
+                    let start = self.pop_mark(op)?;
+                    self.add_to(start, true, op)?;
+                }
+                APPENDS => {
+                    let start = self.pop_mark(op)?;
+                    self.add_to(start, false, op)?;
+                }
+                SETITEM => {
+                    if self.stack.len() < self.base() + 3 {
+                        return Err(self.underflow(op));
+                    }
+                    let from = self.stack.len() - 2;
+                    if self.split_candidate(from - 1, &self.marks.clone()) {
+                        self.split = Some(SplitAt { slot: from - 1 });
+                    }
+                    self.add_to(from, true, op)?;
+                }
+                APPEND => {
+                    if self.stack.len() < self.base() + 2 {
+                        return Err(self.underflow(op));
+                    }
+                    let from = self.stack.len() - 1;
+                    self.add_to(from, false, op)?;
+                }
+                TUPLE | LIST | DICT => self.container_from_mark(op)?,
+                TUPLE1 => self.tuple_n(1, op)?,
+                TUPLE2 => self.tuple_n(2, op)?,
+                TUPLE3 => self.tuple_n(3, op)?,
+                POP => {
+                    if self.stack.len() > self.base() {
+                        self.pop(op)?;
+                    } else {
+                        let start = self.pop_mark(op)?;
+                        self.take_from(start)?;
+                    }
+                }
+                POP_MARK => {
+                    let start = self.pop_mark(op)?;
+                    self.take_from(start)?;
+                }
+                DUP => {
+                    let Some(top) = self.stack.last().filter(|_| self.stack.len() > self.base())
+                    else {
+                        return Err(self.underflow(op));
+                    };
+                    if is_mutable(top) {
+                        return Err(self.refuse(
+                            "DUP of a list or dict: a shared container is not supported by the \
+                             streaming reader",
+                        ));
+                    }
+                    let top = top.clone();
+                    let (n, b) = item_cost(&top);
+                    self.count(n, b)?;
+                    self.push(top)?;
+                }
+                PROTO => {
+                    let v = self.inp.u8(op)?;
+                    if v > 5 {
+                        return Err(self.err(ErrorKind::Protocol(v)));
+                    }
+                    self.proto = v;
+                    continue;
+                }
+                FRAME => {
+                    let n = self.inp.u64(op)?;
+                    if n > self.inp.left() {
+                        return Err(self.err(ErrorKind::Truncated { opcode: "FRAME" }));
+                    }
+                    continue;
+                }
+                GLOBAL => {
+                    let (m, n) = self.global_lines(op, false)?;
+                    self.global(&m, &n)?;
+                }
+                STACK_GLOBAL => {
+                    let name = self.pop(op)?;
+                    let module = self.pop(op)?;
+                    let (Item::Obj(Obj::Str(m)), Item::Obj(Obj::Str(n))) = (&module, &name) else {
+                        return Err(self.err(ErrorKind::Type {
+                            opcode: "STACK_GLOBAL",
+                            expected: "two strings",
+                            found: "another value",
+                        }));
+                    };
+                    let (m, n) = (m.to_string(), n.to_string());
+                    self.global(&m, &n)?;
+                }
+                REDUCE | NEWOBJ => {
+                    let args = self.pop(op)?;
+                    let callable = self.pop(op)?;
+                    self.call(callable, args, op)?;
+                }
+                NEWOBJ_EX => {
+                    let kwargs = self.pop(op)?;
+                    let args = self.pop(op)?;
+                    let cls = self.pop(op)?;
+                    if !matches!(&kwargs, Item::Obj(Obj::Dict { items, .. }) if items.is_empty()) {
+                        return Err(self.err(ErrorKind::Type {
+                            opcode: "NEWOBJ_EX",
+                            expected: "empty keyword arguments",
+                            found: "another value",
+                        }));
+                    }
+                    self.call(cls, args, op)?;
+                }
+                INST => {
+                    let start = self.pop_mark(op)?;
+                    let (m, n) = self.global_lines(op, true)?;
+                    let items = self.take_from(start)?;
+                    self.global(&m, &n)?;
+                    let callable = self.pop(op)?;
+                    let args = self.tuple_of(items)?;
+                    self.call(callable, args, op)?;
+                }
+                OBJ => {
+                    let start = self.pop_mark(op)?;
+                    if self.stack.len() <= start {
+                        return Err(self.underflow(op));
+                    }
+                    let mut items = self.take_from(start)?;
+                    let cls = items.remove(0);
+                    let args = self.tuple_of(items)?;
+                    self.call(cls, args, op)?;
+                }
+                BUILD => {
+                    let state = self.pop(op)?;
+                    if self.stack.len() <= self.base() {
+                        return Err(self.underflow(op));
+                    }
+                    let top = self.stack.len() - 1;
+                    self.check_target(top, op)?;
+                    let obj = &mut self.stack[top];
+                    self.hooks.build(obj, state).map_err(|m| self.inp.err(ErrorKind::Hook(m)))?;
+                }
+                PERSID | BINPERSID => {
+                    return Err(self.refuse(format!(
+                        "{} (a persistent id, i.e. a tensor storage): tensors are not supported \
+                         by the streaming reader",
+                        ops::name(op)
+                    )));
+                }
+                EXT1 | EXT2 | EXT4 => {
+                    return Err(self.err(ErrorKind::Unsupported {
+                        opcode: ops::name(op),
+                        why: "the copyreg extension registry names code to run",
+                    }));
+                }
+                NEXT_BUFFER | READONLY_BUFFER => {
+                    return Err(self.err(ErrorKind::Unsupported {
+                        opcode: ops::name(op),
+                        why: "out-of-band buffers are not part of a file",
+                    }));
+                }
+                STOP => {
+                    let r = self.pop(op)?;
+                    return match r {
+                        Item::Obj(o) => Ok(o),
+                        other => Err(self.refuse(format!(
+                            "the pickle's result is a {}, not plain data",
+                            other.type_name()
+                        ))),
+                    };
+                }
+                other => return Err(self.err(ErrorKind::UnknownOpcode(other))),
+            }
+            self.maybe_hand_out()?;
+            if let Some(s) = self.split {
+                if self.stack.len() <= s.slot {
+                    self.split = None;
+                    self.split_done = true;
+                }
+            }
+        }
+    }
+}
+
+/// Merges repeated keys of a dict handed out at the top of an entry (dicts inside were merged
+/// when they left the stack).
+fn dedup_deep_top(o: &mut Obj) -> Result<(), &'static str> {
+    if let Obj::Dict { items, .. } = o {
+        keys::dedup(items)?;
+    }
+    Ok(())
+}
+
+/// A key for messages.
+fn short(k: &Obj) -> String {
+    let s = match k {
+        Obj::Str(s) => format!("{:?}", &**s),
+        Obj::Int(i) => i.to_string(),
+        other => format!("of type {}", other.type_name()),
+    };
+    s.chars().take(80).collect()
+}

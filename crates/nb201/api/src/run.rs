@@ -1,0 +1,331 @@
+//! `ResultsCount`: one training run (an arch × hp × dataset × seed).
+
+use tnb_pycall::{Arg, Exc, arg_str, py_repr_float};
+
+use crate::error::{ApiError, type_error};
+use crate::num::{PySum, np_mean, np_sum, py_sum};
+use crate::source::{Num, Scalar, Source, Table, TableKind};
+use crate::text::fixed;
+use crate::value::Value;
+
+/// `iepoch` after `if iepoch is None: iepoch = self.epochs - 1` and the official `assert`:
+/// the types Python lets through.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Epoch {
+    /// An int.
+    Int(i64),
+    /// A bool (an int to comparisons and int-keyed dicts, `True` in a format string).
+    Bool(bool),
+    /// A float (found in int-keyed dicts when integral; refused by `range()`).
+    Float(f64),
+}
+
+impl Epoch {
+    /// The int key a dict lookup with this value finds (`d[3.0]` finds `d[3]`).
+    fn int_key(self) -> Option<i64> {
+        match self {
+            Epoch::Int(i) => Some(i),
+            Epoch::Bool(b) => Some(i64::from(b)),
+            Epoch::Float(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Some(x as i64),
+            Epoch::Float(_) => None,
+        }
+    }
+
+    /// `'{:}'.format(iepoch)`.
+    fn shown(self) -> String {
+        match self {
+            Epoch::Int(i) => i.to_string(),
+            Epoch::Bool(b) => if b { "True" } else { "False" }.to_owned(),
+            Epoch::Float(x) => py_repr_float(x),
+        }
+    }
+
+    /// The object itself (a `KeyError`'s key, the answer's `'iepoch'`).
+    pub(crate) fn value(self) -> Value<'static> {
+        match self {
+            Epoch::Int(i) => Value::Int(i),
+            Epoch::Bool(b) => Value::Bool(b),
+            Epoch::Float(x) => Value::Float(x),
+        }
+    }
+
+    /// As a number for `np.mean` (a bool is its int).
+    pub(crate) fn num(self) -> Num {
+        match self {
+            Epoch::Int(i) => Num::Int(i),
+            Epoch::Bool(b) => Num::Int(i64::from(b)),
+            Epoch::Float(x) => Num::Float(x),
+        }
+    }
+
+    /// `range(iepoch + 1)`'s stop.
+    fn range_stop(self) -> Result<i64, ApiError> {
+        match self {
+            Epoch::Float(_) => {
+                Err(type_error("'float' object cannot be interpreted as an integer"))
+            }
+            other => Ok(other.int_key().unwrap_or(0).saturating_add(1)),
+        }
+    }
+}
+
+/// `iepoch` as `get_train` / `get_eval` take it: `None` is the last epoch, then
+/// `assert 0 <= iepoch < self.epochs, 'invalid iepoch={:} < {:}'`.
+pub(crate) fn epoch(iepoch: Option<Arg<'_>>, epochs: i64) -> Result<Epoch, ApiError> {
+    let a = match iepoch {
+        None | Some(Arg::None) => return Ok(Epoch::Int(epochs.saturating_sub(1))),
+        Some(a) => a,
+    };
+    let (ok, e) = match a {
+        Arg::Int(i) => ((0..epochs).contains(&i), Epoch::Int(i)),
+        Arg::Bool(b) => ((0..epochs).contains(&i64::from(b)), Epoch::Bool(b)),
+        Arg::BigInt { .. } => (false, Epoch::Int(0)),
+        Arg::Float(x) => (0.0 <= x && x < epochs as f64, Epoch::Float(x)),
+        other => {
+            return Err(type_error(format!(
+                "'<=' not supported between instances of 'int' and '{}'",
+                other.type_name()
+            )));
+        }
+    };
+    if !ok {
+        return Err(ApiError::new(
+            Exc::AssertionError,
+            format!("invalid iepoch={} < {epochs}", arg_str(a)),
+        ));
+    }
+    Ok(e)
+}
+
+/// What `get_train` / `get_eval` return: `{'iepoch', 'loss', 'accuracy', 'cur_time',
+/// 'all_time'}`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct EpochInfo {
+    pub iepoch: Epoch,
+    pub loss: Num,
+    pub accuracy: Num,
+    pub cur_time: Option<Num>,
+    pub all_time: Option<Num>,
+}
+
+impl EpochInfo {
+    /// As the dict the official method returns.
+    pub(crate) fn to_value(self) -> Value<'static> {
+        Value::Dict(vec![
+            (Value::str("iepoch"), self.iepoch.value()),
+            (Value::str("loss"), self.loss.into()),
+            (Value::str("accuracy"), self.accuracy.into()),
+            (Value::str("cur_time"), self.cur_time.into()),
+            (Value::str("all_time"), self.all_time.into()),
+        ])
+    }
+}
+
+fn not_subscriptable() -> ApiError {
+    type_error("'NoneType' object is not subscriptable")
+}
+
+/// `table[key]` for an int-keyed table, with `KeyError(key)` as Python raises it.
+fn get_int<S: Source>(src: &S, run: S::Run, t: Table, e: Epoch) -> Result<Num, ApiError> {
+    if src.table_kind(run, t) == TableKind::None {
+        return Err(not_subscriptable());
+    }
+    e.int_key().and_then(|k| src.table_get_int(run, t, k)).ok_or_else(|| ApiError::key(e.value()))
+}
+
+/// `table[key]` for a str-keyed table.
+fn get_str<S: Source>(src: &S, run: S::Run, t: Table, key: &str) -> Result<Num, ApiError> {
+    if src.table_kind(run, t) == TableKind::None {
+        return Err(not_subscriptable());
+    }
+    src.table_get_str(run, t, key).ok_or_else(|| ApiError::key(Value::str(key)))
+}
+
+/// How many values the time sums read without allocating.
+const STACK_TIMES: usize = 256;
+
+/// `sum([table[k(i)] for i in range(stop)])`: the list is built first (a missing key raises
+/// before anything is added), then summed as the interpreter does.
+fn sum_range(
+    stop: i64,
+    mut get: impl FnMut(i64) -> Result<Num, ApiError>,
+    mode: PySum,
+) -> Result<Num, ApiError> {
+    let n = usize::try_from(stop).unwrap_or(0);
+    if n <= STACK_TIMES {
+        let mut buf = [Num::Int(0); STACK_TIMES];
+        for (i, b) in buf.iter_mut().enumerate().take(n) {
+            *b = get(i as i64)?;
+        }
+        Ok(py_sum(&buf[..n], mode))
+    } else {
+        let v = (0..stop).map(&mut get).collect::<Result<Vec<_>, _>>()?;
+        Ok(py_sum(&v, mode))
+    }
+}
+
+/// `ResultsCount.get_train(iepoch)`.
+pub(crate) fn get_train<S: Source>(
+    src: &S,
+    run: S::Run,
+    iepoch: Option<Arg<'_>>,
+    mode: PySum,
+) -> Result<EpochInfo, ApiError> {
+    let e = epoch(iepoch, src.epochs(run))?;
+    let (cur_time, all_time) = if src.table_kind(run, Table::TrainTimes) != TableKind::None {
+        let x = get_int(src, run, Table::TrainTimes, e)?;
+        let stop = e.range_stop()?;
+        let all = sum_range(stop, |i| get_int(src, run, Table::TrainTimes, Epoch::Int(i)), mode)?;
+        (Some(x), Some(all))
+    } else {
+        (None, None)
+    };
+    Ok(EpochInfo {
+        iepoch: e,
+        loss: get_int(src, run, Table::TrainLosses, e)?,
+        accuracy: get_int(src, run, Table::TrainAcc1es, e)?,
+        cur_time,
+        all_time,
+    })
+}
+
+/// `ResultsCount.get_eval(name, iepoch)` (`'valid'` means `'x-valid'`); the time is read
+/// before the loss and the accuracy, as the official code does.
+pub(crate) fn get_eval<S: Source>(
+    src: &S,
+    run: S::Run,
+    name: Arg<'_>,
+    iepoch: Option<Arg<'_>>,
+    mode: PySum,
+) -> Result<EpochInfo, ApiError> {
+    let e = epoch(iepoch, src.epochs(run))?;
+    let xname = match name {
+        Arg::Str("valid") => "x-valid".to_owned(),
+        other => arg_str(other),
+    };
+    let key = format!("{xname}@{}", e.shown());
+    let (cur_time, all_time) = if src.table_kind(run, Table::EvalTimes) != TableKind::None
+        && src.table_len(run, Table::EvalTimes) > 0
+    {
+        let x = get_str(src, run, Table::EvalTimes, &key)?;
+        let stop = e.range_stop()?;
+        let mut k = String::new();
+        let all = sum_range(
+            stop,
+            |i| {
+                k.clear();
+                k.push_str(&xname);
+                k.push('@');
+                k.push_str(&i.to_string());
+                get_str(src, run, Table::EvalTimes, &k)
+            },
+            mode,
+        )?;
+        (Some(x), Some(all))
+    } else {
+        (None, None)
+    };
+    Ok(EpochInfo {
+        iepoch: e,
+        loss: get_str(src, run, Table::EvalLosses, &key)?,
+        accuracy: get_str(src, run, Table::EvalAcc1es, &key)?,
+        cur_time,
+        all_time,
+    })
+}
+
+/// `ResultsCount.get_times()`: `T-train@epoch`/`@total` (`np.mean`/`np.sum` of the train
+/// times' values, `None` if they are `None`), then per eval name the same over
+/// `eval_times['name@i']` for every epoch (`None` when any is missing).
+pub(crate) fn get_times<S: Source>(src: &S, run: S::Run) -> Vec<(String, Option<Num>)> {
+    let mut out = Vec::with_capacity(2 + 2 * src.eval_name_count(run));
+    if src.table_kind(run, Table::TrainTimes) != TableKind::None {
+        let v: Vec<Num> = (0..src.table_len(run, Table::TrainTimes))
+            .map(|p| src.table_value(run, Table::TrainTimes, p))
+            .collect();
+        out.push(("T-train@epoch".to_owned(), Some(np_mean(&v))));
+        out.push(("T-train@total".to_owned(), Some(np_sum(&v))));
+    } else {
+        out.push(("T-train@epoch".to_owned(), None));
+        out.push(("T-train@total".to_owned(), None));
+    }
+    for k in 0..src.eval_name_count(run) {
+        let name = src.eval_name(run, k);
+        let times: Option<Vec<Num>> = if src.table_kind(run, Table::EvalTimes) == TableKind::None {
+            None
+        } else {
+            (0..src.epochs(run).max(0))
+                .map(|i| src.table_get_str(run, Table::EvalTimes, &format!("{name}@{i}")))
+                .collect()
+        };
+        let (m, s) = match times {
+            Some(v) => (Some(np_mean(&v)), Some(np_sum(&v))),
+            None => (None, None),
+        };
+        out.push((format!("T-{name}@epoch"), m));
+        out.push((format!("T-{name}@total"), s));
+    }
+    out
+}
+
+/// `ResultsCount.get_latency()`: `-1.0` when `latency` is `None`, else
+/// `sum(latency) / len(latency)`.
+pub(crate) fn get_latency<S: Source>(src: &S, run: S::Run, mode: PySum) -> Result<Num, ApiError> {
+    let Some(n) = src.latency_len(run) else {
+        return Ok(Num::Float(-1.0));
+    };
+    let v: Vec<Num> = (0..n).map(|k| src.latency(run, k)).collect();
+    let s = py_sum(&v, mode);
+    crate::num::div(s, Num::Int(n as i64))
+        .ok_or_else(|| ApiError::new(Exc::ZeroDivisionError, "division by zero"))
+}
+
+/// `arch_config[key]`, `KeyError(key)` if absent.
+fn config<'s, S: Source>(src: &'s S, run: S::Run, key: &str) -> Result<Scalar<'s>, ApiError> {
+    (0..src.arch_config_len(run))
+        .map(|k| src.arch_config_item(run, k))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+        .ok_or_else(|| ApiError::key(Value::str(key)))
+}
+
+/// `ResultsCount.get_config(str2structure)`. With `str2structure` (`structure == true`) the
+/// official code returns `'genotype': str2structure(arch_config[...])`: this returns the
+/// string under `'genotype'` and the binding applies its callable to it.
+pub(crate) fn get_config<'s, S: Source>(
+    src: &'s S,
+    run: S::Run,
+    structure: bool,
+) -> Result<Value<'s>, ApiError> {
+    let shape = matches!(config(src, run, "name"), Ok(Scalar::Str("infer.shape.tiny")));
+    let mut d = Vec::with_capacity(5);
+    if shape {
+        d.push((Value::str("name"), Value::str("infer.shape.tiny")));
+        d.push((Value::str("channels"), config(src, run, "channels")?.into()));
+        d.push((Value::str("genotype"), config(src, run, "genotype")?.into()));
+    } else {
+        d.push((Value::str("name"), Value::str("infer.tiny")));
+        d.push((Value::str("C"), config(src, run, "channel")?.into()));
+        d.push((Value::str("N"), config(src, run, "num_cells")?.into()));
+        let key = if structure { "genotype" } else { "arch_str" };
+        d.push((Value::str(key), config(src, run, "arch_str")?.into()));
+    }
+    d.push((Value::str("num_classes"), config(src, run, "class_num")?.into()));
+    Ok(Value::Dict(d))
+}
+
+/// `repr(ResultsCount)`:
+/// `ResultsCount(cifar10, arch=..., FLOP=15.65M, Param=0.129MB, seed=0777, 1 eval-sets: [ori-test])`.
+pub(crate) fn repr<S: Source>(src: &S, run: S::Run) -> Result<String, ApiError> {
+    let arch = Value::from(config(src, run, "arch_str")?).py_str();
+    let names: Vec<&str> = (0..src.eval_name_count(run)).map(|k| src.eval_name(run, k)).collect();
+    Ok(format!(
+        "ResultsCount({}, arch={arch}, FLOP={}M, Param={}MB, seed={}, {} eval-sets: [{}])",
+        src.name(run),
+        fixed(src.flop(run).f(), 2),
+        fixed(src.params(run).f(), 3),
+        Value::from(src.seed_attr(run)).py_str(),
+        names.len(),
+        names.join(", ")
+    ))
+}
