@@ -16,7 +16,7 @@ use tnb_synth::{Container, DEFAULT_SEED, InfoMode, Options, Synth, TimeFormat};
 
 /// Write a file shaped exactly like TransNAS-Bench-101's transnas-bench_v10141024.pth: same keys,
 /// tasks, metrics, epochs and architecture strings in the same order, with deterministic,
-/// realistic values.
+/// realistic values. `tnb-synth nb201 --help`: NAS-Bench-201 look-alikes instead.
 #[derive(Parser, Debug)]
 #[command(name = "tnb-synth", version, about, long_about = None)]
 struct Cli {
@@ -214,9 +214,48 @@ mod tests {
         let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            // Only this test's outputs: the other tests write into the same folder meanwhile.
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.contains(".tmp-")
+                    && (n.starts_with(".a-directory.pth") || n.starts_with(".x.pth"))
+            })
             .collect();
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn nb201_bad_input_is_one_line_and_exit_2() {
+        let out = tmp("nb.pth");
+        let out = out.to_str().unwrap();
+        one_line_error(&["nb201", "--version", "v2", out], "expected 'v1_0' or 'v1_1'");
+        one_line_error(&["nb201", "--archs", "0", out], "--archs must be between 1");
+        one_line_error(&["nb201", "--meta-archs", "15626", out], "--meta-archs");
+        one_line_error(&["nb201", "--archs", "9", "--meta-archs", "8", out], "--archs");
+        one_line_error(&["nb201", "--indexes", "3,3", out], "duplicate");
+        one_line_error(&["nb201", "--indexes", "x", out], "x");
+        one_line_error(&["nb201", "--epochs", "1,2,3", out], "--epochs takes two numbers");
+        one_line_error(&["nb201", "--epochs", "0,2", out], "full epochs");
+        one_line_error(&["nb201", "--numpy", "3", out], "expected '1' or '2'");
+        one_line_error(&["nb201"], "required");
+        one_line_error(&["nb201", "--archs", "1", "/nonexistent-dir/x.pth"], "cannot create");
+    }
+
+    #[test]
+    fn nb201_small_file_is_written_with_a_summary() {
+        let out = tmp("nb201-small.pth");
+        let args = ["nb201", "--archs", "2", "--meta-archs", "30", "--epochs", "2,2"];
+        let (code, err) = cli(&[&args[..], &[out.to_str().unwrap()]].concat());
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(err.lines().count(), 1);
+        assert!(
+            err.contains("NAS-Bench-201 v1_1 look-alike, 2 archs of 30 in meta_archs"),
+            "{err}"
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(err.contains(&format!("{} bytes", bytes.len())), "{err}");
+        assert!(bytes.starts_with(b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19."));
+        let _ = std::fs::remove_file(out);
     }
 
     #[test]

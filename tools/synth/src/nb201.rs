@@ -11,7 +11,7 @@ use tnb_nb201_synth::{DEFAULT_SEED, NumpyStyle, Options, Synth, Version, meta::T
 /// pickle protocol 2): real meta_archs order, arch2infos layout, types and string sharing, with
 /// deterministic made-up values.
 #[derive(Parser, Debug)]
-#[command(name = "tnb-synth nb201", version, about, long_about = None)]
+#[command(name = "tnb-synth nb201", about, long_about = None, disable_version_flag = true)]
 pub(crate) struct Nb201Cli {
     /// Output file; written atomically (temporary file, fsync, rename).
     out: PathBuf,
@@ -108,16 +108,18 @@ fn generate(cli: &Nb201Cli, err: &mut dyn Write, show_progress: bool) -> Result<
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let bytes = result.map_err(|e| e.to_string())?;
+    let written = result.map_err(|e| e.to_string())?;
     let version = match cli.version {
         Version::V1_0 => "v1_0",
         Version::V1_1 => "v1_1",
     };
     let _ = writeln!(
         err,
-        "wrote {}: NAS-Bench-201 {version} look-alike, {total} archs of {} in meta_archs, {bytes} bytes, torch legacy, in {:.2} s",
+        "wrote {}: NAS-Bench-201 {version} look-alike, {total} archs of {} in meta_archs, {} bytes, {} memo entries, torch legacy, in {:.2} s",
         cli.out.display(),
         cli.meta_archs,
+        written.bytes,
+        written.memo_entries,
         start.elapsed().as_secs_f64()
     );
     Ok(())

@@ -9,9 +9,9 @@ use tnb_pickle::{Arena, Children, Dtype, Hooks, Kind, Ref, Scalar, Value};
 
 use crate::tensor;
 
-/// Callable globals.
+/// Callable globals (shared with the streaming reader's hooks, `stream_hooks`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Class {
+pub(crate) enum Class {
     OrderedDict,
     Set,
     FrozenSet,
@@ -40,7 +40,8 @@ const STORAGES: [(&str, Dtype); 10] = [
     ("BoolStorage", Dtype::Bool),
 ];
 
-fn find(module: &str, name: &str) -> Option<Class> {
+/// The allowlist: the class a global names, if it is allowed.
+pub(crate) fn find(module: &str, name: &str) -> Option<Class> {
     Some(match (module, name) {
         ("collections", "OrderedDict") => Class::OrderedDict,
         ("builtins", "set") => Class::Set,
@@ -232,7 +233,7 @@ fn pe(e: tnb_pickle::Error) -> String {
 }
 
 /// numpy's dtype codes as `numpy.dtype(code, False, True)` receives them.
-fn dtype_from_code(code: &str) -> Option<Dtype> {
+pub(crate) fn dtype_from_code(code: &str) -> Option<Dtype> {
     Some(match code {
         "b1" => Dtype::Bool,
         "u1" => Dtype::U8,
@@ -259,6 +260,27 @@ fn latin1(s: &str) -> Result<Vec<u8>, String> {
         .collect()
 }
 
+/// `_codecs.encode(s, enc)` (UTF-8 when the encoding is not a str): the bytes torch's pickles
+/// carry numpy scalar data in, written as a latin-1 `str`.
+pub(crate) fn encode_text(s: String, enc: Option<&str>) -> Result<Vec<u8>, String> {
+    let enc = enc.map_or_else(|| "utf-8".to_owned(), str::to_ascii_lowercase);
+    Ok(match enc.as_str() {
+        "latin1" | "latin-1" | "iso-8859-1" => latin1(&s)?,
+        "utf-8" | "utf8" => s.into_bytes(),
+        other => return Err(format!("_codecs.encode: encoding '{other}' is not supported")),
+    })
+}
+
+/// Whether a numpy dtype's pickled state (`(version, byteorder, …)`, its byte order given) is
+/// little-endian.
+pub(crate) fn dtype_little_endian(order: Option<&str>) -> Result<bool, String> {
+    match order {
+        Some("<" | "|" | "=") => Ok(true),
+        Some(">") => Ok(false),
+        _ => Err("numpy.dtype state has no byte order".to_owned()),
+    }
+}
+
 impl<'a> TorchHooks<'a> {
     /// Counts `n` values or bytes about to be copied against [`MAX_COPIED`].
     fn copy(&mut self, n: usize, what: &str) -> Result<(), String> {
@@ -283,14 +305,10 @@ impl<'a> TorchHooks<'a> {
             }
         };
         let enc = match arg(arena, args, 1, "_codecs.encode") {
-            Ok(Value::Str(e)) => e.to_ascii_lowercase(),
-            _ => "utf-8".to_owned(),
+            Ok(Value::Str(e)) => Some(e),
+            _ => None,
         };
-        let bytes = match enc.as_str() {
-            "latin1" | "latin-1" | "iso-8859-1" => latin1(&s)?,
-            "utf-8" | "utf8" => s.into_bytes(),
-            other => return Err(format!("_codecs.encode: encoding '{other}' is not supported")),
-        };
+        let bytes = encode_text(s, enc)?;
         self.copy(bytes.len(), "_codecs.encode")?;
         arena.push_bytes(&bytes).map_err(pe)
     }
@@ -651,12 +669,11 @@ impl<'a> Hooks for TorchHooks<'a> {
             return Err("numpy.dtype: bad state".to_owned());
         };
         // numpy's dtype state: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata])
-        let order = items(arena, state).get(1).map(|r| arena.get(r));
-        let little = match order {
-            Some(Value::Str("<" | "|" | "=")) => true,
-            Some(Value::Str(">")) => false,
-            _ => return Err("numpy.dtype state has no byte order".to_owned()),
+        let order = match items(arena, state).get(1).map(|r| arena.get(r)) {
+            Some(Value::Str(o)) => Some(o),
+            _ => None,
         };
+        let little = dtype_little_endian(order)?;
         if let Some(d) = usize::try_from(i).ok().and_then(|i| self.dtype_objs.get_mut(i)) {
             d.little_endian = little;
         }

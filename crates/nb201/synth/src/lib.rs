@@ -188,6 +188,15 @@ impl std::error::Error for Error {
     }
 }
 
+/// What [`Synth::write_file`] wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// The file's size.
+    pub bytes: u64,
+    /// Memo entries of the object pickle (a streaming reader's memo ids are `0..memo_entries`).
+    pub memo_entries: u64,
+}
+
 /// A look-alike, ready to write.
 #[derive(Debug)]
 pub struct Synth {
@@ -295,12 +304,13 @@ impl Synth {
     }
 
     /// Writes the whole file (legacy torch container) to `w`; `progress(done)` after each
-    /// arch. Memory stays bounded by one arch's pickle (plus the 15625 meta strings).
+    /// arch. Memory stays bounded by one arch's pickle (plus the 15625 meta strings). Returns
+    /// the number of memo entries of the object pickle (ids `0..n`).
     pub fn write_to<W: Write>(
         &self,
         w: &mut W,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<(), Error> {
+    ) -> Result<u64, Error> {
         w.write_all(&tnb_pthwrite::legacy_header().map_err(Error::Pickle)?).map_err(Error::Io)?;
         let meta: Vec<String> = self.order[..self.options.meta_archs]
             .iter()
@@ -315,9 +325,11 @@ impl Synth {
             progress(k + 1);
         }
         o.end(&self.evaluated);
-        w.write_all(&o.finish()?).map_err(Error::Io)?;
+        let (tail, memo) = o.finish()?;
+        w.write_all(&tail).map_err(Error::Io)?;
         w.write_all(&tnb_pthwrite::legacy_trailer().map_err(Error::Pickle)?).map_err(Error::Io)?;
-        w.flush().map_err(Error::Io)
+        w.flush().map_err(Error::Io)?;
+        Ok(memo)
     }
 
     /// The whole file in memory (for small files).
@@ -327,9 +339,18 @@ impl Synth {
         Ok(v)
     }
 
-    /// Writes the file at `path` atomically (temporary file, fsync, rename); returns its size.
-    pub fn write_file(&self, path: &Path, progress: &mut dyn FnMut(usize)) -> Result<u64, Error> {
-        output::write_atomic(path, |w| self.write_to(w, progress))
+    /// Writes the file at `path` atomically (temporary file, fsync, rename).
+    pub fn write_file(
+        &self,
+        path: &Path,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Written, Error> {
+        let mut memo_entries = 0;
+        let bytes = output::write_atomic(path, |w| {
+            memo_entries = self.write_to(w, progress)?;
+            Ok(())
+        })?;
+        Ok(Written { bytes, memo_entries })
     }
 }
 

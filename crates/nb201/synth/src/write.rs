@@ -112,9 +112,10 @@ impl<'a> ObjectWriter<'a> {
         self.p.drain_into(w).map_err(Error::Io)
     }
 
-    /// Ends the pickle: the last bytes.
-    pub(crate) fn finish(self) -> Result<Vec<u8>, Error> {
-        self.p.finish().map_err(Error::Pickle)
+    /// Ends the pickle: the last bytes, and the number of memo entries the pickle made.
+    pub(crate) fn finish(self) -> Result<(Vec<u8>, u64), Error> {
+        let memo = self.p.memo_len();
+        Ok((self.p.finish().map_err(Error::Pickle)?, memo))
     }
 
     /// `{'meta_archs': [...], 'total_archs': n, 'arch2infos': {` (the arch entries follow).

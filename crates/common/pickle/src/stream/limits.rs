@@ -44,6 +44,11 @@ pub const DEFAULT_MAX_ENTRY_BYTES: u64 = 1 << 28;
 /// Longest single string, bytes value or text-opcode line, in bytes (64 MiB).
 pub const DEFAULT_MAX_STR_LEN: u64 = 1 << 26;
 
+/// Deepest nesting of containers built (as the arena reader's `DEFAULT_MAX_DEPTH`: Python's
+/// default recursion limit). Owned values are walked recursively (clone, compare, drop), so
+/// every value's depth is counted as it is built. NAS-Bench-201 is 6 deep.
+pub const DEFAULT_MAX_DEPTH: u32 = 1000;
+
 /// The limits a streaming read runs under; [`StreamLimits::default`] uses the `DEFAULT_*`
 /// constants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +69,8 @@ pub struct StreamLimits {
     pub max_entry_bytes: u64,
     /// See [`DEFAULT_MAX_STR_LEN`].
     pub max_str_len: u64,
+    /// See [`DEFAULT_MAX_DEPTH`].
+    pub max_depth: u32,
 }
 
 impl Default for StreamLimits {
@@ -77,6 +84,7 @@ impl Default for StreamLimits {
             max_entry_items: DEFAULT_MAX_ENTRY_ITEMS,
             max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
             max_str_len: DEFAULT_MAX_STR_LEN,
+            max_depth: DEFAULT_MAX_DEPTH,
         }
     }
 }

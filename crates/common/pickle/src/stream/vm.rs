@@ -37,8 +37,8 @@ use crate::text::{self, Int, IntOp, TextError};
 /// A kept memo entry.
 #[derive(Debug)]
 enum Kept {
-    /// The value and what it was counted as (items, heap bytes).
-    Val(Item, u64, u64),
+    /// A value, what it was counted as (items, heap bytes), and its nesting depth.
+    Val(Item, u64, u64, u32),
     /// A container stored while still on the stack (copied in when it leaves).
     Building,
     /// A container dropped with its entry.
@@ -70,6 +70,7 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
     let mut vm = Vm {
         inp,
         stack: Vec::new(),
+        depths: Vec::new(),
         marks: Vec::new(),
         ids: Ids::new(limits.max_memo_id, false),
         gets: &scan.ids,
@@ -106,6 +107,10 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
 struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     inp: Input<'p, R>,
     stack: Vec<Item>,
+    /// Nesting depth of each stack value (0 for scalars, 1 for a flat container), so that no
+    /// value deeper than [`StreamLimits::max_depth`] is ever built (walks of owned values
+    /// recurse).
+    depths: Vec<u32>,
     marks: Vec<usize>,
     ids: Ids,
     gets: &'a Ids,
@@ -113,7 +118,8 @@ struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     kept_bytes: u64,
     /// Containers stored in the memo while on the stack: (stack index, memo id), ascending.
     pending: Vec<(usize, u64)>,
-    /// Lists and dicts on the stack that are copies of memo entries: (stack index, memo id).
+    /// Lists and dicts on the stack that are copies of memo entries, or originals a get copied
+    /// (neither may change any more): (stack index, memo id).
     copies: Vec<(usize, u64)>,
     /// Containers kept while the streamed dict is open: (memo id, stack length when they were
     /// stored); dropped with the entry they belong to.
@@ -214,20 +220,34 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
     }
 
     #[inline]
-    fn push(&mut self, it: Item) -> Result<(), Error> {
+    fn push(&mut self, it: Item, depth: u32) -> Result<(), Error> {
         if self.stack.len() as u64 >= self.limits.max_stack {
             return Err(self.err(ErrorKind::Limit {
                 what: "values on the pickle stack (MAX_STACK)",
                 limit: self.limits.max_stack,
             }));
         }
+        self.check_depth(depth)?;
+        grow::push(&mut self.depths, depth)?;
         grow::push(&mut self.stack, it)
     }
 
+    fn check_depth(&self, depth: u32) -> Result<(), Error> {
+        if depth > self.limits.max_depth {
+            return Err(self.err(ErrorKind::Limit {
+                what: "nesting depth (MAX_DEPTH)",
+                limit: u64::from(self.limits.max_depth),
+            }));
+        }
+        Ok(())
+    }
+
+    /// Pushes a scalar, a string or an empty container.
     #[inline]
     fn push_obj(&mut self, o: Obj) -> Result<(), Error> {
         self.count(1, 0)?;
-        self.push(Item::Obj(o))
+        let d = u32::from(matches!(o, Obj::List(_) | Obj::Tuple(_) | Obj::Dict { .. }));
+        self.push(Item::Obj(o), d)
     }
 
     fn base(&self) -> usize {
@@ -249,8 +269,8 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 })?;
             }
         }
-        while self.copies.last().is_some_and(|(i, _)| *i >= new_len) {
-            self.copies.pop();
+        if !self.copies.is_empty() {
+            self.copies.retain(|(i, _)| *i < new_len);
         }
         while let Some(&(i, id)) = self.pending.last() {
             if i < new_len {
@@ -264,7 +284,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             }
             let v = self.stack[i].clone();
             let (n, b) = item_cost(&v);
-            self.keep(id, Kept::Val(v, n, b))?;
+            self.keep(id, Kept::Val(v, n, b, self.depths[i]))?;
             if self.split.is_some() {
                 grow::push(&mut self.entry_memo, (id, new_len))?;
             }
@@ -275,7 +295,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
     /// Stores a memo entry, counted against the kept-bytes limit.
     fn keep(&mut self, id: u64, k: Kept) -> Result<(), Error> {
         let add = match &k {
-            Kept::Val(_, _, b) => b + KEPT_OVERHEAD,
+            Kept::Val(_, _, b, _) => b + KEPT_OVERHEAD,
             _ => KEPT_OVERHEAD,
         };
         self.unkeep(id);
@@ -294,7 +314,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
     fn unkeep(&mut self, id: u64) {
         if let Some(old) = self.memo.remove(&id) {
             let b = match old {
-                Kept::Val(_, _, b) => b + KEPT_OVERHEAD,
+                Kept::Val(_, _, b, _) => b + KEPT_OVERHEAD,
                 _ => KEPT_OVERHEAD,
             };
             self.kept_bytes -= b;
@@ -306,13 +326,15 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             return Err(self.underflow(op));
         }
         self.release(self.stack.len() - 1)?;
+        self.depths.pop();
         Ok(self.stack.pop().unwrap_or(Item::Obj(Obj::None)))
     }
 
-    /// Removes and returns `stack[from..]`.
-    fn take_from(&mut self, from: usize) -> Result<Vec<Item>, Error> {
+    /// Removes and returns `stack[from..]`, with the greatest depth among them.
+    fn take_from(&mut self, from: usize) -> Result<(Vec<Item>, u32), Error> {
         self.release(from)?;
-        Ok(self.stack.split_off(from))
+        let d = self.depths.split_off(from).into_iter().max().unwrap_or(0);
+        Ok((self.stack.split_off(from), d))
     }
 
     fn pop_mark(&mut self, op: u8) -> Result<usize, Error> {
@@ -392,6 +414,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
     fn hand_out(&mut self, at: usize) -> Result<(), Error> {
         let v = self.stack.remove(at + 1);
         let k = self.stack.remove(at);
+        self.depths.drain(at..at + 2);
         // Bookkeeping of the indices at and above the pair.
         let mut dropped: Vec<u64> = Vec::new();
         self.pending.retain_mut(|(i, id)| {
@@ -477,13 +500,23 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                  between the passes?)"
             )));
         }
-        let (it, n, b) = match self.memo.get(&id) {
-            Some(Kept::Val(it, n, b)) => (it.clone(), *n, *b),
+        let (it, n, b, d) = match self.memo.get(&id) {
+            Some(Kept::Val(it, n, b, d)) => (it.clone(), *n, *b, *d),
             Some(Kept::Building) => {
-                return Err(self.refuse(format!(
-                    "memo id {id} names a container that is still being built (a reference \
-                     cycle, which the streaming reader does not support)"
-                )));
+                // Still on the stack (a pickler writes `[x, x]` as `( x … get(x) APPENDS`): a
+                // copy of it now, and the original may no longer change (a change would be a
+                // cycle, or sharing a copy cannot express).
+                let Some(&(i, _)) = self.pending.iter().find(|(_, p)| *p == id) else {
+                    return Err(self.err(ErrorKind::MemoMissing(id)));
+                };
+                if self.split.is_some_and(|sp| sp.slot == i) {
+                    // The streamed dict: its items are gone.
+                    return Err(self.err(ErrorKind::Dropped(id)));
+                }
+                grow::push(&mut self.copies, (i, id))?;
+                let v = self.stack[i].clone();
+                let (n, b) = item_cost(&v);
+                (v, n, b, self.depths[i])
             }
             Some(Kept::Dropped) => return Err(self.err(ErrorKind::Dropped(id))),
             None => return Err(self.err(ErrorKind::MemoMissing(id))),
@@ -492,7 +525,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         // A shared string costs no new bytes.
         self.count(n, if strings { 0 } else { b })?;
         let mutable = is_mutable(&it);
-        self.push(it)?;
+        self.push(it, d)?;
         if mutable {
             grow::push(&mut self.copies, (self.stack.len() - 1, id))?;
         }
@@ -520,7 +553,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         } else {
             let v = self.stack[top].clone();
             let (n, b) = item_cost(&v);
-            self.keep(id, Kept::Val(v, n, b))?;
+            self.keep(id, Kept::Val(v, n, b, self.depths[top]))?;
         }
         Ok(())
     }
@@ -530,7 +563,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             .map_err(|_| self.err(ErrorKind::BadUtf8 { opcode: ops::name(op) }))?;
         let a: Arc<str> = Arc::from(s);
         self.count(1, b.len() as u64)?;
-        self.push(Item::Obj(Obj::Str(a)))
+        self.push(Item::Obj(Obj::Str(a)), 0)
     }
 
     fn counted_str(&mut self, width: usize, op: u8, bytes: bool) -> Result<(), Error> {
@@ -538,7 +571,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         let v = self.inp.bytes(n, op)?;
         if bytes {
             self.count(1, n)?;
-            self.push(Item::Obj(Obj::Bytes(Arc::from(v))))
+            self.push(Item::Obj(Obj::Bytes(Arc::from(v))), 0)
         } else {
             self.str_obj(&v, op)
         }
@@ -549,7 +582,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             Some(v) => self.push_obj(Obj::Int(v)),
             None => {
                 self.count(1, b.len() as u64)?;
-                self.push(Item::Obj(Obj::BigInt(Arc::from(b))))
+                self.push(Item::Obj(Obj::BigInt(Arc::from(b))), 0)
             }
         }
     }
@@ -566,7 +599,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         match self.hooks.find_class(m, n) {
             Some(c) => {
                 self.count(1, 0)?;
-                self.push(Item::Global(c))
+                self.push(Item::Global(c), 0)
             }
             None => {
                 Err(self.err(ErrorKind::Forbidden { module: m.to_owned(), name: n.to_owned() }))
@@ -610,7 +643,9 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         let r = self.hooks.call(class, args).map_err(|m| self.err(ErrorKind::Hook(m)))?;
         let (n, b) = item_cost(&r);
         self.count(n, b)?;
-        self.push(r)
+        // The hooks build from arguments of bounded depth, so this walk is bounded too.
+        let d = depth_of(&r);
+        self.push(r, d)
     }
 
     /// Appends `stack[from..]` to the container below them.
@@ -646,7 +681,10 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             }
             return Ok(());
         }
-        let items = self.take_from(from)?;
+        let (items, d) = self.take_from(from)?;
+        let d = self.depths[target].max(d + 1);
+        self.check_depth(d)?;
+        self.depths[target] = d;
         let mut objs = Vec::new();
         objs.try_reserve_exact(items.len()).map_err(|_| grow::out_of_memory())?;
         for it in items {
@@ -675,7 +713,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
 
     fn container_from_mark(&mut self, op: u8) -> Result<(), Error> {
         let start = self.pop_mark(op)?;
-        let items = self.take_from(start)?;
+        let (items, d) = self.take_from(start)?;
         let r = match op {
             TUPLE => self.tuple_of(items)?,
             LIST | DICT => {
@@ -705,7 +743,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             }
             _ => return Err(self.sets(op)),
         };
-        self.push(r)
+        self.push(r, d + 1)
     }
 
     fn sets(&self, op: u8) -> Error {
@@ -719,9 +757,9 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         if self.stack.len() < self.base() + n {
             return Err(self.underflow(op));
         }
-        let items = self.take_from(self.stack.len() - n)?;
+        let (items, d) = self.take_from(self.stack.len() - n)?;
         let t = self.tuple_of(items)?;
-        self.push(t)
+        self.push(t, d + 1)
     }
 
     fn run(&mut self) -> Result<Obj, Error> {
@@ -901,7 +939,8 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                     let top = top.clone();
                     let (n, b) = item_cost(&top);
                     self.count(n, b)?;
-                    self.push(top)?;
+                    let d = self.depths[self.stack.len() - 1];
+                    self.push(top, d)?;
                 }
                 PROTO => {
                     let v = self.inp.u8(op)?;
@@ -956,7 +995,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 INST => {
                     let start = self.pop_mark(op)?;
                     let (m, n) = self.global_lines(op, true)?;
-                    let items = self.take_from(start)?;
+                    let (items, _) = self.take_from(start)?;
                     self.global(&m, &n)?;
                     let callable = self.pop(op)?;
                     let args = self.tuple_of(items)?;
@@ -967,7 +1006,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                     if self.stack.len() <= start {
                         return Err(self.underflow(op));
                     }
-                    let mut items = self.take_from(start)?;
+                    let (mut items, _) = self.take_from(start)?;
                     let cls = items.remove(0);
                     let args = self.tuple_of(items)?;
                     self.call(cls, args, op)?;
@@ -1021,6 +1060,24 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 }
             }
         }
+    }
+}
+
+/// Nesting depth of a value the hooks returned.
+fn depth_of(i: &Item) -> u32 {
+    fn obj(o: &Obj) -> u32 {
+        match o {
+            Obj::Tuple(v) | Obj::List(v) => 1 + v.iter().map(obj).max().unwrap_or(0),
+            Obj::Dict { items, .. } => {
+                1 + items.iter().map(|(k, v)| obj(k).max(obj(v))).max().unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+    match i {
+        Item::Obj(o) => obj(o),
+        Item::Tuple(v) => 1 + v.iter().map(depth_of).max().unwrap_or(0),
+        _ => 0,
     }
 }
 

@@ -1,0 +1,260 @@
+//! The streaming reader against the in-memory one: on every committed fixture without tensors,
+//! `stream_scan` + `stream_load` give exactly the object `tnb_pth::load` gives (with the split
+//! dict's entries put back in order), with and without streaming a dict; and the container
+//! layer's refusals (tensors, damaged framing, trailing bytes) are one line each.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tnb_pickle::{Arena, Kind, Ref, Value};
+use tnb_pth::{Format, Obj, StreamLimits, stream_load, stream_scan};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../data")
+}
+
+/// The arena's value as an owned tree (shared values copied at every reference). `None` for
+/// what the streaming reader has no owned form for (sets, tensors, leftover objects).
+fn to_obj(a: &Arena<'_>, r: Ref) -> Option<Obj> {
+    Some(match a.get(r) {
+        Value::None => Obj::None,
+        Value::Bool(b) => Obj::Bool(b),
+        Value::Int(i) => Obj::Int(i),
+        Value::BigInt(b) => Obj::BigInt(Arc::from(b)),
+        Value::Float(f) => Obj::Float(f),
+        Value::Scalar(s) => Obj::Scalar(s),
+        Value::Str(s) => Obj::Str(Arc::from(s)),
+        Value::Bytes(b) => Obj::Bytes(Arc::from(b)),
+        Value::Container(Kind::Tuple, c) => {
+            Obj::Tuple(c.iter().map(|x| to_obj(a, x)).collect::<Option<_>>()?)
+        }
+        Value::Container(Kind::List, c) => {
+            Obj::List(c.iter().map(|x| to_obj(a, x)).collect::<Option<_>>()?)
+        }
+        Value::Container(Kind::Dict, c) => Obj::Dict {
+            items: c
+                .pairs()
+                .map(|(k, v)| Some((to_obj(a, k)?, to_obj(a, v)?)))
+                .collect::<Option<_>>()?,
+            ordered: false,
+        },
+        _ => return None,
+    })
+}
+
+/// The arena does not tell an OrderedDict from a dict: compare without that flag (the flag is
+/// checked on crafted pickles in tnb-pickle's tests and below).
+fn unordered(o: &mut Obj) {
+    match o {
+        Obj::Tuple(v) | Obj::List(v) => v.iter_mut().for_each(unordered),
+        Obj::Dict { items, ordered } => {
+            *ordered = false;
+            for (k, v) in items {
+                unordered(k);
+                unordered(v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Bit-exact equality (NaN payloads included), which `PartialEq` on floats is not.
+fn same(a: &Obj, b: &Obj) -> bool {
+    match (a, b) {
+        (Obj::Float(x), Obj::Float(y)) => x.to_bits() == y.to_bits(),
+        (Obj::Tuple(x), Obj::Tuple(y)) | (Obj::List(x), Obj::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        (Obj::Dict { items: x, ordered: o1 }, Obj::Dict { items: y, ordered: o2 }) => {
+            o1 == o2
+                && x.len() == y.len()
+                && x.iter().zip(y).all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
+        }
+        _ => a == b,
+    }
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(data_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("pth" | "pkl")))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Streams `path`, splitting on `split`, and puts the handed-out entries back into the split
+/// dict (in order) so that the result compares with the whole object.
+fn stream_whole(path: &Path, split: &str) -> Result<(Obj, usize), tnb_pth::Error> {
+    let limits = StreamLimits::default();
+    let scan = stream_scan(path, &limits, &mut |_, _| {})?;
+    let mut entries = Vec::new();
+    let mut top = stream_load(
+        path,
+        &scan,
+        split,
+        &limits,
+        &mut |k, v| {
+            entries.push((k, v));
+            Ok(())
+        },
+        &mut |_, _| {},
+    )?;
+    let n = entries.len();
+    if let Obj::Dict { items, .. } = &mut top {
+        if let Some((_, Obj::Dict { items: inner, .. })) =
+            items.iter_mut().find(|(k, _)| k.as_str() == Some(split))
+        {
+            assert!(inner.is_empty() || n == 0, "{}: the streamed dict kept items", path.display());
+            if n > 0 {
+                *inner = entries;
+            }
+        }
+    }
+    Ok((top, n))
+}
+
+#[test]
+fn every_fixture_without_tensors_streams_to_the_same_object() {
+    let mut compared = 0;
+    let mut split_compared = 0;
+    let mut refused_shared: Vec<String> = Vec::new();
+    for path in fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let doc = tnb_pth::load(&bytes).unwrap();
+        let Some(mut want) = to_obj(&doc.pickle.arena, doc.pickle.root) else {
+            // Tensors or sets: the streaming reader must refuse with one line.
+            let limits = StreamLimits::default();
+            let e = stream_scan(&path, &limits, &mut |_, _| {}).and_then(|s| {
+                stream_load(&path, &s, "x", &limits, &mut |_, _| Ok(()), &mut |_, _| {})
+            });
+            let msg = e.expect_err(&path.display().to_string()).to_string();
+            assert!(!msg.contains('\n'), "{msg}");
+            assert!(msg.contains("not supported by the streaming reader"), "{msg}");
+            continue;
+        };
+        unordered(&mut want);
+        // Without a split (a key that is not there).
+        let (mut got, n) = stream_whole(&path, "\u{0}no such key").unwrap();
+        assert_eq!(n, 0);
+        unordered(&mut got);
+        assert!(same(&got, &want), "{}: streamed object differs", path.display());
+        compared += 1;
+        // Split on every top-level key whose value is a dict.
+        if let Obj::Dict { items, .. } = &want {
+            for (k, v) in items {
+                let (Some(k), Obj::Dict { items: inner, .. }) = (k.as_str(), v) else {
+                    continue;
+                };
+                let (mut got, n) = match stream_whole(&path, k) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        // A streamed dict (or a container in one of its entries) that a later
+                        // memo get reads again cannot be streamed: refused naming the memo id.
+                        let e = e.to_string();
+                        assert!(e.contains("already handed out or dropped"), "{e}");
+                        assert!(e.contains("memo id "), "{e}");
+                        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+                        refused_shared.push(format!("{file}:{k}"));
+                        continue;
+                    }
+                };
+                assert_eq!(n, inner.len(), "{}: entries of '{k}'", path.display());
+                unordered(&mut got);
+                assert!(same(&got, &want), "{}: split on '{k}' differs", path.display());
+                split_compared += 1;
+            }
+        }
+        // The scan's keys are the top-level dict's str keys.
+        let scan = stream_scan(&path, &StreamLimits::default(), &mut |_, _| {}).unwrap();
+        let keys = match &want {
+            Obj::Dict { items, .. } => {
+                Some(items.iter().filter_map(|(k, _)| k.as_str().map(str::to_owned)).collect())
+            }
+            _ => None,
+        };
+        if scan.top_keys.is_some() {
+            assert_eq!(scan.top_keys, keys, "{}", path.display());
+        }
+        let format = doc.format.clone();
+        assert_eq!(scan.format, format, "{}", path.display());
+    }
+    assert!(compared >= 10, "only {compared} fixtures compared");
+    assert!(split_compared >= 3, "only {split_compared} split comparisons");
+    // shared_lists.pth's 'd1' is read again by 'd2'; transnas_variant.pth's metrics_dict holds
+    // lists that later keys read again.
+    assert_eq!(refused_shared, ["shared_lists.pth:d1", "transnas_variant.pth:metrics_dict"]);
+}
+
+#[test]
+fn transnas_fixtures_stream_their_data_dict_entry_by_entry() {
+    for name in ["transnas_small.pth", "transnas_small_legacy.pth"] {
+        let path = data_dir().join(name);
+        let (_, n) = stream_whole(&path, "data").unwrap();
+        assert_eq!(n, 2, "{name}: 'data' holds 'macro' and 'micro'");
+        let scan = stream_scan(&path, &StreamLimits::default(), &mut |_, _| {}).unwrap();
+        assert_eq!(
+            scan.top_keys.as_deref(),
+            Some(&["task_list", "metrics_dict", "info_names", "data"].map(String::from)[..])
+        );
+        assert_eq!(scan.format.name(), if name.contains("legacy") { "legacy" } else { "zip" });
+    }
+}
+
+fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tnb-pth-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn scan_err(path: &Path) -> String {
+    let e = stream_scan(path, &StreamLimits::default(), &mut |_, _| {}).unwrap_err().to_string();
+    assert!(!e.contains('\n'), "{e}");
+    e
+}
+
+#[test]
+fn container_refusals_are_one_line() {
+    // Tensors in a legacy file: the storage-key list is not empty.
+    let e = scan_err(&data_dir().join("tensors_legacy.pth"));
+    assert!(e.contains("not supported by the streaming reader"), "{e}");
+    // A bare pickle followed by bytes.
+    let e = scan_err(&tmp("trailing.pkl", b"\x80\x02N.\x80\x02N."));
+    assert!(e.contains("magic number"), "{e}");
+    // A legacy file cut inside its object pickle.
+    let full = std::fs::read(data_dir().join("transnas_small_legacy.pth")).unwrap();
+    let e = scan_err(&tmp("cut.pth", &full[..full.len() / 2]));
+    assert!(e.contains("legacy object pickle") && e.contains("truncated"), "{e}");
+    // A zip whose data.pkl bytes were changed: the CRC check of pass 1.
+    let mut z = std::fs::read(data_dir().join("transnas_small.pth")).unwrap();
+    let at = z.windows(9).position(|w| w == b"task_list").unwrap();
+    z[at] = b'T';
+    let e = scan_err(&tmp("crc.pth", &z));
+    assert!(e.contains("CRC-32"), "{e}");
+    // Not a regular file.
+    let e = scan_err(Path::new("/dev/null"));
+    assert!(e.contains("not a regular file"), "{e}");
+}
+
+#[test]
+fn an_error_from_the_consumer_stops_the_read_with_the_offset() {
+    let path = data_dir().join("transnas_small_legacy.pth");
+    let limits = StreamLimits::default();
+    let scan = stream_scan(&path, &limits, &mut |_, _| {}).unwrap();
+    assert_eq!(scan.format, Format::Legacy);
+    let e = stream_load(
+        &path,
+        &scan,
+        "data",
+        &limits,
+        &mut |k, _| Err(format!("no thanks ({})", k.as_str().unwrap_or("?"))),
+        &mut |_, _| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.starts_with("legacy object pickle (from file byte "), "{e}");
+    assert!(e.contains("byte ") && e.contains("entry \"macro\": no thanks (macro)"), "{e}");
+}
