@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::transnas::{FORMAT_VERSION, SCHEMA_HASH};
+use crate::{nb201, transnas};
 
 /// Length of the header; the payload starts right after it (64-byte aligned).
 pub const HEADER_LEN: usize = 128;
@@ -20,8 +20,83 @@ pub const FLAG_POINTER_32: u32 = 1 << 2;
 /// The flags this build writes and accepts.
 pub const FLAGS: u32 = FLAG_LITTLE_ENDIAN | FLAG_ALIGNED | FLAG_POINTER_32;
 
-/// Largest payload: rkyv's 32-bit relative pointers reach ±2 GiB.
+/// Largest TransNAS payload: rkyv's 32-bit relative pointers reach ±2 GiB, and the whole
+/// TransNAS payload is one rkyv buffer. (NB201 payloads: [`Family::max_payload`].)
 pub const MAX_PAYLOAD: u64 = i32::MAX as u64;
+
+/// Largest NAS-Bench-201 payload: its big sections are raw arrays addressed by u64 offsets (only
+/// the small rkyv root must stay under 2 GiB), so the bound is what a file offset can say.
+pub const MAX_PAYLOAD_NB201: u64 = i64::MAX as u64 - HEADER_LEN as u64;
+
+/// The benchmark family an archive holds (header bytes 44..48, u32 little-endian). Each family
+/// has its own payload types, format version and schema hash; the header layout is shared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// TransNAS-Bench-101 (`0`: the bytes archives written before families existed hold).
+    TransNas,
+    /// NAS-Bench-201 (`1`).
+    Nb201,
+}
+
+impl Family {
+    /// Every family, by code.
+    pub const ALL: [Family; 2] = [Family::TransNas, Family::Nb201];
+
+    /// The code in header bytes 44..48.
+    pub const fn code(self) -> u32 {
+        match self {
+            Family::TransNas => 0,
+            Family::Nb201 => 1,
+        }
+    }
+
+    /// The family of a header code, if this build knows it.
+    pub const fn from_code(code: u32) -> Option<Family> {
+        match code {
+            0 => Some(Family::TransNas),
+            1 => Some(Family::Nb201),
+            _ => None,
+        }
+    }
+
+    /// The benchmark's name, for messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Family::TransNas => "TransNAS-Bench-101",
+            Family::Nb201 => "NAS-Bench-201",
+        }
+    }
+
+    /// The payload format version this build writes and reads for the family.
+    pub const fn version(self) -> u32 {
+        match self {
+            Family::TransNas => transnas::FORMAT_VERSION,
+            Family::Nb201 => nb201::FORMAT_VERSION,
+        }
+    }
+
+    /// The family's schema hash (FNV-1a of its schema text).
+    pub const fn schema_hash(self) -> u64 {
+        match self {
+            Family::TransNas => transnas::SCHEMA_HASH,
+            Family::Nb201 => nb201::SCHEMA_HASH,
+        }
+    }
+
+    /// The largest payload the family's format can address.
+    pub const fn max_payload(self) -> u64 {
+        match self {
+            Family::TransNas => MAX_PAYLOAD,
+            Family::Nb201 => MAX_PAYLOAD_NB201,
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// Length of the converter name field.
 pub const CONVERTER_LEN: usize = 32;
@@ -43,8 +118,9 @@ pub const PAYLOAD_OFFSET_AT: usize = 24;
 pub const PAYLOAD_LEN_AT: usize = 32;
 /// Offset of the payload CRC-32 (u32).
 pub const PAYLOAD_CRC_AT: usize = 40;
-/// The first reserved field (4 bytes, zero).
-pub const RESERVED_1: std::ops::Range<usize> = 44..48;
+/// Offset of the benchmark family (u32, [`Family::code`]); zero (TransNAS) in archives written
+/// before families existed, where these bytes were reserved.
+pub const FAMILY_AT: usize = 44;
 /// Offset of the source size (u64).
 pub const SOURCE_SIZE_AT: usize = 48;
 /// Offset of the source SHA-256 (32 bytes).
@@ -64,8 +140,8 @@ const _: () = {
     assert!(SCHEMA_HASH_AT + 8 == PAYLOAD_OFFSET_AT);
     assert!(PAYLOAD_OFFSET_AT + 8 == PAYLOAD_LEN_AT);
     assert!(PAYLOAD_LEN_AT + 8 == PAYLOAD_CRC_AT);
-    assert!(PAYLOAD_CRC_AT + 4 == RESERVED_1.start);
-    assert!(RESERVED_1.end == SOURCE_SIZE_AT);
+    assert!(PAYLOAD_CRC_AT + 4 == FAMILY_AT);
+    assert!(FAMILY_AT + 4 == SOURCE_SIZE_AT);
     assert!(SOURCE_SIZE_AT + 8 == SOURCE_SHA256_AT);
     assert!(SOURCE_SHA256_AT + 32 == CONVERTER_AT);
     assert!(CONVERTER_AT + CONVERTER_LEN == RESERVED_2.start);
@@ -76,7 +152,9 @@ const _: () = {
 /// A decoded header.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
-    /// Format version ([`FORMAT_VERSION`] for archives this build writes).
+    /// The benchmark family (which payload types follow).
+    pub family: Family,
+    /// Format version ([`Family::version`] for archives this build writes).
     pub version: u32,
     /// rkyv format flags ([`FLAGS`]).
     pub flags: u32,
@@ -104,8 +182,17 @@ pub enum HeaderError {
     TooShort(u64),
     /// Not the magic bytes.
     Magic,
-    /// A version this build does not read.
-    Version(u32),
+    /// A version this build does not read for the family.
+    Version(Family, u32),
+    /// A family code this build does not know.
+    UnknownFamily(u32),
+    /// The archive holds another benchmark family than the reader expects.
+    WrongFamily {
+        /// The family the header names.
+        found: Family,
+        /// The family the reader reads.
+        expected: Family,
+    },
     /// The header's own checksum does not match.
     HeaderChecksum,
     /// A reserved header field is not zero (its byte range).
@@ -117,8 +204,8 @@ pub enum HeaderError {
     },
     /// Flags differ from this build's.
     Flags(u32),
-    /// Schema hash differs from this build's.
-    Schema(u64),
+    /// Schema hash differs from this build's for the family.
+    Schema(Family, u64),
     /// The payload does not lie exactly in the rest of the file.
     PayloadRange {
         /// Offset from the header.
@@ -140,14 +227,26 @@ impl fmt::Display for HeaderError {
                 "not a tnb archive: the file is {n} bytes, shorter than the {HEADER_LEN}-byte header"
             ),
             HeaderError::Magic => write!(f, "not a tnb archive (wrong magic bytes)"),
-            HeaderError::Version(v) if *v > FORMAT_VERSION => write!(
+            HeaderError::Version(fam, v) if *v > fam.version() => write!(
                 f,
-                "archive format version {v} is newer than this tnb reads ({FORMAT_VERSION}); upgrade tnb"
+                "archive format version {v} is newer than this tnb reads ({}); upgrade tnb",
+                fam.version()
             ),
-            HeaderError::Version(v) => write!(
+            HeaderError::Version(fam, v) => write!(
                 f,
-                "archive format version {v} is older than this tnb reads ({FORMAT_VERSION}); \
-                 convert the source again with tnb-convert"
+                "archive format version {v} is older than this tnb reads ({}); \
+                 convert the source again with tnb-convert",
+                fam.version()
+            ),
+            HeaderError::UnknownFamily(c) => write!(
+                f,
+                "not a tnb archive this build reads: header bytes 44..48 name benchmark family {c}, \
+                 which this build does not know (a newer or foreign writer?); upgrade tnb"
+            ),
+            HeaderError::WrongFamily { found, expected } => write!(
+                f,
+                "this is a {found} archive, not a {expected} one: open it with tnb's {found} \
+                 reader (tnb detects the family by itself)"
             ),
             HeaderError::HeaderChecksum => {
                 write!(f, "corrupted tnb archive: header checksum mismatch")
@@ -162,10 +261,11 @@ impl fmt::Display for HeaderError {
                 "archive flags {x:#x} differ from this build's {FLAGS:#x} (another byte order or \
                  pointer width); convert the source again"
             ),
-            HeaderError::Schema(h) => write!(
+            HeaderError::Schema(fam, h) => write!(
                 f,
-                "archive schema {h:016x} differs from this build's {SCHEMA_HASH:016x}; convert the \
-                 source again with this tnb-convert"
+                "archive schema {h:016x} differs from this build's {:016x}; convert the \
+                 source again with this tnb-convert",
+                fam.schema_hash()
             ),
             HeaderError::PayloadRange { offset, len, file } => write!(
                 f,
@@ -199,7 +299,7 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 }
 
 impl Header {
-    /// A header for a payload this build wrote.
+    /// A header for a TransNAS payload this build wrote.
     pub fn new(
         payload_len: u64,
         payload_crc32: u32,
@@ -207,10 +307,30 @@ impl Header {
         source_sha256: [u8; 32],
         converter: &str,
     ) -> Header {
+        Header::new_family(
+            Family::TransNas,
+            payload_len,
+            payload_crc32,
+            source_size,
+            source_sha256,
+            converter,
+        )
+    }
+
+    /// A header for a payload of `family` this build wrote.
+    pub fn new_family(
+        family: Family,
+        payload_len: u64,
+        payload_crc32: u32,
+        source_size: u64,
+        source_sha256: [u8; 32],
+        converter: &str,
+    ) -> Header {
         Header {
-            version: FORMAT_VERSION,
+            family,
+            version: family.version(),
             flags: FLAGS,
-            schema_hash: SCHEMA_HASH,
+            schema_hash: family.schema_hash(),
             payload_offset: HEADER_LEN as u64,
             payload_len,
             payload_crc32,
@@ -231,7 +351,7 @@ impl Header {
         put(&mut b, PAYLOAD_OFFSET_AT, &self.payload_offset.to_le_bytes());
         put(&mut b, PAYLOAD_LEN_AT, &self.payload_len.to_le_bytes());
         put(&mut b, PAYLOAD_CRC_AT, &self.payload_crc32.to_le_bytes());
-        // RESERVED_1 stays zero.
+        put(&mut b, FAMILY_AT, &self.family.code().to_le_bytes());
         put(&mut b, SOURCE_SIZE_AT, &self.source_size.to_le_bytes());
         put(&mut b, SOURCE_SHA256_AT, &self.source_sha256);
         let mut name = self.converter.as_str();
@@ -249,10 +369,26 @@ impl Header {
         b
     }
 
-    /// Decodes and checks the header at the start of `file` against this build, and checks that
-    /// the payload is exactly the rest of the file. Does not check the payload's checksum (see
-    /// [`Header::check_payload`]): that costs a pass over the payload.
+    /// Decodes and checks the header of a TransNAS archive at the start of `file` (see
+    /// [`Header::decode_family`]): an archive of another family is refused in one line.
     pub fn decode(file: &[u8]) -> Result<Header, HeaderError> {
+        Header::decode_family(file, Family::TransNas)
+    }
+
+    /// The family a file's header names, if it starts with the magic bytes, is long enough and
+    /// names a family this build knows. Nothing else is checked: for routing a file to its
+    /// family's reader, which then checks everything.
+    pub fn peek_family(file: &[u8]) -> Option<Family> {
+        if file.len() < HEADER_LEN || file[MAGIC_AT..MAGIC_AT + MAGIC.len()] != MAGIC {
+            return None;
+        }
+        Family::from_code(u32_at(file, FAMILY_AT))
+    }
+
+    /// Decodes and checks the header at the start of `file` against this build's `expected`
+    /// family, and checks that the payload is exactly the rest of the file. Does not check the
+    /// payload's checksum (see [`Header::check_payload`]): that costs a pass over the payload.
+    pub fn decode_family(file: &[u8], expected: Family) -> Result<Header, HeaderError> {
         let len = file.len() as u64;
         if file.len() < HEADER_LEN {
             // A short file that is not even the start of the magic is better called foreign.
@@ -266,34 +402,43 @@ impl Header {
             return Err(HeaderError::Magic);
         }
         // The version is read before the checksum so that a newer format, whose header may be
-        // laid out differently, is reported as such rather than as corruption.
+        // laid out differently, is reported as such rather than as corruption. It is the
+        // version of the family the file names (an unknown family is reported after the
+        // checksum, so that a damaged family field reads as damage).
+        let code = u32_at(b, FAMILY_AT);
+        let family = Family::from_code(code);
         let version = u32_at(b, VERSION_AT);
-        if version != FORMAT_VERSION {
-            return Err(HeaderError::Version(version));
+        if let Some(fam) = family {
+            if version != fam.version() {
+                return Err(HeaderError::Version(fam, version));
+            }
         }
         if crc32fast::hash(&b[..HEADER_CRC_AT]) != u32_at(b, HEADER_CRC_AT) {
             return Err(HeaderError::HeaderChecksum);
         }
+        let family = family.ok_or(HeaderError::UnknownFamily(code))?;
+        if family != expected {
+            return Err(HeaderError::WrongFamily { found: family, expected });
+        }
         // A writer that follows the format leaves them zero; anything else is a header this
         // build does not understand (a later revision that forgot to bump the version, or a
         // foreign writer), so it is refused rather than ignored.
-        for r in [RESERVED_1, RESERVED_2] {
-            if b[r.clone()].iter().any(|&x| x != 0) {
-                return Err(HeaderError::Reserved { start: r.start, end: r.end });
-            }
+        let r = RESERVED_2;
+        if b[r.clone()].iter().any(|&x| x != 0) {
+            return Err(HeaderError::Reserved { start: r.start, end: r.end });
         }
         let flags = u32_at(b, FLAGS_AT);
         if flags != FLAGS {
             return Err(HeaderError::Flags(flags));
         }
         let schema_hash = u64_at(b, SCHEMA_HASH_AT);
-        if schema_hash != SCHEMA_HASH {
-            return Err(HeaderError::Schema(schema_hash));
+        if schema_hash != family.schema_hash() {
+            return Err(HeaderError::Schema(family, schema_hash));
         }
         let payload_offset = u64_at(b, PAYLOAD_OFFSET_AT);
         let payload_len = u64_at(b, PAYLOAD_LEN_AT);
         let fits = payload_offset == HEADER_LEN as u64
-            && payload_len <= MAX_PAYLOAD
+            && payload_len <= family.max_payload()
             && payload_offset.checked_add(payload_len) == Some(len);
         if !fits {
             return Err(HeaderError::PayloadRange {
@@ -307,6 +452,7 @@ impl Header {
         let name = &b[CONVERTER_AT..CONVERTER_AT + CONVERTER_LEN];
         let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
         Ok(Header {
+            family,
             version,
             flags,
             schema_hash,
@@ -384,7 +530,8 @@ mod tests {
             assert!(Header::decode(&g).is_err(), "flip in header byte {byte} went unnoticed");
         }
         let mut newer = f.clone();
-        newer[VERSION_AT..VERSION_AT + 4].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+        newer[VERSION_AT..VERSION_AT + 4]
+            .copy_from_slice(&(transnas::FORMAT_VERSION + 1).to_le_bytes());
         let e = Header::decode(&newer).unwrap_err().to_string();
         assert!(e.contains("newer") && e.contains("upgrade"), "{e}");
         let mut older = f;
@@ -395,7 +542,7 @@ mod tests {
 
     #[test]
     fn reserved_bytes_must_be_zero() {
-        for at in RESERVED_1.chain(RESERVED_2) {
+        for at in RESERVED_2 {
             let mut f = file(b"abcd");
             f[at] = 1;
             // With a valid header checksum, so that the reserved check itself is what refuses.
@@ -408,6 +555,81 @@ mod tests {
             );
             assert!(e.to_string().contains("reserved header bytes"), "{e}");
         }
+    }
+
+    fn nb201_file(payload: &[u8]) -> Vec<u8> {
+        let h = Header::new_family(
+            Family::Nb201,
+            payload.len() as u64,
+            crc32fast::hash(payload),
+            99,
+            [3; 32],
+            "t",
+        );
+        let mut f = h.encode().to_vec();
+        f.extend_from_slice(payload);
+        f
+    }
+
+    #[test]
+    fn transnas_archives_keep_zero_family_bytes() {
+        let f = file(b"abcd");
+        assert_eq!(&f[FAMILY_AT..FAMILY_AT + 4], &[0; 4]);
+        assert_eq!(Header::decode(&f).unwrap().family, Family::TransNas);
+        assert_eq!(Header::peek_family(&f), Some(Family::TransNas));
+    }
+
+    #[test]
+    fn each_family_refuses_the_other_in_one_line() {
+        let n = nb201_file(b"abcdefgh");
+        assert_eq!(&n[FAMILY_AT..FAMILY_AT + 4], &1u32.to_le_bytes());
+        assert_eq!(Header::peek_family(&n), Some(Family::Nb201));
+        let h = Header::decode_family(&n, Family::Nb201).unwrap();
+        assert_eq!(
+            (h.family, h.version, h.schema_hash),
+            (Family::Nb201, nb201::FORMAT_VERSION, nb201::SCHEMA_HASH)
+        );
+        let e = Header::decode(&n).unwrap_err();
+        assert_eq!(
+            e,
+            HeaderError::WrongFamily { found: Family::Nb201, expected: Family::TransNas }
+        );
+        let text = e.to_string();
+        assert!(text.contains("NAS-Bench-201 archive, not a TransNAS-Bench-101"), "{text}");
+        assert!(!text.contains('\n'));
+        let t = file(b"abcd");
+        let e = Header::decode_family(&t, Family::Nb201).unwrap_err().to_string();
+        assert!(e.contains("TransNAS-Bench-101 archive, not a NAS-Bench-201"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_family_is_named_and_a_damaged_one_is_corruption() {
+        let mut f = file(b"abcd");
+        f[FAMILY_AT..FAMILY_AT + 4].copy_from_slice(&7u32.to_le_bytes());
+        assert_eq!(Header::decode(&f), Err(HeaderError::HeaderChecksum));
+        assert_eq!(Header::peek_family(&f), None);
+        let crc = crc32fast::hash(&f[..HEADER_CRC_AT]);
+        f[HEADER_CRC_AT..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
+        let e = Header::decode(&f).unwrap_err();
+        assert_eq!(e, HeaderError::UnknownFamily(7));
+        assert!(e.to_string().contains("family 7"), "{e}");
+    }
+
+    #[test]
+    fn payload_maximum_is_per_family() {
+        // A TransNAS header claiming a payload past 2 GiB is refused even when the file would
+        // match; the NB201 maximum is far beyond it.
+        assert_eq!(Family::TransNas.max_payload(), MAX_PAYLOAD);
+        assert!(Family::Nb201.max_payload() > 1 << 40);
+        let mut f = file(b"abcd");
+        f[PAYLOAD_LEN_AT..PAYLOAD_LEN_AT + 8].copy_from_slice(&(MAX_PAYLOAD + 1).to_le_bytes());
+        let crc = crc32fast::hash(&f[..HEADER_CRC_AT]);
+        f[HEADER_CRC_AT..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
+        assert!(matches!(Header::decode(&f), Err(HeaderError::PayloadRange { .. })));
+        let mut n = nb201_file(b"abcd");
+        n[VERSION_AT..VERSION_AT + 4].copy_from_slice(&(nb201::FORMAT_VERSION + 1).to_le_bytes());
+        let e = Header::decode_family(&n, Family::Nb201).unwrap_err().to_string();
+        assert!(e.contains("newer"), "{e}");
     }
 
     #[test]

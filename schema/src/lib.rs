@@ -6,7 +6,7 @@
 //!   checksum, provenance), its encoding and its checks, with the exact error texts;
 //! - [`file`]: opening input files (regular files only, never blocking), for every crate that
 //!   reads a path;
-//! - one module per benchmark family with its archived types: [`transnas`].
+//! - one module per benchmark family with its archived types: [`transnas`], [`nb201`].
 //!
 //! ```
 //! use tnb_schema::header::{Header, HEADER_LEN};
@@ -24,6 +24,7 @@
 
 pub mod file;
 pub mod header;
+pub mod nb201;
 pub mod transnas;
 
 /// 64-bit FNV-1a, for each family's schema hash (e.g. [`transnas::SCHEMA_HASH`]).

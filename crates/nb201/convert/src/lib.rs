@@ -1,0 +1,217 @@
+//! Converts NAS-Bench-201 objects into NB201 `.tnb` archives (format: `schema/FORMAT-NB201.md`).
+//!
+//! A [`Converter`] takes the `arch2infos` entries one at a time (as the streaming reader hands
+//! them out, each dropped after), checks each against the NB201 layout (ArchResults and
+//! ResultsCount states, exactly as the official API writes them), appends its numbers to the
+//! payload's cells (straight to the output, so a multi-GB source never sits in memory) and its
+//! names and shapes to small columns; [`Converter::finish`] then takes the top-level object
+//! (`meta_archs`, `evaluated_indexes`, any other key) and writes the rest of the payload. Every
+//! value survives with its Python type (float / np.float64 / int / bool), every dict with its key
+//! order and kind (dict or OrderedDict), so that a dump of the archive equals a dump of the
+//! source. Anything the layout does not model is refused with one line naming the object path.
+//! The same input always gives the same bytes.
+//!
+//! ```
+//! use tnb_pickle::stream::Obj;
+//! let top = Obj::Dict {
+//!     items: vec![
+//!         (Obj::Str("meta_archs".into()), Obj::List(vec![])),
+//!         (Obj::Str("arch2infos".into()), Obj::Dict { items: vec![], ordered: false }),
+//!         (Obj::Str("evaluated_indexes".into()), Obj::List(vec![])),
+//!     ],
+//!     ordered: false,
+//! };
+//! let archive = tnb_nb201_convert::archive_bytes(&top, 0, [0; 32])?;
+//! assert_eq!(&archive[..4], b"\x89TNB");
+//! # Ok::<(), tnb_nb201_convert::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod arena;
+mod build;
+mod cells;
+mod error;
+mod path;
+pub mod sample;
+mod top;
+mod write;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+pub use arena::{MAX_ARENA_DEPTH, from_document};
+pub use build::{MAX_ARCH_KEY, MAX_GENERIC_DEPTH, MAX_GENERIC_NODES};
+pub use error::Error;
+use tnb_pickle::stream::Obj;
+use tnb_schema::header::{HEADER_LEN, Header};
+pub use top::REQUIRED_KEYS;
+pub use write::{Accept, CONVERTER};
+
+/// What a payload holds, for summaries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// `arch2infos` entries.
+    pub entries: usize,
+    /// ResultsCount states (runs).
+    pub runs: usize,
+    /// Cells (8-byte numbers) in the payload.
+    pub cells: u64,
+    /// Distinct dict key lists.
+    pub keysets: usize,
+    /// Distinct strings.
+    pub strings: usize,
+    /// Bytes of the rkyv root.
+    pub root_len: u64,
+    /// Payload bytes.
+    pub payload_len: u64,
+}
+
+/// A finished payload: the writer it went to, its length and CRC-32, and what it holds.
+#[derive(Debug)]
+pub struct Payload<W> {
+    /// The writer (for [`Converter::in_memory`], the payload bytes).
+    pub out: W,
+    /// CRC-32 of the payload.
+    pub crc32: u32,
+    /// What it holds.
+    pub stats: Stats,
+}
+
+/// Builds one payload (see the crate docs).
+pub struct Converter<W: Write> {
+    b: build::Builder<W>,
+}
+
+impl Converter<Vec<u8>> {
+    /// A converter building the payload in memory.
+    pub fn in_memory() -> Converter<Vec<u8>> {
+        Converter::new(Vec::new())
+    }
+}
+
+impl<W: Write> Converter<W> {
+    /// A converter writing the payload to `out` as it goes (the cells first, as entries come).
+    pub fn new(out: W) -> Converter<W> {
+        Converter { b: build::Builder::new(out) }
+    }
+
+    /// One `arch2infos` item `(key, value)`, in the source's order.
+    pub fn entry(&mut self, key: &Obj, value: &Obj) -> Result<(), Error> {
+        self.b.entry(key, value)
+    }
+
+    /// Entries so far.
+    pub fn entries(&self) -> usize {
+        self.b.root.entry_keys.len()
+    }
+
+    /// Finishes with the top-level object (a dict holding `meta_archs`, `arch2infos` and
+    /// `evaluated_indexes`; the items of its `arch2infos` are not read: they came through
+    /// [`Converter::entry`]).
+    pub fn finish(mut self, top: &Obj) -> Result<Payload<W>, Error> {
+        self.b.top(top)?;
+        let root = std::mem::take(&mut self.b.root);
+        let mut stats = Stats {
+            entries: root.entry_keys.len(),
+            runs: root.run_dataset.len(),
+            cells: self.b.cells.count(),
+            keysets: root.keysets.flags.len(),
+            strings: root.str_offsets.len().saturating_sub(1),
+            ..Stats::default()
+        };
+        let (out, len, crc32, root_len) = write::finish_payload(self.b.cells, &root)?;
+        stats.root_len = root_len;
+        stats.payload_len = len;
+        Ok(Payload { out, crc32, stats })
+    }
+}
+
+/// Feeds a whole object (its `arch2infos` filled) to `conv`: every entry, then the top.
+pub fn feed_object<W: Write>(conv: Converter<W>, top: &Obj) -> Result<Payload<W>, Error> {
+    let mut conv = conv;
+    match top.get("arch2infos") {
+        Some(Obj::Dict { items, .. }) => {
+            for (k, v) in items {
+                conv.entry(k, v)?;
+            }
+        }
+        _ => {
+            // `finish` names what is wrong.
+        }
+    }
+    conv.finish(top)
+}
+
+/// The payload of a whole object in memory.
+pub fn payload_bytes(top: &Obj) -> Result<Payload<Vec<u8>>, Error> {
+    feed_object(Converter::in_memory(), top)
+}
+
+/// `tnb verify --source`: the payload the source converts to, rebuilt in memory, for a byte
+/// comparison with an archive's payload. `feed` gives the converter every entry (from the
+/// streaming reader, or [`feed_object`]'s loop) and returns the top-level object.
+pub fn rebuild_payload(
+    feed: impl FnOnce(&mut Converter<Vec<u8>>) -> Result<Obj, Error>,
+) -> Result<Payload<Vec<u8>>, Error> {
+    let mut conv = Converter::in_memory();
+    let top = feed(&mut conv)?;
+    conv.finish(&top)
+}
+
+/// The whole archive (header and payload) of a whole object, in memory.
+pub fn archive_bytes(
+    top: &Obj,
+    source_size: u64,
+    source_sha256: [u8; 32],
+) -> Result<Vec<u8>, Error> {
+    let p = payload_bytes(top)?;
+    let h = write::header(p.stats.payload_len, p.crc32, source_size, source_sha256);
+    let mut out = Vec::with_capacity(HEADER_LEN + p.out.len());
+    out.extend_from_slice(&h.encode());
+    out.extend_from_slice(&p.out);
+    Ok(out)
+}
+
+/// What [`write_file`]'s feeder returns: the top-level object and the source's provenance.
+#[derive(Debug)]
+pub struct Fed {
+    /// The top-level object (its `arch2infos` items are not read).
+    pub top: Obj,
+    /// Size in bytes of the source file.
+    pub source_size: u64,
+    /// SHA-256 of the source file.
+    pub source_sha256: [u8; 32],
+}
+
+/// The file a streamed conversion writes to.
+pub type FileConverter = Converter<BufWriter<File>>;
+
+/// Writes an archive to `dst` atomically: a temporary file of its own in the same folder gets
+/// the payload as `feed` hands entries to the converter, then the header; it is flushed to
+/// disk, checked by `accept` (normally the store's open: whatever convert writes, open must
+/// accept), then renamed over `dst`. On any failure `dst` is untouched (a previous archive there
+/// survives) and the temporary file is removed. Returns the header, the archive's size and
+/// what it holds.
+pub fn write_file(
+    dst: &Path,
+    accept: Accept<'_>,
+    feed: impl FnOnce(&mut FileConverter) -> Result<Fed, Error>,
+) -> Result<(Header, u64, Stats), Error> {
+    let mut stats = Stats::default();
+    let (header, size) = write::atomic_write(dst, accept, |w| {
+        // The converter writes through its own handle on the same file, placed after the
+        // header's room.
+        w.flush().map_err(|e| Error::io("writing the archive", e))?;
+        let f = w.get_ref().try_clone().map_err(|e| Error::io("writing the archive", e))?;
+        let mut conv = Converter::new(BufWriter::with_capacity(1 << 20, f));
+        let fed = feed(&mut conv)?;
+        let p = conv.finish(&fed.top)?;
+        let mut out = p.out;
+        out.flush().map_err(|e| Error::io("writing the archive", e))?;
+        stats = p.stats;
+        Ok(write::header(stats.payload_len, p.crc32, fed.source_size, fed.source_sha256))
+    })?;
+    Ok((header, size, stats))
+}

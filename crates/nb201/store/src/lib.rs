@@ -1,0 +1,280 @@
+//! Opens an NB201 `.tnb` archive (NAS-Bench-201; format: `schema/FORMAT-NB201.md`) and reads
+//! every value of the source object straight from its bytes: typed, zero-copy, no allocation.
+//!
+//! Opening checks the header (family NAS-Bench-201), the payload trailer, rkyv's validation of
+//! the small root (flat columns: microseconds whatever the archive's size) and the table
+//! lengths. Everything else (offsets, string ids, cells) is checked where it is read, so a
+//! crafted archive makes a read return [`Corrupt`], never panic. The payload CRC is checked by
+//! [`Archive::verify_checksum`] (a pass over the whole file), not by open.
+//!
+//! The object, as the official API sees it:
+//! - `meta_archs`: [`Archive::len`], [`Archive::meta_arch`] (index → str),
+//!   [`Archive::arch_index`] (str → index), both O(1);
+//! - `evaluated_indexes`: [`Archive::evaluated_indexes`];
+//! - `arch2infos`: [`Archive::entry_keys`] (the keys in order), [`Archive::arch_results`] by key
+//!   and hp ([`Hp::Less`] is `'12'` / `less`, [`Hp::Full`] is `'200'` / `full`) → an
+//!   [`ArchResults`] (its fields, `dataset_seed`, and `all_results` → [`Run`]s);
+//! - a [`Run`] (ResultsCount) has every field; its per-epoch dicts and `latency` are
+//!   [`Series`]: ordered maps with `get`, values as [`Num`] (float / np.float64 / int / bool).
+//!
+//! [`Archive::walk`] emits the whole object as [`tnb_pyjson::Event`]s in source order, exactly as
+//! `tnb dump` of the source does.
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+mod check;
+mod error;
+mod num;
+mod raw;
+mod view;
+mod walk;
+
+use std::fs::File;
+use std::ops::Range;
+use std::path::Path;
+
+pub use error::{Corrupt, OpenError};
+use memmap2::Mmap;
+pub use num::{Num, NumKind};
+use rkyv::util::AlignedVec;
+use tnb_schema::file::open_regular;
+use tnb_schema::header::{Family, Header};
+use tnb_schema::nb201::{ArchivedNb201, Trailer, str_hash};
+pub use view::{ArchResults, Config, DatasetSeeds, Field, Form, Hp, Ints, Key, Run, Series, Strs};
+pub use walk::MAX_WALK_EVENTS_PER_BYTE;
+
+/// Result of a read: `Err` only for a corrupted archive.
+pub type R<T> = Result<T, Corrupt>;
+
+/// The bytes an archive reads: an aligned copy of the file, or a map of it.
+#[derive(Debug)]
+pub enum Buffer {
+    /// The file read into memory.
+    Aligned(AlignedVec),
+    /// The file mapped (see [`Archive::open_mmap`]).
+    Map(Mmap),
+}
+
+impl AsRef<[u8]> for Buffer {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Buffer::Aligned(v) => v.as_slice(),
+            Buffer::Map(m) => m,
+        }
+    }
+}
+
+/// What an archive holds, for `info` and `bench`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counts {
+    /// `len(meta_archs)`.
+    pub archs: usize,
+    /// `len(evaluated_indexes)`.
+    pub evaluated: usize,
+    /// `arch2infos` entries.
+    pub entries: usize,
+    /// ResultsCount states.
+    pub runs: usize,
+    /// Stored 8-byte cells (per-epoch numbers after deduplication).
+    pub cells: u64,
+    /// Distinct dict key lists.
+    pub keysets: usize,
+    /// Distinct strings.
+    pub strings: usize,
+    /// Bytes of the rkyv root.
+    pub root_len: u64,
+    /// Generic nodes (top level and extra keys).
+    pub generic_nodes: usize,
+}
+
+/// An open NB201 archive.
+#[derive(Debug)]
+pub struct Archive<B: AsRef<[u8]> = Buffer> {
+    bytes: B,
+    header: Header,
+    token: raw::Validated,
+    root: Range<usize>,
+    cells: Range<usize>,
+}
+
+pub(crate) fn io_err(path: &Path, error: std::io::Error) -> OpenError {
+    OpenError::Io { path: path.display().to_string(), error }
+}
+
+impl Archive<Buffer> {
+    /// Reads the archive at `path` into an aligned buffer and opens it. Safe whatever happens to
+    /// the file afterwards. Only a regular file is read.
+    pub fn open(path: impl AsRef<Path>) -> Result<Archive<Buffer>, OpenError> {
+        use std::io::Read;
+        let path = path.as_ref();
+        let (f, meta) = open_regular(path).map_err(|e| io_err(path, e))?;
+        let mut v = AlignedVec::<16>::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        let mut f: File = f;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f.read(&mut buf).map_err(|e| io_err(path, e))?;
+            if n == 0 {
+                break;
+            }
+            v.extend_from_slice(&buf[..n]);
+        }
+        Archive::from_bytes(Buffer::Aligned(v))
+    }
+
+    /// Opens a copy of `bytes` held in an aligned buffer.
+    pub fn copy_from(bytes: &[u8]) -> Result<Archive<Buffer>, OpenError> {
+        let mut v = AlignedVec::<16>::with_capacity(bytes.len());
+        v.extend_from_slice(bytes);
+        Archive::from_bytes(Buffer::Aligned(v))
+    }
+}
+
+impl<B: AsRef<[u8]>> Archive<B> {
+    /// Opens an archive held in `bytes`, which must start at a 16-byte aligned address. Checks
+    /// the header (not the payload checksum: see [`Archive::verify_checksum`]), the trailer,
+    /// validates the root and checks the table lengths.
+    pub fn from_bytes(bytes: B) -> Result<Archive<B>, OpenError> {
+        let all = bytes.as_ref();
+        let header = Header::decode_family(all, Family::Nb201)?;
+        let payload = header.payload(all);
+        if payload.as_ptr() as usize % 16 != 0 {
+            return Err(OpenError::Unaligned);
+        }
+        let t = Trailer::decode(payload).map_err(OpenError::Invalid)?;
+        let start = header.payload_offset as usize;
+        let cells = start..start + t.cells as usize * 8;
+        let root = start + t.root_offset as usize..start + (t.root_offset + t.root_len) as usize;
+        let root_bytes = &all[root.clone()];
+        let token = raw::Validated::check(root_bytes)
+            .map_err(|e| OpenError::Invalid(format!("payload: {e}")))?;
+        let r = token.root(root_bytes).ok_or_else(|| OpenError::Invalid("payload moved".into()))?;
+        check::check(r).map_err(OpenError::Invalid)?;
+        Ok(Archive { bytes, header, token, root, cells })
+    }
+
+    /// The header (version, provenance).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The whole file.
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_ref()
+    }
+
+    /// The payload (what `verify --source` compares with a rebuilt one).
+    pub fn payload(&self) -> &[u8] {
+        self.header.payload(self.bytes.as_ref())
+    }
+
+    /// Checks the payload checksum (one pass over the payload).
+    pub fn verify_checksum(&self) -> Result<(), OpenError> {
+        self.header.check_payload(self.bytes.as_ref()).map_err(OpenError::Header)
+    }
+
+    /// The validated root and the cells.
+    #[inline]
+    pub(crate) fn data(&self) -> R<view::Data<'_>> {
+        let all = self.bytes.as_ref();
+        let root = all.get(self.root.clone()).and_then(|b| self.token.root(b));
+        match (root, all.get(self.cells.clone())) {
+            (Some(r), Some(cells)) => Ok(view::Data { r, cells }),
+            _ => Err(Corrupt("the archive's bytes changed after validation")),
+        }
+    }
+
+    /// The validated archived root, for code that reads the columns directly.
+    pub fn root(&self) -> R<&ArchivedNb201> {
+        Ok(self.data()?.r)
+    }
+
+    /// What the archive holds.
+    pub fn counts(&self) -> R<Counts> {
+        let r = self.data()?.r;
+        Ok(Counts {
+            archs: r.meta_archs.len(),
+            evaluated: r.evaluated.len(),
+            entries: r.entry_keys.len(),
+            runs: r.run_dataset.len(),
+            cells: (self.cells.len() / 8) as u64,
+            keysets: r.keysets.flags.len(),
+            strings: r.str_offsets.len().saturating_sub(1),
+            root_len: self.root.len() as u64,
+            generic_nodes: r.generic.kinds.len(),
+        })
+    }
+
+    /// `len(meta_archs)` (Python: `len(api)`).
+    pub fn len(&self) -> usize {
+        self.data().map_or(0, |d| d.r.meta_archs.len())
+    }
+
+    /// Whether `meta_archs` is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `meta_archs[i]`, or `None` when `i` is out of range.
+    #[inline]
+    pub fn meta_arch(&self, i: usize) -> R<Option<&str>> {
+        let d = self.data()?;
+        match d.r.meta_archs.get(i) {
+            Some(id) => d.string(id.to_native()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The index of `arch` in `meta_archs` (exact string match), if it is there.
+    #[inline]
+    pub fn arch_index(&self, arch: &str) -> R<Option<usize>> {
+        let d = self.data()?;
+        let slots = d.r.meta_slots.as_slice();
+        let mask = slots.len() - 1;
+        let mut i = str_hash(arch.as_bytes()) as usize & mask;
+        for _ in 0..slots.len() {
+            let s = slots[i].to_native();
+            if s == 0 {
+                return Ok(None);
+            }
+            let m = (s - 1) as usize;
+            let id = d.r.meta_archs.get(m).ok_or(Corrupt("an arch table slot is out of range"))?;
+            if d.string_bytes(id.to_native())? == arch.as_bytes() {
+                return Ok(Some(m));
+            }
+            i = (i + 1) & mask;
+        }
+        Ok(None)
+    }
+
+    /// `evaluated_indexes`, in source order.
+    pub fn evaluated_indexes(&self) -> R<Ints<'_>> {
+        Ok(Ints(self.data()?.r.evaluated.as_slice()))
+    }
+
+    /// The `arch2infos` keys, in source order.
+    pub fn entry_keys(&self) -> R<Ints<'_>> {
+        Ok(Ints(self.data()?.r.entry_keys.as_slice()))
+    }
+
+    /// The entry (position in `arch2infos`) of arch key `key`, if there is one.
+    #[inline]
+    pub fn entry(&self, key: i64) -> R<Option<usize>> {
+        let d = self.data()?;
+        d.entry(key)
+    }
+
+    /// `arch2infos[key]['less' or 'full']` (the official API's `arch2infos_dict[key]['12' or
+    /// '200']`), if `key` is there.
+    #[inline]
+    pub fn arch_results(&self, key: i64, hp: Hp) -> R<Option<ArchResults<'_>>> {
+        let d = self.data()?;
+        Ok(d.entry(key)?.map(|e| ArchResults::new(d, 2 * e + hp.offset())))
+    }
+
+    /// The ArchResults of entry `e` (position in `arch2infos`), for walks in source order.
+    pub fn arch_results_at(&self, entry: usize, hp: Hp) -> R<Option<ArchResults<'_>>> {
+        let d = self.data()?;
+        Ok((entry < d.r.entry_keys.len()).then(|| ArchResults::new(d, 2 * entry + hp.offset())))
+    }
+}

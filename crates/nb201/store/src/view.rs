@@ -1,0 +1,732 @@
+//! Typed views of the archived columns: ArchResults, runs (ResultsCount), series. Each is a
+//! `Copy` handle holding the validated root and the cells; every index read is checked.
+
+use rkyv::rend::{i64_le, u32_le};
+use tnb_schema::nb201::codes::*;
+use tnb_schema::nb201::{ArchivedNb201, str_hash};
+
+use crate::R;
+use crate::error::Corrupt;
+use crate::num::Num;
+
+/// The validated root and the cell section.
+#[derive(Clone, Copy)]
+pub(crate) struct Data<'a> {
+    pub(crate) r: &'a ArchivedNb201,
+    pub(crate) cells: &'a [u8],
+}
+
+impl std::fmt::Debug for Data<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Data({} cells)", self.cells.len() / 8)
+    }
+}
+
+const BAD_STR: Corrupt = Corrupt("a string id or offset is out of range, or not UTF-8");
+const BAD_RUN: Corrupt = Corrupt("a run's columns are out of range");
+
+#[inline]
+pub(crate) fn range(v: &[u32_le], i: usize) -> R<(usize, usize)> {
+    match (v.get(i), v.get(i + 1)) {
+        (Some(s), Some(e)) if s.to_native() <= e.to_native() => {
+            Ok((s.to_native() as usize, e.to_native() as usize))
+        }
+        _ => Err(Corrupt("an offsets column is out of range or not increasing")),
+    }
+}
+
+impl<'a> Data<'a> {
+    #[inline]
+    pub(crate) fn string_bytes(self, id: u32) -> R<&'a [u8]> {
+        let (s, e) = range(self.r.str_offsets.as_slice(), id as usize).map_err(|_| BAD_STR)?;
+        self.r.str_bytes.get(s..e).ok_or(BAD_STR)
+    }
+
+    #[inline]
+    pub(crate) fn string(self, id: u32) -> R<&'a str> {
+        std::str::from_utf8(self.string_bytes(id)?).map_err(|_| BAD_STR)
+    }
+
+    /// The pool id of `s`, if the pool holds it.
+    #[inline]
+    pub(crate) fn pool_id(self, s: &[u8]) -> R<Option<u32>> {
+        let slots = self.r.str_slots.as_slice();
+        let mask = slots.len() - 1;
+        let mut i = str_hash(s) as usize & mask;
+        for _ in 0..slots.len() {
+            let v = slots[i].to_native();
+            if v == 0 {
+                return Ok(None);
+            }
+            if self.string_bytes(v - 1)? == s {
+                return Ok(Some(v - 1));
+            }
+            i = (i + 1) & mask;
+        }
+        Ok(None)
+    }
+
+    #[inline]
+    pub(crate) fn cell(self, i: u64) -> R<u64> {
+        let at = usize::try_from(i).ok().and_then(|i| i.checked_mul(8));
+        let b = at.and_then(|a| self.cells.get(a..a + 8));
+        let b = b.ok_or(Corrupt("a series lies outside the cells"))?;
+        let mut x = [0u8; 8];
+        x.copy_from_slice(b);
+        Ok(u64::from_le_bytes(x))
+    }
+
+    #[inline]
+    pub(crate) fn entry(self, key: i64) -> R<Option<usize>> {
+        let Ok(k) = usize::try_from(key) else { return Ok(None) };
+        match self.r.key_slots.get(k).map(|s| s.to_native()) {
+            None | Some(0) => Ok(None),
+            Some(s) if (s as usize) <= self.r.entry_keys.len() => Ok(Some(s as usize - 1)),
+            Some(_) => Err(Corrupt("an arch key slot is out of range")),
+        }
+    }
+}
+
+/// Which half of an `arch2infos` entry: the official API's hp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Hp {
+    /// `'200'`: the entry's `'full'` (200 epochs).
+    Full,
+    /// `'12'`: the entry's `'less'` (12 epochs).
+    Less,
+}
+
+impl Hp {
+    pub(crate) fn offset(self) -> usize {
+        match self {
+            Hp::Full => 0,
+            Hp::Less => 1,
+        }
+    }
+
+    /// The official API's hp string (`'12'` or `'200'`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hp::Full => "200",
+            Hp::Less => "12",
+        }
+    }
+
+    /// The hp of an official hp string.
+    pub fn from_hp(s: &str) -> Option<Hp> {
+        match s {
+            "200" => Some(Hp::Full),
+            "12" => Some(Hp::Less),
+            _ => None,
+        }
+    }
+
+    /// The key of the entry's dict (`'full'` or `'less'`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Hp::Full => "full",
+            Hp::Less => "less",
+        }
+    }
+}
+
+/// A list of ints (seeds, `evaluated_indexes`, arch keys).
+#[derive(Clone, Copy, Debug)]
+pub struct Ints<'a>(pub(crate) &'a [i64_le]);
+
+impl<'a> Ints<'a> {
+    /// Number of ints.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Int `i`.
+    pub fn get(&self, i: usize) -> Option<i64> {
+        self.0.get(i).map(|x| x.to_native())
+    }
+
+    /// The ints in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = i64> + 'a {
+        self.0.iter().map(|x| x.to_native())
+    }
+
+    /// Whether `x` is one of them.
+    pub fn contains(&self, x: i64) -> bool {
+        self.0.iter().any(|y| y.to_native() == x)
+    }
+}
+
+/// A list of strings (`eval_names`).
+#[derive(Clone, Copy, Debug)]
+pub struct Strs<'a> {
+    d: Data<'a>,
+    ids: &'a [u32_le],
+}
+
+impl<'a> Strs<'a> {
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// String `i`.
+    pub fn get(&self, i: usize) -> R<Option<&'a str>> {
+        match self.ids.get(i) {
+            Some(id) => self.d.string(id.to_native()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The strings in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = R<&'a str>> + 'a {
+        let d = self.d;
+        self.ids.iter().map(move |id| d.string(id.to_native()))
+    }
+}
+
+/// One `ArchResults` state (`arch2infos[key]['full' | 'less']`).
+#[derive(Clone, Copy, Debug)]
+pub struct ArchResults<'a> {
+    d: Data<'a>,
+    rec: usize,
+}
+
+/// `dataset_seed`: dataset → sorted seeds, in source order.
+#[derive(Clone, Copy, Debug)]
+pub struct DatasetSeeds<'a> {
+    d: Data<'a>,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> ArchResults<'a> {
+    pub(crate) fn new(d: Data<'a>, rec: usize) -> ArchResults<'a> {
+        ArchResults { d, rec }
+    }
+
+    fn flags(&self) -> R<u8> {
+        self.d.r.ar_flags.get(self.rec).copied().ok_or(Corrupt("an arch record is out of range"))
+    }
+
+    /// `arch_index`.
+    pub fn arch_index(&self) -> R<i64> {
+        self.d
+            .r
+            .ar_index
+            .get(self.rec)
+            .map(|x| x.to_native())
+            .ok_or(Corrupt("an arch record is out of range"))
+    }
+
+    /// `arch_str`.
+    pub fn arch_str(&self) -> R<&'a str> {
+        let id = self.d.r.ar_str.get(self.rec).ok_or(Corrupt("an arch record is out of range"))?;
+        self.d.string(id.to_native())
+    }
+
+    /// `clear_net_done`.
+    pub fn clear_net_done(&self) -> R<bool> {
+        Ok(self.flags()? & AR_CLEAR != 0)
+    }
+
+    /// Whether the state dict, `all_results` and `dataset_seed` are OrderedDicts (dump only).
+    pub fn ordered(&self) -> R<(bool, bool, bool)> {
+        let f = self.flags()?;
+        Ok((f & AR_ODICT != 0, f & AR_RESULTS_ODICT != 0, f & AR_DS_ODICT != 0))
+    }
+
+    /// `dataset_seed`.
+    pub fn dataset_seed(&self) -> R<DatasetSeeds<'a>> {
+        let (start, end) = range(self.d.r.ar_datasets.as_slice(), self.rec)?;
+        Ok(DatasetSeeds { d: self.d, start, end })
+    }
+
+    /// Number of runs in `all_results`.
+    pub fn run_count(&self) -> R<usize> {
+        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec)?;
+        Ok(e - s)
+    }
+
+    /// `all_results`' item `i` (insertion order).
+    pub fn run(&self, i: usize) -> R<Option<Run<'a>>> {
+        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec)?;
+        Ok((i < e - s).then_some(Run { d: self.d, run: s + i }))
+    }
+
+    /// `all_results`' items in insertion order.
+    pub fn runs(&self) -> R<impl ExactSizeIterator<Item = Run<'a>> + 'a> {
+        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec)?;
+        let d = self.d;
+        Ok((s..e).map(move |run| Run { d, run }))
+    }
+
+    /// `all_results[(dataset, seed)]`, if there.
+    pub fn find(&self, dataset: &str, seed: i64) -> R<Option<Run<'a>>> {
+        for run in self.runs()? {
+            if run.seed()? == seed && run.dataset()? == dataset {
+                return Ok(Some(run));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl<'a> DatasetSeeds<'a> {
+    /// Number of datasets.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// Dataset `i`'s name and seeds.
+    pub fn get(&self, i: usize) -> R<Option<(&'a str, Ints<'a>)>> {
+        if i >= self.len() {
+            return Ok(None);
+        }
+        let j = self.start + i;
+        let id = self.d.r.ds_name.get(j).ok_or(Corrupt("a dataset_seed item is out of range"))?;
+        let name = self.d.string(id.to_native())?;
+        let (s, e) = range(self.d.r.ds_seeds.as_slice(), j)?;
+        let seeds = self.d.r.seeds.get(s..e).ok_or(Corrupt("a seed list is out of range"))?;
+        Ok(Some((name, Ints(seeds))))
+    }
+
+    /// The seeds of `dataset`, if there.
+    pub fn seeds(&self, dataset: &str) -> R<Option<Ints<'a>>> {
+        for i in 0..self.len() {
+            if let Some((name, seeds)) = self.get(i)? {
+                if name == dataset {
+                    return Ok(Some(seeds));
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// `arch_config` of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config<'a> {
+    /// `channel`.
+    pub channel: i64,
+    /// `num_cells`.
+    pub num_cells: i64,
+    /// `arch_str`.
+    pub arch_str: &'a str,
+    /// `class_num`.
+    pub class_num: i64,
+    /// Whether the dict is an OrderedDict (dump only).
+    pub ordered: bool,
+}
+
+/// A run's series fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// `train_acc1es`.
+    TrainAcc1,
+    /// `train_acc5es`.
+    TrainAcc5,
+    /// `train_losses`.
+    TrainLoss,
+    /// `train_times`.
+    TrainTime,
+    /// `eval_acc1es`.
+    EvalAcc1,
+    /// `eval_times`.
+    EvalTime,
+    /// `eval_losses`.
+    EvalLoss,
+    /// `latency`.
+    Latency,
+}
+
+impl Field {
+    /// Every field, in `codes::SER_*` order.
+    pub const ALL: [Field; 8] = [
+        Field::TrainAcc1,
+        Field::TrainAcc5,
+        Field::TrainLoss,
+        Field::TrainTime,
+        Field::EvalAcc1,
+        Field::EvalTime,
+        Field::EvalLoss,
+        Field::Latency,
+    ];
+
+    fn slot(self) -> usize {
+        match self {
+            Field::TrainAcc1 => SER_TRAIN_ACC1,
+            Field::TrainAcc5 => SER_TRAIN_ACC5,
+            Field::TrainLoss => SER_TRAIN_LOSS,
+            Field::TrainTime => SER_TRAIN_TIME,
+            Field::EvalAcc1 => SER_EVAL_ACC1,
+            Field::EvalTime => SER_EVAL_TIME,
+            Field::EvalLoss => SER_EVAL_LOSS,
+            Field::Latency => SER_LATENCY,
+        }
+    }
+
+    /// The ResultsCount key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::TrainAcc1 => "train_acc1es",
+            Field::TrainAcc5 => "train_acc5es",
+            Field::TrainLoss => "train_losses",
+            Field::TrainTime => "train_times",
+            Field::EvalAcc1 => "eval_acc1es",
+            Field::EvalTime => "eval_times",
+            Field::EvalLoss => "eval_losses",
+            Field::Latency => "latency",
+        }
+    }
+}
+
+/// One ResultsCount state (`all_results[(dataset, seed)]`).
+#[derive(Clone, Copy, Debug)]
+pub struct Run<'a> {
+    d: Data<'a>,
+    run: usize,
+}
+
+impl<'a> Run<'a> {
+    fn str_at(&self, col: &'a [u32_le]) -> R<&'a str> {
+        self.d.string(col.get(self.run).ok_or(BAD_RUN)?.to_native())
+    }
+
+    fn num_at(&self, ty: &'a [u8], bits: &'a [rkyv::rend::u64_le]) -> R<Num> {
+        let (t, b) = (ty.get(self.run).ok_or(BAD_RUN)?, bits.get(self.run).ok_or(BAD_RUN)?);
+        Num::new(*t, b.to_native()).ok_or(Corrupt("a number has an unknown type code"))
+    }
+
+    /// The dataset string of the `all_results` key.
+    pub fn dataset(&self) -> R<&'a str> {
+        self.str_at(self.d.r.run_dataset.as_slice())
+    }
+
+    /// The seed int of the `all_results` key.
+    pub fn seed(&self) -> R<i64> {
+        self.d.r.run_seed.get(self.run).map(|x| x.to_native()).ok_or(BAD_RUN)
+    }
+
+    /// `name`.
+    pub fn name(&self) -> R<&'a str> {
+        self.str_at(self.d.r.run_name.as_slice())
+    }
+
+    /// `seed` (the string, e.g. `'0777'`).
+    pub fn seed_str(&self) -> R<&'a str> {
+        self.str_at(self.d.r.run_seed_str.as_slice())
+    }
+
+    /// `epochs`.
+    pub fn epochs(&self) -> R<i64> {
+        self.d.r.run_epochs.get(self.run).map(|x| x.to_native()).ok_or(BAD_RUN)
+    }
+
+    /// `flop`.
+    pub fn flop(&self) -> R<Num> {
+        self.num_at(self.d.r.run_flop_type.as_slice(), self.d.r.run_flop.as_slice())
+    }
+
+    /// `params`.
+    pub fn params(&self) -> R<Num> {
+        self.num_at(self.d.r.run_params_type.as_slice(), self.d.r.run_params.as_slice())
+    }
+
+    /// `arch_config`.
+    pub fn arch_config(&self) -> R<Config<'a>> {
+        let c = self.d.r.run_config.get(3 * self.run..3 * self.run + 3).ok_or(BAD_RUN)?;
+        let flags = *self.d.r.run_flags.get(self.run).ok_or(BAD_RUN)?;
+        Ok(Config {
+            channel: c[0].to_native(),
+            num_cells: c[1].to_native(),
+            arch_str: self.str_at(self.d.r.run_config_str.as_slice())?,
+            class_num: c[2].to_native(),
+            ordered: flags & RUN_CONFIG_ODICT != 0,
+        })
+    }
+
+    /// Whether the state dict is an OrderedDict (dump only).
+    pub fn ordered(&self) -> R<bool> {
+        Ok(self.d.r.run_flags.get(self.run).ok_or(BAD_RUN)? & RUN_ODICT != 0)
+    }
+
+    /// `eval_names`, in order.
+    pub fn eval_names(&self) -> R<Strs<'a>> {
+        let (s, e) = range(self.d.r.run_eval_names.as_slice(), self.run)?;
+        let ids = self.d.r.eval_names.get(s..e).ok_or(BAD_RUN)?;
+        Ok(Strs { d: self.d, ids })
+    }
+
+    /// A series field (`train_acc1es`, ..., `latency`).
+    pub fn series(&self, f: Field) -> R<Series<'a>> {
+        let i = self.run * SERIES_PER_RUN + f.slot();
+        let s = &self.d.r.series;
+        let (form, ty, keys, at, aux) =
+            match (s.form.get(i), s.ty.get(i), s.keys.get(i), s.at.get(i), s.aux.get(i)) {
+                (Some(f), Some(t), Some(k), Some(a), Some(x)) => {
+                    (*f, *t, k.to_native(), a.to_native(), x.to_native())
+                }
+                _ => return Err(BAD_RUN),
+            };
+        let (ks, len) = match form & FORM_MASK {
+            FORM_NONE => (None, 0),
+            FORM_LIST => (None, keys as usize),
+            _ => {
+                let k = &self.d.r.keysets;
+                let (st, en) = match (k.start.get(keys as usize), k.start.get(keys as usize + 1)) {
+                    (Some(s), Some(e))
+                        if s.to_native() <= e.to_native()
+                            && e.to_native() <= k.items.len() as u64 =>
+                    {
+                        (s.to_native() as usize, e.to_native() as usize)
+                    }
+                    _ => return Err(Corrupt("a series' keyset is out of range")),
+                };
+                let flags = *k
+                    .flags
+                    .get(keys as usize)
+                    .ok_or(Corrupt("a series' keyset is out of range"))?;
+                (Some((st, flags)), en - st)
+            }
+        };
+        if form & STORE_RLE != 0 && (aux > MAX_RLE_PAIRS || ty == T_MIXED) {
+            return Err(Corrupt("a run-length series has too many pairs"));
+        }
+        Ok(Series { d: self.d, form, ty, ks, len, at, aux })
+    }
+
+    /// `train_acc1es`.
+    pub fn train_acc1es(&self) -> R<Series<'a>> {
+        self.series(Field::TrainAcc1)
+    }
+
+    /// `train_acc5es`.
+    pub fn train_acc5es(&self) -> R<Series<'a>> {
+        self.series(Field::TrainAcc5)
+    }
+
+    /// `train_losses`.
+    pub fn train_losses(&self) -> R<Series<'a>> {
+        self.series(Field::TrainLoss)
+    }
+
+    /// `train_times`.
+    pub fn train_times(&self) -> R<Series<'a>> {
+        self.series(Field::TrainTime)
+    }
+
+    /// `eval_acc1es`.
+    pub fn eval_acc1es(&self) -> R<Series<'a>> {
+        self.series(Field::EvalAcc1)
+    }
+
+    /// `eval_times`.
+    pub fn eval_times(&self) -> R<Series<'a>> {
+        self.series(Field::EvalTime)
+    }
+
+    /// `eval_losses`.
+    pub fn eval_losses(&self) -> R<Series<'a>> {
+        self.series(Field::EvalLoss)
+    }
+
+    /// `latency` (`None` or a list).
+    pub fn latency(&self) -> R<Series<'a>> {
+        self.series(Field::Latency)
+    }
+}
+
+/// What a series is in the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// `None`.
+    None,
+    /// A `dict`.
+    Dict,
+    /// A `collections.OrderedDict`.
+    OrderedDict,
+    /// A `list`.
+    List,
+}
+
+/// A dict key of a series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key<'a> {
+    /// An int key (epochs).
+    Int(i64),
+    /// A str key (`'x-valid@199'`).
+    Str(&'a str),
+}
+
+/// A per-epoch dict (or the latency list, or `None`): keys in source order, values with their
+/// Python types, `get` by key.
+#[derive(Clone, Copy, Debug)]
+pub struct Series<'a> {
+    d: Data<'a>,
+    form: u8,
+    ty: u8,
+    /// Dicts: where the keyset's items start, and its flags.
+    ks: Option<(usize, u8)>,
+    len: usize,
+    at: u64,
+    aux: u64,
+}
+
+impl<'a> Series<'a> {
+    /// What it is in the source.
+    pub fn form(&self) -> Form {
+        match self.form & FORM_MASK {
+            FORM_NONE => Form::None,
+            FORM_DICT => Form::Dict,
+            FORM_ODICT => Form::OrderedDict,
+            _ => Form::List,
+        }
+    }
+
+    /// Whether it is `None`.
+    pub fn is_none(&self) -> bool {
+        self.form & FORM_MASK == FORM_NONE
+    }
+
+    /// Number of items (0 for `None`).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it has no items.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Key `i` (dicts only; `None` for lists and out of range).
+    pub fn key(&self, i: usize) -> R<Option<Key<'a>>> {
+        let Some((st, flags)) = self.ks else { return Ok(None) };
+        if i >= self.len {
+            return Ok(None);
+        }
+        let item = self
+            .d
+            .r
+            .keysets
+            .items
+            .get(st + i)
+            .ok_or(Corrupt("a keyset is out of range"))?
+            .to_native();
+        Ok(Some(if flags & KS_STR != 0 {
+            Key::Str(self.d.string(u32::try_from(item).map_err(|_| BAD_STR)?)?)
+        } else {
+            Key::Int(item)
+        }))
+    }
+
+    /// Value `i` (in key order), if `i < len`.
+    #[inline]
+    pub fn value(&self, i: usize) -> R<Option<Num>> {
+        if i >= self.len {
+            return Ok(None);
+        }
+        let bits = if self.form & STORE_RLE != 0 {
+            let mut found = None;
+            for p in 0..self.aux {
+                let end = self.d.cell(self.at + 2 * p)?;
+                if (i as u64) < end {
+                    found = Some(self.d.cell(self.at + 2 * p + 1)?);
+                    break;
+                }
+            }
+            found.ok_or(Corrupt("a run-length series is shorter than its keys"))?
+        } else {
+            self.d.cell(self.at + i as u64)?
+        };
+        let ty = if self.ty == T_MIXED {
+            let j = usize::try_from(self.aux).ok().and_then(|a| a.checked_add(i));
+            *j.and_then(|j| self.d.r.mixed_types.get(j))
+                .ok_or(Corrupt("a type code is out of range"))?
+        } else {
+            self.ty
+        };
+        Num::new(ty, bits).map(Some).ok_or(Corrupt("a number has an unknown type code"))
+    }
+
+    /// The position of int key `k` (dicts with int keys).
+    pub fn position_int(&self, k: i64) -> R<Option<usize>> {
+        let Some((st, flags)) = self.ks else { return Ok(None) };
+        if flags & KS_STR != 0 {
+            return Ok(None);
+        }
+        if flags & KS_DENSE != 0 {
+            return Ok(usize::try_from(k).ok().filter(|&k| k < self.len));
+        }
+        self.search(st, k)
+    }
+
+    /// The position of str key `k` (dicts with str keys).
+    pub fn position_str(&self, k: &str) -> R<Option<usize>> {
+        let Some((st, flags)) = self.ks else { return Ok(None) };
+        if flags & KS_STR == 0 {
+            return Ok(None);
+        }
+        match self.d.pool_id(k.as_bytes())? {
+            Some(id) => self.search(st, i64::from(id)),
+            None => Ok(None),
+        }
+    }
+
+    /// Binary search of item value `want` through the keyset's sorted positions.
+    fn search(&self, st: usize, want: i64) -> R<Option<usize>> {
+        let k = &self.d.r.keysets;
+        let sorted = k.sorted.get(st..st + self.len).ok_or(Corrupt("a keyset is out of range"))?;
+        let items = k.items.get(st..st + self.len).ok_or(Corrupt("a keyset is out of range"))?;
+        let (mut lo, mut hi) = (0usize, sorted.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let p = sorted[mid].to_native() as usize;
+            let v = items.get(p).ok_or(Corrupt("a keyset order is out of range"))?.to_native();
+            match v.cmp(&want) {
+                std::cmp::Ordering::Equal => return Ok(Some(p)),
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        Ok(None)
+    }
+
+    /// `d[k]` for an int key (epochs), if there.
+    #[inline]
+    pub fn get_int(&self, k: i64) -> R<Option<Num>> {
+        match self.position_int(k)? {
+            Some(p) => self.value(p),
+            None => Ok(None),
+        }
+    }
+
+    /// `d[k]` for a str key (`'x-valid@199'`), if there.
+    #[inline]
+    pub fn get_str(&self, k: &str) -> R<Option<Num>> {
+        match self.position_str(k)? {
+            Some(p) => self.value(p),
+            None => Ok(None),
+        }
+    }
+
+    /// The values in order.
+    pub fn values(&self) -> impl Iterator<Item = R<Num>> + 'a {
+        let s = *self;
+        (0..self.len).map(move |i| s.value(i).and_then(|v| v.ok_or(Corrupt("a value is missing"))))
+    }
+}
