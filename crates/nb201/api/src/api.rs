@@ -131,10 +131,19 @@ fn exceeds(x: Num, limit: Arg<'_>) -> Result<bool, ApiError> {
                 f64::INFINITY
             }
         }
+        // numpy's comparison of its float64 with a str finds no ufunc loop (numpy 2's
+        // message; the class is numpy's `UFuncTypeError`, a `TypeError`); other objects fall
+        // back to Python's comparison, where the scalar shows as a float.
+        Arg::Str(_) => {
+            return Err(type_error(
+                "ufunc 'greater' did not contain a loop with signature matching types (<class \
+                 'numpy.dtypes.Float64DType'>, <class 'numpy.dtypes.StrDType'>) -> None",
+            ));
+        }
         other => {
+            let t = if let Num::F64(_) = x { "float" } else { x.type_name() };
             return Err(type_error(format!(
-                "'>' not supported between instances of '{}' and '{}'",
-                x.type_name(),
+                "'>' not supported between instances of '{t}' and '{}'",
                 other.type_name()
             )));
         }

@@ -19,7 +19,7 @@ use crate::api::{Io, Nb201, OPS, Session, remap_dataset_set_names, str2lists, st
 use crate::draw::NoDraw;
 use crate::error::ApiError;
 use crate::source::{Hp, Source};
-use crate::value::Value;
+use crate::value::{ResultsRef, RunRef, Value};
 
 /// The official class's name, as CPython qualifies its methods in messages.
 pub const CLASS: &str = "NASBench201API";
@@ -73,6 +73,24 @@ pub fn call<'s, S: Source>(
     kwargs: &[(&str, Arg<'_>)],
     print: &mut dyn FnMut(&str),
 ) -> Result<Value<'s>, ApiError> {
+    let mut draw = NoDraw;
+    let mut io = Io { draw: &mut draw, print };
+    match method {
+        "random" => Err(ApiError::new(Exc::ValueError, NO_RANDOM)),
+        _ => call_with(nb, session, method, args, kwargs, &mut io),
+    }
+}
+
+/// [`call`] with the caller's draws and printing (a binding that owns Python's `random`
+/// answers `random()` and `is_random=True` through `io.draw`).
+pub fn call_with<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    session: &mut Session,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+    io: &mut Io<'_>,
+) -> Result<Value<'s>, ApiError> {
     let Some(sg) = METHODS.iter().find(|s| s.name == method) else {
         return Err(ApiError::new(
             Exc::AttributeError,
@@ -83,9 +101,6 @@ pub fn call<'s, S: Source>(
     let a = |i: usize| p.get(i).copied().flatten();
     let req = |i: usize| a(i).unwrap_or(Arg::None);
     debug_assert!(sg.params.len() <= MAX_PARAMS);
-    let mut draw = NoDraw;
-    let mut io = Io { draw: &mut draw, print };
-    let io = &mut io;
     Ok(match sg.name {
         "len" | "__len__" => Value::Int(nb.len() as i64),
         "__getitem__" => Value::str(nb.getitem(req(0))?),
@@ -111,7 +126,7 @@ pub fn call<'s, S: Source>(
         "get_net_param" => nb.get_net_param(req(0), req(1), req(2), a(3), io)?,
         "find_best" => nb.find_best(req(0), req(1), a(2), a(3), a(4), io)?,
         "simulate_train_eval" => nb.simulate_train_eval(req(0), req(1), a(2), a(3), session, io)?,
-        "random" => return Err(ApiError::new(Exc::ValueError, NO_RANDOM)),
+        "random" => Value::Int(nb.random(io)?),
         "reset_time" => {
             session.reset_time();
             Value::None
@@ -209,4 +224,123 @@ pub fn events<S: Source, E>(
             out(Event::End)
         }
     }
+}
+
+/// The `ArchResults` methods and attributes [`call_results`] answers.
+pub const RESULTS_METHODS: &[Signature] = &[
+    sig("__repr__", &[], 0),
+    sig("arch_index", &[], 0),
+    sig("arch_str", &[], 0),
+    sig("all_results", &[], 0),
+    sig("dataset_seed", &[], 0),
+    sig("clear_net_done", &[], 0),
+    sig("get_compute_costs", &["dataset"], 1),
+    sig("get_metrics", &["dataset", "setname", "iepoch", "is_random"], 2),
+    sig("show", &["is_print"], 0),
+    sig("get_dataset_names", &[], 0),
+    sig("get_dataset_seeds", &["dataset"], 1),
+    sig("get_net_param", &["dataset", "seed"], 1),
+    sig("get_latency", &["dataset"], 1),
+    sig("get_total_epoch", &["dataset"], 0),
+    sig("query", &["dataset", "seed"], 1),
+    sig("arch_idx_str", &[], 0),
+];
+
+/// The `ResultsCount` methods and attributes [`call_run`] answers.
+pub const RUN_METHODS: &[Signature] = &[
+    sig("__repr__", &[], 0),
+    sig("get_latency", &[], 0),
+    sig("get_total_epoch", &[], 0),
+    sig("get_times", &[], 0),
+    sig("get_eval_set", &[], 0),
+    sig("get_train", &["iepoch"], 0),
+    sig("get_eval", &["name", "iepoch"], 1),
+    sig("get_net_param", &["clone"], 0),
+    sig("get_config", &["str2structure"], 1),
+];
+
+fn find_sig<'a>(
+    table: &'a [Signature],
+    class: &str,
+    method: &str,
+) -> Result<&'a Signature, ApiError> {
+    table.iter().find(|s| s.name == method).ok_or_else(|| {
+        ApiError::new(
+            Exc::AttributeError,
+            format!("'{class}' object has no attribute {}", py_repr_str(&short(method))),
+        )
+    })
+}
+
+/// `getattr(arch_results, method)(*args, **kwargs)` (an attribute when it takes no
+/// arguments) on the `ArchResults` `at`.
+pub fn call_results<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    session: &Session,
+    at: ResultsRef,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+    io: &mut Io<'_>,
+) -> Result<Value<'s>, ApiError> {
+    let sg = find_sig(RESULTS_METHODS, "ArchResults", method)?;
+    let p = bind("ArchResults", sg, args, kwargs).map_err(|(e, m)| ApiError::new(e, m))?;
+    let a = |i: usize| p.get(i).copied().flatten();
+    let req = |i: usize| a(i).unwrap_or(Arg::None);
+    Ok(match sg.name {
+        "__repr__" => Value::Str(nb.ar_repr(at, session)?.into()),
+        "arch_index" | "arch_str" | "all_results" | "dataset_seed" | "clear_net_done" => {
+            nb.ar_attr(at, sg.name, session)?
+        }
+        "get_compute_costs" => nb.ar_get_compute_costs(at, req(0))?,
+        "get_metrics" => nb.ar_get_metrics(at, req(0), req(1), a(2), a(3), io)?,
+        "show" => return Err(nb.ar_show()),
+        "get_dataset_names" => nb.ar_get_dataset_names(at)?,
+        "get_dataset_seeds" => {
+            Value::List(nb.ar_get_dataset_seeds(at, req(0))?.into_iter().map(Value::Int).collect())
+        }
+        "get_net_param" => nb.ar_get_net_param(at, req(0), a(1))?,
+        "get_latency" => nb.ar_get_latency(at, req(0))?,
+        "get_total_epoch" => Value::Int(nb.ar_get_total_epoch(at, a(0))?),
+        "query" => nb.ar_query(at, req(0), a(1))?,
+        _ => Value::Str(nb.ar_arch_idx_str(at)?.into()),
+    })
+}
+
+/// `getattr(results_count, method)(*args, **kwargs)` on the `ResultsCount` `at` (its
+/// attributes: [`crate::RESULTS_COUNT_ATTRS`] through [`Nb201::rc_attr`]). `get_config` takes
+/// `None` only (a `str2structure` callable is the binding's: see [`Nb201::rc_get_config`]).
+pub fn call_run<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    at: RunRef,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+) -> Result<Value<'s>, ApiError> {
+    if crate::RESULTS_COUNT_ATTRS.contains(&method) && args.is_empty() && kwargs.is_empty() {
+        return nb.rc_attr(at, method);
+    }
+    let sg = find_sig(RUN_METHODS, "ResultsCount", method)?;
+    let p = bind("ResultsCount", sg, args, kwargs).map_err(|(e, m)| ApiError::new(e, m))?;
+    let a = |i: usize| p.get(i).copied().flatten();
+    let req = |i: usize| a(i).unwrap_or(Arg::None);
+    Ok(match sg.name {
+        "__repr__" => Value::Str(nb.rc_repr(at)?.into()),
+        "get_latency" => nb.rc_get_latency(at)?,
+        "get_total_epoch" => Value::Int(nb.rc_get_total_epoch(at)?),
+        "get_times" => nb.rc_get_times(at)?,
+        "get_eval_set" => nb.rc_get_eval_set(at)?,
+        "get_train" => nb.rc_get_train(at, a(0))?,
+        "get_eval" => nb.rc_get_eval(at, req(0), a(1))?,
+        "get_net_param" => Value::None,
+        _ => match req(0) {
+            Arg::None => nb.rc_get_config(at, false)?,
+            _ => {
+                return Err(ApiError::new(
+                    Exc::TypeError,
+                    "get_config takes str2structure=None only here (a callable is the binding's)",
+                ));
+            }
+        },
+    })
 }

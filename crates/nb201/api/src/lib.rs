@@ -17,7 +17,10 @@ mod text;
 mod value;
 
 pub use api::{DATASETS, Io, Nb201, OPS, Session, remap_dataset_set_names, str2lists, str2matrix};
-pub use call::{CLASS, METHODS, NO_RANDOM, call, events};
+pub use call::{
+    CLASS, METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results, call_run,
+    call_with, events,
+};
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};
 pub use error::{ApiError, KeyObj};
 pub use mem::{MemResultsRef, MemRunRef, MemSource};
