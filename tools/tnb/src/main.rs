@@ -9,7 +9,7 @@ mod cmd;
 mod fail;
 mod input;
 mod memory;
-#[allow(dead_code)] // wired verb by verb as the NB201 crates land
+
 mod nb201;
 mod shown;
 

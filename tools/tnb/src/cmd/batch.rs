@@ -50,6 +50,9 @@ pub struct Args {
 
 /// Runs `tnb batch`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::batch::run(&args.file);
+    }
     // Read into memory and fully checked, as every command of this `unsafe`-free binary does.
     // (Programs that want one copy shared by many processes link tnb-store and map the archive:
     // `Store::open_mmap`.)
@@ -178,14 +181,15 @@ pub fn error_line(out: &mut Vec<u8>, message: &str, class: &str) {
 
 /// A decoded argument: borrowed from the line, a string that had escapes, or a list or dict
 /// with its Python `repr()`.
-enum Decoded<'a> {
+pub enum Decoded<'a> {
     Ready(Arg<'a>),
     Owned(String),
     Container { type_name: &'static str, repr: String },
 }
 
 impl Decoded<'_> {
-    fn arg(&self) -> Arg<'_> {
+    /// The argument as the API takes it.
+    pub fn arg(&self) -> Arg<'_> {
         match self {
             Decoded::Ready(a) => *a,
             Decoded::Owned(s) => Arg::Str(s),
@@ -195,7 +199,7 @@ impl Decoded<'_> {
 }
 
 /// One JSON value as the Python value `json.loads` makes of it.
-fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
+pub fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
     let text = raw.get().trim();
     let first = text.as_bytes().first().copied().unwrap_or(b' ');
     Ok(Decoded::Ready(match first {

@@ -31,6 +31,9 @@ pub fn run(args: Args) -> Result<(), Fail> {
         return Err(Fail::input("--runs must be at least 1"));
     }
     crate::memory::prefer_huge_pages(&args.file);
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::bench::run(&args);
+    }
     if starts_like_archive(&args.file)? {
         return crate::cmd::bench_archive::run(&args);
     }
@@ -40,7 +43,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
 
 /// Whether the file starts with the archive magic (read without loading the whole file; a
 /// regular file only, refused without waiting otherwise: see `tnb_schema::file`).
-fn starts_like_archive(path: &std::path::Path) -> Result<bool, Fail> {
+pub fn starts_like_archive(path: &std::path::Path) -> Result<bool, Fail> {
     use std::io::Read;
     let mut head = [0u8; 8];
     let (mut f, _) = tnb_schema::file::open_regular(path)
