@@ -258,3 +258,46 @@ fn an_error_from_the_consumer_stops_the_read_with_the_offset() {
     assert!(e.starts_with("legacy object pickle (from file byte "), "{e}");
     assert!(e.contains("byte ") && e.contains("entry \"macro\": no thanks (macro)"), "{e}");
 }
+
+/// Throughput and memory on a big file, by hand (never timed in CI):
+/// `TNB_STREAM_FILE=/tmp/nb201/full_v1_1.pth /usr/bin/time -v cargo test --release -p tnb-pth
+/// --test stream measure -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs a multi-GB file; run by hand"]
+fn measure() {
+    let Some(path) = std::env::var_os("TNB_STREAM_FILE") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let limits = StreamLimits::default();
+    let t = std::time::Instant::now();
+    let scan = stream_scan(&path, &limits, &mut |_, _| {}).unwrap();
+    let t1 = t.elapsed().as_secs_f64();
+    let mb = scan.pickle_len as f64 / 1e6;
+    println!("pass 1: {mb:.0} MB in {t1:.2} s = {:.0} MB/s; {:?}", mb / t1, scan.stats);
+    println!("top keys: {:?}", scan.top_keys);
+    let t = std::time::Instant::now();
+    let mut n = 0u64;
+    let top = stream_load(
+        &path,
+        &scan,
+        "arch2infos",
+        &limits,
+        &mut |_, _| {
+            n += 1;
+            Ok(())
+        },
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let t2 = t.elapsed().as_secs_f64();
+    println!("pass 2: {n} entries in {t2:.2} s = {:.0} MB/s", mb / t2);
+    println!(
+        "total {:.2} s; top has {} keys",
+        t1 + t2,
+        match &top {
+            Obj::Dict { items, .. } => items.len(),
+            _ => 0,
+        }
+    );
+}

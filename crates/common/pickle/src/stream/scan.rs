@@ -26,6 +26,7 @@ pub struct Scan {
     /// Counts, for reports.
     pub stats: ScanStats,
     pub(crate) ids: Ids,
+    pub(crate) splits: Splits,
 }
 
 /// Counts pass 1 saw.
@@ -53,6 +54,78 @@ struct Shape {
     /// written inline).
     pending: Vec<(u64, Option<String>)>,
     keys: Vec<String>,
+    /// Slot of the last `EMPTY_DICT` pushed as a value of the root dict.
+    dict_value: Option<u64>,
+    /// The root-level dict whose item batches are being followed (see [`Splits`]).
+    cand: Option<Cand>,
+    splits: Splits,
+}
+
+/// Where each entry of a root-level dict is complete, for pass 2's hand-out: for the dict whose
+/// first item batch opens with the `MARK` at a given offset, the offset of the last opcode that
+/// touches each of its entries (key and value) before the `SETITEMS` that stores it. A pickler
+/// finishes a value before the next key, but from the stack alone "the next key was pushed" is
+/// ambiguous (a one-item dict is written `EMPTY_DICT key value SETITEM`, so its key looks like
+/// the next entry's); the depth model of pass 1 knows, for every opcode, the lowest stack slot
+/// it reads or changes.
+#[derive(Debug, Default)]
+pub(crate) struct Splits {
+    pub(crate) by_mark: Vec<(u64, Vec<u64>)>,
+    /// Entries recorded in all dicts (bounded by [`MAX_SPLIT_ENTRIES`]).
+    total: u64,
+}
+
+/// Most entries recorded over all root-level dicts (8 bytes each): 2^24. Past it, pass 2 hands
+/// the remaining entries of a dict out at their batch's `SETITEMS` (at most 1000 at once as
+/// picklers write them).
+pub(crate) const MAX_SPLIT_ENTRIES: u64 = 1 << 24;
+
+#[derive(Debug)]
+struct Cand {
+    /// Stack slot of the dict; its items sit from `slot + 1` up.
+    slot: u64,
+    mark_at: u64,
+    /// Entries stored by earlier batches.
+    done: u64,
+    last: Vec<u64>,
+    full: bool,
+}
+
+impl Shape {
+    /// Records that the opcode at `at` read or changed the stack slots from `low` up (to
+    /// `high`, exclusive), for the entries of the followed dict.
+    fn touch(&mut self, at: u64, low: u64, high: u64) {
+        let Some(c) = &mut self.cand else {
+            return;
+        };
+        let base = c.slot + 1;
+        if low < base || c.full {
+            return;
+        }
+        let first = c.done + (low - base) / 2;
+        let last = c.done + (high.max(low + 1) - 1 - base) / 2;
+        for j in first..=last {
+            let j = j as usize;
+            if j >= c.last.len() {
+                if self.splits.total >= MAX_SPLIT_ENTRIES || c.last.try_reserve(1).is_err() {
+                    c.full = true;
+                    return;
+                }
+                self.splits.total += 1;
+                c.last.resize(j + 1, 0);
+            }
+            c.last[j] = at;
+        }
+    }
+
+    /// The followed dict is done (consumed, or not a dict's items after all).
+    fn end_cand(&mut self) {
+        if let Some(c) = self.cand.take() {
+            if !c.full {
+                self.splits.by_mark.push((c.mark_at, c.last));
+            }
+        }
+    }
 }
 
 impl Shape {
@@ -74,6 +147,8 @@ impl Shape {
             self.keys.clear();
         } else if p % 2 == 1 && self.root_level() && self.pending.len() < 1 << 16 {
             self.pending.push((p, key));
+        } else if p % 2 == 0 && self.root_level() {
+            self.dict_value = (op == EMPTY_DICT).then_some(p);
         }
         self.depth += 1;
     }
@@ -111,6 +186,9 @@ pub fn scan<R: Read>(
         root_dict: false,
         pending: Vec::new(),
         keys: Vec::new(),
+        dict_value: None,
+        cand: None,
+        splits: Splits::default(),
     };
     let mut stats = ScanStats::default();
     let max_str = limits.max_str_len;
@@ -118,6 +196,8 @@ pub fn scan<R: Read>(
         loop {
             let op = inp.opcode()?;
             stats.opcodes += 1;
+            let d0 = sh.depth;
+            let mark0 = sh.marks.last().copied();
             match op {
                 // The hot opcodes first.
                 BINFLOAT => {
@@ -181,6 +261,21 @@ pub fn scan<R: Read>(
                 }
                 STOP => return Ok(()),
                 MARK => {
+                    if sh.dict_value.is_some_and(|v| v + 1 == sh.depth)
+                        && sh.root_level()
+                        && sh.cand.as_ref().is_none_or(|c| c.slot + 1 != sh.depth)
+                    {
+                        // A dict is complete once a later value of the root dict is built.
+                        sh.end_cand();
+                        let slot = sh.depth - 1;
+                        sh.cand = Some(Cand {
+                            slot,
+                            mark_at: inp.op_at,
+                            done: 0,
+                            last: Vec::new(),
+                            full: false,
+                        });
+                    }
                     if sh.marks.len() as u64 >= limits.max_marks {
                         return Err(inp.err(ErrorKind::Limit {
                             what: "open MARKs (MAX_MARKS)",
@@ -225,6 +320,9 @@ pub fn scan<R: Read>(
                     stack_effect(&mut sh, op);
                 }
             }
+            if sh.cand.is_some() || sh.dict_value.is_some() {
+                follow(&mut sh, op, inp.op_at, d0, mark0);
+            }
             if sh.depth > limits.max_stack {
                 return Err(inp.err(ErrorKind::Limit {
                     what: "values on the pickle stack (MAX_STACK)",
@@ -246,12 +344,54 @@ pub fn scan<R: Read>(
         }
         return Err(e);
     }
+    sh.end_cand();
     let top_keys = (sh.depth == 1 && sh.root_dict).then_some(sh.keys);
     stats.memo_ids = ids.len();
     stats.read_ids = ids.got_count();
     stats.bitmap_bytes = ids.heap_bytes();
     let len = inp.pos();
-    Ok(Scan { top_keys, len, stats, ids: ids.into_gets() })
+    Ok(Scan { top_keys, len, stats, ids: ids.into_gets(), splits: sh.splits })
+}
+
+/// Follows the entries of the root-level dict being built: which slots the opcode at `at`
+/// touched (`d0` the depth before it, `mark0` the innermost mark before it).
+fn follow(sh: &mut Shape, op: u8, at: u64, d0: u64, mark0: Option<u64>) {
+    let Some(slot) = sh.cand.as_ref().map(|c| c.slot) else {
+        return;
+    };
+    let base = slot + 1;
+    let d1 = sh.depth;
+    let low = match op {
+        MARK | PROTO | FRAME | STOP => return,
+        SETITEMS | APPENDS | ADDITEMS => {
+            let m = mark0.unwrap_or(0);
+            if m == base && op == SETITEMS {
+                // The followed dict's own batch: its items are stored.
+                if let Some(c) = &mut sh.cand {
+                    c.done += d0.saturating_sub(base) / 2;
+                }
+                return;
+            }
+            m.saturating_sub(1)
+        }
+        TUPLE | LIST | DICT | FROZENSET | INST | OBJ | POP_MARK => mark0.unwrap_or(0),
+        POP if d0 == mark0.unwrap_or(0) => mark0.unwrap_or(0),
+        PUT | BINPUT | LONG_BINPUT | MEMOIZE | POP | DUP | TUPLE1 | BINPERSID => d0 - d0.min(1),
+        APPEND | BUILD | TUPLE2 | REDUCE | NEWOBJ | STACK_GLOBAL => d0 - d0.min(2),
+        SETITEM | TUPLE3 | NEWOBJ_EX => d0 - d0.min(3),
+        // Everything else pushes one value.
+        _ => d0,
+    };
+    let consumes_items =
+        matches!(op, TUPLE | LIST | DICT | FROZENSET | INST | OBJ | POP_MARK | POP)
+            && mark0 == Some(base)
+            && low == base;
+    if low <= slot || consumes_items {
+        // The dict itself is consumed, or its items by something else than its SETITEMS.
+        sh.end_cand();
+        return;
+    }
+    sh.touch(at, low, d0.max(d1));
 }
 
 /// The stack effect of the opcodes pass 1 does not handle itself.
