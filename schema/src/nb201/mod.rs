@@ -164,3 +164,41 @@ mod tests {
         assert!(Trailer::decode(&huge).is_err());
     }
 }
+
+#[cfg(test)]
+mod layout_tests {
+    use std::mem::{align_of, offset_of, size_of};
+
+    use super::*;
+
+    /// FORMAT-NB201.md's tables of the root's byte layout.
+    #[test]
+    fn archived_layout_matches_format_nb201_md() {
+        assert_eq!((size_of::<ArchivedNb201>(), align_of::<ArchivedNb201>()), (372, 4));
+        assert_eq!(offset_of!(ArchivedNb201, generic), 48);
+        assert_eq!(offset_of!(ArchivedNb201, top), 88);
+        assert_eq!(offset_of!(ArchivedNb201, entry_keys), 92);
+        assert_eq!(offset_of!(ArchivedNb201, run_dataset), 180);
+        assert_eq!(offset_of!(ArchivedNb201, eval_names), 284);
+        assert_eq!(offset_of!(ArchivedNb201, series), 292);
+        assert_eq!(offset_of!(ArchivedNb201, keysets), 332);
+        assert_eq!(offset_of!(ArchivedNb201, mixed_types), 364);
+        assert_eq!(size_of::<ArchivedSeries>(), 40);
+        assert_eq!(size_of::<ArchivedKeysets>(), 32);
+        assert_eq!(size_of::<ArchivedGeneric>(), 40);
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    #[test]
+    fn format_nb201_md_quotes_the_schema_its_hash_and_version() {
+        let md = include_str!("../../FORMAT-NB201.md");
+        assert!(md.contains(SCHEMA), "FORMAT-NB201.md does not quote SCHEMA");
+        assert!(md.contains(&format!("{}-byte", SCHEMA.len())));
+        assert!(md.contains(&format!("`{SCHEMA_HASH:#018x}`")), "hash {SCHEMA_HASH:#018x}");
+        assert!(md.contains(&format!("version {FORMAT_VERSION})")));
+    }
+}

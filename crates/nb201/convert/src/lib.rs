@@ -32,6 +32,7 @@ mod arena;
 mod build;
 mod cells;
 mod error;
+mod file;
 mod path;
 pub mod sample;
 mod top;
@@ -44,6 +45,10 @@ use std::path::Path;
 pub use arena::{MAX_ARENA_DEPTH, from_document};
 pub use build::{MAX_ARCH_KEY, MAX_GENERIC_DEPTH, MAX_GENERIC_NODES};
 pub use error::Error;
+pub use file::{
+    Compare, Phase, Summary, check_destination, compare_source, convert_file, convert_scanned,
+    looks_like_nb201, rebuild_payload_file, sha256_file,
+};
 use tnb_pickle::stream::Obj;
 use tnb_schema::header::{HEADER_LEN, Header};
 pub use top::REQUIRED_KEYS;
@@ -171,6 +176,42 @@ pub fn archive_bytes(
     let mut out = Vec::with_capacity(HEADER_LEN + p.out.len());
     out.extend_from_slice(&h.encode());
     out.extend_from_slice(&p.out);
+    Ok(out)
+}
+
+/// The parts of a whole object's payload: the rkyv root and the cells' bytes. With
+/// [`assemble`], for tests and tools that forge archives (a changed field, an offset out of
+/// range) to check that readers refuse them.
+pub fn parts(top: &Obj) -> Result<(tnb_schema::nb201::Nb201, Vec<u8>), Error> {
+    let mut b = build::Builder::new(Vec::new());
+    if let Some(Obj::Dict { items, .. }) = top.get("arch2infos") {
+        for (k, v) in items {
+            b.entry(k, v)?;
+        }
+    }
+    b.top(top)?;
+    let root = std::mem::take(&mut b.root);
+    let (cells, _, _) = b.cells.finish();
+    Ok((root, cells))
+}
+
+/// A whole archive from a root and cell bytes (a multiple of 8), as the converter frames them.
+pub fn assemble(
+    root: &tnb_schema::nb201::Nb201,
+    cells: &[u8],
+    source_size: u64,
+    source_sha256: [u8; 32],
+) -> Result<Vec<u8>, Error> {
+    let mut c = cells::Cells::new(Vec::new());
+    let words: Vec<u64> = cells
+        .chunks_exact(8)
+        .map(|w| u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]))
+        .collect();
+    c.push(&words).map_err(|e| Error::io("assembling", e))?;
+    let (payload, len, crc, _) = write::finish_payload(c, root)?;
+    let h = write::header(len, crc, source_size, source_sha256);
+    let mut out = h.encode().to_vec();
+    out.extend_from_slice(&payload);
     Ok(out)
 }
 

@@ -253,3 +253,105 @@ fn conversion_is_deterministic() {
         assert!(a == b, "{v:?}: two conversions differ");
     }
 }
+
+fn dict_mut(o: &mut Obj) -> &mut Vec<(Obj, Obj)> {
+    match o {
+        Obj::Dict { items, .. } => items,
+        _ => panic!("not a dict"),
+    }
+}
+
+fn field_mut<'a>(o: &'a mut Obj, key: &str) -> &'a mut Obj {
+    &mut dict_mut(o).iter_mut().find(|(k, _)| k.as_str() == Some(key)).unwrap().1
+}
+
+#[test]
+fn extra_keys_mixed_types_and_ordered_dicts_round_trip() {
+    use tnb_pickle::{Dtype, Scalar};
+    let s = |x: &str| Obj::Str(x.into());
+    let mut top = sample::object(&Options { version: Version::V1_1, archs: 3, full_epochs: 6 });
+    // The top level as an OrderedDict, with extra keys of every generic kind.
+    if let Obj::Dict { items, ordered } = &mut top {
+        *ordered = true;
+        items.insert(
+            0,
+            (
+                s("note"),
+                Obj::Dict {
+                    items: vec![
+                        (
+                            Obj::Int(1),
+                            Obj::Tuple(vec![
+                                Obj::Float(-0.0),
+                                Obj::Bytes(b"\x00\xff".as_slice().into()),
+                            ]),
+                        ),
+                        (
+                            Obj::Tuple(vec![s("a"), Obj::Int(2)]),
+                            Obj::List(vec![Obj::None, Obj::Bool(false)]),
+                        ),
+                        (s("f32"), Obj::Scalar(Scalar { dtype: Dtype::F32, bits: 0x3fc0_0000 })),
+                    ],
+                    ordered: false,
+                },
+            ),
+        );
+    }
+    let a2i = field_mut(&mut top, "arch2infos");
+    if let Obj::Dict { items, ordered } = a2i {
+        *ordered = true;
+        // 'less' before 'full' in one entry, as an OrderedDict.
+        if let Obj::Dict { items: e, ordered } = &mut items[0].1 {
+            e.swap(0, 1);
+            *ordered = true;
+        }
+    }
+    let entry = &mut dict_mut(field_mut(&mut top, "arch2infos"))[1].1;
+    let full = field_mut(entry, "full");
+    let results = field_mut(full, "all_results");
+    let run = &mut dict_mut(results)[0].1;
+    // Values of mixed types in one dict, ints stored run-length, latency as a dict.
+    *field_mut(run, "train_acc5es") = Obj::Dict {
+        items: vec![
+            (Obj::Int(0), Obj::Float(1.5)),
+            (Obj::Int(1), Obj::Int(7)),
+            (Obj::Int(2), Obj::Bool(true)),
+            (Obj::Int(3), Obj::Scalar(Scalar { dtype: Dtype::F64, bits: 2.5f64.to_bits() })),
+            (Obj::Int(4), Obj::Scalar(Scalar { dtype: Dtype::I64, bits: (-3i64) as u64 })),
+        ],
+        ordered: false,
+    };
+    *field_mut(run, "train_times") = Obj::Dict {
+        items: (0..6).map(|e| (Obj::Int(5 - e), Obj::Int(9))).collect(),
+        ordered: true,
+    };
+    *field_mut(run, "latency") =
+        Obj::Dict { items: vec![(s("gpu"), Obj::Float(0.5))], ordered: false };
+    let a = open(&top);
+    check_all(&a, &top);
+    let mut want = Vec::new();
+    common::obj_events(&top, &mut want);
+    assert_eq!(common::archive_events(&a), want);
+    let r = a.arch_results(dict_key(&top, 1), Hp::Full).unwrap().unwrap().run(0).unwrap().unwrap();
+    let kinds: Vec<NumKind> =
+        r.train_acc5es().unwrap().values().map(|v| v.unwrap().kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            NumKind::Float,
+            NumKind::Int,
+            NumKind::Bool,
+            NumKind::Numpy(tnb_pickle::Dtype::F64),
+            NumKind::Numpy(tnb_pickle::Dtype::I64)
+        ]
+    );
+    // Unsorted int keys: `get` finds each by binary search.
+    assert_eq!(r.train_times().unwrap().get_int(0).unwrap().map(|n| n.bits()), Some(9));
+}
+
+fn dict_key(top: &Obj, i: usize) -> i64 {
+    match &items(top.get("arch2infos").unwrap())[i].0 {
+        Obj::Int(k) => *k,
+        _ => panic!(),
+    }
+}

@@ -1,0 +1,234 @@
+//! Corrupted and crafted archives: refused at open with one line, or (for damage open cannot
+//! see without reading every byte) answered with `Corrupt` errors; never a panic.
+
+mod common;
+
+use proptest::prelude::*;
+use tnb_nb201_convert::sample::{self, Options, Version};
+use tnb_nb201_convert::{archive_bytes, assemble, parts};
+use tnb_nb201_store::{Archive, Field, Hp, OpenError};
+use tnb_schema::header::{HEADER_CRC_AT, HEADER_LEN, PAYLOAD_LEN_AT};
+
+fn small() -> Vec<u8> {
+    let top = sample::object(&Options { version: Version::V1_1, archs: 3, full_epochs: 12 });
+    archive_bytes(&top, 1, [0; 32]).unwrap()
+}
+
+fn one_line(e: &OpenError) -> String {
+    let s = e.to_string();
+    assert!(!s.contains('\n') && !s.is_empty(), "{s:?}");
+    s
+}
+
+/// Reads everything an archive offers; every error is fine, a panic is not.
+fn read_everything(a: &Archive) {
+    let _ = a.counts();
+    let _ = a.walk(&mut |_| Ok(()));
+    for i in 0..a.len() + 1 {
+        if let Ok(Some(s)) = a.meta_arch(i) {
+            let _ = a.arch_index(s);
+        }
+    }
+    let Ok(keys) = a.entry_keys() else { return };
+    for k in keys.iter().chain([-1, 0, 1 << 30]) {
+        for hp in [Hp::Full, Hp::Less] {
+            let Ok(Some(ar)) = a.arch_results(k, hp) else { continue };
+            let _ = (ar.arch_index(), ar.arch_str(), ar.clear_net_done(), ar.ordered());
+            if let Ok(ds) = ar.dataset_seed() {
+                for i in 0..ds.len() {
+                    let _ = ds.get(i);
+                }
+            }
+            let Ok(n) = ar.run_count() else { continue };
+            for i in 0..n {
+                let Ok(Some(r)) = ar.run(i) else { continue };
+                let _ = (r.dataset(), r.seed(), r.name(), r.seed_str(), r.epochs());
+                let _ = (r.flop(), r.params(), r.arch_config(), r.eval_names());
+                for f in Field::ALL {
+                    if let Ok(s) = r.series(f) {
+                        for j in 0..s.len().min(300) {
+                            let _ = (s.key(j), s.value(j));
+                        }
+                        let _ = (s.get_int(3), s.get_str("x-valid@3"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_truncation_is_refused_in_one_line() {
+    let f = small();
+    for n in (0..f.len()).step_by(7).chain([f.len() - 1, HEADER_LEN, HEADER_LEN + 1]) {
+        let e = Archive::copy_from(&f[..n]).unwrap_err();
+        one_line(&e);
+    }
+}
+
+#[test]
+fn a_transnas_reader_and_this_one_refuse_each_other() {
+    let f = small();
+    let e = tnb_schema::header::Header::decode(&f).unwrap_err().to_string();
+    assert!(e.contains("NAS-Bench-201 archive, not a TransNAS-Bench-101"), "{e}");
+    let golden = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../data/golden/transnas_small.tnb"
+    ))
+    .unwrap();
+    let e = one_line(&Archive::copy_from(&golden).unwrap_err());
+    assert!(e.contains("TransNAS-Bench-101 archive, not a NAS-Bench-201"), "{e}");
+}
+
+#[test]
+fn misaligned_bytes_are_refused() {
+    let f = small();
+    let mut v = vec![0u8; f.len() + 16];
+    // A Vec<u8> of this size is 16-byte aligned on every allocator tnb runs on; offset by 8.
+    let start = 8 + (16 - v.as_ptr() as usize % 16) % 16;
+    let mut w = v.split_off(0);
+    w.resize(start + f.len(), 0);
+    w[start..].copy_from_slice(&f);
+    match Archive::from_bytes(&w[start..]) {
+        Err(e @ OpenError::Unaligned) => {
+            one_line(&e);
+        }
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+}
+
+/// The archive's header with the payload replaced (header length and CRC fixed up), so that
+/// only the payload's own checks can refuse it.
+fn with_payload(f: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = f[..HEADER_LEN].to_vec();
+    out[PAYLOAD_LEN_AT..PAYLOAD_LEN_AT + 8].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    let crc = crc32fast_hash(&out[..HEADER_CRC_AT]);
+    out[HEADER_CRC_AT..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+fn crc32fast_hash(b: &[u8]) -> u32 {
+    // The header's CRC-32 (ISO-HDLC), computed bit by bit: an oracle independent of crc32fast.
+    let mut c = !0u32;
+    for &x in b {
+        c ^= u32::from(x);
+        for _ in 0..8 {
+            c = if c & 1 != 0 { (c >> 1) ^ 0xedb8_8320 } else { c >> 1 };
+        }
+    }
+    !c
+}
+
+#[test]
+fn trailer_damage_is_refused_at_open() {
+    let f = small();
+    let p = &f[HEADER_LEN..];
+    let n = p.len();
+    for (at, what) in
+        [(n - 32, "magic"), (n - 24, "cells"), (n - 16, "root offset"), (n - 8, "root length")]
+    {
+        let mut q = p.to_vec();
+        q[at] ^= 0x40;
+        let e = one_line(&Archive::copy_from(&with_payload(&f, &q)).unwrap_err());
+        assert!(e.contains("trailer"), "{what}: {e}");
+    }
+    // Offsets past the end, in every field.
+    for at in [n - 24, n - 16, n - 8] {
+        let mut q = p.to_vec();
+        q[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        one_line(&Archive::copy_from(&with_payload(&f, &q)).unwrap_err());
+    }
+}
+
+#[test]
+fn inconsistent_tables_are_refused_at_open() {
+    let top = sample::object(&Options { version: Version::V1_0, archs: 3, full_epochs: 12 });
+    let (root, cells) = parts(&top).unwrap();
+    assert!(Archive::copy_from(&assemble(&root, &cells, 0, [0; 32]).unwrap()).is_ok());
+    type Forge = fn(&mut tnb_schema::nb201::Nb201);
+    let forged: [(&str, Forge); 10] = [
+        ("run offsets", |r| *r.ar_runs.last_mut().unwrap() += 1),
+        ("run offsets", |r| r.ar_runs[0] = 1),
+        ("arch flags", |r| {
+            r.ar_flags.pop();
+        }),
+        ("series", |r| {
+            r.series.at.pop();
+        }),
+        ("string offsets", |r| *r.str_offsets.last_mut().unwrap() += 1),
+        ("power of two", |r| r.meta_slots.push(0)),
+        ("keyset", |r| *r.keysets.start.last_mut().unwrap() += 1),
+        ("tree", |r| {
+            let c = r.generic.children[0];
+            r.generic.children[1] = c;
+        }),
+        ("top-level", |r| r.top = 0),
+        ("once each", |r| r.generic.kinds[0] = tnb_schema::nb201::codes::NODE_EVALUATED),
+    ];
+    for (want, forge) in forged {
+        let mut r = root.clone();
+        forge(&mut r);
+        let e =
+            one_line(&Archive::copy_from(&assemble(&r, &cells, 0, [0; 32]).unwrap()).unwrap_err());
+        assert!(e.contains(want), "{want}: {e}");
+    }
+}
+
+#[test]
+fn out_of_range_indexes_are_corrupt_errors_not_panics() {
+    let top = sample::object(&Options { version: Version::V1_1, archs: 3, full_epochs: 12 });
+    let (root, cells) = parts(&top).unwrap();
+    type Forge = fn(&mut tnb_schema::nb201::Nb201);
+    let walked: [Forge; 6] = [
+        |r| r.series.at.iter_mut().for_each(|a| *a += 1 << 40),
+        |r| r.series.keys.iter_mut().for_each(|k| *k = u32::MAX),
+        |r| r.series.ty.iter_mut().for_each(|t| *t = 0x7f),
+        |r| r.run_name.iter_mut().for_each(|n| *n = u32::MAX),
+        |r| r.meta_archs.iter_mut().for_each(|n| *n = u32::MAX),
+        |r| r.series.aux.iter_mut().for_each(|n| *n = u64::MAX),
+    ];
+    let open = |r: &tnb_schema::nb201::Nb201| {
+        Archive::copy_from(&assemble(r, &cells, 0, [0; 32]).unwrap()).unwrap()
+    };
+    for forge in walked {
+        let mut r = root.clone();
+        forge(&mut r);
+        let a = open(&r);
+        read_everything(&a);
+        let e = a.walk(&mut |_| Ok(())).unwrap_err();
+        assert!(e.starts_with("corrupted tnb archive") && !e.contains('\n'), "{e}");
+    }
+    // Tables the walk does not read: the lookups that use them say so.
+    let mut r = root.clone();
+    r.key_slots.iter_mut().for_each(|n| *n = u32::MAX);
+    let a = open(&r);
+    read_everything(&a);
+    assert!(a.arch_results(0, Hp::Full).is_err());
+    let mut r = root.clone();
+    r.keysets.sorted.iter_mut().for_each(|n| *n = u32::MAX);
+    let a = open(&r);
+    read_everything(&a);
+    let run = a.arch_results(0, Hp::Full).unwrap().unwrap().run(0).unwrap().unwrap();
+    assert!(run.eval_acc1es().unwrap().get_str("x-valid@3").is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
+    /// Any byte flip: refused at open in one line, or opened and then every read returns a
+    /// value or an error (the payload CRC, checked by verify, catches what open does not).
+    #[test]
+    fn byte_flips_never_panic(at in 0usize..1 << 20, x in 1u8..=255) {
+        let mut f = small();
+        let at = at % f.len();
+        f[at] ^= x;
+        match Archive::copy_from(&f) {
+            Err(e) => { one_line(&e); }
+            Ok(a) => {
+                read_everything(&a);
+                prop_assert!(a.verify_checksum().is_err() || at < HEADER_LEN);
+            }
+        }
+    }
+}
