@@ -1,5 +1,7 @@
 //! `NASBench201API` (with `NASBenchMetaAPI`'s methods): [`Nb201`].
 
+use std::sync::Arc;
+
 use tnb_pycall::{Arg, Exc, arg_repr, arg_str, py_repr_str};
 
 use crate::draw::Draw;
@@ -23,11 +25,13 @@ pub struct Session {
     pub used_time: Num,
     /// `ArchResults` cleared by `clear_params`.
     pub cleared: Vec<ResultsRef>,
+    /// `find_best`'s rankings (answers are the same without it; later calls are faster).
+    pub find_best: FindBestCache,
 }
 
 impl Default for Session {
     fn default() -> Self {
-        Session { used_time: Num::Int(0), cleared: Vec::new() }
+        Session { used_time: Num::Int(0), cleared: Vec::new(), find_best: FindBestCache::default() }
     }
 }
 
@@ -35,6 +39,41 @@ impl Session {
     /// `reset_time()`: `used_time = 0`.
     pub fn reset_time(&mut self) {
         self.used_time = Num::Int(0);
+    }
+}
+
+/// How many `(hp, dataset, set)` rankings a [`FindBestCache`] keeps (each holds one row per
+/// evaluated arch, about 0.1 KB: 15625 archs make ~1.5 MB).
+pub const MAX_CACHED_RANKINGS: usize = 8;
+
+/// One arch as `find_best` sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Row {
+    /// The lookups or `get_compute_costs` raise.
+    Fails(ApiError),
+    /// Seed-mean flops and params, and the seed-mean accuracy (or why it raises).
+    Costs { flop: Num, param: Num, acc: Result<Value<'static>, ApiError> },
+}
+
+/// One cached ranking: its `(hp, dataset, set)` and a row per evaluated arch.
+type Ranking = ((Hp, String, String), Arc<Vec<Row>>);
+
+/// `find_best`'s per-arch values, kept per `(hp, dataset, set)` (at most
+/// [`MAX_CACHED_RANKINGS`], oldest dropped first).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FindBestCache {
+    rows: Vec<Ranking>,
+}
+
+impl FindBestCache {
+    /// How many rankings are kept.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 }
 
@@ -773,8 +812,10 @@ impl<'s, S: Source> Nb201<'s, S> {
     /// `find_best(dataset, metric_on_set, FLOP_max=None, Param_max=None, hp='12')`:
     /// `(index, accuracy)` over `evaluated_indexes` ascending, skipping archs whose seed-mean
     /// flops/params exceed the limits, keeping the first maximum (strict `<`); `(-1, None)` if
-    /// none passes (then, when verbose, the official `self.arch(-1)` raises).
-    #[allow(non_snake_case)]
+    /// none passes (then, when verbose, the official `self.arch(-1)` raises). With `cache`,
+    /// every arch's seed-mean costs and accuracy (or the failure computing them) are kept per
+    /// `(hp, dataset, set)`, so later calls only compare (the answers are the same either way).
+    #[allow(non_snake_case, clippy::too_many_arguments)]
     pub fn find_best(
         &self,
         dataset: Arg<'_>,
@@ -782,6 +823,7 @@ impl<'s, S: Source> Nb201<'s, S> {
         FLOP_max: Option<Arg<'_>>,
         Param_max: Option<Arg<'_>>,
         hp: Option<Arg<'_>>,
+        cache: Option<&mut FindBestCache>,
         io: &mut Io<'_>,
     ) -> Result<Value<'static>, ApiError> {
         let hp = hp.unwrap_or(Arg::Str("12"));
@@ -808,39 +850,53 @@ impl<'s, S: Source> Nb201<'s, S> {
         self.say(io, || {
             format!("  return dataset={} and metric_on_set={}", arg_str(dataset), arg_str(set))
         });
+        let key = match (dataset, set, hp) {
+            (Arg::Str(d), Arg::Str(m), Arg::Str(h)) => Hp::from_key(h).map(|h| (h, d, m)),
+            _ => None,
+        };
+        let rows = match (cache, key) {
+            (Some(cache), Some((h, d, m))) => {
+                let found = cache.rows.iter().find(|(k, _)| k.0 == h && k.1 == d && k.2 == m);
+                match found {
+                    Some((_, rows)) => rows.clone(),
+                    None => {
+                        let rows: Arc<Vec<Row>> = Arc::new(
+                            (0..self.src.evaluated_len())
+                                .map(|k| self.row(self.src.evaluated(k), hp, dataset, set))
+                                .collect(),
+                        );
+                        if cache.rows.len() >= MAX_CACHED_RANKINGS {
+                            cache.rows.remove(0);
+                        }
+                        cache.rows.push(((h, d.to_owned(), m.to_owned()), rows.clone()));
+                        rows
+                    }
+                }
+            }
+            _ => Arc::new(Vec::new()),
+        };
+        let cached = key.is_some() && !rows.is_empty() || self.src.evaluated_len() == 0;
         let mut best: Option<(i64, Value<'static>)> = None;
-        let mut none = crate::draw::NoDraw;
         for k in 0..self.src.evaluated_len() {
             let index = self.src.evaluated(k);
-            if self.src.results(index, Hp::Less).is_none() {
-                return Err(ApiError::key(Value::Int(index)));
-            }
-            if let Arg::Unhashable(_) = hp {
-                return Err(unhashable(hp));
-            }
-            let h = match hp {
-                Arg::Str(s) => Hp::from_key(s),
-                _ => None,
+            let live;
+            let row = if cached {
+                &rows[k]
+            } else {
+                live = self.row(index, hp, dataset, set);
+                &live
             };
-            let Some(r) = h.and_then(|h| self.src.results(index, h)) else {
-                return Err(match crate::error::arg_value(hp) {
-                    Some(v) => ApiError::key(v),
-                    None => ApiError::key_param("hp", &arg_repr(hp)),
-                });
+            let (flop, param, acc) = match row {
+                Row::Fails(e) => return Err(e.clone()),
+                Row::Costs { flop, param, acc } => (*flop, *param, acc),
             };
-            let costs = results::get_compute_costs(self.src, r, dataset, self.sum)?;
-            let flop = costs.get("flops").and_then(num_of).unwrap_or(Num::F64(f64::NAN));
-            let param = costs.get("params").and_then(num_of).unwrap_or(Num::F64(f64::NAN));
             if !matches!(fmax, Arg::None) && exceeds(flop, fmax)? {
                 continue;
             }
             if !matches!(pmax, Arg::None) && exceeds(param, pmax)? {
                 continue;
             }
-            let info =
-                results::get_metrics(self.src, r, dataset, set, None, None, self.sum, &mut none)?;
-            get(&info, "loss")?;
-            let acc = get(&info, "accuracy")?.clone();
+            let acc = acc.clone()?;
             best = match best {
                 None => Some((index, acc)),
                 Some((bi, ba)) => {
@@ -865,6 +921,45 @@ impl<'s, S: Source> Nb201<'s, S> {
             (io.print)(&format!("  the best architecture : [{bi}] {name} with accuracy={acc}%"));
         }
         Ok(Value::Tuple(vec![Value::Int(bi), ba]))
+    }
+
+    /// What `find_best` computes of the arch `index`: the `arch2infos_dict[index][hp]` lookups
+    /// and `get_compute_costs` (whose failure stops the search), then the seed-mean accuracy of
+    /// `get_metrics(dataset, set)` (whose failure stops it only if the arch passes the filters).
+    fn row(&self, index: i64, hp: Arg<'_>, dataset: Arg<'_>, set: Arg<'_>) -> Row {
+        let costs = || -> Result<(S::Results, Num, Num), ApiError> {
+            if self.src.results(index, Hp::Less).is_none() {
+                return Err(ApiError::key(Value::Int(index)));
+            }
+            if let Arg::Unhashable(_) = hp {
+                return Err(unhashable(hp));
+            }
+            let h = match hp {
+                Arg::Str(s) => Hp::from_key(s),
+                _ => None,
+            };
+            let Some(r) = h.and_then(|h| self.src.results(index, h)) else {
+                return Err(match crate::error::arg_value(hp) {
+                    Some(v) => ApiError::key(v),
+                    None => ApiError::key_param("hp", &arg_repr(hp)),
+                });
+            };
+            let costs = results::get_compute_costs(self.src, r, dataset, self.sum)?;
+            let flop = costs.get("flops").and_then(num_of).unwrap_or(Num::F64(f64::NAN));
+            let param = costs.get("params").and_then(num_of).unwrap_or(Num::F64(f64::NAN));
+            Ok((r, flop, param))
+        };
+        let (r, flop, param) = match costs() {
+            Ok(c) => c,
+            Err(e) => return Row::Fails(e),
+        };
+        let mut none = crate::draw::NoDraw;
+        let acc = results::get_metrics(self.src, r, dataset, set, None, None, self.sum, &mut none)
+            .and_then(|info| {
+                get(&info, "loss")?;
+                Ok(get(&info, "accuracy")?.clone())
+            });
+        Row::Costs { flop, param, acc }
     }
 
     /// `simulate_train_eval(arch, dataset, hp='12', account_time=True)`:

@@ -91,6 +91,18 @@ pub fn call_with<'s, S: Source>(
     kwargs: &[(&str, Arg<'_>)],
     io: &mut Io<'_>,
 ) -> Result<Value<'s>, ApiError> {
+    let v = call_with_inner(nb, session, method, args, kwargs, io);
+    checked(nb, v)
+}
+
+fn call_with_inner<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    session: &mut Session,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+    io: &mut Io<'_>,
+) -> Result<Value<'s>, ApiError> {
     let Some(sg) = METHODS.iter().find(|s| s.name == method) else {
         return Err(ApiError::new(
             Exc::AttributeError,
@@ -124,7 +136,9 @@ pub fn call_with<'s, S: Source>(
         "get_latency" => nb.get_latency(req(0), req(1), a(2), io)?,
         "get_net_config" => nb.get_net_config(req(0), req(1), io)?,
         "get_net_param" => nb.get_net_param(req(0), req(1), req(2), a(3), io)?,
-        "find_best" => nb.find_best(req(0), req(1), a(2), a(3), a(4), io)?,
+        "find_best" => {
+            nb.find_best(req(0), req(1), a(2), a(3), a(4), Some(&mut session.find_best), io)?
+        }
         "simulate_train_eval" => nb.simulate_train_eval(req(0), req(1), a(2), a(3), session, io)?,
         "random" => Value::Int(nb.random(io)?),
         "reset_time" => {
@@ -283,6 +297,19 @@ pub fn call_results<'s, S: Source>(
     kwargs: &[(&str, Arg<'_>)],
     io: &mut Io<'_>,
 ) -> Result<Value<'s>, ApiError> {
+    let v = call_results_inner(nb, session, at, method, args, kwargs, io);
+    checked(nb, v)
+}
+
+fn call_results_inner<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    session: &Session,
+    at: ResultsRef,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+    io: &mut Io<'_>,
+) -> Result<Value<'s>, ApiError> {
     let sg = find_sig(RESULTS_METHODS, "ArchResults", method)?;
     let p = bind("ArchResults", sg, args, kwargs).map_err(|(e, m)| ApiError::new(e, m))?;
     let a = |i: usize| p.get(i).copied().flatten();
@@ -317,6 +344,17 @@ pub fn call_run<'s, S: Source>(
     args: &[Arg<'_>],
     kwargs: &[(&str, Arg<'_>)],
 ) -> Result<Value<'s>, ApiError> {
+    let v = call_run_inner(nb, at, method, args, kwargs);
+    checked(nb, v)
+}
+
+fn call_run_inner<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    at: RunRef,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+) -> Result<Value<'s>, ApiError> {
     if crate::RESULTS_COUNT_ATTRS.contains(&method) && args.is_empty() && kwargs.is_empty() {
         return nb.rc_attr(at, method);
     }
@@ -343,4 +381,15 @@ pub fn call_run<'s, S: Source>(
             }
         },
     })
+}
+
+/// A source's read failure (a corrupted archive) replaces the answer.
+fn checked<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    v: Result<Value<'s>, ApiError>,
+) -> Result<Value<'s>, ApiError> {
+    match nb.src.failure() {
+        Some(m) => Err(ApiError::new(Exc::FormatError, m)),
+        None => v,
+    }
 }

@@ -287,10 +287,7 @@ impl MemSource {
     /// Builds the source from a pickle or torch file's bytes (read by tnb-pth, executing
     /// nothing).
     pub fn from_file_bytes(bytes: &[u8]) -> Result<MemSource, String> {
-        let doc = tnb_pth::load(bytes).map_err(|e| e.to_string())?;
-        let arena = &doc.pickle.arena;
-        let obj = to_obj(arena, doc.pickle.root, 0)?;
-        MemSource::from_obj(&obj)
+        MemSource::from_obj(&obj_from_file_bytes(bytes)?)
     }
 
     fn res(&self, r: MemResultsRef) -> &MemResults {
@@ -300,6 +297,13 @@ impl MemSource {
     fn rn(&self, x: MemRunRef) -> &MemRun {
         &self.infos[&x.0][usize::from(x.1 == Hp::Full)].runs[x.2]
     }
+}
+
+/// The object of a pickle or torch file (read by tnb-pth's arena reader, executing nothing) as
+/// an owned [`Obj`] (OrderedDicts become plain dicts: the arena does not keep the difference).
+pub fn obj_from_file_bytes(bytes: &[u8]) -> Result<Obj, String> {
+    let doc = tnb_pth::load(bytes).map_err(|e| e.to_string())?;
+    to_obj(&doc.pickle.arena, doc.pickle.root, 0)
 }
 
 /// Deepest nesting [`MemSource::from_file_bytes`] follows (the benchmark object is 6 deep).

@@ -26,7 +26,7 @@ impl PySum {
 const PW_BLOCKSIZE: usize = 128;
 
 /// numpy's `pairwise_sum` for doubles over `a` (contiguous): fewer than 8 items are added in
-/// order from `0.0`; up to [`PW_BLOCKSIZE`] items go to 8 running sums combined as
+/// order from `0.0`; up to `PW_BLOCKSIZE` (128) items go to 8 running sums combined as
 /// `((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))`, then the remaining items in order; longer runs split
 /// at half the length rounded down to a multiple of 8 and add the halves' sums.
 pub fn pairwise(a: &[f64]) -> f64 {

@@ -141,29 +141,6 @@ fn get_str<S: Source>(src: &S, run: S::Run, t: Table, key: &str) -> Result<Num, 
     src.table_get_str(run, t, key).ok_or_else(|| ApiError::key(Value::str(key)))
 }
 
-/// How many values the time sums read without allocating.
-const STACK_TIMES: usize = 256;
-
-/// `sum([table[k(i)] for i in range(stop)])`: the list is built first (a missing key raises
-/// before anything is added), then summed as the interpreter does.
-fn sum_range(
-    stop: i64,
-    mut get: impl FnMut(i64) -> Result<Num, ApiError>,
-    mode: PySum,
-) -> Result<Num, ApiError> {
-    let n = usize::try_from(stop).unwrap_or(0);
-    if n <= STACK_TIMES {
-        let mut buf = [Num::Int(0); STACK_TIMES];
-        for (i, b) in buf.iter_mut().enumerate().take(n) {
-            *b = get(i as i64)?;
-        }
-        Ok(py_sum(&buf[..n], mode))
-    } else {
-        let v = (0..stop).map(&mut get).collect::<Result<Vec<_>, _>>()?;
-        Ok(py_sum(&v, mode))
-    }
-}
-
 /// `ResultsCount.get_train(iepoch)`.
 pub(crate) fn get_train<S: Source>(
     src: &S,
@@ -175,7 +152,11 @@ pub(crate) fn get_train<S: Source>(
     let (cur_time, all_time) = if src.table_kind(run, Table::TrainTimes) != TableKind::None {
         let x = get_int(src, run, Table::TrainTimes, e)?;
         let stop = e.range_stop()?;
-        let all = sum_range(stop, |i| get_int(src, run, Table::TrainTimes, Epoch::Int(i)), mode)?;
+        let mut times = Vec::with_capacity(usize::try_from(stop).unwrap_or(0).min(4096));
+        if let Err(i) = src.int_series(run, Table::TrainTimes, stop, &mut times) {
+            return Err(ApiError::key(Value::Int(i)));
+        }
+        let all = py_sum(&times, mode);
         (Some(x), Some(all))
     } else {
         (None, None)
@@ -209,18 +190,11 @@ pub(crate) fn get_eval<S: Source>(
     {
         let x = get_str(src, run, Table::EvalTimes, &key)?;
         let stop = e.range_stop()?;
-        let mut k = String::new();
-        let all = sum_range(
-            stop,
-            |i| {
-                k.clear();
-                k.push_str(&xname);
-                k.push('@');
-                k.push_str(&i.to_string());
-                get_str(src, run, Table::EvalTimes, &k)
-            },
-            mode,
-        )?;
+        let mut times = Vec::with_capacity(usize::try_from(stop).unwrap_or(0).min(4096));
+        if let Err(i) = src.eval_series(run, Table::EvalTimes, &xname, stop, &mut times) {
+            return Err(ApiError::key(Value::Str(format!("{xname}@{i}").into())));
+        }
+        let all = py_sum(&times, mode);
         (Some(x), Some(all))
     } else {
         (None, None)
@@ -240,9 +214,8 @@ pub(crate) fn get_eval<S: Source>(
 pub(crate) fn get_times<S: Source>(src: &S, run: S::Run) -> Vec<(String, Option<Num>)> {
     let mut out = Vec::with_capacity(2 + 2 * src.eval_name_count(run));
     if src.table_kind(run, Table::TrainTimes) != TableKind::None {
-        let v: Vec<Num> = (0..src.table_len(run, Table::TrainTimes))
-            .map(|p| src.table_value(run, Table::TrainTimes, p))
-            .collect();
+        let mut v = Vec::with_capacity(src.table_len(run, Table::TrainTimes));
+        src.table_values(run, Table::TrainTimes, &mut v);
         out.push(("T-train@epoch".to_owned(), Some(np_mean(&v))));
         out.push(("T-train@total".to_owned(), Some(np_sum(&v))));
     } else {
@@ -254,9 +227,8 @@ pub(crate) fn get_times<S: Source>(src: &S, run: S::Run) -> Vec<(String, Option<
         let times: Option<Vec<Num>> = if src.table_kind(run, Table::EvalTimes) == TableKind::None {
             None
         } else {
-            (0..src.epochs(run).max(0))
-                .map(|i| src.table_get_str(run, Table::EvalTimes, &format!("{name}@{i}")))
-                .collect()
+            let mut v = Vec::with_capacity(usize::try_from(src.epochs(run)).unwrap_or(0).min(4096));
+            src.eval_series(run, Table::EvalTimes, name, src.epochs(run), &mut v).ok().map(|_| v)
         };
         let (m, s) = match times {
             Some(v) => (Some(np_mean(&v)), Some(np_sum(&v))),

@@ -200,6 +200,45 @@ pub trait Source {
     /// `table[key]` for a str key.
     fn table_get_str(&self, run: Self::Run, t: Table, key: &str) -> Option<Num>;
 
+    /// The first failure of a read, for a source whose reads can fail (a corrupted archive:
+    /// the accessors then answer neutral values, and the answer must be discarded).
+    fn failure(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// `[table['{name}@{i}'] for i in range(n)]` appended to `out` (the official time sums
+    /// and `get_times` read whole runs of eval keys); `Err(i)` for the first `i` whose key is
+    /// missing. A source can override it to read runs of keys without a lookup each.
+    fn eval_series(
+        &self,
+        run: Self::Run,
+        t: Table,
+        name: &str,
+        n: i64,
+        out: &mut Vec<Num>,
+    ) -> Result<(), i64> {
+        let mut k = String::with_capacity(name.len() + 8);
+        for i in 0..n {
+            crate::text::set_key(&mut k, name, i);
+            out.push(self.table_get_str(run, t, &k).ok_or(i)?);
+        }
+        Ok(())
+    }
+
+    /// `[table[i] for i in range(n)]` of an int-keyed table appended to `out`; `Err(i)` for
+    /// the first missing key.
+    fn int_series(&self, run: Self::Run, t: Table, n: i64, out: &mut Vec<Num>) -> Result<(), i64> {
+        for i in 0..n {
+            out.push(self.table_get_int(run, t, i).ok_or(i)?);
+        }
+        Ok(())
+    }
+
+    /// `list(table.values())` appended to `out`.
+    fn table_values(&self, run: Self::Run, t: Table, out: &mut Vec<Num>) {
+        out.extend((0..self.table_len(run, t)).map(|p| self.table_value(run, t, p)));
+    }
+
     /// `all_results[(dataset, seed)]`.
     fn find_run(&self, r: Self::Results, dataset: &str, seed: i64) -> Option<Self::Run> {
         (0..self.run_count(r))

@@ -116,7 +116,7 @@ impl<'s> Value<'s> {
     /// Python's `str()` of a scalar (what `'{:}'.format(x)` prints; numpy 2 prints a float64's
     /// `str` as a float's `repr`); containers as their `repr` with numpy 2's `np.float64(...)`
     /// spelling inside. Objects print a placeholder (their `repr` needs the source: see
-    /// [`crate::ArchResults::repr`]).
+    /// [`crate::Nb201::ar_repr`] and [`crate::Nb201::rc_repr`]).
     pub fn py_str(&self) -> String {
         match self {
             Value::Str(s) => s.to_string(),

@@ -11,10 +11,10 @@ use std::path::PathBuf;
 use serde_json::{Value as J, json};
 use tnb_nb201_api::{
     ApiError, Arg, FnDraw, Hp, Io, KeyObj, MemSource, Nb201, PySum, ResultsRef, RunRef, Session,
-    Shown, Value, call_results, call_run, call_with,
+    Shown, Source, StoreSource, Value, call_results, call_run, call_with, obj_from_file_bytes,
 };
 
-fn enc(nb: &Nb201<'_, MemSource>, session: &Session, v: &Value<'_>) -> J {
+fn enc<S: Source>(nb: &Nb201<'_, S>, session: &Session, v: &Value<'_>) -> J {
     let hex = |x: f64| J::String(float_hex(x));
     match v {
         Value::None => json!({"t": "None"}),
@@ -90,7 +90,12 @@ fn list_repr(j: &J) -> String {
     }
 }
 
-fn key_enc(nb: &Nb201<'_, MemSource>, session: &Session, e: &ApiError, named: &[(&str, &J)]) -> J {
+fn key_enc<S: Source>(
+    nb: &Nb201<'_, S>,
+    session: &Session,
+    e: &ApiError,
+    named: &[(&str, &J)],
+) -> J {
     match e.key_obj() {
         Some(KeyObj::Value(v)) => enc(nb, session, v),
         Some(KeyObj::Param("(dataset, seed)")) => J::Null,
@@ -123,10 +128,7 @@ fn drawn(d: &J, at: usize) -> Result<i64, ApiError> {
     }
 }
 
-fn replay(python: &str, dir: &std::path::Path, version: u32) -> (usize, Vec<String>) {
-    let _ = python;
-    let pkl = std::fs::read(dir.join(format!("nb201_v1{version}_api.pkl"))).unwrap();
-    let src = MemSource::from_file_bytes(&pkl).unwrap();
+fn replay<S: Source>(src: &S, dir: &std::path::Path, version: u32) -> (usize, Vec<String>) {
     let text = std::fs::read_to_string(dir.join(format!("nb201_v1{version}_api.jsonl"))).unwrap();
     let mut session = Session::default();
     let mut failures = Vec::new();
@@ -153,7 +155,7 @@ fn replay(python: &str, dir: &std::path::Path, version: u32) -> (usize, Vec<Stri
         let kwargs: Vec<(&str, Arg<'_>)> =
             k_json.iter().map(|(k, j)| (k.as_str(), arg(j, &reprs, &mut ri))).collect();
         let verbose = case.get("verbose").and_then(J::as_bool).unwrap_or(false);
-        let nb = Nb201::new(&src, PySum::Plain, verbose);
+        let nb = Nb201::new(src, PySum::Plain, verbose);
         let draws: Vec<J> = case.get("draws").and_then(J::as_array).cloned().unwrap_or_default();
         let mut di = 0usize;
         let di_cell = std::cell::Cell::new(0usize);
@@ -293,9 +295,20 @@ fn every_call_answers_as_the_official_code_does() {
     let mut all = Vec::new();
     let mut total = 0;
     for v in [0, 1] {
-        let (n, f) = replay(&python, &dir, v);
+        let pkl = std::fs::read(dir.join(format!("nb201_v1{v}_api.pkl"))).unwrap();
+        // From the pickle, in memory.
+        let mem = MemSource::from_file_bytes(&pkl).unwrap();
+        let (n, f) = replay(&mem, &dir, v);
         total += n;
         all.extend(f);
+        // From the archive the converter writes of the same object.
+        let obj = obj_from_file_bytes(&pkl).unwrap();
+        let bytes = tnb_nb201_convert::archive_bytes(&obj, 0, [0; 32]).unwrap();
+        let archive = tnb_nb201_store::Archive::copy_from(&bytes).unwrap();
+        let store = StoreSource::new(&archive).unwrap();
+        let (n, f) = replay(&store, &dir, v);
+        total += n;
+        all.extend(f.into_iter().map(|x| format!("[archive] {x}")));
     }
     let _ = std::fs::remove_dir_all(&dir);
     let shown: Vec<&String> = all.iter().take(25).collect();
