@@ -19,9 +19,9 @@ pub(crate) struct Nb201Cli {
     #[arg(long, value_name = "v1_0|v1_1", default_value = "v1_1")]
     version: Version,
     /// Archs in arch2infos/evaluated_indexes, spread evenly over the meta list (first and last
-    /// included).
-    #[arg(long, default_value_t = TOTAL)]
-    archs: usize,
+    /// included) [default: all of --meta-archs]
+    #[arg(long)]
+    archs: Option<usize>,
     /// Exactly these benchmark indexes instead of --archs (comma-separated).
     #[arg(long, value_name = "I,J,...", value_delimiter = ',')]
     indexes: Option<Vec<usize>>,
@@ -74,7 +74,7 @@ fn generate(cli: &Nb201Cli, err: &mut dyn Write, show_progress: bool) -> Result<
     };
     let options = Options {
         version: cli.version,
-        archs: cli.archs,
+        archs: cli.archs.unwrap_or(cli.meta_archs),
         indexes: cli.indexes.clone(),
         meta_archs: cli.meta_archs,
         seed: cli.seed,
