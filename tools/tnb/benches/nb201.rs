@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the NAS-Bench-201 hot queries: the store's typed reads and the
-//! official API's methods over the store (`tnb_nb201_api::Nb201` through the same `Source`
-//! adapter `tnb batch`, `show`, `best` and `bench` use), with criterion's statistics.
+//! official API's methods over the store (`tnb_nb201_api::Nb201` over `StoreSource`, as `tnb
+//! batch`, `show`, `best` and `bench` use them), with criterion's statistics.
 //!
 //! The archive is `$TNB_NB201_ARCHIVE` when set (e.g. the full-size look-alike converted with
 //! `tnb convert full_v1_1.pth full_v1_1.tnb`), else one converted here from
@@ -10,16 +10,12 @@
 #![forbid(unsafe_code)]
 #![allow(missing_docs)] // criterion's macros generate undocumented items
 
-#[allow(dead_code)]
-#[path = "../src/nb201/store_source.rs"]
-mod store_source;
-
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use tnb_nb201_api::{Arg, Io, Nb201, NoDraw, PySum, Source, Value};
+use tnb_nb201_api::{Arg, FindBestCache, Io, Nb201, NoDraw, PySum, Source, StoreSource, Value};
 use tnb_nb201_store::{Archive, Hp};
 
 /// Converts `src` to `dst` in process, as `tnb convert` does (without the progress bar).
@@ -62,7 +58,7 @@ fn touch(v: &Result<Value<'_>, tnb_nb201_api::ApiError>) -> u64 {
 fn queries(c: &mut Criterion) {
     let path = archive_path();
     let archive = Archive::open(&path).expect("archive");
-    let src = store_source::StoreSource::new(&archive).expect("source");
+    let src = StoreSource::new(&archive).expect("source");
     let nb = Nb201::new(&src, PySum::default(), false);
     let n = src.evaluated_len();
     let mut rng = tnb_testrng::TestRng::new(0x201b_e4c4_5eed_0002);
@@ -110,7 +106,14 @@ fn queries(c: &mut Criterion) {
         b.iter(|| touch(&nb.get_latency(Arg::Int(order[next()]), dataset, hp, &mut io)))
     });
     c.bench_function("nb201 api find_best (all evaluated archs)", |b| {
-        b.iter(|| touch(&nb.find_best(dataset, Arg::Str("x-valid"), None, None, hp, &mut io)))
+        b.iter(|| touch(&nb.find_best(dataset, Arg::Str("x-valid"), None, None, hp, None, &mut io)))
+    });
+    let mut cache = FindBestCache::default();
+    c.bench_function("nb201 api find_best (session cache)", |b| {
+        b.iter(|| {
+            let c = Some(&mut cache);
+            touch(&nb.find_best(dataset, Arg::Str("x-valid"), None, None, hp, c, &mut io))
+        })
     });
 }
 

@@ -39,11 +39,13 @@ pub fn run(args: &Args) -> Result<(), Fail> {
             args.flop_max.map(Arg::Float),
             args.param_max.map(Arg::Float),
             Some(Arg::Str(&args.hp)),
+            None,
             &mut io,
         )
         .map_err(|e| {
             Fail::input(format!("{}: {}: {}", args.file.display(), e.exc().name(), e.message()))
         })?;
+    crate::nb201::read_failure(&src, &args.file)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut sink = KeySink::new(&mut out);

@@ -35,41 +35,47 @@ pub fn run(
     scan_time: Duration,
     mut bar: Passes,
 ) -> Result<(), Fail> {
+    use tnb_nb201_convert::Phase;
     let name = args.input.display();
     bar.start(1, "converting (pass 2/2)");
     let t = Instant::now();
     let check_time = Cell::new(Duration::ZERO);
+    let counts = Cell::new((0, 0));
     // The reader's own check of what was written, before it is renamed into place: open it as
     // every reader will, with its payload checksum.
     let accept = |p: &Path| -> Result<(), String> {
         let t = Instant::now();
         let r = check_written(p);
         check_time.set(t.elapsed());
-        r
+        counts.set(r?);
+        Ok(())
     };
-    let (mut archs, mut evaluated) = (0, 0);
-    let r = std::thread::scope(|s| {
-        // The source's SHA-256 (the header's provenance) on the other core.
-        let hash = s.spawn(|| crate::nb201::source::sha256_file(&args.input));
-        tnb_nb201_convert::write_file(&args.output, &accept, |conv| {
-            let top =
-                crate::nb201::source::feed(&args.input, scan, conv, &mut |d, n| bar.update(d, n))
-                    .map_err(tnb_nb201_convert::Error::Source)?;
-            bar.step("writing");
-            let (sha, size) = hash
-                .join()
-                .map_err(|_| tnb_nb201_convert::Error::Source("the hashing thread failed".into()))?
-                .map_err(|e| tnb_nb201_convert::Error::Source(format!("cannot read: {e}")))?;
-            archs = list_len(&top, "meta_archs");
-            evaluated = list_len(&top, "evaluated_indexes");
-            Ok(tnb_nb201_convert::Fed { top, source_size: size, source_sha256: sha })
-        })
-    });
+    let limits = tnb_pth::StreamLimits::default();
+    let mut finishing = false;
+    let mut progress = |phase: Phase, d: u64, n: u64| match phase {
+        Phase::Finish if !finishing => {
+            finishing = true;
+            bar.step("writing and checking");
+        }
+        Phase::Finish => {}
+        _ => bar.update(d, n),
+    };
+    // The source's SHA-256 (the header's provenance) is computed on the other core meanwhile.
+    let r = tnb_nb201_convert::convert_scanned(
+        &args.input,
+        scan,
+        &args.output,
+        &limits,
+        &mut progress,
+        &accept,
+    );
     let elapsed = t.elapsed();
     bar.finish();
-    let (header, archive_size, stats) = r.map_err(|e| Fail::input(format!("{name}: {e}")))?;
+    let s = r.map_err(|e| Fail::input(format!("{name}: {e}")))?;
+    let (header, archive_size, stats) = (s.header, s.archive_size, s.stats);
     let check_time = check_time.get();
     let convert_time = elapsed.saturating_sub(check_time);
+    let (archs, evaluated) = counts.get();
     if args.quiet {
         return Ok(());
     }
@@ -135,18 +141,13 @@ pub fn run(
     Ok(())
 }
 
-/// The length of the list at `top[key]` (0 when it is not a list).
-fn list_len(top: &tnb_pth::Obj, key: &str) -> usize {
-    match top.get(key) {
-        Some(tnb_pth::Obj::List(v)) => v.len(),
-        _ => 0,
-    }
-}
-
-/// Opens the archive just written as every reader does, and checks its payload checksum.
-pub fn check_written(path: &Path) -> Result<(), String> {
+/// Opens the archive just written as every reader does, and checks its payload checksum;
+/// returns its arch and evaluated counts.
+pub fn check_written(path: &Path) -> Result<(usize, usize), String> {
     let a = tnb_nb201_store::Archive::open(path).map_err(|e| e.to_string())?;
-    a.verify_checksum().map_err(|e| e.to_string())
+    a.verify_checksum().map_err(|e| e.to_string())?;
+    let c = a.counts().map_err(|e| e.to_string())?;
+    Ok((c.archs, c.evaluated))
 }
 
 fn ms(d: Duration) -> f64 {

@@ -8,8 +8,6 @@ pub mod convert;
 pub mod detect;
 #[path = "progress.rs"]
 pub mod progress;
-#[path = "source.rs"]
-pub mod source;
 
 /// The family's name as the tools print it.
 pub const NAME: &str = "NAS-Bench-201";

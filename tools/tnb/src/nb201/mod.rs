@@ -12,7 +12,6 @@ pub mod json;
 pub mod progress;
 pub mod show;
 pub mod source;
-pub mod store_source;
 pub mod verify;
 
 use std::path::Path;
@@ -38,10 +37,19 @@ pub fn corrupt(path: &Path) -> impl Fn(tnb_nb201_store::Corrupt) -> Fail + '_ {
     move |e| Fail::input(format!("{}: {e}", path.display()))
 }
 
-/// The archive as a source of the official API's semantics.
+/// The archive as a source of the official API's semantics (`tnb_nb201_api::StoreSource`).
 pub fn source_of<'a>(
     archive: &'a Archive,
     path: &Path,
-) -> Result<store_source::StoreSource<'a>, Fail> {
-    store_source::StoreSource::new(archive).map_err(corrupt(path))
+) -> Result<tnb_nb201_api::StoreSource<'a, tnb_nb201_store::Buffer>, Fail> {
+    tnb_nb201_api::StoreSource::new(archive).map_err(corrupt(path))
+}
+
+/// The failure a store read recorded during an API call (a crafted archive that passed the
+/// open checks), as a one-line error: the call's answer must then be discarded.
+pub fn read_failure<S: tnb_nb201_api::Source>(src: &S, path: &Path) -> Result<(), Fail> {
+    match src.failure() {
+        Some(m) => Err(Fail::input(format!("{}: corrupted tnb archive: {m}", path.display()))),
+        None => Ok(()),
+    }
 }

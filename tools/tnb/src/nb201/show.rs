@@ -4,7 +4,7 @@
 //! prints `{"arch", "index", "hp": {"12": {dataset: get_more_info(...), ...}, "200": ...}}`,
 //! each `get_more_info(index, dataset, hp=hp, is_random=False)` as `json.dumps` writes it.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use tnb_nb201_api::{Arg, Io, Nb201, NoDraw, PySum, Session, Source, events};
 
@@ -30,7 +30,8 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     let api = |e: tnb_nb201_api::ApiError| {
         Fail::input(format!("{}: {}: {}", args.file.display(), e.exc().name(), e.message()))
     };
-    let mut out = BufWriter::new(std::io::stdout().lock());
+    // Built in memory first (a screen or two): a read failure discards it all.
+    let mut out: Vec<u8> = Vec::new();
     if args.json {
         let mut sink = KeySink::new(&mut out);
         let mut e =
@@ -70,8 +71,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         e(Event::End)?;
         sink.finish().map_err(|e| Fail::input(e.to_string()))?;
         writeln!(out)?;
-        out.flush()?;
-        return Ok(());
+        return write_checked(&src, &args.file, &out);
     }
     writeln!(out, "{}  (index {index} of {})", shown::text(&arch), nb.len())?;
     for hp in HPS {
@@ -88,7 +88,15 @@ pub fn run(args: &Args) -> Result<(), Fail> {
             None => writeln!(out, "\nhp {hp}: not evaluated")?,
         }
     }
-    out.flush()?;
+    write_checked(&src, &args.file, &out)
+}
+
+/// Prints what was built, unless a store read failed meanwhile.
+fn write_checked<S: Source>(src: &S, path: &std::path::Path, out: &[u8]) -> Result<(), Fail> {
+    crate::nb201::read_failure(src, path)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out)?;
+    stdout.flush()?;
     Ok(())
 }
 

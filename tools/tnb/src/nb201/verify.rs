@@ -14,34 +14,6 @@ use crate::fail::Fail;
 use crate::nb201::progress::Passes;
 use crate::shown;
 
-/// A writer that compares what it is given with `want`, remembering the first difference.
-struct Compare<'a> {
-    want: &'a [u8],
-    pos: usize,
-    first_diff: Option<usize>,
-}
-
-impl Write for Compare<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.first_diff.is_none() {
-            let have = self.want.get(self.pos..).unwrap_or(&[]);
-            let n = buf.len().min(have.len());
-            if buf[..n] != have[..n] {
-                let i = (0..n).find(|&i| buf[i] != have[i]).unwrap_or(0);
-                self.first_diff = Some(self.pos + i);
-            } else if n < buf.len() {
-                self.first_diff = Some(self.pos + n);
-            }
-        }
-        self.pos += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// CRC-32 of the file from byte 128 on (the payload), read in chunks: for an archive that does
 /// not open, whether its payload is what the header recorded.
 fn payload_crc_matches(path: &Path) -> Option<bool> {
@@ -108,14 +80,14 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     let mut bar = Passes::new(size, 2, false);
     // The hash runs on the other core while the reader rebuilds the payload.
     let (hash, rebuilt) = std::thread::scope(|s| {
-        let hash = s.spawn(|| crate::nb201::source::sha256_file(src));
+        let hash = s.spawn(|| tnb_nb201_convert::sha256_file(src));
         let rebuilt = rebuild(src, &a, &mut bar);
         (hash.join(), rebuilt)
     });
     bar.finish();
     let (sha, _) = hash
         .map_err(|_| Fail::input("the hashing thread failed"))?
-        .map_err(|e| Fail::input(format!("cannot read {sname}: {e}")))?;
+        .map_err(|e| Fail::input(format!("{sname}: {e}")))?;
     if sha != h.source_sha256 {
         return Err(Fail::Check(format!(
             "{name} was not converted from {sname} (SHA-256 differs)"
@@ -143,7 +115,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
 
 /// Rebuilds the payload from the source, comparing as it goes: the first differing payload
 /// byte, or `None` when they are equal.
-fn rebuild(src: &Path, a: &Archive, bar: &mut Passes) -> Result<Option<usize>, Fail> {
+fn rebuild(src: &Path, a: &Archive, bar: &mut Passes) -> Result<Option<u64>, Fail> {
     let sname = src.display();
     let limits = tnb_pth::StreamLimits::default();
     bar.start(0, "scanning (pass 1/2)");
@@ -152,16 +124,12 @@ fn rebuild(src: &Path, a: &Archive, bar: &mut Passes) -> Result<Option<usize>, F
     bar.start(1, "rebuilding (pass 2/2)");
     let want = a.payload();
     // Buffered: the converter writes a few bytes at a time.
-    let compare = Compare { want, pos: 0, first_diff: None };
+    let compare = tnb_nb201_convert::Compare::new(want);
     let mut conv =
         tnb_nb201_convert::Converter::new(std::io::BufWriter::with_capacity(1 << 20, compare));
     let top = crate::nb201::source::feed(src, &scan, &mut conv, &mut |d, t| bar.update(d, t))
         .map_err(|e| Fail::input(format!("{sname}: {e}")))?;
     let p = conv.finish(&top).map_err(|e| Fail::input(format!("{sname}: {e}")))?;
     let c = p.out.into_inner().map_err(|e| Fail::input(format!("{sname}: {}", e.error())))?;
-    Ok(match c.first_diff {
-        Some(at) => Some(at),
-        None if c.pos != want.len() => Some(c.pos.min(want.len())),
-        None => None,
-    })
+    Ok(if c.equal() { None } else { Some(c.first_difference.unwrap_or(want.len() as u64)) })
 }
