@@ -1,5 +1,6 @@
-//! `tnb best FILE --task T --metric M [--space S] [--top K]`: the architectures with the best
-//! values of a metric, best first, as Python's `get_best_archs(T, M, S, topk=K)` ranks them
+//! `tnb best FILE --task T --metric M [--space S] [--top K]` on a TransNAS-Bench-101 archive
+//! (NAS-Bench-201 archives take `--dataset D --metric-on-set S`: `nb201/best.rs`): the
+//! architectures with the best values of a metric, best first, as Python's `get_best_archs(T, M, S, topk=K)` ranks them
 //! (value descending, ties by arch string descending).
 //!
 //! Without `--space`, each search space is ranked on its own, one table per space: the
