@@ -335,3 +335,23 @@ fn show_by_index_and_by_arch_string_agree_and_bad_archs_are_one_line_errors() {
     let v: serde_json::Value = serde_json::from_str(&bench).unwrap();
     assert!(v["open_us"].as_f64().unwrap() > 0.0, "{bench}");
 }
+
+#[test]
+fn inputs_over_2_gib_go_to_the_stream_reader_only() {
+    // A sparse file just over the TransNAS reader's 2 GiB limit: a small pickle, then zeros.
+    // Only the stream reader may look at it (the TransNAS path would read it whole); its error
+    // is one line, and nothing is written.
+    let tmp = TempDir::new("nb201-big");
+    let big = tmp.path("big.pkl");
+    let f = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut &f, b"\x80\x02}q\x00.").unwrap();
+    f.set_len((2u64 << 30) + 4096).unwrap();
+    drop(f);
+    let dst = tmp.path("out.tnb");
+    let r = tnb(&["convert", s(&big), s(&dst)]);
+    r.assert_clean_error("convert of a 2 GiB non-NB201 file");
+    assert!(!dst.exists());
+    let r = tnb(&["dump", s(&big)]);
+    r.assert_clean_error("dump of a 2 GiB non-NB201 file");
+    assert!(r.stdout.is_empty());
+}
