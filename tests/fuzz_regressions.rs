@@ -24,6 +24,7 @@ const TARGETS: &[(&str, Body)] = &[
     ("pth_wrapped", targets::pth_wrapped),
     ("archive", targets::archive),
     ("convert", targets::convert),
+    ("stream", targets::stream),
 ];
 
 /// Fuzz targets whose bodies live outside `fuzz/src/targets.rs`, with the test that replays
@@ -93,6 +94,11 @@ fn replay_target(target: &str) -> usize {
 #[test]
 fn fuzz_pickle_inputs_replay_cleanly() {
     replay_target("pickle");
+}
+
+#[test]
+fn fuzz_stream_inputs_replay_cleanly() {
+    replay_target("stream");
 }
 
 #[test]

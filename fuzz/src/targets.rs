@@ -474,3 +474,186 @@ fn query_store<B: AsRef<[u8]>>(store: &Store<B>) {
         }
     }
 }
+
+/// Limits of the streaming reader under fuzzing: small, so that anything accepted is read in
+/// milliseconds.
+pub const STREAM_LIMITS: tnb_pickle::stream::StreamLimits = tnb_pickle::stream::StreamLimits {
+    max_pickle_size: 1 << 24,
+    max_memo_id: 1 << 20,
+    max_kept_bytes: 1 << 24,
+    max_stack: 1 << 16,
+    max_marks: 1 << 10,
+    max_entry_items: 1 << 20,
+    max_entry_bytes: 1 << 24,
+    max_str_len: 1 << 20,
+    max_depth: 200,
+};
+
+/// `stream`: the streaming reader (`tnb_pickle::stream`, plain data) on raw bytes, without a
+/// split and splitting on each top-level key pass 1 found. Checks: pass 1 ends where
+/// `pickle_end` does; an object read both ways is the same, entries put back in order (the
+/// split changes when values are handed out, never what they are); and when the arena reader
+/// accepts the pickle too, it reads the same object (floats bit for bit; dicts with NaN keys,
+/// which only the arena can merge by identity, are left out).
+pub fn stream(data: &[u8]) {
+    use tnb_pickle::stream::{Obj, PlainStream, load, scan};
+    let n = data.len() as u64;
+    let Ok(s) = scan(data, n, &STREAM_LIMITS, &mut |_| {}) else {
+        return;
+    };
+    assert_eq!(Ok(s.len as usize), tnb_pickle::pickle_end(data), "pass 1 and pickle_end disagree");
+    let read = |split: Option<&str>| {
+        let mut entries = Vec::new();
+        let top = load(
+            data,
+            &s,
+            &mut PlainStream,
+            split,
+            &STREAM_LIMITS,
+            &mut |k, v| {
+                entries.push((k, v));
+                Ok(())
+            },
+            &mut |_| {},
+        );
+        top.map(|t| (t, entries))
+    };
+    let whole = read(None);
+    if let Ok((w, e)) = &whole {
+        assert!(e.is_empty(), "entries handed out without a split");
+        if let Ok(p) = tnb_pickle::parse(data, &mut PlainData, &LIMITS) {
+            if !has_nan_key(w) {
+                assert!(
+                    obj_print(w) == arena_print(&p.arena, p.root),
+                    "the streaming and arena readers disagree"
+                );
+            }
+        }
+    }
+    for key in s.top_keys.iter().flatten().take(4) {
+        let Ok((mut top, entries)) = read(Some(key)) else {
+            continue;
+        };
+        let Ok((w, _)) = &whole else {
+            panic!("a split read succeeded where the whole read failed");
+        };
+        if let Obj::Dict { items, .. } = &mut top {
+            if let Some((_, Obj::Dict { items: inner, .. })) =
+                items.iter_mut().find(|(k, _)| k.as_str() == Some(key.as_str()))
+            {
+                if !entries.is_empty() {
+                    assert!(inner.is_empty(), "the streamed dict kept items");
+                    *inner = entries;
+                }
+            }
+        }
+        assert!(obj_print(&top) == obj_print(w), "a split read differs from the whole read");
+    }
+}
+
+fn has_nan_key(o: &tnb_pickle::stream::Obj) -> bool {
+    use tnb_pickle::stream::Obj;
+    fn nan(o: &Obj) -> bool {
+        match o {
+            Obj::Float(f) => f.is_nan(),
+            Obj::Tuple(v) => v.iter().any(nan),
+            _ => false,
+        }
+    }
+    match o {
+        Obj::Tuple(v) | Obj::List(v) => v.iter().any(has_nan_key),
+        Obj::Dict { items, .. } => items.iter().any(|(k, v)| nan(k) || has_nan_key(k) || has_nan_key(v)),
+        _ => false,
+    }
+}
+
+/// A canonical text of an owned value (floats by their bits).
+fn obj_print(o: &tnb_pickle::stream::Obj) -> String {
+    use std::fmt::Write;
+    use tnb_pickle::stream::Obj;
+    let mut out = String::new();
+    let mut stack = vec![o];
+    while let Some(o) = stack.pop() {
+        match o {
+            Obj::Float(f) => {
+                let _ = write!(out, "f{:x} ", f.to_bits());
+            }
+            Obj::Tuple(v) => {
+                let _ = write!(out, "tuple{} ", v.len());
+                stack.extend(v.iter().rev());
+            }
+            Obj::List(v) => {
+                let _ = write!(out, "list{} ", v.len());
+                stack.extend(v.iter().rev());
+            }
+            Obj::Dict { items, .. } => {
+                let _ = write!(out, "dict{} ", 2 * items.len());
+                for (k, v) in items.iter().rev() {
+                    stack.push(v);
+                    stack.push(k);
+                }
+            }
+            Obj::None => out.push_str("None "),
+            Obj::Bool(b) => {
+                let _ = write!(out, "Bool({b}) ");
+            }
+            Obj::Int(i) => {
+                let _ = write!(out, "Int({i}) ");
+            }
+            Obj::BigInt(b) => {
+                let _ = write!(out, "BigInt({b:?}) ");
+            }
+            Obj::Str(s) => {
+                let _ = write!(out, "Str({s:?}) ");
+            }
+            Obj::Bytes(b) => {
+                let _ = write!(out, "Bytes({b:?}) ");
+            }
+            Obj::Scalar(s) => {
+                let _ = write!(out, "Scalar({s:?}) ");
+            }
+        }
+    }
+    out
+}
+
+/// The same text for an arena value (shared values printed at every reference).
+fn arena_print(arena: &tnb_pickle::Arena<'_>, root: Ref) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let mut stack = vec![root];
+    while let Some(r) = stack.pop() {
+        match arena.get(r) {
+            Value::Container(kind, c) => {
+                let _ = write!(out, "{}{} ", kind.name(), c.len());
+                stack.extend(c.iter().rev());
+            }
+            Value::Float(f) => {
+                let _ = write!(out, "f{:x} ", f.to_bits());
+            }
+            Value::None => out.push_str("None "),
+            Value::Bool(b) => {
+                let _ = write!(out, "Bool({b}) ");
+            }
+            Value::Int(i) => {
+                let _ = write!(out, "Int({i}) ");
+            }
+            Value::BigInt(b) => {
+                let _ = write!(out, "BigInt({b:?}) ");
+            }
+            Value::Str(s) => {
+                let _ = write!(out, "Str({s:?}) ");
+            }
+            Value::Bytes(b) => {
+                let _ = write!(out, "Bytes({b:?}) ");
+            }
+            Value::Scalar(s) => {
+                let _ = write!(out, "Scalar({s:?}) ");
+            }
+            other => {
+                let _ = write!(out, "{other:?} ");
+            }
+        }
+    }
+    out
+}

@@ -203,6 +203,20 @@ fn shared_containers_are_copied_and_repeated_keys_merged() {
         let p = py(expr, 2);
         assert_eq!(stream(&p, None, &StreamLimits::default()).unwrap().0, arena(&p), "{expr}");
     }
+    // A big str-keyed dict setting keys 3 and 17 twice (first position, last value).
+    let mut p = b"\x80\x02}(".to_vec();
+    for i in (0..40u8).chain([3, 17]) {
+        p.push(b'X');
+        let k = format!("key{}", i % 30);
+        p.extend_from_slice(&(k.len() as u32).to_le_bytes());
+        p.extend_from_slice(k.as_bytes());
+        p.extend_from_slice(&[b'K', i]);
+    }
+    p.extend_from_slice(b"u.");
+    let (got, _) = stream(&p, None, &StreamLimits::default()).unwrap();
+    assert_eq!(got, arena(&p));
+    let Obj::Dict { items, .. } = got else { panic!() };
+    assert_eq!(items.len(), 30);
 }
 
 #[test]

@@ -301,3 +301,94 @@ fn measure() {
         }
     );
 }
+
+fn unicode(p: &mut Vec<u8>, s: &str) {
+    p.push(b'X');
+    p.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    p.extend_from_slice(s.as_bytes());
+}
+
+/// `{'a': np.float64(1.5), 'b': np.float64(-0.25), 'c': np.float64(2**-1074)}` as numpy writes
+/// it: the globals and the dtype memoized once and read again by `BINGET`; the dtype's
+/// arguments as ints (`('f8', 0, 1)`, numpy 1.x) for the first and as bools (`('f8', False,
+/// True)`, numpy 2) for the second, the data as `_codecs.encode(latin-1 text, 'latin1')` sent
+/// as UTF-8.
+fn numpy_pickle() -> Vec<u8> {
+    let mut p = b"\x80\x02}q\x00(".to_vec();
+    let values = [1.5f64, -0.25, f64::from_bits(1)];
+    for (i, v) in values.iter().enumerate() {
+        unicode(&mut p, ["a", "b", "c"][i]);
+        if i == 0 {
+            p.extend_from_slice(b"cnumpy.core.multiarray\nscalar\nq\x01cnumpy\ndtype\nq\x02");
+        } else {
+            p.extend_from_slice(b"h\x01h\x02");
+        }
+        if i < 2 {
+            unicode(&mut p, "f8");
+            p.extend_from_slice(if i == 0 { b"K\x00K\x01" } else { b"\x89\x88" });
+            p.extend_from_slice(b"\x87R(K\x03");
+            unicode(&mut p, "<");
+            p.extend_from_slice(b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb");
+            if i == 1 {
+                p.extend_from_slice(b"q\x03");
+            }
+        } else {
+            p.extend_from_slice(b"0h\x03");
+        }
+        let text: String = v.to_le_bytes().iter().map(|&b| char::from(b)).collect();
+        p.extend_from_slice(b"c_codecs\nencode\n");
+        unicode(&mut p, &text);
+        unicode(&mut p, "latin1");
+        p.extend_from_slice(b"\x86R\x86R");
+    }
+    p.extend_from_slice(b"u.");
+    p
+}
+
+#[test]
+fn numpy_scalars_with_int_and_bool_dtype_arguments() {
+    let p = numpy_pickle();
+    let doc = tnb_pth::load(&p).unwrap();
+    let want = to_obj(&doc.pickle.arena, doc.pickle.root).unwrap();
+    let path = tmp("numpy.pkl", &p);
+    let (got, n) = stream_whole(&path, "none").unwrap();
+    assert_eq!(n, 0);
+    assert!(same(&got, &want));
+    let Obj::Dict { items, .. } = &got else { panic!() };
+    let bits: Vec<u64> = items
+        .iter()
+        .map(|(_, v)| match v {
+            Obj::Scalar(s) if s.dtype == tnb_pickle::Dtype::F64 => s.bits,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(bits, [1.5f64.to_bits(), (-0.25f64).to_bits(), 1]);
+}
+
+#[test]
+fn ordered_dicts_keep_their_kind_and_can_be_streamed() {
+    let code = "import pickle, sys, collections\n\
+        od = collections.OrderedDict((e, e / 3) for e in range(5))\n\
+        sys.stdout.buffer.write(pickle.dumps({'t': od, 'archs': collections.OrderedDict([(1, od), (2, 'x')])}, protocol=2))";
+    let out = std::process::Command::new("python3").arg("-c").arg(code).output().unwrap();
+    assert!(out.status.success());
+    let path = tmp("ordered.pkl", &out.stdout);
+    let (got, _) = stream_whole(&path, "none").unwrap();
+    let Obj::Dict { items, ordered: false } = &got else { panic!("{got:?}") };
+    let Obj::Dict { items: t, ordered: true } = &items[0].1 else { panic!("{got:?}") };
+    assert_eq!(t.len(), 5);
+    assert_eq!(t[4], (Obj::Int(4), Obj::Float(4.0 / 3.0)));
+    // The same against the arena reader (which does not keep the OrderedDict flag).
+    let doc = tnb_pth::load(&out.stdout).unwrap();
+    let mut want = to_obj(&doc.pickle.arena, doc.pickle.root).unwrap();
+    unordered(&mut want);
+    let mut plain = got.clone();
+    unordered(&mut plain);
+    assert!(same(&plain, &want));
+    // An OrderedDict as the streamed dict: its entries are handed out (at its SETITEMS).
+    let (got, n) = stream_whole(&path, "archs").unwrap();
+    assert_eq!(n, 2);
+    let mut plain = got;
+    unordered(&mut plain);
+    assert!(same(&plain, &want));
+}

@@ -360,6 +360,11 @@ fn follow(sh: &mut Shape, op: u8, at: u64, d0: u64, mark0: Option<u64>) {
         return;
     };
     let base = slot + 1;
+    // Only opcodes at the entries' own level, or closing a mark just above it, can touch an
+    // entry's key or value slot (anything inside a deeper mark works above that mark).
+    if mark0 != Some(base) && sh.marks.last() != Some(&base) {
+        return;
+    }
     let d1 = sh.depth;
     let low = match op {
         MARK | PROTO | FRAME | STOP => return,

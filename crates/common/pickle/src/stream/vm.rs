@@ -34,6 +34,12 @@ use crate::ops::{self, *};
 use crate::parse::long_value;
 use crate::text::{self, Int, IntOp, TextError};
 
+/// Longest string shared through the reader's table of recent strings, in bytes.
+const MAX_INTERNED: usize = 32;
+
+/// Most strings in that table (it is emptied when full): 2^16, a few MB.
+const MAX_INTERNED_COUNT: usize = 1 << 16;
+
 /// Longest string argument read straight from the input's window.
 const WINDOW_ARG: u64 = 1 << 16;
 
@@ -94,6 +100,7 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
         handed: 0,
         handed_keys: HashSet::new(),
         key_state: RandomState::new(),
+        interned: HashSet::with_hasher(keys::Fast::new()),
         proto: 0,
         limits: *limits,
         hooks,
@@ -142,6 +149,7 @@ struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     /// handed out, so it is refused).
     handed_keys: HashSet<u64>,
     key_state: RandomState,
+    interned: HashSet<Arc<str>, keys::Fast>,
     proto: u8,
     limits: StreamLimits,
     hooks: &'a mut H,
@@ -598,7 +606,23 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 offset: Some(at),
                 kind: ErrorKind::BadUtf8 { opcode: ops::name(op) },
             })?;
-            let a: Arc<str> = Arc::from(s);
+            let a: Arc<str> = if s.len() <= MAX_INTERNED {
+                // Short strings repeat (NAS-Bench-201 writes each `'x-valid@12'` key anew in
+                // every dict): one shared copy instead of an allocation each.
+                match self.interned.get(s) {
+                    Some(a) => a.clone(),
+                    None => {
+                        if self.interned.len() >= MAX_INTERNED_COUNT {
+                            self.interned.clear();
+                        }
+                        let a: Arc<str> = Arc::from(s);
+                        self.interned.insert(a.clone());
+                        a
+                    }
+                }
+            } else {
+                Arc::from(s)
+            };
             self.count(1, n)?;
             return self.push(Item::Obj(Obj::Str(a)), 0);
         }
