@@ -49,7 +49,8 @@ fn crates() -> Vec<PathBuf> {
 #[test]
 fn dependencies_point_down_the_pipeline() {
     let store = tnb_deps(&root().join("crates/transnas/store/Cargo.toml"), "dependencies");
-    assert_eq!(store, BTreeSet::from(["tnb-schema".to_owned()]), "the store links only the schema");
+    let want = BTreeSet::from(["tnb-mapped".to_owned(), "tnb-schema".to_owned()]);
+    assert_eq!(store, want, "the store links only the schema and the file layer");
     let convert = tnb_deps(&root().join("crates/transnas/convert/Cargo.toml"), "dependencies");
     for up in ["tnb-store", "tnb-api", "tnb-verify"] {
         assert!(!convert.contains(up), "the converter depends on {up}");

@@ -219,22 +219,8 @@ pub fn compare_source(
     })
 }
 
-/// Refuses a destination that is the source itself (same device and inode), before any work.
+/// Refuses a destination that is not a regular file or is the source itself (same device and
+/// inode), before any work (`tnb_mapped::replace::check_destination`).
 pub fn check_destination(src: &Path, dst: &Path) -> Result<(), Error> {
-    let (Ok(s), Ok(d)) = (std::fs::metadata(src), std::fs::metadata(dst)) else {
-        return Ok(());
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if s.dev() == d.dev() && s.ino() == d.ino() {
-            return Err(Error::Destination(format!(
-                "{} is the source file itself: refusing to replace the source",
-                dst.display()
-            )));
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = (s, d);
-    Ok(())
+    Ok(tnb_mapped::replace::check_destination(src, dst)?)
 }

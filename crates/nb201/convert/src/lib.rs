@@ -39,7 +39,7 @@ mod top;
 mod write;
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 pub use arena::{MAX_ARENA_DEPTH, from_document};
@@ -229,30 +229,34 @@ pub struct Fed {
 /// The file a streamed conversion writes to.
 pub type FileConverter = Converter<BufWriter<File>>;
 
-/// Writes an archive to `dst` atomically: a temporary file of its own in the same folder gets
-/// the payload as `feed` hands entries to the converter, then the header; it is flushed to
-/// disk, checked by `accept` (normally the store's open: whatever convert writes, open must
-/// accept), then renamed over `dst`. On any failure `dst` is untouched (a previous archive there
-/// survives) and the temporary file is removed. Returns the header, the archive's size and
-/// what it holds.
+/// Writes an archive to `dst` atomically (`tnb_mapped::replace`): a temporary file of its own
+/// in the same folder gets the payload as `feed` hands entries to the converter, then the
+/// header; it is flushed to disk, checked by `accept` (normally the store's open: whatever
+/// convert writes, open must accept), then renamed over `dst`. On any failure `dst` is untouched
+/// (a previous archive there survives) and the temporary file is removed; temporary files that
+/// killed conversions left are removed by the next one. Returns the header, the archive's size
+/// and what it holds.
 pub fn write_file(
     dst: &Path,
     accept: Accept<'_>,
     feed: impl FnOnce(&mut FileConverter) -> Result<Fed, Error>,
 ) -> Result<(Header, u64, Stats), Error> {
-    let mut stats = Stats::default();
-    let (header, size) = write::atomic_write(dst, accept, |w| {
-        // The converter writes through its own handle on the same file, placed after the
-        // header's room.
-        w.flush().map_err(|e| Error::io("writing the archive", e))?;
-        let f = w.get_ref().try_clone().map_err(|e| Error::io("writing the archive", e))?;
-        let mut conv = Converter::new(BufWriter::with_capacity(1 << 20, f));
+    let ((header, stats), size) = tnb_mapped::replace::replace(dst, accept, |f: &mut File| {
+        let io = |e| Error::io("writing the archive", e);
+        f.write_all(&[0u8; HEADER_LEN]).map_err(io)?;
+        // The converter writes through its own handle on the same file (a clone shares the
+        // position), after the header's room.
+        let handle = f.try_clone().map_err(io)?;
+        let mut conv = Converter::new(BufWriter::with_capacity(1 << 20, handle));
         let fed = feed(&mut conv)?;
         let p = conv.finish(&fed.top)?;
         let mut out = p.out;
-        out.flush().map_err(|e| Error::io("writing the archive", e))?;
-        stats = p.stats;
-        Ok(write::header(stats.payload_len, p.crc32, fed.source_size, fed.source_sha256))
+        out.flush().map_err(io)?;
+        drop(out);
+        let h = write::header(p.stats.payload_len, p.crc32, fed.source_size, fed.source_sha256);
+        f.seek(SeekFrom::Start(0)).map_err(io)?;
+        f.write_all(&h.encode()).map_err(io)?;
+        Ok::<_, Error>((h, p.stats))
     })?;
     Ok((header, size, stats))
 }

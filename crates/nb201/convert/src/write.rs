@@ -1,12 +1,10 @@
 //! The payload's last parts (padding, rkyv root, trailer), the header, and the atomic write.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::io::{self, Write};
 
 use rkyv::rancor;
-use tnb_schema::header::{Family, HEADER_LEN, Header};
+use tnb_mapped::replace::ReplaceError;
+use tnb_schema::header::{Family, Header};
 use tnb_schema::nb201::{Nb201, Trailer};
 
 use crate::cells::Cells;
@@ -52,72 +50,15 @@ pub(crate) fn header(len: u64, crc: u32, source_size: u64, sha: [u8; 32]) -> Hea
 /// The reader's acceptance check of a written archive (`Err` says why the reader refuses it):
 /// normally the NB201 store's own open. The converter does not depend on the reader, so that
 /// the pipeline only points down.
-pub type Accept<'a> = &'a dyn Fn(&Path) -> Result<(), String>;
+pub type Accept<'a> = tnb_mapped::replace::Accept<'a>;
 
-/// Removes the temporary file unless the write succeeded.
-struct TempFile {
-    path: PathBuf,
-    keep: bool,
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.keep {
-            let _ = fs::remove_file(&self.path);
+impl From<ReplaceError> for Error {
+    fn from(e: ReplaceError) -> Error {
+        match e {
+            ReplaceError::Destination(m) => Error::Destination(m),
+            ReplaceError::Refused(m) => Error::Unreadable(m),
+            ReplaceError::Io { what, error, .. } => Error::Io { what, error },
+            other => Error::io("writing the archive", io::Error::other(other.to_string())),
         }
     }
-}
-
-/// Writes an archive to `dst` atomically: `body` writes the payload into a temporary file of
-/// its own in the same folder (after room for the header) and returns the header; the header is
-/// written, the file flushed to disk, checked by `accept`, then renamed over `dst`. On any
-/// failure `dst` is untouched and the temporary file removed. Returns the header and the size.
-pub(crate) fn atomic_write(
-    dst: &Path,
-    accept: Accept<'_>,
-    body: impl FnOnce(&mut BufWriter<File>) -> Result<Header, Error>,
-) -> Result<(Header, u64), Error> {
-    let name = dst
-        .file_name()
-        .ok_or_else(|| Error::Destination(format!("{} is not a file name", dst.display())))?;
-    if fs::metadata(dst).is_ok_and(|m| !m.is_file()) {
-        return Err(Error::Destination(format!(
-            "{} is not a regular file (a folder, FIFO or device): refusing to replace it",
-            dst.display()
-        )));
-    }
-    let dir = match dst.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let tmp = dir.join(format!(
-        ".{}.tnb-tmp-{}-nb201-{nanos}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let what = || format!("writing {}", tmp.display());
-    let f = File::options()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(|e| Error::io(what(), e))?;
-    let mut guard = TempFile { path: tmp.clone(), keep: false };
-    let mut w = BufWriter::with_capacity(1 << 20, f);
-    w.write_all(&[0u8; HEADER_LEN]).map_err(|e| Error::io(what(), e))?;
-    let header = body(&mut w)?;
-    let mut f = w.into_inner().map_err(|e| Error::io(what(), e.into_error()))?;
-    f.seek(SeekFrom::Start(0)).map_err(|e| Error::io(what(), e))?;
-    f.write_all(&header.encode()).map_err(|e| Error::io(what(), e))?;
-    f.sync_all().map_err(|e| Error::io(what(), e))?;
-    let size = f.metadata().map_err(|e| Error::io(what(), e))?.len();
-    drop(f);
-    accept(&tmp).map_err(Error::Unreadable)?;
-    fs::rename(&tmp, dst)
-        .map_err(|e| Error::io(format!("renaming {} to {}", tmp.display(), dst.display()), e))?;
-    guard.keep = true;
-    if let Ok(d) = tnb_schema::file::read_options().open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok((header, size))
 }

@@ -1,11 +1,9 @@
-//! The store's only `unsafe` code: mapping a file, and reading a root that was validated.
+//! The store's only `unsafe` code: opening a mapped archive (the map itself is
+//! `tnb_mapped::map`), and reading a root that was validated.
 #![allow(unsafe_code)]
 
-use std::fs::File;
-use std::io;
 use std::path::Path;
 
-use memmap2::{Advice, Mmap};
 use tnb_schema::file::open_regular;
 use tnb_schema::nb201::ArchivedNb201;
 
@@ -24,22 +22,9 @@ impl Archive<Buffer> {
         let path = path.as_ref();
         let (f, _) = open_regular(path).map_err(|e| io_err(path, e))?;
         // SAFETY: forwarded to our caller's contract (above).
-        let map = unsafe { map(&f) }.map_err(|e| io_err(path, e))?;
+        let map = unsafe { tnb_mapped::map::map(&f) }.map_err(|e| io_err(path, e))?;
         Archive::from_bytes(Buffer::Map(map))
     }
-}
-
-/// Maps `file` read-only.
-///
-/// # Safety
-/// The file must not be modified or truncated by anyone while the map (or anything borrowed
-/// from it) lives.
-unsafe fn map(file: &File) -> io::Result<Mmap> {
-    // SAFETY: forwarded to the caller (see above); memmap2 needs nothing else.
-    let map = unsafe { Mmap::map(file)? };
-    // Point queries touch a few cache lines scattered over the file.
-    let _ = map.advise(Advice::Random);
-    Ok(map)
 }
 
 /// A root slice that passed `rkyv::access::<ArchivedNb201, _>` (full bytecheck validation),

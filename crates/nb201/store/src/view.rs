@@ -69,7 +69,7 @@ impl<'a> Data<'a> {
     #[inline]
     pub(crate) fn cell(self, i: u64) -> R<u64> {
         let at = usize::try_from(i).ok().and_then(|i| i.checked_mul(8));
-        let b = at.and_then(|a| self.cells.get(a..a + 8));
+        let b = at.and_then(|a| self.cells.get(a..a.checked_add(8)?));
         let b = b.ok_or(Corrupt("a series lies outside the cells"))?;
         let mut x = [0u8; 8];
         x.copy_from_slice(b);
@@ -643,15 +643,15 @@ impl<'a> Series<'a> {
         let bits = if self.form & STORE_RLE != 0 {
             let mut found = None;
             for p in 0..self.aux {
-                let end = self.d.cell(self.at + 2 * p)?;
+                let end = self.d.cell(self.at.saturating_add(2 * p))?;
                 if (i as u64) < end {
-                    found = Some(self.d.cell(self.at + 2 * p + 1)?);
+                    found = Some(self.d.cell(self.at.saturating_add(2 * p + 1))?);
                     break;
                 }
             }
             found.ok_or(Corrupt("a run-length series is shorter than its keys"))?
         } else {
-            self.d.cell(self.at + i as u64)?
+            self.d.cell(self.at.saturating_add(i as u64))?
         };
         let ty = if self.ty == T_MIXED {
             let j = usize::try_from(self.aux).ok().and_then(|a| a.checked_add(i));

@@ -24,6 +24,14 @@ fn one_line(e: &OpenError) -> String {
 fn read_everything(a: &Archive) {
     let _ = a.counts();
     let _ = a.walk(&mut |_| Ok(()));
+    // The pull iterator ends after an error.
+    let mut ev = a.events();
+    for e in ev.by_ref() {
+        if e.is_err() {
+            break;
+        }
+    }
+    assert!(ev.next().is_none());
     for i in 0..a.len() + 1 {
         if let Ok(Some(s)) = a.meta_arch(i) {
             let _ = a.arch_index(s);
@@ -180,8 +188,9 @@ fn out_of_range_indexes_are_corrupt_errors_not_panics() {
     let top = sample::object(&Options { version: Version::V1_1, archs: 3, full_epochs: 12 });
     let (root, cells) = parts(&top).unwrap();
     type Forge = fn(&mut tnb_schema::nb201::Nb201);
-    let walked: [Forge; 6] = [
+    let walked: [Forge; 7] = [
         |r| r.series.at.iter_mut().for_each(|a| *a += 1 << 40),
+        |r| r.series.at.iter_mut().for_each(|a| *a = u64::MAX - 1),
         |r| r.series.keys.iter_mut().for_each(|k| *k = u32::MAX),
         |r| r.series.ty.iter_mut().for_each(|t| *t = 0x7f),
         |r| r.run_name.iter_mut().for_each(|n| *n = u32::MAX),
@@ -198,6 +207,8 @@ fn out_of_range_indexes_are_corrupt_errors_not_panics() {
         read_everything(&a);
         let e = a.walk(&mut |_| Ok(())).unwrap_err();
         assert!(e.starts_with("corrupted tnb archive") && !e.contains('\n'), "{e}");
+        let pulled = a.events().find_map(|e| e.err()).unwrap();
+        assert_eq!(pulled, e);
     }
     // Tables the walk does not read: the lookups that use them say so.
     let mut r = root.clone();

@@ -1,15 +1,13 @@
-//! The only `unsafe` code of tnb: mapping a file, and reading an archive that was validated.
+//! The store's `unsafe` code: opening a mapped archive (the map itself is `tnb_mapped::map`, the
+//! workspace's one file mapping), and reading an archive that was validated.
 //!
-//! Everything else in the workspace is `#![forbid(unsafe_code)]`. The two operations here cannot
-//! be done safely by construction, so each is wrapped in the smallest possible API whose
-//! preconditions are checked, or stated as the caller's contract.
+//! Everything else in the crate is `unsafe`-free. The two operations here cannot be done safely
+//! by construction, so each is wrapped in the smallest possible API whose preconditions are
+//! checked, or stated as the caller's contract.
 #![allow(unsafe_code)]
 
-use std::fs::File;
-use std::io;
 use std::path::Path;
 
-use memmap2::{Advice, Mmap};
 use tnb_schema::file::open_regular;
 use tnb_schema::transnas::ArchivedBenchmark;
 
@@ -30,25 +28,9 @@ impl Store<Buffer> {
         // `tnb_schema::file`.
         let (f, _) = open_regular(path).map_err(|e| io_err(path, e))?;
         // SAFETY: forwarded to our caller's contract (above).
-        let map = unsafe { map(&f) }.map_err(|e| io_err(path, e))?;
+        let map = unsafe { tnb_mapped::map::map(&f) }.map_err(|e| io_err(path, e))?;
         Store::from_bytes(Buffer::Map(map))
     }
-}
-
-/// Maps `file` read-only.
-///
-/// # Safety
-/// The file must not be modified or truncated by anyone while the map (or anything borrowed
-/// from it) lives. Reading a mapping whose file changes underneath is undefined behaviour
-/// (torn reads, or SIGBUS when it shrinks). tnb's own writers never modify an archive in place
-/// (they write a new file and rename it over the old one, which leaves existing maps intact).
-pub(crate) unsafe fn map(file: &File) -> io::Result<Mmap> {
-    // SAFETY: forwarded to the caller (see above); memmap2 needs nothing else.
-    let map = unsafe { Mmap::map(file)? };
-    // Point queries touch a few cache lines scattered over the file: read-ahead would only
-    // pull in pages nobody asked for.
-    let _ = map.advise(Advice::Random);
-    Ok(map)
 }
 
 /// A payload slice that has passed `rkyv::access::<ArchivedBenchmark, _>` (full bytecheck
