@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tnb_pycall::{Arg, Exc, arg_repr, arg_str, py_repr_str};
 
 use crate::draw::Draw;
-use crate::error::{ApiError, KeyObj, type_error, value_error};
+use crate::error::{ApiError, type_error, value_error};
 use crate::num::{PySum, add, div, lt};
 use crate::results::{self, int_key, unhashable};
 use crate::run;
@@ -601,16 +601,18 @@ impl<'s, S: Source> Nb201<'s, S> {
             let valtest = if ds != "cifar10" { metrics("ori-test", io.draw).ok() } else { None };
             (valid, test, valtest)
         };
-        for (prefix, info) in [("valid", valid), ("test", test), ("valtest", valtest)] {
+        const KEYS: [[&str; 4]; 3] = [
+            ["valid-loss", "valid-accuracy", "valid-per-time", "valid-all-time"],
+            ["test-loss", "test-accuracy", "test-per-time", "test-all-time"],
+            ["valtest-loss", "valtest-accuracy", "valtest-per-time", "valtest-all-time"],
+        ];
+        for (keys, info) in KEYS.iter().zip([valid, test, valtest]) {
             let Some(info) = info else { continue };
             let all = get(&info, "all_time")?.clone();
-            out.push((Value::Str(format!("{prefix}-loss").into()), get(&info, "loss")?.clone()));
-            out.push((
-                Value::Str(format!("{prefix}-accuracy").into()),
-                get(&info, "accuracy")?.clone(),
-            ));
-            out.push((Value::Str(format!("{prefix}-per-time").into()), per(&all)?));
-            out.push((Value::Str(format!("{prefix}-all-time").into()), all));
+            out.push((Value::str(keys[0]), get(&info, "loss")?.clone()));
+            out.push((Value::str(keys[1]), get(&info, "accuracy")?.clone()));
+            out.push((Value::str(keys[2]), per(&all)?));
+            out.push((Value::str(keys[3]), all));
         }
         Ok(Value::Dict(out))
     }
@@ -1188,14 +1190,6 @@ impl<'s, S: Source> Nb201<'s, S> {
     /// The source handle of an `ArchResults` reference.
     pub fn results_of(&self, at: ResultsRef) -> Result<S::Results, ApiError> {
         self.src.results(at.index, at.hp).ok_or_else(|| ApiError::key(Value::Int(at.index)))
-    }
-
-    /// A `KeyError`'s key object for the argument it names.
-    pub fn key_arg<'a>(key: &KeyObj, args: &[(&str, Arg<'a>)]) -> Option<Arg<'a>> {
-        match key {
-            KeyObj::Param(p) => args.iter().find(|(n, _)| n == p).map(|(_, a)| *a),
-            KeyObj::Value(_) => None,
-        }
     }
 }
 

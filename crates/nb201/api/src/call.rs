@@ -12,7 +12,7 @@
 //! `['12', '200']` (Python's order is that of a `set`, which varies between processes), and
 //! `ArchResults` / `ResultsCount` answers render as their `repr` strings in JSON.
 
-use tnb_pycall::{Arg, Exc, MAX_PARAMS, Signature, bind, py_repr_str, short, sig};
+use tnb_pycall::{Arg, Exc, MAX_PARAMS, Signature, arg_str, bind, py_repr_str, short, sig};
 use tnb_pyjson::{Event, Seq};
 
 use crate::api::{Io, Nb201, OPS, Session, remap_dataset_set_names, str2lists, str2matrix};
@@ -171,7 +171,23 @@ fn call_with_inner<'s, S: Source>(
             }
         },
         "remap_dataset_set_names" => {
+            let loud =
+                a(2).is_some_and(|v| !matches!(v, Arg::None | Arg::Bool(false) | Arg::Int(0)));
+            if loud {
+                (io.print)(&format!(
+                    "Call internal function _remap_dataset_set_names with dataset={} and metric_on_set={}",
+                    arg_str(req(0)),
+                    arg_str(req(1))
+                ));
+            }
             let (d, m) = remap_dataset_set_names(req(0), req(1));
+            if loud {
+                (io.print)(&format!(
+                    "  return dataset={} and metric_on_set={}",
+                    arg_str(d),
+                    arg_str(m)
+                ));
+            }
             Value::Tuple(vec![arg_value(d)?, arg_value(m)?])
         }
         other => {

@@ -4,8 +4,11 @@ calls through the official `nas_201_api` v2.1 code (pip `nas-bench-201==2.1`, wi
 `torch` module whose `load` is `pickle.load`), and records every answer (type, float bits) or
 exception (class, message, KeyError key) and every `random` draw, one JSON line per call.
 
-Usage: python make_official.py OUTDIR   (needs numpy and nas-bench-201==2.1; Python < 3.12, whose
-built-in `sum` is plain addition; the Rust test replays the calls with PySum::Plain).
+Usage: python make_official.py OUTDIR [FILE.pth ...]   (needs numpy and nas-bench-201==2.1; Python
+< 3.12, whose built-in `sum` is plain addition; the Rust test replays the calls with PySum::Plain).
+Without files it writes OUTDIR/nb201_v1{0,1}_api.pkl and .jsonl; with legacy-format .pth files
+(e.g. the repository's data/nb201_*.pth, written by real torch) it writes OUTDIR/<stem>.jsonl
+for each, loading them with a stand-in `torch.load` that unpickles the container's object.
 """
 import collections, contextlib, io, json, os, pickle, random, sys, types
 
@@ -155,25 +158,30 @@ A = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3
 DS = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"]
 
 
-def cases(version):
+def cases(obj):
+    meta = obj["meta_archs"]
+    n = len(meta)
+    keys = sorted(obj["arch2infos"].keys())
+    k0, k1, k2 = keys[0], keys[min(1, len(keys) - 1)], keys[-1]
+    miss = next(i for i in range(n + 1) if i not in obj["arch2infos"])
     c = []
     add = lambda m, *a, obj="api", verbose=False, **k: c.append({"obj": obj, "m": m, "a": list(a), "k": k, "verbose": verbose})
     add("len")
     add("__repr__")
-    for i in [0, 7, -1, 8, -9, True]:
+    for i in [0, n - 1, -1, n, -n - 1, True]:
         add("__getitem__", i)
-    for i in [0, 7, 8, -1, True, 2.0, "x"]:
+    for i in [0, n - 1, n, -1, True, 2.0, "x"]:
         add("arch", i)
-    for a in [0, 5, 7, 8, -1, True, False, arch_str(3), arch_str(4), A, "nope", 3.0, None]:
+    for a in [0, k1, n - 1, n, -1, True, False, meta[k0], meta[miss] if miss < n else A, A, "nope", 3.0, None]:
         add("query_index_by_arch", a)
-    for idx in [0, 1, 2, 3, 4, 5, 6, 7, arch_str(2), "nope", 99, -1]:
+    for idx in keys + [miss, meta[k2], "nope", 99999, -1]:
         for ds in DS + ["nope"]:
             for hp in ["12", "200", 12, "90"]:
                 for r in [False, 777, 111, 888, 5]:
                     if (hp, r) in [(12, 5), ("90", 5)]:
                         continue
                     add("get_more_info", idx, ds, hp=hp, is_random=r)
-    for idx in [0, 2, 3]:
+    for idx in [k0, k1, k2]:
         for ds in DS:
             for hp in ["12", "200"]:
                 for ie in [None, 0, 5, 11, 14, 15, 16, -1, True, 3.0, "3"]:
@@ -181,26 +189,26 @@ def cases(version):
                     add("get_more_info", idx, ds, iepoch=ie, hp=hp, is_random=True)
                 add("get_more_info", idx, ds, hp=hp, is_random="x")
                 add("get_more_info", idx, ds, hp=hp, is_random=1.5)
-    for idx in [0, 4, 7, 8, -1, True, 2.0, "0", [1]]:
+    for idx in [k0, miss, n - 1, n, -1, True, float(k1), str(k0), [1]]:
         for hp in ["12", "200", 12, "90", [1]]:
             add("query_meta_info_by_index", idx, hp)
-    for idx in [0, 3, 4]:
+    for idx in [k0, k2, miss]:
         for dn in [None, "cifar10", "cifar100", "nope", 5]:
             for hp in ["12", "200"]:
                 add("query_by_index", idx, dn, hp)
-    for a in [0, 1, 2, 3, 5, 6, 4, arch_str(1), "nope", 8]:
+    for a in keys + [miss, meta[k1], "nope", n]:
         for hp in ["12", "200", "90", 12]:
             add("query_info_str_by_arch", a, hp)
     add("query_by_arch", 0, "200")
-    for idx in [0, 1, 2, 3, 5, 6, 4, 9, True]:
+    for idx in keys + [miss, n + 1, True]:
         for ds in DS + ["nope"]:
             for hp in ["12", "200", "90"]:
                 add("get_cost_info", idx, ds, hp)
                 add("get_latency", idx, ds, hp)
-    for idx in [0, 2, 4, 9, 2.0, "2"]:
+    for idx in [k0, k1, miss, n + 1, float(k1), str(k1)]:
         for ds in DS + ["nope"]:
             add("get_net_config", idx, ds)
-    for idx in [0, 2]:
+    for idx in [k0, k1]:
         for ds in DS + ["nope"]:
             for seed in [None, 777, 111, 5, True]:
                 for hp in ["12", "200"]:
@@ -216,12 +224,12 @@ def cases(version):
     add("find_best", "cifar10", "valid", FLOP_max=0.5, hp="200", verbose=True)
     add("find_best", "cifar10", "valid", hp="200", verbose=True)
     add("find_best", "cifar100", "valid", FLOP_max="x", hp="200")
-    for a in [0, 1, 2, 3, 5, 6, 4, A, "nope", 9]:
+    for a in keys + [miss, A, "nope", n + 1]:
         for ds in ["cifar10", "cifar100", "ImageNet16-120", "cifar10-valid"]:
             for hp in ["12", "200"]:
                 add("simulate_train_eval", a, ds, hp=hp)
     add("used_time")
-    add("simulate_train_eval", 0, "cifar10", account_time=False)
+    add("simulate_train_eval", k0, "cifar10", account_time=False)
     add("reset_time")
     add("used_time")
     add("random")
@@ -236,15 +244,15 @@ def cases(version):
     for d, m in [("cifar10", "valid"), ("cifar10", "test"), ("cifar10", "train"), ("cifar100", "valid"),
                  ("ImageNet16-120", "test"), ("x", "valid")]:
         add("remap_dataset_set_names", d, m)
-    for i in [3, 4, 99]:
+    for i in [k2, miss, 99999]:
         add("show", i)
     add("show", -1)
-    add("clear_params", 0, "12")
-    add("clear_params", 0, "90")
-    add("clear_params", 4)
-    add("clear_params", 1)
+    add("clear_params", k0, "12")
+    add("clear_params", k0, "90")
+    add("clear_params", miss)
+    add("clear_params", k1)
     # ArchResults / ResultsCount methods
-    for idx in [0, 2, 3, 6]:
+    for idx in keys[:4]:
         for hp in ["12", "200"]:
             ar = ["ar", idx, hp]
             add("__repr__", obj=ar)
@@ -294,13 +302,30 @@ def attr_names():
             "eval_acc1es", "eval_losses", "eval_times", "net_state_dict"}
 
 
+def load_legacy(path):
+    """torch.load of a legacy (non-zip) file whose storages list is empty: the object is the
+    fourth pickle (after the magic number, the protocol version and sys_info)."""
+    with open(path, "rb") as f:
+        for _ in range(3):
+            pickle.load(f)
+        return pickle.load(f)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for version in [0, 1]:
-        obj = build(version)
-        path = os.path.join(OUT, "nb201_v1{}_api.pkl".format(version))
-        with open(path, "wb") as f:
-            pickle.dump(obj, f, protocol=2)
+    inputs = []
+    if len(sys.argv) > 2:
+        torch.load = lambda path, map_location=None: load_legacy(path)
+        for path in sys.argv[2:]:
+            inputs.append((os.path.splitext(os.path.basename(path))[0], path, load_legacy(path)))
+    else:
+        for version in [0, 1]:
+            obj = build(version)
+            path = os.path.join(OUT, "nb201_v1{}_api.pkl".format(version))
+            with open(path, "wb") as f:
+                pickle.dump(obj, f, protocol=2)
+            inputs.append(("nb201_v1{}_api".format(version), path, obj))
+    for name, path, obj in inputs:
         api = NASBench201API(path, verbose=False)
         api.filename = None
         draws = []
@@ -325,8 +350,8 @@ def main():
             return r
 
         random.choice, random.randint = choice, randint
-        out = open(os.path.join(OUT, "nb201_v1{}_api.jsonl".format(version)), "w")
-        for n, case in enumerate(cases(version)):
+        out = open(os.path.join(OUT, name + ".jsonl"), "w")
+        for n, case in enumerate(cases(obj)):
             random.seed(n)
             draws.clear()
             api.verbose = case["verbose"]
