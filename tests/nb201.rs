@@ -355,3 +355,15 @@ fn inputs_over_2_gib_go_to_the_stream_reader_only() {
     r.assert_clean_error("dump of a 2 GiB non-NB201 file");
     assert!(r.stdout.is_empty());
 }
+
+#[test]
+fn a_conversion_onto_its_own_source_is_refused_and_the_source_kept() {
+    let tmp = TempDir::new("nb201-self");
+    let src = tmp.path("nb201.pth");
+    std::fs::copy(&fixtures()[0], &src).unwrap();
+    let before = std::fs::read(&src).unwrap();
+    let r = tnb(&["convert", s(&src), s(&src)]);
+    r.assert_clean_error("convert onto its source");
+    assert!(r.stderr.contains("source"), "{}", r.stderr);
+    assert!(std::fs::read(&src).unwrap() == before, "the source changed");
+}
