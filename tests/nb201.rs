@@ -334,6 +334,11 @@ fn show_by_index_and_by_arch_string_agree_and_bad_archs_are_one_line_errors() {
     let bench = ok(&tnb(&["bench", s(&out), "--json", "--runs", "1"]), "bench --json");
     let v: serde_json::Value = serde_json::from_str(&bench).unwrap();
     assert!(v["open_us"].as_f64().unwrap() > 0.0, "{bench}");
+    // A source is benchmarked through the stream reader.
+    let bench = ok(&tnb(&["bench", s(src), "--json", "--runs", "1"]), "bench of the source");
+    let v: serde_json::Value = serde_json::from_str(&bench).unwrap();
+    assert_eq!(v["family"], "NAS-Bench-201", "{bench}");
+    assert_eq!(v["entries"].as_u64(), Some(dump["arch2infos"].as_object().unwrap().len() as u64));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! `tnb bench FILE`: measured medians on this machine, never guessed.
 //!
 //! For a `.pth` or pickle: read time, parse time (container + pickle into the arena), `dump`
-//! time to a sink, and peak RSS. For a `.tnb` archive: the query mix of the store (see
-//! `bench_archive.rs`).
+//! time to a sink, and peak RSS (a NAS-Bench-201 `.pth`: the stream reader's two passes, see
+//! `nb201/bench.rs`). For a `.tnb` archive: the query mix of the store (see `bench_archive.rs`;
+//! NAS-Bench-201 archives: `nb201/bench.rs`).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -36,6 +37,10 @@ pub fn run(args: Args) -> Result<(), Fail> {
     }
     if starts_like_archive(&args.file)? {
         return crate::cmd::bench_archive::run(&args);
+    }
+    // A NAS-Bench-201 source is streamed, never read whole.
+    if crate::nb201::bench::run_source(&args)? {
+        return Ok(());
     }
     let bytes = input::read(&args.file)?;
     bench_pth(&args, &bytes)

@@ -141,3 +141,61 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     writeln!(out, "  peak RSS                         {:>10.1} MB", rss as f64 / 1e6)?;
     Ok(())
 }
+
+/// `tnb bench` of a NAS-Bench-201 `.pth`: the stream reader's two passes (pass 1 already done
+/// by the detection, timed again here), entries counted and dropped, and the peak RSS.
+pub fn run_source(args: &Args) -> Result<bool, Fail> {
+    let name = shown::path(&args.file);
+    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
+    let mut bar = crate::nb201::progress::Passes::new(size, 1, true);
+    let Some(scan) = crate::nb201::detect::scan_source(&args.file, &mut bar)? else {
+        return Ok(false);
+    };
+    let limits = tnb_pth::StreamLimits::default();
+    let runs = args.runs.clamp(1, 3);
+    let bad = |e: tnb_pth::Error| Fail::input(format!("{name}: {e}"));
+    let mut scan_times = Vec::new();
+    let mut load_times = Vec::new();
+    let mut entries = 0u64;
+    for _ in 0..runs {
+        let t = Instant::now();
+        black_box(tnb_pth::stream_scan(&args.file, &limits, &mut |_, _| {}).map_err(bad)?);
+        scan_times.push(t.elapsed());
+        let t = Instant::now();
+        entries = 0;
+        let mut count = |k: tnb_pth::Obj, v: tnb_pth::Obj| {
+            black_box((k, v));
+            entries += 1;
+            Ok(())
+        };
+        let split = crate::nb201::source::SPLIT_KEY;
+        tnb_pth::stream_load(&args.file, &scan, split, &limits, &mut count, &mut |_, _| {})
+            .map_err(bad)?;
+        load_times.push(t.elapsed());
+    }
+    scan_times.sort();
+    load_times.sort();
+    let (scan_s, load_s) = (scan_times[runs / 2].as_secs_f64(), load_times[runs / 2].as_secs_f64());
+    let rss = peak_rss().unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(
+            out,
+            "{{\"family\": \"{}\", \"file_bytes\": {size}, \"entries\": {entries}, \
+             \"scan_ms\": {:.3}, \"load_ms\": {:.3}, \"peak_rss_bytes\": {rss}}}",
+            crate::nb201::NAME,
+            scan_s * 1e3,
+            load_s * 1e3
+        )?;
+        return Ok(true);
+    }
+    writeln!(
+        out,
+        "{name}: {} source, {size} bytes, {entries} arch2infos entries; medians of {runs}",
+        crate::nb201::NAME
+    )?;
+    writeln!(out, "  pass 1 (scan)                    {:>10.2} s", scan_s)?;
+    writeln!(out, "  pass 2 (decode, entries dropped) {:>10.2} s", load_s)?;
+    writeln!(out, "  peak RSS                         {:>10.1} MB", rss as f64 / 1e6)?;
+    Ok(true)
+}
