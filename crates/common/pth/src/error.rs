@@ -20,6 +20,8 @@ pub enum Error {
     /// torch would open the file as a tar archive (its format before 2017), which tnb does not
     /// read (message says why it is one).
     Tar(String),
+    /// The file could not be opened or read (the streaming reader opens files itself).
+    Io(String),
     /// A pickle inside the file failed to parse.
     Pickle {
         /// Which pickle: `data.pkl`, or the legacy format's part name.
@@ -36,6 +38,7 @@ impl fmt::Display for Error {
             Error::Record { name, problem } => write!(f, "zip record '{name}': {problem}"),
             Error::Legacy(m) => write!(f, "legacy torch file: {m}"),
             Error::Tar(m) => write!(f, "tar: {m}"),
+            Error::Io(m) => f.write_str(m),
             Error::Pickle { part, error } => write!(f, "{part}: {error}"),
         }
     }
@@ -45,7 +48,11 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Pickle { error, .. } => Some(error),
-            Error::Zip(_) | Error::Record { .. } | Error::Legacy(_) | Error::Tar(_) => None,
+            Error::Zip(_)
+            | Error::Record { .. }
+            | Error::Legacy(_)
+            | Error::Tar(_)
+            | Error::Io(_) => None,
         }
     }
 }

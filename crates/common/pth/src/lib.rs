@@ -22,6 +22,10 @@
 //! float64, int8-64, uint8, bool). numpy scalars and tensors become numbers (and nested lists of
 //! them) that remember their dtype. Anything else is an error naming `module.name` and its offset.
 //!
+//! Files too large to hold in memory (NAS-Bench-201's 4.7 GB legacy file) are read by
+//! [`stream_scan`] and [`stream_load`] (module [`stream`]): two passes through a buffered window,
+//! the same allowlist, owned values ([`Obj`]) handed out entry by entry.
+//!
 //! ```no_run
 //! let bytes = std::fs::read("transnas-bench_v10141024.pth")?;
 //! let doc = tnb_pth::load(&bytes)?;

@@ -56,7 +56,7 @@ pub struct StreamScan {
 }
 
 fn io_err(path: &Path, e: &std::io::Error) -> Error {
-    Error::Legacy(format!("cannot read {}: {e}", path.display()))
+    Error::Io(format!("cannot read {}: {e}", path.display()))
 }
 
 fn open(path: &Path) -> Result<(File, u64), Error> {
@@ -226,7 +226,7 @@ pub fn stream_load(
 ) -> Result<Obj, Error> {
     let (mut f, file_len) = open(path)?;
     if file_len != scan.file_len {
-        return Err(Error::Legacy(format!(
+        return Err(Error::Io(format!(
             "{} changed size between the passes ({} then {} bytes)",
             path.display(),
             scan.file_len,

@@ -203,7 +203,8 @@ fn transnas_fixtures_stream_their_data_dict_entry_by_entry() {
 }
 
 fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tnb-pth-stream-{}", std::process::id()));
+    // Cargo's scratch folder for integration tests (under target/), not the system's /tmp.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stream");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -391,4 +392,33 @@ fn ordered_dicts_keep_their_kind_and_can_be_streamed() {
     let mut plain = got;
     unordered(&mut plain);
     assert!(same(&plain, &want));
+}
+
+/// Truncated and bit-flipped files: one line each, never a panic (the fuzz target `stream`
+/// covers the pickle machine itself at random).
+#[test]
+fn damaged_files_give_one_line_errors() {
+    let full = std::fs::read(data_dir().join("transnas_small_legacy.pth")).unwrap();
+    let limits = StreamLimits::default();
+    let mut refused = 0;
+    let step = full.len() / 97;
+    for (i, at) in (0..full.len()).step_by(step.max(1)).enumerate() {
+        let mut bad = full.clone();
+        if i % 2 == 0 {
+            bad[at] ^= 1 << (i % 8);
+        } else {
+            bad.truncate(at);
+        }
+        let path = tmp(&format!("damaged{i}.pth"), &bad);
+        let r = stream_scan(&path, &limits, &mut |_, _| {}).and_then(|s| {
+            stream_load(&path, &s, "data", &limits, &mut |_, _| Ok(()), &mut |_, _| {})
+        });
+        if let Err(e) = r {
+            let e = e.to_string();
+            assert!(!e.contains('\n') && !e.is_empty(), "{e}");
+            refused += 1;
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    assert!(refused > 40, "only {refused} of the damaged files were refused");
 }

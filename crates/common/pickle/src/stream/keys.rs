@@ -114,7 +114,7 @@ fn contains_nan(k: &K<'_>) -> bool {
 /// A fast keyed hasher for the per-dict duplicate check (run on every dict of a
 /// NAS-Bench-201 file, about 100 million keys): a multiply-rotate over words, seeded from the
 /// process's random `RandomState` so that a file cannot be prepared to collide.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Fast(u64);
 
 impl Fast {

@@ -15,8 +15,10 @@ pub const DEFAULT_MAX_MEMO_ID: u64 = 1 << 31;
 
 /// Most bytes the memo may keep at once for ids that a later get reads (strings, numbers,
 /// globals, and the containers shared within one entry), counted as the values' heap bytes plus
-/// [`KEPT_OVERHEAD`] per entry: 1 GiB. NAS-Bench-201's gets reach dataset names, field names,
-/// `'set@epoch'` key strings and the numpy dtype.
+/// [`KEPT_OVERHEAD`] per entry: 1 GiB. An entry is dropped after its last read. NAS-Bench-201's
+/// gets reach dataset names, field names, `'set@epoch'` key strings and the numpy dtype. The
+/// same budget bounds pass 1's table of read counts (16 bytes per id read: 2.1 million ids in
+/// NAS-Bench-201 v1_1, 2^26 at this default).
 pub const DEFAULT_MAX_KEPT_BYTES: u64 = 1 << 30;
 
 /// Bytes counted per kept memo entry on top of its value (the map slot and the value's header).

@@ -4,8 +4,11 @@
 
 use std::io::Read;
 
+use std::collections::HashMap;
+
 use super::ids::Ids;
 use super::input::Input;
+use super::keys::Fast;
 use super::limits::StreamLimits;
 use crate::error::{Error, ErrorKind};
 use crate::ops::{self, *};
@@ -27,6 +30,41 @@ pub struct Scan {
     pub stats: ScanStats,
     pub(crate) ids: Ids,
     pub(crate) splits: Splits,
+    pub(crate) reads: Reads,
+}
+
+/// How many gets read each memo id: pass 2 drops a kept entry after its last read, so the memo
+/// holds what is still to be read, not everything ever read (NAS-Bench-201's `'set@epoch'`
+/// strings are read within their arch only).
+#[derive(Debug)]
+pub(crate) struct Reads {
+    pub(crate) left: HashMap<u64, u32, Fast>,
+    max: usize,
+}
+
+/// Bytes the table of read counts is counted as per id (against
+/// [`StreamLimits::max_kept_bytes`]).
+const READ_COUNT_BYTES: u64 = 16;
+
+impl Reads {
+    fn count(&mut self, id: u64, at: u64) -> Result<(), Error> {
+        if let Some(n) = self.left.get_mut(&id) {
+            *n = n.saturating_add(1);
+            return Ok(());
+        }
+        if self.left.len() >= self.max {
+            return Err(Error {
+                offset: Some(at),
+                kind: ErrorKind::Limit {
+                    what: "memo ids read by gets, 16 bytes each (MAX_KEPT_BYTES / 16)",
+                    limit: self.max as u64,
+                },
+            });
+        }
+        self.left.try_reserve(1).map_err(|_| crate::grow::out_of_memory())?;
+        self.left.insert(id, 1);
+        Ok(())
+    }
 }
 
 /// Counts pass 1 saw.
@@ -191,6 +229,10 @@ pub fn scan<R: Read>(
         splits: Splits::default(),
     };
     let mut stats = ScanStats::default();
+    let mut reads = Reads {
+        left: HashMap::with_hasher(Fast::new()),
+        max: usize::try_from(limits.max_kept_bytes / READ_COUNT_BYTES).unwrap_or(usize::MAX),
+    };
     let max_str = limits.max_str_len;
     let res: Result<(), Error> = (|| {
         loop {
@@ -215,12 +257,14 @@ pub fn scan<R: Read>(
                 LONG_BINGET => {
                     let id = inp.u32(op)?;
                     ids.get(u64::from(id), inp.op_at)?;
+                    reads.count(u64::from(id), inp.op_at)?;
                     stats.gets += 1;
                     sh.push(op, None);
                 }
                 BINGET => {
                     let id = inp.u8(op)?;
                     ids.get(u64::from(id), inp.op_at)?;
+                    reads.count(u64::from(id), inp.op_at)?;
                     stats.gets += 1;
                     sh.push(op, None);
                 }
@@ -256,6 +300,7 @@ pub fn scan<R: Read>(
                     let id = text::memo_id(&line)
                         .map_err(|_| inp.err(ErrorKind::BadText { opcode: "GET" }))?;
                     ids.get(id, inp.op_at)?;
+                    reads.count(id, inp.op_at)?;
                     stats.gets += 1;
                     sh.push(op, None);
                 }
@@ -350,7 +395,7 @@ pub fn scan<R: Read>(
     stats.read_ids = ids.got_count();
     stats.bitmap_bytes = ids.heap_bytes();
     let len = inp.pos();
-    Ok(Scan { top_keys, len, stats, ids: ids.into_gets(), splits: sh.splits })
+    Ok(Scan { top_keys, len, stats, ids: ids.into_gets(), splits: sh.splits, reads })
 }
 
 /// Follows the entries of the root-level dict being built: which slots the opcode at `at`

@@ -8,14 +8,19 @@
 //! differ from Python's shared object. Containers stored while building one streamed entry are
 //! dropped with that entry; a later get of one is refused naming its memo id.
 //!
-//! Hand-out: the streamed dict's items arrive as `MARK k1 v1 k2 v2 … SETITEMS` batches. The pair
-//! (k1, v1) is handed out once three values sit above it at that level (k2, and at least the
-//! start of v2): by then a pickler has finished v1 (a one-item container is written as
-//! `EMPTY_DICT key value SETITEM`, so "k2 was pushed" alone does not prove it), and at most two
-//! entries are ever held. If what follows is not the `SETITEMS` that would have stored the
-//! pairs, the read is refused.
+//! Hand-out: the streamed dict's items arrive as `MARK k1 v1 k2 v2 … SETITEMS` batches. Pass 1
+//! recorded, for each entry, the offset of the last opcode that touches its key or value slot
+//! (its depth model knows which slots every opcode reads or changes); the pair is handed out
+//! right after that opcode and dropped, so one entry is held at a time. ("The next key was
+//! pushed" is not enough: a one-item dict value is written `EMPTY_DICT key value SETITEM`, and
+//! its key looks like the next entry's.) Without a record (an `OrderedDict` made by `REDUCE`,
+//! or more entries than pass 1 records) the pairs go out at their batch's `SETITEMS`. If what
+//! follows is not the `SETITEMS` that would have stored the pairs, the read is refused.
+//!
+//! Memory: the memo keeps an entry only while a later get still reads it (pass 1 counted the
+//! reads), so it holds the strings and globals in use, not every one ever read.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::RandomState;
 use std::io::Read;
 use std::sync::Arc;
@@ -90,7 +95,8 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
         memo: HashMap::new(),
         kept_bytes: 0,
         pending: Vec::new(),
-        copies: Vec::new(),
+        pending_at: HashMap::new(),
+        copies: BTreeMap::new(),
         entry_memo: Vec::new(),
         entry_items: 0,
         entry_bytes: 0,
@@ -100,6 +106,7 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
         handed: 0,
         handed_keys: HashSet::new(),
         key_state: RandomState::new(),
+        reads: scan.reads.left.clone(),
         interned: HashSet::with_hasher(keys::Fast::new()),
         proto: 0,
         limits: *limits,
@@ -133,9 +140,12 @@ struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     kept_bytes: u64,
     /// Containers stored in the memo while on the stack: (stack index, memo id), ascending.
     pending: Vec<(usize, u64)>,
+    /// The live entries of `pending` by memo id (an entry of `pending` whose id maps elsewhere
+    /// or nowhere is stale: ids are forgotten here, in O(1), and skipped there).
+    pending_at: HashMap<u64, usize>,
     /// Lists and dicts on the stack that are copies of memo entries, or originals a get copied
     /// (neither may change any more): (stack index, memo id).
-    copies: Vec<(usize, u64)>,
+    copies: BTreeMap<usize, u64>,
     /// Containers kept while the streamed dict is open: (memo id, stack length when they were
     /// stored); dropped with the entry they belong to.
     entry_memo: Vec<(u64, usize)>,
@@ -149,6 +159,8 @@ struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     /// handed out, so it is refused).
     handed_keys: HashSet<u64>,
     key_state: RandomState,
+    /// Reads still to come of each memo id (from pass 1).
+    reads: HashMap<u64, u32, keys::Fast>,
     interned: HashSet<Arc<str>, keys::Fast>,
     proto: u8,
     limits: StreamLimits,
@@ -286,13 +298,17 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             }
         }
         if !self.copies.is_empty() {
-            self.copies.retain(|(i, _)| *i < new_len);
+            drop(self.copies.split_off(&new_len));
         }
         while let Some(&(i, id)) = self.pending.last() {
             if i < new_len {
                 break;
             }
             self.pending.pop();
+            if self.pending_at.get(&id) != Some(&i) {
+                continue;
+            }
+            self.pending_at.remove(&id);
             if Some(i) == self.split.map(|s| s.slot) {
                 // The streamed dict itself: its items were handed out.
                 self.memo.insert(id, Kept::Dropped);
@@ -399,7 +415,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
 
     /// Refuses changing a container that is a copy of a memo entry.
     fn check_target(&self, idx: usize, op: u8) -> Result<(), Error> {
-        if let Some(&(_, id)) = self.copies.iter().rev().find(|(i, _)| *i == idx) {
+        if let Some(&id) = self.copies.get(&idx) {
             return Err(self.refuse(format!(
                 "{} changes the container read from memo id {id}, which the streaming reader \
                  holds as a copy (shared containers that change after they are read are not \
@@ -431,37 +447,64 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         let v = self.stack.remove(at + 1);
         let k = self.stack.remove(at);
         self.depths.drain(at..at + 2);
-        // Bookkeeping of the indices at and above the pair.
+        self.forget(at, at + 2);
+        self.emit(k, v)
+    }
+
+    /// Hands out every pair from `stack[from]` up (the streamed dict's `SETITEMS`), in order.
+    fn hand_out_all(&mut self, from: usize) -> Result<(), Error> {
+        let items = self.stack.split_off(from);
+        self.depths.truncate(from);
+        self.forget(from, from + items.len());
+        let mut it = items.into_iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            self.emit(k, v)?;
+        }
+        Ok(())
+    }
+
+    /// The bookkeeping of the stack slots `at..end`, just removed (handed out): containers kept
+    /// for them or for the entries they close are dropped, and the indices above move down.
+    fn forget(&mut self, at: usize, end: usize) {
+        let n = end - at;
         let mut dropped: Vec<u64> = Vec::new();
-        self.pending.retain_mut(|(i, id)| {
-            if *i >= at + 2 {
-                *i -= 2;
-                true
-            } else if *i >= at {
-                dropped.push(*id);
-                false
-            } else {
-                true
+        // `pending` is sorted by index: only its tail can move.
+        let cut = self.pending.partition_point(|(i, _)| *i < at);
+        for (i, id) in self.pending.split_off(cut) {
+            let live = self.pending_at.get(&id) == Some(&i);
+            if i < end {
+                if live {
+                    self.pending_at.remove(&id);
+                    dropped.push(id);
+                }
+                continue;
             }
-        });
-        self.copies.retain_mut(|(i, _)| {
-            if *i >= at + 2 {
-                *i -= 2;
-                true
-            } else {
-                *i < at
+            if live {
+                self.pending_at.insert(id, i - n);
             }
-        });
-        let n_old = self.entry_memo.iter().take_while(|(_, len)| *len <= at + 2).count();
+            self.pending.push((i - n, id));
+        }
+        for (i, id) in self.copies.split_off(&at) {
+            if i >= end {
+                self.copies.insert(i - n, id);
+            }
+        }
+        let n_old = self.entry_memo.iter().take_while(|(_, len)| *len <= end).count();
         dropped.extend(self.entry_memo.drain(..n_old).map(|(id, _)| id));
         for e in &mut self.entry_memo {
-            e.1 = e.1.saturating_sub(2);
+            e.1 = e.1.saturating_sub(n);
         }
         for id in dropped {
             self.unkeep(id);
-            self.memo.insert(id, Kept::Dropped);
-            self.kept_bytes += KEPT_OVERHEAD;
+            if self.reads.contains_key(&id) {
+                self.memo.insert(id, Kept::Dropped);
+                self.kept_bytes += KEPT_OVERHEAD;
+            }
         }
+    }
+
+    /// Gives one entry to the consumer.
+    fn emit(&mut self, k: Item, v: Item) -> Result<(), Error> {
         let mut k = self.data(k, SETITEMS)?;
         let mut v = self.data(v, SETITEMS)?;
         for o in [&mut k, &mut v] {
@@ -528,14 +571,14 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 // Still on the stack (a pickler writes `[x, x]` as `( x … get(x) APPENDS`): a
                 // copy of it now, and the original may no longer change (a change would be a
                 // cycle, or sharing a copy cannot express).
-                let Some(&(i, _)) = self.pending.iter().find(|(_, p)| *p == id) else {
+                let Some(&i) = self.pending_at.get(&id) else {
                     return Err(self.err(ErrorKind::MemoMissing(id)));
                 };
                 if self.split.is_some_and(|sp| sp.slot == i) {
                     // The streamed dict: its items are gone.
                     return Err(self.err(ErrorKind::Dropped(id)));
                 }
-                grow::push(&mut self.copies, (i, id))?;
+                self.copies.insert(i, id);
                 let v = self.stack[i].clone();
                 let (n, b) = item_cost(&v);
                 (v, n, b, self.depths[i])
@@ -543,13 +586,22 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             Some(Kept::Dropped) => return Err(self.err(ErrorKind::Dropped(id))),
             None => return Err(self.err(ErrorKind::MemoMissing(id))),
         };
+        // The last read of this id: the memo lets go of it.
+        match self.reads.get_mut(&id) {
+            Some(left) if *left > 1 => *left -= 1,
+            _ => {
+                self.reads.remove(&id);
+                self.unkeep(id);
+                self.pending_at.remove(&id);
+            }
+        }
         let strings = matches!(it, Item::Obj(Obj::Str(_)));
         // A shared string costs no new bytes.
         self.count(n, if strings { 0 } else { b })?;
         let mutable = is_mutable(&it);
         self.push(it, d)?;
         if mutable {
-            grow::push(&mut self.copies, (self.stack.len() - 1, id))?;
+            self.copies.insert(self.stack.len() - 1, id);
         }
         Ok(())
     }
@@ -564,17 +616,20 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         if !self.gets.is_got(id) {
             return Ok(());
         }
-        // A later put of the same id replaces what an earlier one stored.
-        if !self.pending.is_empty() {
-            self.pending.retain(|(_, p)| *p != id);
+        if !self.reads.contains_key(&id) {
+            // Every read of it came before (a put of the same id again, never read).
+            self.unkeep(id);
+            return Ok(());
         }
+        // A later put of the same id replaces what an earlier one stored.
+        self.pending_at.remove(&id);
         let top = self.stack.len() - 1;
         if is_mutable(&self.stack[top]) {
             self.keep(id, Kept::Building)?;
+            // A put names the top, so `pending` stays sorted by index.
             grow::push(&mut self.pending, (top, id))?;
-            // Keep `pending` sorted by index (a put of a lower slot cannot follow a higher one
-            // without the higher one leaving first, but be safe).
-            self.pending.sort_by_key(|p| p.0);
+            self.pending_at.try_reserve(1).map_err(|_| grow::out_of_memory())?;
+            self.pending_at.insert(id, top);
         } else {
             let v = self.stack[top].clone();
             let (n, b) = item_cost(&v);
@@ -734,10 +789,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         self.check_target(target, op)?;
         if self.split.is_some_and(|s| s.slot == target) {
             // The streamed dict: its items are handed out, never stored.
-            while self.stack.len() > from {
-                self.hand_out(from)?;
-            }
-            return Ok(());
+            return self.hand_out_all(from);
         }
         self.release(from)?;
         let d = self.depths[from..].iter().copied().max().unwrap_or(0);
