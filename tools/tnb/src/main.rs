@@ -1,4 +1,5 @@
-//! `tnb`: inspect, convert, query and verify TransNAS-Bench-101 files.
+//! `tnb`: inspect, convert, query and verify TransNAS-Bench-101 and NAS-Bench-201 files (the
+//! benchmark is told from the content: `cmd/` holds each verb, `nb201/` its NAS-Bench-201 side).
 //!
 //! Exit codes: 0 success, 1 a check failed (`verify`), 2 bad usage or bad input. Errors are one
 //! line on stderr; a closed stdout pipe ends the program quietly with 0.
@@ -9,14 +10,16 @@ mod cmd;
 mod fail;
 mod input;
 mod memory;
+
+mod nb201;
 mod shown;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Fast, safe access to TransNAS-Bench-101: convert the torch file once, then query it in
-/// nanoseconds.
+/// Fast, safe access to TransNAS-Bench-101 and NAS-Bench-201: convert the torch file once, then
+/// query it in nanoseconds.
 #[derive(Parser, Debug)]
 #[command(name = "tnb", version, about, long_about = None)]
 struct Cli {
@@ -36,11 +39,13 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Answer Python API calls given as JSON Lines on stdin, one JSON line out per line in.
     Batch(cmd::batch::Args),
-    /// Show one architecture: every task's epochs, model info, best and final metrics.
+    /// Show one architecture: TransNAS tasks' metrics, or NAS-Bench-201 results per hp and dataset.
     Show(cmd::show::Args),
-    /// Rank the architectures of a search space by a metric's best value.
+    /// Rank architectures: TransNAS by a metric's best value (--task --metric), NAS-Bench-201 by
+    /// the official find_best (--dataset --metric-on-set).
     Best(cmd::best::Args),
-    /// Measure this machine: parse/dump time and peak memory for a .pth, query latencies for a .tnb.
+    /// Measure this machine: parse/dump time and peak memory for a .pth, open time, query latencies
+    /// and RSS for a .tnb.
     Bench(cmd::bench::Args),
 }
 

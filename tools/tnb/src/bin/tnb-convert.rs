@@ -10,9 +10,18 @@ mod memory;
 #[path = "../shown.rs"]
 mod shown;
 
+#[path = "../nb201/for_convert.rs"]
+mod nb201;
+
+/// `crate::cmd::convert` as in `tnb`, for the modules both binaries share.
+mod cmd {
+    pub(crate) use super::convert;
+}
+
 use clap::Parser;
 
-/// Convert a TransNAS-Bench-101 .pth (or pickle) into a validated .tnb archive, atomically.
+/// Convert a TransNAS-Bench-101 or NAS-Bench-201 .pth (or pickle) into a validated .tnb archive,
+/// atomically; the benchmark is told from the content.
 #[derive(Parser, Debug)]
 #[command(name = "tnb-convert", version, about)]
 struct Cli {

@@ -50,6 +50,9 @@ pub struct Args {
 
 /// Runs `tnb batch`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::batch::run(&args.file);
+    }
     // Read into memory and fully checked, as every command of this `unsafe`-free binary does.
     // (Programs that want one copy shared by many processes link tnb-store and map the archive:
     // `Store::open_mmap`.)
@@ -64,11 +67,21 @@ pub fn run(args: Args) -> Result<(), Fail> {
 /// buffered (so an interactive client is never left waiting). Returns the number of requests.
 pub fn serve<B: AsRef<[u8]>, R: Read, W: Write>(
     store: &Store<B>,
+    input: BufReader<R>,
+    output: W,
+) -> io::Result<u64> {
+    serve_with(input, output, &mut |line, answer| answer_line(store, line, answer))
+}
+
+/// The line loop of [`serve`] for any benchmark family: `answer(line, out)` appends the answer
+/// line (newline included) to one request line (without its newline).
+pub fn serve_with<R: Read, W: Write>(
     mut input: BufReader<R>,
     mut output: W,
+    answer: &mut dyn FnMut(&[u8], &mut Vec<u8>),
 ) -> io::Result<u64> {
     let mut line = Vec::new();
-    let mut answer = Vec::with_capacity(1 << 10);
+    let mut answered = Vec::with_capacity(1 << 10);
     let mut count = 0;
     loop {
         line.clear();
@@ -105,14 +118,14 @@ pub fn serve<B: AsRef<[u8]>, R: Read, W: Write>(
         if !saw_any {
             break;
         }
-        answer.clear();
+        answered.clear();
         if too_long {
             let m = format!("request line longer than {MAX_LINE} bytes");
-            error_line(&mut answer, &m, REQUEST_ERROR);
+            error_line(&mut answered, &m, REQUEST_ERROR);
         } else {
-            answer_line(store, &line, &mut answer);
+            answer(&line, &mut answered);
         }
-        output.write_all(&answer)?;
+        output.write_all(&answered)?;
         count += 1;
     }
     output.flush()?;
@@ -137,9 +150,11 @@ pub const REQUEST_ERROR: &str = "RequestError";
 
 /// Why a line has no answer: the message and the `"type"` of its error line (the Python
 /// exception class for a call that raises).
-struct Failed {
-    message: String,
-    class: &'static str,
+pub struct Failed {
+    /// The message.
+    pub message: String,
+    /// The `"type"` of the error line.
+    pub class: &'static str,
 }
 
 impl From<String> for Failed {
@@ -154,7 +169,8 @@ impl From<&str> for Failed {
     }
 }
 
-fn error_line(out: &mut Vec<u8>, message: &str, class: &str) {
+/// Appends an error line.
+pub fn error_line(out: &mut Vec<u8>, message: &str, class: &str) {
     out.extend_from_slice(b"{\"error\": ");
     // Writing to a Vec cannot fail.
     let _ = tnb_pyjson::write_str(&mut *out, message);
@@ -165,14 +181,15 @@ fn error_line(out: &mut Vec<u8>, message: &str, class: &str) {
 
 /// A decoded argument: borrowed from the line, a string that had escapes, or a list or dict
 /// with its Python `repr()`.
-enum Decoded<'a> {
+pub enum Decoded<'a> {
     Ready(Arg<'a>),
     Owned(String),
     Container { type_name: &'static str, repr: String },
 }
 
 impl Decoded<'_> {
-    fn arg(&self) -> Arg<'_> {
+    /// The argument as the API takes it.
+    pub fn arg(&self) -> Arg<'_> {
         match self {
             Decoded::Ready(a) => *a,
             Decoded::Owned(s) => Arg::Str(s),
@@ -182,7 +199,7 @@ impl Decoded<'_> {
 }
 
 /// One JSON value as the Python value `json.loads` makes of it.
-fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
+pub fn decode(raw: &RawValue) -> Result<Decoded<'_>, String> {
     let text = raw.get().trim();
     let first = text.as_bytes().first().copied().unwrap_or(b' ');
     Ok(Decoded::Ready(match first {
@@ -225,7 +242,7 @@ const MAX_DEPTH: usize = 128;
 /// `true`/`false`/`null` as `True`/`False`/`None`, and a dict keeping the first position and
 /// the last value of a repeated key, as `json.loads` builds it. The text is at most a few
 /// times the line's length (`1e15` prints as `1000000000000000.0`), which [`MAX_LINE`] bounds.
-fn py_repr(text: &str) -> Result<String, String> {
+pub fn py_repr(text: &str) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     repr_value(&mut rest, &mut out, 0)?;
@@ -353,7 +370,19 @@ fn repr_value(s: &mut &str, out: &mut String, depth: usize) -> Result<(), String
     Ok(())
 }
 
-fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> Result<(), Failed> {
+/// A request line taken apart: the method name and the raw JSON of each argument, for a
+/// family's own decoding.
+pub struct Request<'l> {
+    /// The method name.
+    pub method: String,
+    /// Positional arguments.
+    pub args: Vec<&'l RawValue>,
+    /// Keyword arguments, by name.
+    pub kwargs: Vec<(Cow<'l, str>, &'l RawValue)>,
+}
+
+/// Takes one request line apart (`{"method": ..., "args": [...], "kwargs": {...}}`).
+pub fn parse_request(line: &[u8]) -> Result<Request<'_>, Failed> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let text = std::str::from_utf8(line).map_err(|_| "request is not UTF-8".to_owned())?;
     if text.trim().is_empty() {
@@ -396,6 +425,11 @@ fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> R
         }
         None => BTreeMap::new(),
     };
+    Ok(Request { method, args, kwargs: kwargs.into_iter().collect() })
+}
+
+fn answer<B: AsRef<[u8]>>(store: &Store<B>, line: &[u8], out: &mut Vec<u8>) -> Result<(), Failed> {
+    let Request { method, args, kwargs } = parse_request(line)?;
     let args = args.into_iter().map(decode).collect::<Result<Vec<_>, _>>()?;
     let kwargs =
         kwargs.iter().map(|(k, v)| Ok((&**k, decode(v)?))).collect::<Result<Vec<_>, String>>()?;

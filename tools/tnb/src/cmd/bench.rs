@@ -1,8 +1,9 @@
 //! `tnb bench FILE`: measured medians on this machine, never guessed.
 //!
 //! For a `.pth` or pickle: read time, parse time (container + pickle into the arena), `dump`
-//! time to a sink, and peak RSS. For a `.tnb` archive: the query mix of the store (see
-//! `bench_archive.rs`).
+//! time to a sink, and peak RSS (a NAS-Bench-201 `.pth`: the stream reader's two passes, see
+//! `nb201/bench.rs`). For a `.tnb` archive: the query mix of the store (see `bench_archive.rs`;
+//! NAS-Bench-201 archives: `nb201/bench.rs`).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -31,8 +32,15 @@ pub fn run(args: Args) -> Result<(), Fail> {
         return Err(Fail::input("--runs must be at least 1"));
     }
     crate::memory::prefer_huge_pages(&args.file);
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::bench::run(&args);
+    }
     if starts_like_archive(&args.file)? {
         return crate::cmd::bench_archive::run(&args);
+    }
+    // A NAS-Bench-201 source is streamed, never read whole.
+    if crate::nb201::bench::run_source(&args)? {
+        return Ok(());
     }
     let bytes = input::read(&args.file)?;
     bench_pth(&args, &bytes)
@@ -40,7 +48,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
 
 /// Whether the file starts with the archive magic (read without loading the whole file; a
 /// regular file only, refused without waiting otherwise: see `tnb_schema::file`).
-fn starts_like_archive(path: &std::path::Path) -> Result<bool, Fail> {
+pub fn starts_like_archive(path: &std::path::Path) -> Result<bool, Fail> {
     use std::io::Read;
     let mut head = [0u8; 8];
     let (mut f, _) = tnb_schema::file::open_regular(path)

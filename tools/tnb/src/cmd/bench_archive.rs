@@ -26,7 +26,7 @@ const ORDER: usize = 1 << 13;
 use tnb_testrng::TestRng as Rng;
 
 /// Median of `rounds` rounds of `calls` calls of `f(i)`, in nanoseconds per call.
-fn per_call(rounds: usize, calls: usize, mut f: impl FnMut(usize) -> u64) -> f64 {
+pub fn per_call(rounds: usize, calls: usize, mut f: impl FnMut(usize) -> u64) -> f64 {
     let mut times: Vec<f64> = (0..rounds)
         .map(|_| {
             let t = Instant::now();

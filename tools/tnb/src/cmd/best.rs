@@ -1,5 +1,6 @@
-//! `tnb best FILE --task T --metric M [--space S] [--top K]`: the architectures with the best
-//! values of a metric, best first, as Python's `get_best_archs(T, M, S, topk=K)` ranks them
+//! `tnb best FILE --task T --metric M [--space S] [--top K]` on a TransNAS-Bench-101 archive
+//! (NAS-Bench-201 archives take `--dataset D --metric-on-set S`: `nb201/best.rs`): the
+//! architectures with the best values of a metric, best first, as Python's `get_best_archs(T, M, S, topk=K)` ranks them
 //! (value descending, ties by arch string descending).
 //!
 //! Without `--space`, each search space is ranked on its own, one table per space: the
@@ -41,21 +42,38 @@ impl FromStr for Top {
 /// Arguments of `tnb best`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A .tnb archive.
+    /// A .tnb archive (TransNAS-Bench-101 or NAS-Bench-201, told apart by its header).
     pub file: PathBuf,
-    /// The task, e.g. class_object.
+    /// TransNAS-Bench-101: the task, e.g. class_object.
     #[arg(long)]
-    pub task: String,
-    /// The metric, e.g. valid_top1 (higher is better, as Python's max() decides: for losses use
-    /// the *_neg_loss metrics where the benchmark has them).
+    pub task: Option<String>,
+    /// TransNAS-Bench-101: the metric, e.g. valid_top1 (higher is better, as Python's max()
+    /// decides: for losses use the *_neg_loss metrics where the benchmark has them).
     #[arg(long)]
-    pub metric: String,
-    /// Rank one search space only (default: each space on its own).
+    pub metric: Option<String>,
+    /// TransNAS-Bench-101: rank one search space only (default: each space on its own).
     #[arg(long)]
     pub space: Option<String>,
-    /// How many archs per space: a count, or `all`.
+    /// TransNAS-Bench-101: how many archs per space, a count or `all`.
     #[arg(long, default_value = "10")]
     pub top: Top,
+    /// NAS-Bench-201: the dataset of `find_best` (cifar10-valid, cifar10, cifar100,
+    /// ImageNet16-120).
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// NAS-Bench-201: the set whose accuracy ranks (valid, test, x-valid, x-test, ori-test,
+    /// train), remapped as the official `find_best` remaps it.
+    #[arg(long)]
+    pub metric_on_set: Option<String>,
+    /// NAS-Bench-201: the training schedule, '12' or '200' epochs.
+    #[arg(long, default_value = "12")]
+    pub hp: String,
+    /// NAS-Bench-201: skip archs whose seed-mean FLOPs (M) exceed this.
+    #[arg(long, value_name = "MFLOPS")]
+    pub flop_max: Option<f64>,
+    /// NAS-Bench-201: skip archs whose seed-mean parameters (MB) exceed this.
+    #[arg(long, value_name = "MB")]
+    pub param_max: Option<f64>,
     /// Print JSON instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -63,6 +81,26 @@ pub struct Args {
 
 /// Runs `tnb best`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::best::run(&args);
+    }
+    let nb201_only = args.dataset.is_some()
+        || args.metric_on_set.is_some()
+        || args.flop_max.is_some()
+        || args.param_max.is_some()
+        || args.hp != "12";
+    if nb201_only {
+        return Err(Fail::input(
+            "--dataset, --metric-on-set, --hp, --flop-max and --param-max are for NAS-Bench-201 \
+             archives: this is not one (give --task and --metric)",
+        ));
+    }
+    let (Some(task_name), Some(metric_name)) = (&args.task, &args.metric) else {
+        return Err(Fail::input(
+            "a TransNAS-Bench-101 archive needs --task and --metric (e.g. --task class_object \
+             --metric valid_top1)",
+        ));
+    };
     let store = crate::archive::open(&args.file)?;
     if store.tasks().len() == 0 {
         return Err(Fail::input(
@@ -77,11 +115,11 @@ pub fn run(args: Args) -> Result<(), Fail> {
         })?],
         None => store.spaces().collect(),
     };
-    let task = store.task(&args.task).map_err(|e| {
+    let task = store.task(task_name).map_err(|e| {
         let all: Vec<&str> = store.tasks().filter_map(|t| store.task_name(t).ok()).collect();
         Fail::input(format!("{e} (the archive has {})", all.join(", ")))
     })?;
-    let metric = store.metric(task, &args.metric).map_err(|e| {
+    let metric = store.metric(task, metric_name).map_err(|e| {
         let all: Vec<&str> = store
             .metrics(task)
             .into_iter()
@@ -120,8 +158,8 @@ pub fn run(args: Args) -> Result<(), Fail> {
             writeln!(
                 out,
                 "{} / {}, best first: {} of {total} archs of space {}",
-                shown::text(&args.task),
-                shown::text(&args.metric),
+                shown::text(task_name),
+                shown::text(metric_name),
                 items.len(),
                 shown::text(space)
             )?;
@@ -141,7 +179,7 @@ pub fn run(args: Args) -> Result<(), Fail> {
                 .collect::<Result<Vec<_>, QueryError>>()
                 .map_err(q)?;
             let header =
-                ["rank", args.metric.as_str(), "epoch", "arch", "index"].map(str::to_owned);
+                ["rank", metric_name.as_str(), "epoch", "arch", "index"].map(str::to_owned);
             table(&mut out, &header, &rows, &[true, true, true, false, true])?;
         }
     }

@@ -43,6 +43,10 @@ fn phase_name(p: Phase) -> &'static str {
 /// Runs the conversion.
 pub fn run(args: Args) -> Result<(), Fail> {
     crate::memory::prefer_huge_pages(&args.input);
+    // The family is told from the content: NAS-Bench-201 goes to its own converter.
+    if crate::nb201::convert::try_run(&args)? {
+        return Ok(());
+    }
     let size = std::fs::metadata(&args.input).map(|m| m.len()).unwrap_or(0);
     let show = !args.quiet && std::io::stderr().is_terminal() && size >= PROGRESS_FROM;
     let bar = show.then(|| {

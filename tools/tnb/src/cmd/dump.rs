@@ -19,6 +19,15 @@ pub struct Args {
 /// Runs `tnb dump`.
 pub fn run(args: Args) -> Result<(), Fail> {
     crate::memory::prefer_huge_pages(&args.file);
+    // NAS-Bench-201 (told from the content) is streamed, never read whole.
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::dump::archive(&args.file);
+    }
+    if !crate::cmd::bench::starts_like_archive(&args.file)?
+        && crate::nb201::dump::try_source(&args.file)?
+    {
+        return Ok(());
+    }
     let bytes = input::read(&args.file)?;
     if crate::archive::is_archive(&bytes) {
         drop(bytes);

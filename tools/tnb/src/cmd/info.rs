@@ -20,6 +20,9 @@ pub struct Args {
 
 /// Runs `tnb info`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::info::run(&args);
+    }
     let store = archive::open(&args.file)?;
     let h = store.header();
     let c = store.counts().map_err(|e| Fail::input(format!("{}: {e}", args.file.display())))?;

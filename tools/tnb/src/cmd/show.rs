@@ -33,6 +33,9 @@ pub struct Args {
 
 /// Runs `tnb show`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::show::run(&args);
+    }
     let store = crate::archive::open(&args.file)?;
     let arch = resolve(&store, &args.arch)?;
     let mut out = BufWriter::new(std::io::stdout().lock());

@@ -20,6 +20,9 @@ pub struct Args {
 
 /// Runs `tnb verify`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb201::detect::is_nb201_archive(&args.file) {
+        return crate::nb201::verify::run(&args);
+    }
     let name = args.file.display();
     // Magic, version, header and payload checksums, rkyv validation, invariants.
     let store = archive::open(&args.file)?;
