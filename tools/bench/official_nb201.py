@@ -26,7 +26,9 @@ the median over those processes with the min–max in parentheses. In each child
   call takes the next loaded arch in turn; hp '200', dataset 'cifar10-valid' (cifar10 for
   simulate_train_eval and find_best, as their callers write it); `random` is seeded with 0;
 - after 100k mixed queries: VmRSS (and VmHWM) after --mixed calls cycling through every per-call
-  operation except find_best (which is a scan, not a query).
+  operation except find_best (which is a scan, not a query), and of it RssAnon (anonymous
+  memory): VmRSS also counts the pages of a mapped archive that the queries touched, which are
+  the kernel's page cache, shared and reclaimable, not memory the process allocated.
 A method the class lacks is reported as "missing", one that raises as "error: Class: message".
 """
 
@@ -44,7 +46,7 @@ HP, DATASET = "200", "cifar10-valid"
 
 
 def status_kb(field):
-    """One `kB` field of /proc/self/status (VmRSS, VmHWM); Linux only."""
+    """One `kB` field of /proc/self/status (VmRSS, VmHWM, RssAnon); Linux only."""
     with open("/proc/self/status") as f:
         for line in f:
             if line.startswith(field + ":"):
@@ -114,7 +116,7 @@ def child(a):
 
     Class = load_class(a.cls)
     gc.collect()
-    base = status_kb("VmRSS")
+    base, base_anon = status_kb("VmRSS"), status_kb("RssAnon")
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         api = Class(a.files[0], verbose=False)
@@ -127,6 +129,7 @@ def child(a):
         "base_kb": base,
         "construct_peak_kb": status_kb("VmHWM") - base,
         "construct_rss_kb": status_kb("VmRSS") - base,
+        "construct_anon_kb": status_kb("RssAnon") - base_anon,
     }
     loaded = sorted(getattr(api, "evaluated_indexes", None) or api.arch2infos_dict)
     strs = [api.meta_archs[i] for i in loaded]
@@ -154,7 +157,8 @@ def child(a):
     for i in range(a.mixed if mixed else 0):
         mixed[i % len(mixed)](i // len(mixed))
     out["mixed"] = {"queries": a.mixed if mixed else 0, "wall_s": time.perf_counter() - t,
-                    "rss_kb": status_kb("VmRSS") - base, "peak_kb": status_kb("VmHWM") - base}
+                    "rss_kb": status_kb("VmRSS") - base, "peak_kb": status_kb("VmHWM") - base,
+                    "anon_kb": status_kb("RssAnon") - base_anon}
     print(json.dumps(out))
 
 
@@ -209,7 +213,7 @@ def report(a, results, default_refusal):
         print(f"\nThe constructor with torch's default `torch.load` (weights_only=True) raises "
               f"`{' … '.join([lines[0][:60]] + why)}`")
     print("\n| file | size | archs loaded | construct, wall | construct, CPU | peak RSS | "
-          f"RSS after construct | RSS after {a.mixed:,} mixed queries |")
+          f"RSS after construct | RSS after {a.mixed:,} mixed queries (of it anonymous) |")
     print("|---|---|---|---|---|---|---|---|")
     for path, runs in rows:
         print(f"| {os.path.basename(path)} | {human(os.path.getsize(path) / 1024, 'kb')} | "
@@ -217,7 +221,8 @@ def report(a, results, default_refusal):
               f"{cell([r['construct_cpu_s'] for r in runs], 's')} | "
               f"{cell([r['construct_peak_kb'] for r in runs], 'kb')} | "
               f"{cell([r['construct_rss_kb'] for r in runs], 'kb')} | "
-              f"{cell([r['mixed']['rss_kb'] for r in runs if 'mixed' in r], 'kb')} |")
+              f"{cell([r['mixed']['rss_kb'] for r in runs if 'mixed' in r], 'kb')} "
+              f"({cell([r['mixed']['anon_kb'] for r in runs if 'mixed' in r], 'kb')}) |")
     names = list(rows[0][1][0].get("calls", ()))
     if names:
         print("\n| per call (wall; CPU) | "
