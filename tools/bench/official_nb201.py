@@ -20,7 +20,7 @@ the median over those processes with the min–max in parentheses. In each child
 - construction: `Class(path, verbose=False)`: wall and CPU time of the constructor alone; peak
   = VmHWM right after it, minus the baseline; the official constructor runs `torch.load` without
   `weights_only`, which torch >= 2.6 refuses on these files, so the children get torch's own
-  switch TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 (the row "default torch.load" shows the refusal);
+  switch TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1 (one extra child without it records the refusal);
 - per call: warm (a calibration pass first), a Python loop of n calls with n chosen so one round
   lasts >= --min-round-ms, --rounds rounds, the median round in ns per call (wall and CPU). Each
   call takes the next loaded arch in turn; hp '200', dataset 'cifar10-valid' (cifar10 for
@@ -30,6 +30,8 @@ the median over those processes with the min–max in parentheses. In each child
   memory): VmRSS also counts the pages of a mapped archive that the queries touched, which are
   the kernel's page cache, shared and reclaimable, not memory the process allocated.
 A method the class lacks is reported as "missing", one that raises as "error: Class: message".
+With two or more files, a least-squares line per quantity against the number of loaded archs is
+printed with its value at --extrapolate archs: an estimate, marked as such. MB/GB are 2^20/2^30.
 """
 
 import argparse
