@@ -20,6 +20,26 @@
 //! [`Archive::walk`] emits the whole object as [`tnb_pyjson::Event`]s in source order, exactly as
 //! `tnb dump` of the source does ([`Archive::write_json`] writes them as `json.dumps` text);
 //! [`Archive::events`] is the same walk as a pull iterator, one `arch2infos` entry at a time.
+//!
+//! # Example
+//! ```
+//! use tnb_nb201_store::{Archive, Hp, NumKind};
+//! # let top = tnb_nb201_convert::sample::object(&Default::default());
+//! # let bytes = tnb_nb201_convert::archive_bytes(&top, 0, [0; 32])?;
+//! // `Archive::open(path)` reads a file; `open_mmap` maps it; here: bytes in memory.
+//! let api = Archive::copy_from(&bytes)?;
+//! let arch = api.meta_arch(0)?.unwrap();
+//! let index = api.arch_index(arch)?.unwrap() as i64;
+//! let ar = api.arch_results(index, Hp::Full)?.unwrap(); // arch2infos_dict[index]['200']
+//! let run = ar.find("cifar10-valid", 777)?.unwrap(); // all_results[('cifar10-valid', 777)]
+//! let acc = run.eval_acc1es()?.get_str("x-valid@199")?.unwrap();
+//! assert_eq!(acc.kind(), NumKind::Float);
+//! let params = run.params()?; // np.float64 in the real files
+//! assert!(params.is_np_f64());
+//! let times = run.train_times()?; // v1_1: an OrderedDict, one value for every epoch
+//! assert_eq!(times.get_int(0)?, times.get_int(199)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
