@@ -253,11 +253,18 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         n: i64,
         out: &mut Vec<Num>,
     ) -> Result<(), i64> {
-        // The files write `name@0`, `name@1`, ... one after another: one lookup finds the
-        // first, and each next key is checked in place (a lookup only where it is not there).
         let Some(s) = self.series(run, t) else {
             return if n > 0 { Err(0) } else { Ok(()) };
         };
+        // The files write `name@0`, `name@1`, ... one after another: the store finds them by
+        // arithmetic, and the values are read in one pass.
+        if let Some(at) = s.set_positions(name) {
+            let have = usize::try_from(n).unwrap_or(0).min(at.len());
+            let read = s.for_values(at.start..at.start + have, |v| out.push(num(v)));
+            self.ok(read, ());
+            return if (have as i64) < n { Err(have as i64) } else { Ok(()) };
+        }
+        // Other key lists: each key built and looked up; the next position is tried first.
         let mut k = String::with_capacity(name.len() + 8);
         let mut pos: Option<usize> = None;
         for i in 0..n {
@@ -284,6 +291,12 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         let Some(s) = self.series(run, t) else {
             return if n > 0 { Err(0) } else { Ok(()) };
         };
+        if s.is_dense() {
+            // Keys 0..len in order: key i is position i.
+            let have = usize::try_from(n).unwrap_or(0).min(s.len());
+            self.ok(s.for_values(0..have, |v| out.push(num(v))), ());
+            return if (have as i64) < n { Err(have as i64) } else { Ok(()) };
+        }
         for i in 0..n {
             let v = self.ok(s.get_int(i), None).ok_or(i)?;
             out.push(num(v));
@@ -292,13 +305,38 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
     }
     fn table_values(&self, run: Option<Run<'a>>, t: Table, out: &mut Vec<Num>) {
         if let Some(s) = self.series(run, t) {
-            for p in 0..s.len() {
-                out.push(self.ok(s.value(p), None).map_or(NAN, num));
+            out.reserve(s.len());
+            let len = out.len();
+            if self.ok(s.for_values(0..s.len(), |v| out.push(num(v))).map(|_| true), false) {
+                return;
             }
+            // A failed read pushes what the lookups push: NaN for every value.
+            out.truncate(len);
+            out.extend((0..s.len()).map(|_| NAN));
         }
     }
     fn table_get_str(&self, run: Option<Run<'a>>, t: Table, key: &str) -> Option<Num> {
         let s = self.series(run, t)?;
+        // `'name@i'` in a dict of `name@0, name@1, ...` runs: found by arithmetic. Every key
+        // there ends in `@` and `i`'s decimal spelling, so a key that does not is absent.
+        if let Some((name, digits)) = key.rsplit_once('@') {
+            if let Some(at) = s.set_positions(name) {
+                let p = canonical_index(digits).filter(|&i| i < at.len())?;
+                return self.ok(s.value(at.start + p), None).map(num);
+            }
+        }
         self.ok(s.get_str(key), None).map(num)
     }
+}
+
+/// `i` when `digits` is `'{}'.format(i)` of a non-negative int (no sign, no leading zero).
+fn canonical_index(digits: &str) -> Option<usize> {
+    let b = digits.as_bytes();
+    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    b.iter().try_fold(0usize, |acc, &c| {
+        let d = c.checked_sub(b'0').filter(|d| *d < 10)?;
+        acc.checked_mul(10)?.checked_add(usize::from(d))
+    })
 }

@@ -43,6 +43,7 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod canon;
 mod check;
 mod error;
 mod num;
@@ -54,6 +55,7 @@ use std::fs::File;
 use std::ops::Range;
 use std::path::Path;
 
+pub use canon::MAX_CANONICAL_SETS;
 pub use error::{Corrupt, OpenError};
 use memmap2::Mmap;
 pub use num::{Num, NumKind};
@@ -117,6 +119,8 @@ pub struct Archive<B: AsRef<[u8]> = Buffer> {
     token: raw::Validated,
     root: Range<usize>,
     cells: Range<usize>,
+    /// Per keyset: whether its `'set@epoch'` keys are found by arithmetic, decided once.
+    canon: canon::Cache,
 }
 
 pub(crate) fn io_err(path: &Path, error: std::io::Error) -> OpenError {
@@ -171,7 +175,8 @@ impl<B: AsRef<[u8]>> Archive<B> {
             .map_err(|e| OpenError::Invalid(format!("payload: {e}")))?;
         let r = token.root(root_bytes).ok_or_else(|| OpenError::Invalid("payload moved".into()))?;
         check::check(r).map_err(OpenError::Invalid)?;
-        Ok(Archive { bytes, header, token, root, cells })
+        let canon = canon::cache(r.keysets.flags.len());
+        Ok(Archive { bytes, header, token, root, cells, canon })
     }
 
     /// The header (version, provenance).
@@ -200,7 +205,7 @@ impl<B: AsRef<[u8]>> Archive<B> {
         let all = self.bytes.as_ref();
         let root = all.get(self.root.clone()).and_then(|b| self.token.root(b));
         match (root, all.get(self.cells.clone())) {
-            (Some(r), Some(cells)) => Ok(view::Data { r, cells }),
+            (Some(r), Some(cells)) => Ok(view::Data { r, cells, canon: &self.canon }),
             _ => Err(Corrupt("the archive's bytes changed after validation")),
         }
     }
