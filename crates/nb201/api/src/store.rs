@@ -258,7 +258,9 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         };
         // The files write `name@0`, `name@1`, ... one after another: the store finds them by
         // arithmetic, and the values are read in one pass.
-        if let Some(at) = s.set_positions(name) {
+        if let Some(keys) = s.set_keys(name) {
+            // The keys from `name@0` on, or none when the set starts later.
+            let at = if keys.first == 0 { keys.at } else { 0..0 };
             let have = usize::try_from(n).unwrap_or(0).min(at.len());
             let read = s.for_values(at.start..at.start + have, |v| out.push(num(v)));
             self.ok(read, ());
@@ -320,23 +322,28 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         // `'name@i'` in a dict of `name@0, name@1, ...` runs: found by arithmetic. Every key
         // there ends in `@` and `i`'s decimal spelling, so a key that does not is absent.
         if let Some((name, digits)) = key.rsplit_once('@') {
-            if let Some(at) = s.set_positions(name) {
-                let p = canonical_index(digits).filter(|&i| i < at.len())?;
-                return self.ok(s.value(at.start + p), None).map(num);
+            if let Some(keys) = s.set_keys(name) {
+                let p = keys.position(canonical_index(digits)?)?;
+                return self.ok(s.value(p), None).map(num);
             }
         }
         self.ok(s.get_str(key), None).map(num)
     }
 }
 
-/// `i` when `digits` is `'{}'.format(i)` of a non-negative int (no sign, no leading zero).
-fn canonical_index(digits: &str) -> Option<usize> {
-    let b = digits.as_bytes();
-    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
+/// `i` when `digits` is `'{}'.format(i)` of an int (a canonical dict's keys all are: any other
+/// spelling is no key there). Ints too big for an `i64` are no epoch either.
+fn canonical_index(digits: &str) -> Option<i64> {
+    let (neg, b) = match digits.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        b => (false, b),
+    };
+    if b.is_empty() || b.len() > 18 || (b[0] == b'0' && (b.len() > 1 || neg)) {
         return None;
     }
-    b.iter().try_fold(0usize, |acc, &c| {
+    let v = b.iter().try_fold(0i64, |acc, &c| {
         let d = c.checked_sub(b'0').filter(|d| *d < 10)?;
-        acc.checked_mul(10)?.checked_add(usize::from(d))
-    })
+        acc.checked_mul(10)?.checked_add(i64::from(d))
+    })?;
+    Some(if neg { -v } else { v })
 }

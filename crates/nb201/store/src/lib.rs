@@ -55,7 +55,7 @@ use std::fs::File;
 use std::ops::Range;
 use std::path::Path;
 
-pub use canon::MAX_CANONICAL_SETS;
+pub use canon::{MAX_CANONICAL_SETS, SetKeys};
 pub use error::{Corrupt, OpenError};
 use memmap2::Mmap;
 pub use num::{Num, NumKind};

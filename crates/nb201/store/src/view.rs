@@ -8,6 +8,7 @@ use tnb_schema::nb201::codes::*;
 use tnb_schema::nb201::{ArchivedNb201, str_hash};
 
 use crate::R;
+use crate::canon::SetKeys;
 use crate::error::Corrupt;
 use crate::num::Num;
 
@@ -667,17 +668,16 @@ impl<'a> Series<'a> {
         Num::new(ty, bits).map(Some).ok_or(Corrupt("a number has an unknown type code"))
     }
 
-    /// Where the keys `name@0, name@1, …` are, when this dict's keys let them be found by
-    /// arithmetic (the real files' eval dicts; see `MAX_CANONICAL_SETS`): `Some(r)` means
-    /// `'{}@{}'.format(name, i)` is at position `r.start + i` when `0 <= i < r.len()` and is not
-    /// a key otherwise (`r` is empty when no key has this name). `None`: find each key with
-    /// [`Series::position_str`] (decided once per distinct key list, then O(sets) per call).
-    pub fn set_positions(&self, name: &str) -> Option<Range<usize>> {
+    /// Where the keys `'{}@{}'.format(name, i)` are, when this dict's keys let them be found by
+    /// arithmetic (the real files' eval dicts; see [`crate::MAX_CANONICAL_SETS`]): `Some` gives
+    /// every such key's position ([`SetKeys::position`]); `None`: find each key with
+    /// [`Series::position_str`]. Decided once per distinct key list, then O(sets) per call.
+    pub fn set_keys(&self, name: &str) -> Option<SetKeys> {
         let (_, flags, k) = self.ks?;
         if flags & KS_STR == 0 {
             return None;
         }
-        crate::canon::set_positions(self.d, k, name)
+        crate::canon::set_keys(self.d, k, name)
     }
 
     /// Whether int key `k` is at position `k` for every key (`0, 1, …, len-1` in order).
