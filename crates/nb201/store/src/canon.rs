@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use tnb_schema::nb201::codes::KS_STR;
 
-use crate::view::Data;
+use tnb_schema::nb201::ArchivedNb201;
 
 /// How many eval sets a keyset may hold and still be read by arithmetic. Bounds the work of
 /// deciding the shape (names are compared pairwise) and of a lookup (the names are scanned);
@@ -89,21 +89,24 @@ pub(crate) fn canonical_int(digits: &[u8]) -> Option<usize> {
     })
 }
 
+/// A string of the pool by id (`None` when out of range), as the views read it.
+pub(crate) type StringBytes<'s, 'a> = &'s dyn Fn(u32) -> Option<&'a [u8]>;
+
 /// The sets of keyset `k` (items `items`), or `None` when it is not canonical (or a key cannot
 /// be read: the lookups then report the corruption).
-fn decide(d: Data<'_>, k: usize) -> Option<Box<[Set]>> {
-    let ks = &d.r.keysets;
+fn decide(r: &ArchivedNb201, k: usize, string_bytes: StringBytes<'_, '_>) -> Option<Box<[Set]>> {
+    let ks = &r.keysets;
     if ks.flags.get(k)? & KS_STR == 0 {
         return None;
     }
     let (st, en) = (ks.start.get(k)?.to_native(), ks.start.get(k + 1)?.to_native());
     let items = ks.items.get(usize::try_from(st).ok()?..usize::try_from(en).ok()?)?;
-    let pool = d.r.str_bytes.as_slice();
+    let pool = r.str_bytes.as_slice();
     let base = pool.as_ptr() as usize;
     let mut sets: Vec<Set> = Vec::new();
     let mut buf = [0u8; 20];
     for (p, item) in items.iter().enumerate() {
-        let bytes = d.string_bytes(u32::try_from(item.to_native()).ok()?).ok()?;
+        let bytes = string_bytes(u32::try_from(item.to_native()).ok()?)?;
         std::str::from_utf8(bytes).ok()?;
         let at = bytes.iter().rposition(|&b| b == b'@')?;
         let (name, digits) = (&bytes[..at], &bytes[at + 1..]);
@@ -132,10 +135,16 @@ fn decide(d: Data<'_>, k: usize) -> Option<Box<[Set]>> {
 
 /// Where keyset `k`'s keys `name@i` are: `None` when the keyset is not canonical (look keys up
 /// one by one).
-pub(crate) fn set_keys(d: Data<'_>, k: usize, name: &str) -> Option<SetKeys> {
-    let sets = d.canon.get(k)?.get_or_init(|| decide(d, k));
+pub(crate) fn set_keys(
+    r: &ArchivedNb201,
+    cache: &Cache,
+    k: usize,
+    name: &str,
+    string_bytes: StringBytes<'_, '_>,
+) -> Option<SetKeys> {
+    let sets = cache.get(k)?.get_or_init(|| decide(r, k, string_bytes));
     let sets = sets.as_deref()?;
-    let pool = d.r.str_bytes.as_slice();
+    let pool = r.str_bytes.as_slice();
     for s in sets {
         if pool.get(s.name.clone()) == Some(name.as_bytes()) {
             return Some(SetKeys { first: s.first, at: s.pos.clone() });

@@ -50,6 +50,7 @@
 
 mod canon;
 mod check;
+mod data;
 mod error;
 mod num;
 mod raw;
@@ -246,11 +247,11 @@ impl<B: AsRef<[u8]>> Archive<B> {
 
     /// The validated root and the cells.
     #[inline]
-    pub(crate) fn data(&self) -> R<view::Data<'_>> {
+    pub(crate) fn data(&self) -> R<data::Data<'_>> {
         let all = self.bytes.as_ref();
         let root = all.get(self.root.clone()).and_then(|b| self.token.root(b));
         match (root, all.get(self.cells.clone())) {
-            (Some(r), Some(cells)) => Ok(view::Data { r, cells, canon: &self.canon }),
+            (Some(r), Some(cells)) => Ok(data::Data { r, cells, canon: &self.canon }),
             _ => Err(Corrupt("the archive's bytes changed after validation")),
         }
     }

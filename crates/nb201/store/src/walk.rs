@@ -5,8 +5,9 @@ use tnb_pickle::{Dtype, Scalar};
 use tnb_pyjson::{Event, Seq};
 use tnb_schema::nb201::codes::*;
 
+use crate::data::Data;
 use crate::num::{Num, NumKind};
-use crate::view::{ArchResults, Data, Hp, Key, Run, Series};
+use crate::view::{ArchResults, Hp, Key, Run, Series};
 use crate::{Archive, Form, R};
 
 /// Most events a walk may emit per byte of archive (plus a fixed 2^20): a walk is linear in
