@@ -202,15 +202,12 @@ mod tests {
         one_line_error(&["--folder", "a/b", "--archs", "2", out], "zip folder");
         one_line_error(&["--bogus", out], "--bogus");
         one_line_error(&[], "required");
-        one_line_error(
-            &["--archs", "2", "/nonexistent-dir/x.pth"],
-            "cannot create a temporary file",
-        );
+        one_line_error(&["--archs", "2", "/nonexistent-dir/x.pth"], "writing /nonexistent-dir/");
         one_line_error(&["--archs", "2", tmp(".pth").to_str().unwrap()], "pass --folder");
-        // A directory in the way of the rename.
+        // A directory in the way: refused before anything is written.
         let dir = tmp("a-directory.pth");
         std::fs::create_dir_all(&dir).unwrap();
-        one_line_error(&["--archs", "2", dir.to_str().unwrap()], "cannot rename");
+        one_line_error(&["--archs", "2", dir.to_str().unwrap()], "not a regular file");
         let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
             .unwrap()
             .filter_map(|e| e.ok())
@@ -238,7 +235,10 @@ mod tests {
         one_line_error(&["nb201", "--epochs", "0,2", out], "full epochs");
         one_line_error(&["nb201", "--numpy", "3", out], "expected '1' or '2'");
         one_line_error(&["nb201"], "required");
-        one_line_error(&["nb201", "--archs", "1", "/nonexistent-dir/x.pth"], "cannot create");
+        one_line_error(
+            &["nb201", "--archs", "1", "/nonexistent-dir/x.pth"],
+            "writing /nonexistent-dir/",
+        );
     }
 
     #[test]
