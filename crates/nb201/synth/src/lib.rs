@@ -39,7 +39,6 @@
 
 pub mod meta;
 pub mod model;
-mod rng;
 mod write;
 
 use std::fmt;

@@ -62,7 +62,6 @@
 
 mod layout;
 mod model;
-mod rng;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
