@@ -63,10 +63,20 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
         let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nb201"));
         return nb201::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
     }
-    let cli = match Cli::try_parse_from(args) {
+    run_with(args, err, |cli: &Cli, err| generate(cli, err, show_progress))
+}
+
+/// Parses `args` as `C` and runs `generate` with the tool's conventions, the same for every
+/// mode: `--help` and `--version` go to stdout with exit 0; a bad argument or a failed run is
+/// one line `tnb-synth: error: ...` on `err` and exit 2.
+fn run_with<C: Parser>(
+    args: Vec<std::ffi::OsString>,
+    err: &mut dyn Write,
+    generate: impl FnOnce(&C, &mut dyn Write) -> Result<(), String>,
+) -> u8 {
+    let cli = match C::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
-            // --help and --version go to stdout with exit 0.
             let _ = e.print();
             return 0;
         }
@@ -78,7 +88,7 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
             return 2;
         }
     };
-    match generate(&cli, err, show_progress) {
+    match generate(&cli, err) {
         Ok(()) => 0,
         Err(m) => {
             let line = m.split_whitespace().collect::<Vec<_>>().join(" ");

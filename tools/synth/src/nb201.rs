@@ -42,28 +42,7 @@ pub(crate) struct Nb201Cli {
 
 /// Runs `tnb-synth nb201` with `args` (program name first).
 pub(crate) fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) -> u8 {
-    let cli = match Nb201Cli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) if !e.use_stderr() => {
-            let _ = e.print();
-            return 0;
-        }
-        Err(e) => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            let _ = writeln!(err, "tnb-synth: error: {first} (see --help)");
-            return 2;
-        }
-    };
-    match generate(&cli, err, show_progress) {
-        Ok(()) => 0,
-        Err(m) => {
-            let line = m.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = writeln!(err, "tnb-synth: error: {line}");
-            2
-        }
-    }
+    crate::run_with(args, err, |cli: &Nb201Cli, err| generate(cli, err, show_progress))
 }
 
 fn generate(cli: &Nb201Cli, err: &mut dyn Write, show_progress: bool) -> Result<(), String> {
