@@ -98,6 +98,35 @@ fn run_with<C: Parser>(
     }
 }
 
+/// Runs `write` with a progress callback (architectures pickled so far) that, when `show`,
+/// draws a bar of `total` on stderr, cleared when `write` returns.
+fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(usize)) -> T) -> T {
+    let bar = show.then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} pickling {bar:40} {pos}/{len} archs {elapsed}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let mut progress = |done: usize| {
+        if let Some(b) = &bar {
+            if done % 64 == 0 || done as u64 == total {
+                b.set_position(done as u64);
+            }
+        }
+    };
+    let result = write(&mut progress);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result
+}
+
 fn generate(cli: &Cli, err: &mut dyn Write, show_progress: bool) -> Result<(), String> {
     let container = if cli.legacy {
         if cli.folder.is_some() {
@@ -128,29 +157,9 @@ fn generate(cli: &Cli, err: &mut dyn Write, show_progress: bool) -> Result<(), S
     let synth = Synth::new(options).map_err(|e| e.to_string())?;
     let (n_macro, n_micro) = synth.space_counts();
     let total = (n_macro + n_micro) as u64;
-    let bar = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} pickling {bar:40} {pos}/{len} archs {elapsed}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
+    let result = with_progress(total, show_progress, |progress| {
+        synth.write_file(&cli.out, &container, progress)
     });
-    let mut progress = |done: usize| {
-        if let Some(b) = &bar {
-            if done % 64 == 0 || done as u64 == total {
-                b.set_position(done as u64);
-            }
-        }
-    };
-    let result = synth.write_file(&cli.out, &container, &mut progress);
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     let summary = result.map_err(|e| e.to_string())?;
     let format = match &container {
         Container::Zip { folder } => format!("torch zip, folder '{folder}'"),

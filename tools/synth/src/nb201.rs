@@ -64,29 +64,8 @@ fn generate(cli: &Nb201Cli, err: &mut dyn Write, show_progress: bool) -> Result<
     let start = Instant::now();
     let synth = Synth::new(options).map_err(|e| e.to_string())?;
     let total = synth.arch2infos_order().len() as u64;
-    let bar = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} pickling {bar:40} {pos}/{len} archs {elapsed}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
-    });
-    let mut progress = |done: usize| {
-        if let Some(b) = &bar {
-            if done % 64 == 0 || done as u64 == total {
-                b.set_position(done as u64);
-            }
-        }
-    };
-    let result = synth.write_file(&cli.out, &mut progress);
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let result =
+        crate::with_progress(total, show_progress, |progress| synth.write_file(&cli.out, progress));
     let written = result.map_err(|e| e.to_string())?;
     let version = match cli.version {
         Version::V1_0 => "v1_0",
