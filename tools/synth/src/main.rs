@@ -63,10 +63,20 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
         let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nb201"));
         return nb201::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
     }
-    let cli = match Cli::try_parse_from(args) {
+    run_with(args, err, |cli: &Cli, err| generate(cli, err, show_progress))
+}
+
+/// Parses `args` as `C` and runs `generate` with the tool's conventions, the same for every
+/// mode: `--help` and `--version` go to stdout with exit 0; a bad argument or a failed run is
+/// one line `tnb-synth: error: ...` on `err` and exit 2.
+fn run_with<C: Parser>(
+    args: Vec<std::ffi::OsString>,
+    err: &mut dyn Write,
+    generate: impl FnOnce(&C, &mut dyn Write) -> Result<(), String>,
+) -> u8 {
+    let cli = match C::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
-            // --help and --version go to stdout with exit 0.
             let _ = e.print();
             return 0;
         }
@@ -78,7 +88,7 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
             return 2;
         }
     };
-    match generate(&cli, err, show_progress) {
+    match generate(&cli, err) {
         Ok(()) => 0,
         Err(m) => {
             let line = m.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -86,6 +96,35 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
             2
         }
     }
+}
+
+/// Runs `write` with a progress callback (architectures pickled so far) that, when `show`,
+/// draws a bar of `total` on stderr, cleared when `write` returns.
+fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(usize)) -> T) -> T {
+    let bar = show.then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} pickling {bar:40} {pos}/{len} archs {elapsed}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let mut progress = |done: usize| {
+        if let Some(b) = &bar {
+            if done % 64 == 0 || done as u64 == total {
+                b.set_position(done as u64);
+            }
+        }
+    };
+    let result = write(&mut progress);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result
 }
 
 fn generate(cli: &Cli, err: &mut dyn Write, show_progress: bool) -> Result<(), String> {
@@ -118,29 +157,9 @@ fn generate(cli: &Cli, err: &mut dyn Write, show_progress: bool) -> Result<(), S
     let synth = Synth::new(options).map_err(|e| e.to_string())?;
     let (n_macro, n_micro) = synth.space_counts();
     let total = (n_macro + n_micro) as u64;
-    let bar = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} pickling {bar:40} {pos}/{len} archs {elapsed}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
+    let result = with_progress(total, show_progress, |progress| {
+        synth.write_file(&cli.out, &container, progress)
     });
-    let mut progress = |done: usize| {
-        if let Some(b) = &bar {
-            if done % 64 == 0 || done as u64 == total {
-                b.set_position(done as u64);
-            }
-        }
-    };
-    let result = synth.write_file(&cli.out, &container, &mut progress);
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     let summary = result.map_err(|e| e.to_string())?;
     let format = match &container {
         Container::Zip { folder } => format!("torch zip, folder '{folder}'"),
@@ -202,15 +221,12 @@ mod tests {
         one_line_error(&["--folder", "a/b", "--archs", "2", out], "zip folder");
         one_line_error(&["--bogus", out], "--bogus");
         one_line_error(&[], "required");
-        one_line_error(
-            &["--archs", "2", "/nonexistent-dir/x.pth"],
-            "cannot create a temporary file",
-        );
+        one_line_error(&["--archs", "2", "/nonexistent-dir/x.pth"], "writing /nonexistent-dir/");
         one_line_error(&["--archs", "2", tmp(".pth").to_str().unwrap()], "pass --folder");
-        // A directory in the way of the rename.
+        // A directory in the way: refused before anything is written.
         let dir = tmp("a-directory.pth");
         std::fs::create_dir_all(&dir).unwrap();
-        one_line_error(&["--archs", "2", dir.to_str().unwrap()], "cannot rename");
+        one_line_error(&["--archs", "2", dir.to_str().unwrap()], "not a regular file");
         let leftovers: Vec<_> = std::fs::read_dir(dir.parent().unwrap())
             .unwrap()
             .filter_map(|e| e.ok())
@@ -238,7 +254,10 @@ mod tests {
         one_line_error(&["nb201", "--epochs", "0,2", out], "full epochs");
         one_line_error(&["nb201", "--numpy", "3", out], "expected '1' or '2'");
         one_line_error(&["nb201"], "required");
-        one_line_error(&["nb201", "--archs", "1", "/nonexistent-dir/x.pth"], "cannot create");
+        one_line_error(
+            &["nb201", "--archs", "1", "/nonexistent-dir/x.pth"],
+            "writing /nonexistent-dir/",
+        );
     }
 
     #[test]

@@ -42,28 +42,7 @@ pub(crate) struct Nb201Cli {
 
 /// Runs `tnb-synth nb201` with `args` (program name first).
 pub(crate) fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) -> u8 {
-    let cli = match Nb201Cli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) if !e.use_stderr() => {
-            let _ = e.print();
-            return 0;
-        }
-        Err(e) => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            let _ = writeln!(err, "tnb-synth: error: {first} (see --help)");
-            return 2;
-        }
-    };
-    match generate(&cli, err, show_progress) {
-        Ok(()) => 0,
-        Err(m) => {
-            let line = m.split_whitespace().collect::<Vec<_>>().join(" ");
-            let _ = writeln!(err, "tnb-synth: error: {line}");
-            2
-        }
-    }
+    crate::run_with(args, err, |cli: &Nb201Cli, err| generate(cli, err, show_progress))
 }
 
 fn generate(cli: &Nb201Cli, err: &mut dyn Write, show_progress: bool) -> Result<(), String> {
@@ -85,29 +64,8 @@ fn generate(cli: &Nb201Cli, err: &mut dyn Write, show_progress: bool) -> Result<
     let start = Instant::now();
     let synth = Synth::new(options).map_err(|e| e.to_string())?;
     let total = synth.arch2infos_order().len() as u64;
-    let bar = show_progress.then(|| {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} pickling {bar:40} {pos}/{len} archs {elapsed}",
-        ) {
-            bar.set_style(style);
-        }
-        bar
-    });
-    let mut progress = |done: usize| {
-        if let Some(b) = &bar {
-            if done % 64 == 0 || done as u64 == total {
-                b.set_position(done as u64);
-            }
-        }
-    };
-    let result = synth.write_file(&cli.out, &mut progress);
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let result =
+        crate::with_progress(total, show_progress, |progress| synth.write_file(&cli.out, progress));
     let written = result.map_err(|e| e.to_string())?;
     let version = match cli.version {
         Version::V1_0 => "v1_0",

@@ -10,4 +10,5 @@
 #![deny(missing_docs)]
 
 pub mod map;
+pub mod open;
 pub mod replace;

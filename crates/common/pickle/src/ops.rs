@@ -108,6 +108,19 @@ pub(crate) fn arg_shape(op: u8) -> Option<ArgShape> {
     })
 }
 
+/// The error for an opcode that both VMs (the tree parser and the streaming reader) refuse on
+/// sight (`BYTEARRAY8`, `EXT*`, the buffer opcodes), with why. One table, so the two readers
+/// refuse the same opcodes with the same words.
+pub(crate) fn refused(op: u8) -> crate::error::ErrorKind {
+    let why = match op {
+        BYTEARRAY8 => "Python makes a mutable, unhashable bytearray, which tnb has no value for",
+        EXT1 | EXT2 | EXT4 => "the copyreg extension registry names code to run",
+        NEXT_BUFFER | READONLY_BUFFER => "out-of-band buffers are not part of a file",
+        _ => "this reader does not support it",
+    };
+    crate::error::ErrorKind::Unsupported { opcode: name(op), why }
+}
+
 /// The opcode's name for messages.
 pub(crate) fn name(op: u8) -> &'static str {
     match op {

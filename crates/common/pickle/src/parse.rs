@@ -520,12 +520,6 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     self.take(n, op)?;
                     self.push_bytes_at(at, n)?;
                 }
-                BYTEARRAY8 => {
-                    return Err(self.err(ErrorKind::Unsupported {
-                        opcode: "BYTEARRAY8",
-                        why: "Python makes a mutable, unhashable bytearray, which tnb has no value for",
-                    }));
-                }
                 BINBYTES8 => {
                     let n = self.u64(op)?;
                     let n = self.len_arg(n, op)?;
@@ -758,17 +752,8 @@ impl<'a, H: Hooks + ?Sized> Machine<'a, '_, H> {
                     let r = self.hook(r)?;
                     self.push(r)?;
                 }
-                EXT1 | EXT2 | EXT4 => {
-                    return Err(self.err(ErrorKind::Unsupported {
-                        opcode: ops::name(op),
-                        why: "the copyreg extension registry names code to run",
-                    }));
-                }
-                NEXT_BUFFER | READONLY_BUFFER => {
-                    return Err(self.err(ErrorKind::Unsupported {
-                        opcode: ops::name(op),
-                        why: "out-of-band buffers are not part of a file",
-                    }));
+                BYTEARRAY8 | EXT1 | EXT2 | EXT4 | NEXT_BUFFER | READONLY_BUFFER => {
+                    return Err(self.err(ops::refused(op)));
                 }
                 STOP => {
                     let r = self.pop(op)?;

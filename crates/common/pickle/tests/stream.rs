@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use tnb_pickle::stream::{Obj, PlainStream, StreamLimits, load, scan};
-use tnb_pickle::{Arena, ErrorKind, Kind, Limits, PlainData, Ref, Value, parse};
+use tnb_pickle::{Arena, ErrorKind, Limits, PlainData, Ref, parse};
 
 /// The bytes `python3` writes for `expr` (a Python expression, evaluated with `collections`
 /// imported) pickled with `protocol`.
@@ -20,23 +20,7 @@ fn py(expr: &str, protocol: u8) -> Vec<u8> {
 }
 
 fn to_obj(a: &Arena<'_>, r: Ref) -> Obj {
-    match a.get(r) {
-        Value::None => Obj::None,
-        Value::Bool(b) => Obj::Bool(b),
-        Value::Int(i) => Obj::Int(i),
-        Value::BigInt(b) => Obj::BigInt(Arc::from(b)),
-        Value::Float(f) => Obj::Float(f),
-        Value::Scalar(s) => Obj::Scalar(s),
-        Value::Str(s) => Obj::Str(Arc::from(s)),
-        Value::Bytes(b) => Obj::Bytes(Arc::from(b)),
-        Value::Container(Kind::Tuple, c) => Obj::Tuple(c.iter().map(|x| to_obj(a, x)).collect()),
-        Value::Container(Kind::List, c) => Obj::List(c.iter().map(|x| to_obj(a, x)).collect()),
-        Value::Container(Kind::Dict, c) => Obj::Dict {
-            items: c.pairs().map(|(k, v)| (to_obj(a, k), to_obj(a, v))).collect(),
-            ordered: false,
-        },
-        other => panic!("no owned form for {other:?}"),
-    }
+    Obj::from_arena(a, r, usize::MAX).unwrap_or_else(|e| panic!("no owned form: {e:?}"))
 }
 
 /// Reads `p` with both passes; entries of `split` are collected.

@@ -4,9 +4,8 @@
 //! layer's refusals (tensors, damaged framing, trailing bytes) are one line each.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use tnb_pickle::{Arena, Kind, Ref, Value};
+use tnb_pickle::{Arena, Ref};
 use tnb_pth::{Format, Obj, StreamLimits, stream_load, stream_scan};
 
 fn data_dir() -> PathBuf {
@@ -16,30 +15,7 @@ fn data_dir() -> PathBuf {
 /// The arena's value as an owned tree (shared values copied at every reference). `None` for
 /// what the streaming reader has no owned form for (sets, tensors, leftover objects).
 fn to_obj(a: &Arena<'_>, r: Ref) -> Option<Obj> {
-    Some(match a.get(r) {
-        Value::None => Obj::None,
-        Value::Bool(b) => Obj::Bool(b),
-        Value::Int(i) => Obj::Int(i),
-        Value::BigInt(b) => Obj::BigInt(Arc::from(b)),
-        Value::Float(f) => Obj::Float(f),
-        Value::Scalar(s) => Obj::Scalar(s),
-        Value::Str(s) => Obj::Str(Arc::from(s)),
-        Value::Bytes(b) => Obj::Bytes(Arc::from(b)),
-        Value::Container(Kind::Tuple, c) => {
-            Obj::Tuple(c.iter().map(|x| to_obj(a, x)).collect::<Option<_>>()?)
-        }
-        Value::Container(Kind::List, c) => {
-            Obj::List(c.iter().map(|x| to_obj(a, x)).collect::<Option<_>>()?)
-        }
-        Value::Container(Kind::Dict, c) => Obj::Dict {
-            items: c
-                .pairs()
-                .map(|(k, v)| Some((to_obj(a, k)?, to_obj(a, v)?)))
-                .collect::<Option<_>>()?,
-            ordered: false,
-        },
-        _ => return None,
-    })
+    Obj::from_arena(a, r, usize::MAX).ok()
 }
 
 /// The arena does not tell an OrderedDict from a dict: compare without that flag (the flag is

@@ -15,8 +15,14 @@
 //! // The same seed gives the same sequence.
 //! assert_eq!(TestRng::new(7).next_u64(), TestRng::new(7).next_u64());
 //! ```
+//!
+//! [`SplitMix64`] is the look-alike files' generator (keyed streams; see its module).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod splitmix;
+
+pub use splitmix::SplitMix64;
 
 /// xorshift64*: a seedable, deterministic generator of `u64`s (see the crate docs).
 #[derive(Clone, Debug, PartialEq, Eq)]

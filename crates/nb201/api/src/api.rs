@@ -352,6 +352,26 @@ impl<'s, S: Source> Nb201<'s, S> {
         }
     }
 
+    /// The line `get_cost_info` and `get_latency` print when verbose (the same words, but for
+    /// the method's name).
+    fn say_cost_call(
+        &self,
+        io: &mut Io<'_>,
+        method: &str,
+        index: Arg<'_>,
+        dataset: Arg<'_>,
+        hp: Arg<'_>,
+    ) {
+        self.say(io, || {
+            format!(
+                "Call the {method} function with index={}, dataset={}, and hp={}.",
+                arg_str(index),
+                arg_str(dataset),
+                arg_str(hp)
+            )
+        });
+    }
+
     /// `len(api)`.
     pub fn len(&self) -> usize {
         self.src.num_archs()
@@ -767,14 +787,7 @@ impl<'s, S: Source> Nb201<'s, S> {
         io: &mut Io<'_>,
     ) -> Result<Value<'s>, ApiError> {
         let hp = hp.unwrap_or(Arg::Str("12"));
-        self.say(io, || {
-            format!(
-                "Call the get_cost_info function with index={}, dataset={}, and hp={}.",
-                arg_str(index),
-                arg_str(dataset),
-                arg_str(hp)
-            )
-        });
+        self.say_cost_call(io, "get_cost_info", index, dataset, hp);
         self.query_meta_info_by_index(index, Some(hp), io)?;
         let (r, _) = self.meta(index, hp)?;
         results::get_compute_costs(self.src, r, dataset, self.sum)
@@ -789,14 +802,7 @@ impl<'s, S: Source> Nb201<'s, S> {
         io: &mut Io<'_>,
     ) -> Result<Value<'s>, ApiError> {
         let hp = hp.unwrap_or(Arg::Str("12"));
-        self.say(io, || {
-            format!(
-                "Call the get_latency function with index={}, dataset={}, and hp={}.",
-                arg_str(index),
-                arg_str(dataset),
-                arg_str(hp)
-            )
-        });
+        self.say_cost_call(io, "get_latency", index, dataset, hp);
         let costs = self.get_cost_info(index, dataset, Some(hp), io)?;
         Ok(costs.get("latency").cloned().unwrap_or(Value::None))
     }

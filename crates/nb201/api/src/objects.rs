@@ -11,28 +11,10 @@ use crate::source::{Source, Table, TableKey, TableKind};
 use crate::value::{ResultsRef, RunRef, Value};
 
 /// The attribute names of a `ResultsCount`, in its `__dict__` order.
-pub const RESULTS_COUNT_ATTRS: [&str; 16] = [
-    "name",
-    "train_acc1es",
-    "train_acc5es",
-    "train_losses",
-    "train_times",
-    "arch_config",
-    "params",
-    "flop",
-    "seed",
-    "epochs",
-    "latency",
-    "eval_names",
-    "eval_acc1es",
-    "eval_times",
-    "eval_losses",
-    "net_state_dict",
-];
+pub const RESULTS_COUNT_ATTRS: [&str; 16] = tnb_schema::nb201::codes::RESULT_KEYS;
 
 /// The attribute names of an `ArchResults`, in its `__dict__` order.
-pub const ARCH_RESULTS_ATTRS: [&str; 5] =
-    ["arch_index", "arch_str", "all_results", "dataset_seed", "clear_net_done"];
+pub const ARCH_RESULTS_ATTRS: [&str; 5] = tnb_schema::nb201::codes::ARCH_KEYS;
 
 impl<'s, S: Source> Nb201<'s, S> {
     fn run_of(&self, at: RunRef) -> Result<S::Run, ApiError> {

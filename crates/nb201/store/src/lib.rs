@@ -75,24 +75,7 @@ pub use walk::{Events, MAX_WALK_EVENTS_PER_BYTE};
 /// Result of a read: `Err` only for a corrupted archive.
 pub type R<T> = Result<T, Corrupt>;
 
-/// The bytes an archive reads: an aligned copy of the file, or a map of it.
-#[derive(Debug)]
-pub enum Buffer {
-    /// The file read into memory.
-    Aligned(AlignedVec),
-    /// The file mapped (see [`Archive::open_mmap`]).
-    Map(Mmap),
-}
-
-impl AsRef<[u8]> for Buffer {
-    #[inline]
-    fn as_ref(&self) -> &[u8] {
-        match self {
-            Buffer::Aligned(v) => v.as_slice(),
-            Buffer::Map(m) => m,
-        }
-    }
-}
+pub use tnb_mapped::open::Buffer;
 
 /// What an archive holds, for `info` and `bench`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,10 +110,6 @@ pub struct Archive<B: AsRef<[u8]> = Buffer> {
     cells: Range<usize>,
     /// Per keyset: whether its `'set@epoch'` keys are found by arithmetic, decided once.
     canon: canon::Cache,
-}
-
-pub(crate) fn io_err(path: &Path, error: std::io::Error) -> OpenError {
-    OpenError::Io { path: path.display().to_string(), error }
 }
 
 /// Archives at least this big are read into huge pages (see [`read_anon`]).
@@ -174,17 +153,17 @@ impl Archive<Buffer> {
     pub fn open(path: impl AsRef<Path>) -> Result<Archive<Buffer>, OpenError> {
         use std::io::Read;
         let path = path.as_ref();
-        let (f, meta) = open_regular(path).map_err(|e| io_err(path, e))?;
+        let (f, meta) = open_regular(path).map_err(|e| OpenError::io(path, e))?;
         let mut f: File = f;
         if let Some(map) =
-            read_anon(&mut f, meta.len(), HUGE_PAGE_READ).map_err(|e| io_err(path, e))?
+            read_anon(&mut f, meta.len(), HUGE_PAGE_READ).map_err(|e| OpenError::io(path, e))?
         {
             return Archive::from_bytes(Buffer::Map(map));
         }
         let mut v = AlignedVec::<16>::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         let mut buf = vec![0u8; 1 << 20];
         loop {
-            let n = f.read(&mut buf).map_err(|e| io_err(path, e))?;
+            let n = f.read(&mut buf).map_err(|e| OpenError::io(path, e))?;
             if n == 0 {
                 break;
             }

@@ -7,7 +7,7 @@ use std::path::Path;
 use tnb_schema::file::open_regular;
 use tnb_schema::nb201::ArchivedNb201;
 
-use crate::{Archive, Buffer, OpenError, io_err};
+use crate::{Archive, Buffer, OpenError};
 
 impl Archive<Buffer> {
     /// Maps the archive at `path` and opens it: no copy, and every process that maps the same
@@ -20,9 +20,9 @@ impl Archive<Buffer> {
     /// `tnb-nb201-convert` does; a rename leaves existing maps reading the old file.
     pub unsafe fn open_mmap(path: impl AsRef<Path>) -> Result<Archive<Buffer>, OpenError> {
         let path = path.as_ref();
-        let (f, _) = open_regular(path).map_err(|e| io_err(path, e))?;
+        let (f, _) = open_regular(path).map_err(|e| OpenError::io(path, e))?;
         // SAFETY: forwarded to our caller's contract (above).
-        let map = unsafe { tnb_mapped::map::map(&f) }.map_err(|e| io_err(path, e))?;
+        let map = unsafe { tnb_mapped::map::map(&f) }.map_err(|e| OpenError::io(path, e))?;
         Archive::from_bytes(Buffer::Map(map))
     }
 }

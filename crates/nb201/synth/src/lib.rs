@@ -39,12 +39,10 @@
 
 pub mod meta;
 pub mod model;
-mod output;
-mod rng;
 mod write;
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -187,6 +185,21 @@ impl std::error::Error for Error {
         }
     }
 }
+
+impl From<tnb_mapped::replace::ReplaceError> for Error {
+    fn from(e: tnb_mapped::replace::ReplaceError) -> Self {
+        match e {
+            tnb_mapped::replace::ReplaceError::Io { what, error, .. } => {
+                Error::File { what, source: error }
+            }
+            // The destination refused (a folder, a FIFO): the output path is the user's option.
+            e => Error::Options(e.to_string()),
+        }
+    }
+}
+
+/// Output buffer of [`Synth::write_file`]: large writes, bounded memory.
+const OUTPUT_BUFFER: usize = 4 << 20;
 
 /// What [`Synth::write_file`] wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -345,10 +358,11 @@ impl Synth {
         path: &Path,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Written, Error> {
-        let mut memo_entries = 0;
-        let bytes = output::write_atomic(path, |w| {
-            memo_entries = self.write_to(w, progress)?;
-            Ok(())
+        let (memo_entries, bytes) = tnb_mapped::replace::replace(path, &|_| Ok(()), |f| {
+            let mut w = BufWriter::with_capacity(OUTPUT_BUFFER, f);
+            let memo_entries = self.write_to(&mut w, progress)?;
+            w.flush().map_err(Error::Io)?;
+            Ok::<_, Error>(memo_entries)
         })?;
         Ok(Written { bytes, memo_entries })
     }

@@ -7,8 +7,8 @@
 use std::f64::consts::LN_10;
 
 use crate::meta::edges;
-use crate::rng::Rng;
 use crate::{Options, Version};
+use tnb_testrng::SplitMix64 as Rng;
 
 /// The datasets, in `dataset_seed` order.
 pub const DATASETS: [&str; 4] = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"];

@@ -12,36 +12,13 @@
 use std::io::Write;
 
 use tnb_pthwrite::{Memo, Pickler};
+use tnb_schema::nb201::codes::{ARCH_KEYS as ARCH_FIELDS, CONFIG_KEYS, RESULT_KEYS as RUN_FIELDS};
 
 use crate::meta::CHUNK;
 use crate::model::{
     ArchModel, CLASSES, DATASETS, EvalTimes, Hp, Latency, Run, SETS, TrainTimes, chunk_set_order,
 };
 use crate::{Error, NumpyStyle, Options};
-
-/// ArchResults state keys, in order.
-const ARCH_FIELDS: [&str; 5] =
-    ["arch_index", "arch_str", "all_results", "dataset_seed", "clear_net_done"];
-/// ResultsCount state keys, in order.
-const RUN_FIELDS: [&str; 16] = [
-    "name",
-    "train_acc1es",
-    "train_acc5es",
-    "train_losses",
-    "train_times",
-    "arch_config",
-    "params",
-    "flop",
-    "seed",
-    "epochs",
-    "latency",
-    "eval_names",
-    "eval_acc1es",
-    "eval_times",
-    "eval_losses",
-    "net_state_dict",
-];
-const CONFIG_KEYS: [&str; 4] = ["channel", "num_cells", "arch_str", "class_num"];
 
 /// Memo ids of objects written once for the whole file.
 #[derive(Default)]

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use tnb_nb201_synth::{NumpyStyle, Options, Synth, Version};
 use tnb_pickle::{Arena, Dtype, Kind, Ref, Value};
+// The key order nb201-layout.md §3 gives (the torch-written fixtures confirm it byte for byte).
+use tnb_schema::nb201::codes::RESULT_KEYS as RUN_FIELDS;
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../data").join(name);
@@ -97,25 +99,6 @@ fn field(a: &Arena<'_>, r: Ref, name: &str) -> Ref {
 fn is_f64_scalar(a: &Arena<'_>, r: Ref) -> bool {
     matches!(a.get(r), Value::Scalar(s) if s.dtype == Dtype::F64)
 }
-
-const RUN_FIELDS: [&str; 16] = [
-    "name",
-    "train_acc1es",
-    "train_acc5es",
-    "train_losses",
-    "train_times",
-    "arch_config",
-    "params",
-    "flop",
-    "seed",
-    "epochs",
-    "latency",
-    "eval_names",
-    "eval_acc1es",
-    "eval_times",
-    "eval_losses",
-    "net_state_dict",
-];
 
 /// Checks every arch of a file with real epoch counts against nb201-layout.md §3.
 fn check_layout(version: Version, archs: usize) {

@@ -104,7 +104,6 @@ pub use handles::{
     ArchId, ArchKey, InfoId, InfoKey, MetricId, MetricKey, SpaceId, SpaceKey, TaskId, TaskKey,
 };
 pub use iter::{Archs, Ranking, Values};
-use memmap2::Mmap;
 pub use object::{Object, ObjectRef};
 pub use query::{Metric, Mode};
 use rkyv::util::AlignedVec;
@@ -124,25 +123,7 @@ pub mod archived {
     pub use tnb_schema::transnas::ArchivedBenchmark;
 }
 
-/// The bytes a store reads: an aligned copy of the file, or a map of it.
-#[derive(Debug)]
-pub enum Buffer {
-    /// The file read into memory.
-    Aligned(AlignedVec),
-    /// The file mapped (see [`Store::open_mmap`]).
-    Map(Mmap),
-}
-
-impl AsRef<[u8]> for Buffer {
-    // Every query starts here: inlined into callers in other crates.
-    #[inline]
-    fn as_ref(&self) -> &[u8] {
-        match self {
-            Buffer::Aligned(v) => v.as_slice(),
-            Buffer::Map(m) => m,
-        }
-    }
-}
+pub use tnb_mapped::open::Buffer;
 
 /// What an archive holds ([`Store::counts`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,20 +157,16 @@ pub struct Store<B: AsRef<[u8]> = Buffer> {
     expanded: u64,
 }
 
-pub(crate) fn io_err(path: &Path, error: std::io::Error) -> OpenError {
-    OpenError::Io { path: path.display().to_string(), error }
-}
-
 impl Store<Buffer> {
     /// Reads the archive at `path` into an aligned buffer and opens it. Safe whatever happens
     /// to the file afterwards. Only a regular file is read: a device, FIFO or folder is refused
     /// before reading, without waiting (see `tnb_schema::file`).
     pub fn open(path: impl AsRef<Path>) -> Result<Store<Buffer>, OpenError> {
         let path = path.as_ref();
-        let (mut f, meta) = open_regular(path).map_err(|e| io_err(path, e))?;
+        let (mut f, meta) = open_regular(path).map_err(|e| OpenError::io(path, e))?;
         let len = meta.len();
         let mut v = AlignedVec::<16>::with_capacity(usize::try_from(len).unwrap_or(0));
-        f.read_to_end_aligned(&mut v).map_err(|e| io_err(path, e))?;
+        f.read_to_end_aligned(&mut v).map_err(|e| OpenError::io(path, e))?;
         Store::from_bytes(Buffer::Aligned(v))
     }
 }

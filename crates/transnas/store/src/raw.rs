@@ -11,7 +11,7 @@ use std::path::Path;
 use tnb_schema::file::open_regular;
 use tnb_schema::transnas::ArchivedBenchmark;
 
-use crate::{Buffer, OpenError, Store, io_err};
+use crate::{Buffer, OpenError, Store};
 
 impl Store<Buffer> {
     /// Maps the archive at `path` and opens it: no copy, and every process that maps the same
@@ -26,9 +26,9 @@ impl Store<Buffer> {
         let path = path.as_ref();
         // A regular file only (a device or FIFO is refused without waiting): see
         // `tnb_schema::file`.
-        let (f, _) = open_regular(path).map_err(|e| io_err(path, e))?;
+        let (f, _) = open_regular(path).map_err(|e| OpenError::io(path, e))?;
         // SAFETY: forwarded to our caller's contract (above).
-        let map = unsafe { tnb_mapped::map::map(&f) }.map_err(|e| io_err(path, e))?;
+        let map = unsafe { tnb_mapped::map::map(&f) }.map_err(|e| OpenError::io(path, e))?;
         Store::from_bytes(Buffer::Map(map))
     }
 }

@@ -62,11 +62,9 @@
 
 mod layout;
 mod model;
-mod output;
-mod rng;
 
 use std::fmt;
-use std::io;
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -279,6 +277,18 @@ impl std::error::Error for Error {
     }
 }
 
+impl From<tnb_mapped::replace::ReplaceError> for Error {
+    fn from(e: tnb_mapped::replace::ReplaceError) -> Self {
+        match e {
+            tnb_mapped::replace::ReplaceError::Io { what, error, .. } => {
+                Error::Io { what, source: error }
+            }
+            // The destination refused (a folder, a FIFO): the output path is the user's option.
+            e => Error::Options(e.to_string()),
+        }
+    }
+}
+
 impl From<tnb_pthwrite::Error> for Error {
     fn from(e: tnb_pthwrite::Error) -> Self {
         Error::Write(e)
@@ -418,17 +428,19 @@ impl Synth {
             tnb_pthwrite::TorchZipWriter::new(io::sink(), folder)?;
         }
         let pickle = self.pickle_with_progress(progress)?;
-        let bytes = output::write_atomic(path, |w| {
+        let ((), bytes) = tnb_mapped::replace::replace(path, &|_| Ok(()), |f| {
+            let mut w = BufWriter::with_capacity(1 << 20, f);
             match container {
                 Container::Zip { folder } => {
                     let crc = crc32fast::hash(&pickle);
-                    tnb_pthwrite::save_zip_with_crc(w, folder, &pickle, crc, &[])?;
+                    tnb_pthwrite::save_zip_with_crc(&mut w, folder, &pickle, crc, &[])?;
                 }
                 Container::Legacy => {
-                    tnb_pthwrite::save_legacy(w, &pickle)?;
+                    tnb_pthwrite::save_legacy(&mut w, &pickle)?;
                 }
             }
-            Ok(())
+            w.flush()
+                .map_err(|e| Error::Io { what: format!("writing {}", path.display()), source: e })
         })?;
         Ok(Summary { bytes, archs: self.plan.archs.len() })
     }

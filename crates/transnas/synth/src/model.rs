@@ -14,7 +14,7 @@
 
 use tnb_arch::{Arch, BASE_CHANNELS, Cell, Op};
 
-use crate::rng::Rng;
+use tnb_testrng::SplitMix64 as Rng;
 
 /// Encoder latency saturates towards this many milliseconds (keeps jigsaw, which runs the
 /// encoder on nine tiles, under the reference's 250 ms).

@@ -43,6 +43,6 @@ mod vm;
 
 pub use hooks::{Item, PlainStream, StreamHooks};
 pub use limits::StreamLimits;
-pub use obj::Obj;
+pub use obj::{NotOwned, Obj};
 pub use scan::{Scan, ScanStats, scan};
 pub use vm::load;

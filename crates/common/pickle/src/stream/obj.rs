@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use crate::Scalar;
+use crate::{Arena, Kind, Ref, Scalar, Value};
 
 /// One Python object as `pickle.load` would build it, for the data types a benchmark file holds.
 /// Anything else (class instances other than the ones a caller's hooks turn into data, tensors,
@@ -46,7 +46,26 @@ pub enum Obj {
     Scalar(Scalar),
 }
 
+/// Why an arena value has no [`Obj`] form ([`Obj::from_arena`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotOwned {
+    /// The value is nested deeper than the caller's limit.
+    TooDeep,
+    /// This value (a set, a class or function, an object, ...) has no owned form; the caller
+    /// names it in its own terms.
+    Value(Ref),
+}
+
 impl Obj {
+    /// The arena's value at `r` as an owned tree (a value the arena shares is copied at every
+    /// reference), so that an arena-loaded document can go where streamed objects go. The arena
+    /// does not tell an `OrderedDict` from a `dict` (both are `Kind::Dict`): every mapping
+    /// becomes a plain dict. Values more than `max_depth` levels below `r` are refused, which
+    /// bounds the recursion.
+    pub fn from_arena(arena: &Arena<'_>, r: Ref, max_depth: usize) -> Result<Obj, NotOwned> {
+        from_arena_at(arena, r, max_depth, 0)
+    }
+
     /// Python's name for the object's type (`'str'`, `'numpy.float64'`, `'OrderedDict'`, ...),
     /// for error messages.
     pub fn type_name(&self) -> String {
@@ -82,4 +101,38 @@ impl Obj {
             _ => None,
         }
     }
+}
+
+fn from_arena_at(arena: &Arena<'_>, r: Ref, max: usize, depth: usize) -> Result<Obj, NotOwned> {
+    if depth > max {
+        return Err(NotOwned::TooDeep);
+    }
+    let all = |c: crate::Children| -> Result<Vec<Obj>, NotOwned> {
+        c.iter().map(|x| from_arena_at(arena, x, max, depth + 1)).collect()
+    };
+    Ok(match arena.get(r) {
+        Value::None => Obj::None,
+        Value::Bool(b) => Obj::Bool(b),
+        Value::Int(i) => Obj::Int(i),
+        Value::BigInt(b) => Obj::BigInt(Arc::from(b)),
+        Value::Float(f) => Obj::Float(f),
+        Value::Scalar(s) => Obj::Scalar(s),
+        Value::Str(s) => Obj::Str(Arc::from(s)),
+        Value::Bytes(b) => Obj::Bytes(Arc::from(b)),
+        Value::Container(Kind::Tuple, c) => Obj::Tuple(all(c)?),
+        Value::Container(Kind::List, c) => Obj::List(all(c)?),
+        Value::Container(Kind::Dict, c) => Obj::Dict {
+            items: c
+                .pairs()
+                .map(|(k, v)| {
+                    Ok((
+                        from_arena_at(arena, k, max, depth + 1)?,
+                        from_arena_at(arena, v, max, depth + 1)?,
+                    ))
+                })
+                .collect::<Result<_, NotOwned>>()?,
+            ordered: false,
+        },
+        _ => return Err(NotOwned::Value(r)),
+    })
 }

@@ -946,12 +946,6 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 BINBYTES => self.counted_str(4, op, true)?,
                 SHORT_BINBYTES => self.counted_str(1, op, true)?,
                 BINBYTES8 => self.counted_str(8, op, true)?,
-                BYTEARRAY8 => {
-                    return Err(self.err(ErrorKind::Unsupported {
-                        opcode: "BYTEARRAY8",
-                        why: "Python makes a mutable, unhashable bytearray, which tnb has no value for",
-                    }));
-                }
                 UNICODE => {
                     let line = self.inp.line(op, max_str)?;
                     let s = text::raw_unicode_escape(&line, max_str)
@@ -1161,17 +1155,8 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                         ops::name(op)
                     )));
                 }
-                EXT1 | EXT2 | EXT4 => {
-                    return Err(self.err(ErrorKind::Unsupported {
-                        opcode: ops::name(op),
-                        why: "the copyreg extension registry names code to run",
-                    }));
-                }
-                NEXT_BUFFER | READONLY_BUFFER => {
-                    return Err(self.err(ErrorKind::Unsupported {
-                        opcode: ops::name(op),
-                        why: "out-of-band buffers are not part of a file",
-                    }));
+                BYTEARRAY8 | EXT1 | EXT2 | EXT4 | NEXT_BUFFER | READONLY_BUFFER => {
+                    return Err(self.err(ops::refused(op)));
                 }
                 STOP => {
                     let r = self.pop(op)?;
