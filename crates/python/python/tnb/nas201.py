@@ -37,17 +37,35 @@ archive before.
 
 import collections
 import collections.abc
-import copy
 import io
 import os
 import pickle
-import random
 import struct
-import zipfile
+import sys
 from collections import OrderedDict, defaultdict
-from pathlib import Path
 
 import numpy as np
+
+
+class _OnFirstUse(object):
+    """A module imported on first use (``copy``, ``random``: the first attribute read imports it
+    and puts the module itself in this module's globals), so that the first
+    ``tnb.NASBench201API(path)`` of a process does not pay for imports its queries may never
+    need. ``random`` is the interpreter's one module either way: seeding it seeds the draws."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        module = __import__(self._name)
+        globals()[self._name] = module
+        return getattr(module, attr)
+
+
+copy = _OnFirstUse("copy")
+random = _OnFirstUse("random")
 
 __all__ = [
     "NASBench201API",
@@ -176,6 +194,8 @@ def load_pth(path):
         data = f.read()
     storages = {}
     if data[:4] == b"PK\x03\x04":
+        import zipfile
+
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = [n for n in z.namelist() if n == "data.pkl" or n.endswith("/data.pkl")]
             if len(names) != 1:
@@ -743,12 +763,15 @@ class NASBench201API(NASBenchMetaAPI):
             source = os.path.join(os.environ["TORCH_HOME"], ALL_BENCHMARK_FILES[-1])
             print("Try to use the default NAS-Bench-201 path from {:}.".format(source))
         store = None
-        if isinstance(source, str) or isinstance(source, Path):
+        # pathlib is imported only if the caller made a Path (there is none otherwise).
+        pathlib = sys.modules.get("pathlib")
+        if isinstance(source, str) or (pathlib is not None and isinstance(source, pathlib.Path)):
             source = str(source)
             if verbose:
                 print("try to create the NAS-Bench-201 api from {:}".format(source))
             assert os.path.isfile(source), "invalid path : {:}".format(source)
-            self.filename = Path(source).name
+            # `Path(source).name` of a path to a file (checked just above).
+            self.filename = os.path.basename(source)
             store = _open_store(source)
         elif isinstance(source, dict):
             source = copy.deepcopy(source)
@@ -759,7 +782,7 @@ class NASBench201API(NASBenchMetaAPI):
         if store is not None:
             # Built on first read (`__getattr__`); the methods answer from the archive meanwhile.
             self._store = store
-            self._lookup = store.index_of
+            self._lookup = self._first_lookup
             self._n = store.num_archs()
             return
         self._store = None
@@ -808,6 +831,13 @@ class NASBench201API(NASBenchMetaAPI):
         object.__delattr__(self, name)
         if name == "archstr2index" and self.__dict__.get("_store") is not None:
             object.__setattr__(self, "_lookup", self._store.index_of)
+
+    def _first_lookup(self, name, default):
+        """`_lookup` until the first str lookup: from then on the `get` of the store's name dict
+        (built here, once), the fastest lookup of a Python str."""
+        get = self._store.name_index().get
+        object.__setattr__(self, "_lookup", get)
+        return get(name, default)
 
     def __deepcopy__(self, memo):
         new = object.__new__(type(self))
@@ -909,6 +939,8 @@ class NASBench201API(NASBenchMetaAPI):
     def query_index_by_arch(self, arch):
         """The index of ``arch``: an index (checked), an arch string or an object with
         ``tostr()``; -1 for a string not in the search space."""
+        if type(arch) is str and not self.verbose:
+            return self._lookup(arch, -1)
         if self.verbose:
             print("Call query_index_by_arch with arch={:}".format(arch))
         if type(arch) is str:
@@ -1113,6 +1145,10 @@ class NASBench201API(NASBenchMetaAPI):
 
     def get_cost_info(self, index, dataset, hp="12"):
         """FLOPs, params, latency and times of ``index`` on ``dataset`` (seed means)."""
+        if type(index) is int and not self.verbose:
+            answer = self._cost_fast(index, dataset, hp)
+            if answer is not None:
+                return answer
         if self.verbose:
             print("Call the get_cost_info function with index={:}, dataset={:}, and hp={:}.".format(index, dataset, hp))
         if self.verbose:
@@ -1125,8 +1161,23 @@ class NASBench201API(NASBenchMetaAPI):
                     return answer
         return self._meta_info(index, hp).get_compute_costs(dataset)
 
+    def _cost_fast(self, index, dataset, hp):
+        """`get_cost_info` answered by the archive for an int `index` (one Rust call), or None."""
+        d = self.__dict__
+        store = d["_store"]
+        if store is None:
+            return None
+        infos = d.get("arch2infos_dict")
+        if infos is None or (type(infos) is _ArchInfos and infos.pristine(index)):
+            return store.cost_info(index, dataset, hp)
+        return None
+
     def get_latency(self, index, dataset, hp="12"):
         """The latency of ``index`` in seconds (``get_cost_info(...)['latency']``)."""
+        if type(index) is int and not self.verbose:
+            answer = self._cost_fast(index, dataset, hp)
+            if answer is not None:
+                return answer["latency"]
         if self.verbose:
             print("Call the get_latency function with index={:}, dataset={:}, and hp={:}.".format(index, dataset, hp))
         return self.get_cost_info(index, dataset, hp)["latency"]
@@ -1211,6 +1262,19 @@ class NASBench201API(NASBenchMetaAPI):
         """Train/valid/test loss, accuracy and times of ``index`` on ``dataset`` after epoch
         ``iepoch``: of one random seed (``is_random=True``, drawn by ``random.choice``), the
         mean over seeds (``False``) or of the seed given."""
+        if type(index) is int and not self.verbose:
+            # The whole fast path in one Rust call (checks, draw, answer) while the archive
+            # answers for `index`; it declines (None) before drawing when anything is off.
+            d = self.__dict__
+            store = d["_store"]
+            if store is not None and "meta_archs" not in d:
+                infos = d.get("arch2infos_dict")
+                if infos is None or (type(infos) is _ArchInfos and infos.pristine(index)):
+                    answer = store.more_info_fast(index, dataset, iepoch, hp, is_random, random.choice)
+                    if type(answer) is dict:
+                        return answer
+                    if answer is not None:  # (seed,): drawn; the official steps answer
+                        return _more_info(self._arch_results(index, hp), dataset, iepoch, answer[0])
         if self.verbose:
             print("Call the get_more_info function with index={:}, dataset={:}, iepoch={:}, hp={:}, and is_random={:}."
                   .format(index, dataset, iepoch, hp, is_random))
