@@ -103,6 +103,37 @@ def test_randomness_is_pythons(files):
     assert a == random.randint(0, len(api) - 1)
 
 
+def test_one_call_fast_paths_draw_and_fail_like_the_official_steps(files):
+    """get_more_info's single Rust call draws exactly once (also when it then hands over to the
+    official steps, which raise), and declines without drawing for what it does not answer."""
+    fast = tnb.NASBench201API(files["v1_1-archive"], verbose=False)
+    slow = tnb.NASBench201API(nas201.load_pth(files["v1_1"]), verbose=False)
+    cases = [(0, "cifar10-valid", None, "12"), (0, "cifar100", 200, "12"), (0, "cifar100", -1, "200"),
+             (0, "nope", None, "12"), (0, "cifar10", True, "12"), (0, "cifar10", None, 12),
+             (0, "cifar10", None, "13"), (99, "cifar10", None, "12"), (len(slow) - 2, "cifar10", None, "12"),
+             (-1, "cifar10", None, "12"), (True, "cifar10", None, "12")]
+    for i, d, e, hp in cases:
+        random.seed(5)
+        got = _outcome(lambda o: o.get_more_info(i, d, e, hp), fast), random.random()
+        random.seed(5)
+        want = _outcome(lambda o: o.get_more_info(i, d, e, hp), slow), random.random()
+        assert got == want, (i, d, e, hp)
+        for f in (lambda o: o.get_cost_info(i, d, hp), lambda o: o.get_latency(i, d, hp)):
+            assert _outcome(f, fast) == _outcome(f, slow), (i, d, hp)
+
+
+def test_name_lookups_before_and_after_archstr2index_is_built(files):
+    api = tnb.NASBench201API(files["v1_1-archive"], verbose=False)
+    names = [api[i] for i in range(len(api))]
+    assert [api.query_index_by_arch(n) for n in names] == list(range(len(api)))
+    assert api.query_index_by_arch(names[2] + "x") == -1
+    assert [api.query_index_by_arch(i) for i in range(len(api))] == list(range(len(api)))
+    api.archstr2index[names[1]] = 4
+    assert api.query_index_by_arch(names[1]) == 4
+    del api.archstr2index
+    assert api.query_index_by_arch(names[1]) == 1
+
+
 def test_attributes_are_built_on_first_read_and_changes_are_seen(files):
     api = tnb.NASBench201API(files["v1_1-archive"], verbose=False)
     assert "meta_archs" not in vars(api) and "arch2infos_dict" not in vars(api)
