@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tnb_pycall::{Arg, Exc, arg_repr, arg_str, py_repr_str};
 
 use crate::draw::Draw;
-use crate::error::{ApiError, KeyObj, type_error, value_error};
+use crate::error::{ApiError, type_error, value_error};
 use crate::num::{PySum, add, div, lt};
 use crate::results::{self, int_key, unhashable};
 use crate::run;
@@ -1190,14 +1190,6 @@ impl<'s, S: Source> Nb201<'s, S> {
     /// The source handle of an `ArchResults` reference.
     pub fn results_of(&self, at: ResultsRef) -> Result<S::Results, ApiError> {
         self.src.results(at.index, at.hp).ok_or_else(|| ApiError::key(Value::Int(at.index)))
-    }
-
-    /// A `KeyError`'s key object for the argument it names.
-    pub fn key_arg<'a>(key: &KeyObj, args: &[(&str, Arg<'a>)]) -> Option<Arg<'a>> {
-        match key {
-            KeyObj::Param(p) => args.iter().find(|(n, _)| n == p).map(|(_, a)| *a),
-            KeyObj::Value(_) => None,
-        }
     }
 }
 

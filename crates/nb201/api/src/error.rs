@@ -17,6 +17,17 @@ pub enum KeyObj {
     Param(&'static str),
 }
 
+impl KeyObj {
+    /// For [`KeyObj::Param`], the argument of that name among the call's `(name, argument)`
+    /// pairs (for `"(dataset, seed)"` the binding builds the tuple of those two).
+    pub fn arg<'a>(&self, named: &[(&str, tnb_pycall::Arg<'a>)]) -> Option<tnb_pycall::Arg<'a>> {
+        match self {
+            KeyObj::Param(p) => named.iter().find(|(n, _)| n == p).map(|(_, a)| *a),
+            KeyObj::Value(_) => None,
+        }
+    }
+}
+
 /// Why a call raises: the Python exception class, the one-line message (`str(e)`), and for
 /// a `KeyError` its key object.
 #[derive(Clone, Debug, PartialEq)]

@@ -253,11 +253,20 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         n: i64,
         out: &mut Vec<Num>,
     ) -> Result<(), i64> {
-        // The files write `name@0`, `name@1`, ... one after another: one lookup finds the
-        // first, and each next key is checked in place (a lookup only where it is not there).
         let Some(s) = self.series(run, t) else {
             return if n > 0 { Err(0) } else { Ok(()) };
         };
+        // The files write `name@0`, `name@1`, ... one after another: the store finds them by
+        // arithmetic, and the values are read in one pass.
+        if let Some(keys) = s.set_keys(name) {
+            // The keys from `name@0` on, or none when the set starts later.
+            let at = if keys.first == 0 { keys.at } else { 0..0 };
+            let have = usize::try_from(n).unwrap_or(0).min(at.len());
+            let read = s.for_values(at.start..at.start + have, |v| out.push(num(v)));
+            self.ok(read, ());
+            return if (have as i64) < n { Err(have as i64) } else { Ok(()) };
+        }
+        // Other key lists: each key built and looked up; the next position is tried first.
         let mut k = String::with_capacity(name.len() + 8);
         let mut pos: Option<usize> = None;
         for i in 0..n {
@@ -284,6 +293,12 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         let Some(s) = self.series(run, t) else {
             return if n > 0 { Err(0) } else { Ok(()) };
         };
+        if s.is_dense() {
+            // Keys 0..len in order: key i is position i.
+            let have = usize::try_from(n).unwrap_or(0).min(s.len());
+            self.ok(s.for_values(0..have, |v| out.push(num(v))), ());
+            return if (have as i64) < n { Err(have as i64) } else { Ok(()) };
+        }
         for i in 0..n {
             let v = self.ok(s.get_int(i), None).ok_or(i)?;
             out.push(num(v));
@@ -292,13 +307,43 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
     }
     fn table_values(&self, run: Option<Run<'a>>, t: Table, out: &mut Vec<Num>) {
         if let Some(s) = self.series(run, t) {
-            for p in 0..s.len() {
-                out.push(self.ok(s.value(p), None).map_or(NAN, num));
+            out.reserve(s.len());
+            let len = out.len();
+            if self.ok(s.for_values(0..s.len(), |v| out.push(num(v))).map(|_| true), false) {
+                return;
             }
+            // A failed read pushes what the lookups push: NaN for every value.
+            out.truncate(len);
+            out.extend((0..s.len()).map(|_| NAN));
         }
     }
     fn table_get_str(&self, run: Option<Run<'a>>, t: Table, key: &str) -> Option<Num> {
         let s = self.series(run, t)?;
+        // `'name@i'` in a dict of `name@0, name@1, ...` runs: found by arithmetic. Every key
+        // there ends in `@` and `i`'s decimal spelling, so a key that does not is absent.
+        if let Some((name, digits)) = key.rsplit_once('@') {
+            if let Some(keys) = s.set_keys(name) {
+                let p = keys.position(canonical_index(digits)?)?;
+                return self.ok(s.value(p), None).map(num);
+            }
+        }
         self.ok(s.get_str(key), None).map(num)
     }
+}
+
+/// `i` when `digits` is `'{}'.format(i)` of an int (a canonical dict's keys all are: any other
+/// spelling is no key there). Ints too big for an `i64` are no epoch either.
+fn canonical_index(digits: &str) -> Option<i64> {
+    let (neg, b) = match digits.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        b => (false, b),
+    };
+    if b.is_empty() || b.len() > 18 || (b[0] == b'0' && (b.len() > 1 || neg)) {
+        return None;
+    }
+    let v = b.iter().try_fold(0i64, |acc, &c| {
+        let d = c.checked_sub(b'0').filter(|d| *d < 10)?;
+        acc.checked_mul(10)?.checked_add(i64::from(d))
+    })?;
+    Some(if neg { -v } else { v })
 }

@@ -830,3 +830,73 @@ fn find_best_cache_changes_no_answer_and_is_bounded() {
     }
     assert_eq!(session.find_best.len(), tnb_nb201_api::MAX_CACHED_RANKINGS);
 }
+
+/// What `tnb batch` prints: answers as `json.dumps` text (np.float64 as floats, tuples as
+/// lists, int keys as strings, objects as their repr).
+#[test]
+fn answers_render_as_json() {
+    let s = src(true);
+    let nb = api(&s);
+    let mut session = Session::default();
+    let json = |v: &Value<'_>, session: &Session| {
+        let mut sink = tnb_pyjson::JsonSink::new(Vec::new());
+        tnb_nb201_api::events(&nb, session, v, &mut |e| sink.event(e)).unwrap();
+        String::from_utf8(sink.finish().unwrap()).unwrap()
+    };
+    let mut print = |_: &str| {};
+    let v = call(
+        &nb,
+        &mut session,
+        "find_best",
+        &[Arg::Str("cifar10"), Arg::Str("valid")],
+        &[("FLOP_max", Arg::Int(1))],
+        &mut print,
+    )
+    .unwrap();
+    assert_eq!(json(&v, &session), "[-1, null]");
+    let v = call(
+        &nb,
+        &mut session,
+        "statistics",
+        &[Arg::Str("cifar10"), Arg::Str("12")],
+        &[],
+        &mut print,
+    );
+    assert!(v.is_err());
+    let v = call(
+        &nb,
+        &mut session,
+        "query_by_index",
+        &[Arg::Int(0), Arg::Str("cifar10")],
+        &[],
+        &mut print,
+    )
+    .unwrap();
+    assert_eq!(
+        json(&v, &session),
+        format!(
+            "{{\"111\": \"ResultsCount(cifar10, arch={}, FLOP=10.00M, Param=0.100MB, seed=0111, 1 eval-sets: [ori-test])\"}}",
+            ARCHS[0]
+        )
+    );
+    let v = call(
+        &nb,
+        &mut session,
+        "str2matrix",
+        &[Arg::Str("|none~0|+|skip_connect~0|none~1|")],
+        &[],
+        &mut print,
+    )
+    .unwrap();
+    assert_eq!(json(&v, &session), "[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]");
+    let v = call(
+        &nb,
+        &mut session,
+        "get_latency",
+        &[Arg::Int(0), Arg::Str("cifar10")],
+        &[],
+        &mut print,
+    )
+    .unwrap();
+    assert_eq!(json(&v, &session), "0.0125");
+}

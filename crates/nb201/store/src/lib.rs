@@ -18,10 +18,32 @@
 //!   [`Series`]: ordered maps with `get`, values as [`Num`] (float / np.float64 / int / bool).
 //!
 //! [`Archive::walk`] emits the whole object as [`tnb_pyjson::Event`]s in source order, exactly as
-//! `tnb dump` of the source does.
+//! `tnb dump` of the source does ([`Archive::write_json`] writes them as `json.dumps` text);
+//! [`Archive::events`] is the same walk as a pull iterator, one `arch2infos` entry at a time.
+//!
+//! # Example
+//! ```
+//! use tnb_nb201_store::{Archive, Hp, NumKind};
+//! # let top = tnb_nb201_convert::sample::object(&Default::default());
+//! # let bytes = tnb_nb201_convert::archive_bytes(&top, 0, [0; 32])?;
+//! // `Archive::open(path)` reads a file; `open_mmap` maps it; here: bytes in memory.
+//! let api = Archive::copy_from(&bytes)?;
+//! let arch = api.meta_arch(0)?.unwrap();
+//! let index = api.arch_index(arch)?.unwrap() as i64;
+//! let ar = api.arch_results(index, Hp::Full)?.unwrap(); // arch2infos_dict[index]['200']
+//! let run = ar.find("cifar10-valid", 777)?.unwrap(); // all_results[('cifar10-valid', 777)]
+//! let acc = run.eval_acc1es()?.get_str("x-valid@199")?.unwrap();
+//! assert_eq!(acc.kind(), NumKind::Float);
+//! let params = run.params()?; // np.float64 in the real files
+//! assert!(params.is_np_f64());
+//! let times = run.train_times()?; // v1_1: an OrderedDict, one value for every epoch
+//! assert_eq!(times.get_int(0)?, times.get_int(199)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+mod canon;
 mod check;
 mod error;
 mod num;
@@ -33,6 +55,7 @@ use std::fs::File;
 use std::ops::Range;
 use std::path::Path;
 
+pub use canon::{MAX_CANONICAL_SETS, SetKeys};
 pub use error::{Corrupt, OpenError};
 use memmap2::Mmap;
 pub use num::{Num, NumKind};
@@ -41,7 +64,7 @@ use tnb_schema::file::open_regular;
 use tnb_schema::header::{Family, Header};
 use tnb_schema::nb201::{ArchivedNb201, Trailer, str_hash};
 pub use view::{ArchResults, Config, DatasetSeeds, Field, Form, Hp, Ints, Key, Run, Series, Strs};
-pub use walk::MAX_WALK_EVENTS_PER_BYTE;
+pub use walk::{Events, MAX_WALK_EVENTS_PER_BYTE};
 
 /// Result of a read: `Err` only for a corrupted archive.
 pub type R<T> = Result<T, Corrupt>;
@@ -96,6 +119,8 @@ pub struct Archive<B: AsRef<[u8]> = Buffer> {
     token: raw::Validated,
     root: Range<usize>,
     cells: Range<usize>,
+    /// Per keyset: whether its `'set@epoch'` keys are found by arithmetic, decided once.
+    canon: canon::Cache,
 }
 
 pub(crate) fn io_err(path: &Path, error: std::io::Error) -> OpenError {
@@ -150,7 +175,8 @@ impl<B: AsRef<[u8]>> Archive<B> {
             .map_err(|e| OpenError::Invalid(format!("payload: {e}")))?;
         let r = token.root(root_bytes).ok_or_else(|| OpenError::Invalid("payload moved".into()))?;
         check::check(r).map_err(OpenError::Invalid)?;
-        Ok(Archive { bytes, header, token, root, cells })
+        let canon = canon::cache(r.keysets.flags.len());
+        Ok(Archive { bytes, header, token, root, cells, canon })
     }
 
     /// The header (version, provenance).
@@ -179,7 +205,7 @@ impl<B: AsRef<[u8]>> Archive<B> {
         let all = self.bytes.as_ref();
         let root = all.get(self.root.clone()).and_then(|b| self.token.root(b));
         match (root, all.get(self.cells.clone())) {
-            (Some(r), Some(cells)) => Ok(view::Data { r, cells }),
+            (Some(r), Some(cells)) => Ok(view::Data { r, cells, canon: &self.canon }),
             _ => Err(Corrupt("the archive's bytes changed after validation")),
         }
     }

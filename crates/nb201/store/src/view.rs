@@ -1,11 +1,14 @@
 //! Typed views of the archived columns: ArchResults, runs (ResultsCount), series. Each is a
 //! `Copy` handle holding the validated root and the cells; every index read is checked.
 
+use std::ops::Range;
+
 use rkyv::rend::{i64_le, u32_le};
 use tnb_schema::nb201::codes::*;
 use tnb_schema::nb201::{ArchivedNb201, str_hash};
 
 use crate::R;
+use crate::canon::SetKeys;
 use crate::error::Corrupt;
 use crate::num::Num;
 
@@ -14,6 +17,8 @@ use crate::num::Num;
 pub(crate) struct Data<'a> {
     pub(crate) r: &'a ArchivedNb201,
     pub(crate) cells: &'a [u8],
+    /// Per keyset, whether it is canonical (see [`crate::canon`]), once asked.
+    pub(crate) canon: &'a crate::canon::Cache,
 }
 
 impl std::fmt::Debug for Data<'_> {
@@ -501,7 +506,7 @@ impl<'a> Run<'a> {
                     .flags
                     .get(keys as usize)
                     .ok_or(Corrupt("a series' keyset is out of range"))?;
-                (Some((st, flags)), en - st)
+                (Some((st, flags, keys as usize)), en - st)
             }
         };
         if form & STORE_RLE != 0 && (aux > MAX_RLE_PAIRS || ty == T_MIXED) {
@@ -580,8 +585,8 @@ pub struct Series<'a> {
     d: Data<'a>,
     form: u8,
     ty: u8,
-    /// Dicts: where the keyset's items start, and its flags.
-    ks: Option<(usize, u8)>,
+    /// Dicts: where the keyset's items start, its flags and its id.
+    ks: Option<(usize, u8, usize)>,
     len: usize,
     at: u64,
     aux: u64,
@@ -615,7 +620,7 @@ impl<'a> Series<'a> {
 
     /// Key `i` (dicts only; `None` for lists and out of range).
     pub fn key(&self, i: usize) -> R<Option<Key<'a>>> {
-        let Some((st, flags)) = self.ks else { return Ok(None) };
+        let Some((st, flags, _)) = self.ks else { return Ok(None) };
         if i >= self.len {
             return Ok(None);
         }
@@ -663,9 +668,84 @@ impl<'a> Series<'a> {
         Num::new(ty, bits).map(Some).ok_or(Corrupt("a number has an unknown type code"))
     }
 
+    /// Where the keys `'{}@{}'.format(name, i)` are, when this dict's keys let them be found by
+    /// arithmetic (the real files' eval dicts; see [`crate::MAX_CANONICAL_SETS`]): `Some` gives
+    /// every such key's position ([`SetKeys::position`]); `None`: find each key with
+    /// [`Series::position_str`]. Decided once per distinct key list, then O(sets) per call.
+    pub fn set_keys(&self, name: &str) -> Option<SetKeys> {
+        let (_, flags, k) = self.ks?;
+        if flags & KS_STR == 0 {
+            return None;
+        }
+        crate::canon::set_keys(self.d, k, name)
+    }
+
+    /// Whether int key `k` is at position `k` for every key (`0, 1, …, len-1` in order).
+    pub fn is_dense(&self) -> bool {
+        matches!(self.ks, Some((_, flags, _)) if flags & KS_STR == 0 && flags & KS_DENSE != 0)
+    }
+
+    /// The values at positions `range` (within `0..len`), in order, given to `f`: the same
+    /// values as [`Series::value`] of each position, read in one pass (one bounds check for
+    /// plain storage, one walk of the pairs for run-length storage).
+    pub fn for_values(&self, range: Range<usize>, mut f: impl FnMut(Num)) -> R<()> {
+        if range.start > range.end || range.end > self.len {
+            return Err(Corrupt("a value range is out of range"));
+        }
+        if range.is_empty() {
+            return Ok(());
+        }
+        let unknown = Corrupt("a number has an unknown type code");
+        if self.form & STORE_RLE != 0 {
+            Num::new(self.ty, 0).ok_or(unknown)?;
+            let (mut p, mut i) = (0u64, range.start as u64);
+            while i < range.end as u64 {
+                if p >= self.aux {
+                    return Err(Corrupt("a run-length series is shorter than its keys"));
+                }
+                let end = self.d.cell(self.at.saturating_add(2 * p))?;
+                if i < end {
+                    let bits = self.d.cell(self.at.saturating_add(2 * p + 1))?;
+                    let stop = end.min(range.end as u64);
+                    for _ in i..stop {
+                        f(Num { ty: self.ty, bits });
+                    }
+                    i = stop;
+                }
+                p += 1;
+            }
+            return Ok(());
+        }
+        let outside = Corrupt("a series lies outside the cells");
+        let first = self.at.checked_add(range.start as u64).ok_or(outside)?;
+        let at = usize::try_from(first).ok().and_then(|a| a.checked_mul(8)).ok_or(outside)?;
+        let bytes =
+            at.checked_add(range.len() * 8).and_then(|e| self.d.cells.get(at..e)).ok_or(outside)?;
+        let cells = bytes.chunks_exact(8).map(|c| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(c);
+            u64::from_le_bytes(x)
+        });
+        if self.ty == T_MIXED {
+            let j = usize::try_from(self.aux).ok().and_then(|a| a.checked_add(range.start));
+            let types = j
+                .and_then(|j| self.d.r.mixed_types.get(j..j.checked_add(range.len())?))
+                .ok_or(Corrupt("a type code is out of range"))?;
+            for (bits, &ty) in cells.zip(types) {
+                f(Num::new(ty, bits).ok_or(unknown)?);
+            }
+        } else {
+            Num::new(self.ty, 0).ok_or(unknown)?;
+            for bits in cells {
+                f(Num { ty: self.ty, bits });
+            }
+        }
+        Ok(())
+    }
+
     /// The position of int key `k` (dicts with int keys).
     pub fn position_int(&self, k: i64) -> R<Option<usize>> {
-        let Some((st, flags)) = self.ks else { return Ok(None) };
+        let Some((st, flags, _)) = self.ks else { return Ok(None) };
         if flags & KS_STR != 0 {
             return Ok(None);
         }
@@ -677,7 +757,7 @@ impl<'a> Series<'a> {
 
     /// The position of str key `k` (dicts with str keys).
     pub fn position_str(&self, k: &str) -> R<Option<usize>> {
-        let Some((st, flags)) = self.ks else { return Ok(None) };
+        let Some((st, flags, _)) = self.ks else { return Ok(None) };
         if flags & KS_STR == 0 {
             return Ok(None);
         }

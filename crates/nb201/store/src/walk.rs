@@ -31,6 +31,12 @@ struct Walker<'a, 's> {
     d: Data<'a>,
     sink: &'s mut dyn FnMut(Event<'a>) -> Result<(), String>,
     left: u64,
+    /// Events emitted so far.
+    emitted: u64,
+    /// Whether `arch2infos`' items are left out (the pull iterator walks them one at a time);
+    /// then `entries_at` is where they go.
+    defer: bool,
+    entries_at: Option<u64>,
 }
 
 impl<'a> Walker<'a, '_> {
@@ -42,6 +48,7 @@ impl<'a> Walker<'a, '_> {
                 .into());
         }
         self.left -= 1;
+        self.emitted += 1;
         (self.sink)(e)
     }
 
@@ -126,22 +133,28 @@ impl<'a> Walker<'a, '_> {
 
     fn arch2infos(&mut self) -> Result<(), String> {
         self.emit(Event::BeginMap)?;
-        let d = self.d;
-        for (e, key) in d.r.entry_keys.iter().enumerate() {
-            self.emit(Event::Int(key.to_native()))?;
-            self.emit(Event::BeginMap)?;
-            let flags = *d.r.entry_flags.get(e).ok_or("corrupted tnb archive: entry flags")?;
-            let order = if flags & ENTRY_LESS_FIRST != 0 {
-                [Hp::Less, Hp::Full]
-            } else {
-                [Hp::Full, Hp::Less]
-            };
-            for hp in order {
-                self.str(hp.key())?;
-                self.arch(ArchResults::new(d, 2 * e + hp.offset()))
-                    .map_err(|c| c.to_string())??;
+        if self.defer {
+            self.entries_at = Some(self.emitted);
+        } else {
+            for e in 0..self.d.r.entry_keys.len() {
+                self.entry(e)?;
             }
-            self.emit(Event::End)?;
+        }
+        self.emit(Event::End)
+    }
+
+    /// Entry `e` of `arch2infos`: its key, then its `{'full', 'less'}` dict.
+    fn entry(&mut self, e: usize) -> Result<(), String> {
+        let d = self.d;
+        let key = d.r.entry_keys.get(e).ok_or("corrupted tnb archive: entry keys")?;
+        self.emit(Event::Int(key.to_native()))?;
+        self.emit(Event::BeginMap)?;
+        let flags = *d.r.entry_flags.get(e).ok_or("corrupted tnb archive: entry flags")?;
+        let order =
+            if flags & ENTRY_LESS_FIRST != 0 { [Hp::Less, Hp::Full] } else { [Hp::Full, Hp::Less] };
+        for hp in order {
+            self.str(hp.key())?;
+            self.arch(ArchResults::new(d, 2 * e + hp.offset())).map_err(|c| c.to_string())??;
         }
         self.emit(Event::End)
     }
@@ -263,7 +276,7 @@ impl<B: AsRef<[u8]>> Archive<B> {
         let left = (self.bytes().len() as u64)
             .saturating_mul(MAX_WALK_EVENTS_PER_BYTE)
             .saturating_add(1 << 20);
-        let mut w = Walker { d, sink, left };
+        let mut w = Walker { d, sink, left, emitted: 0, defer: false, entries_at: None };
         w.generic(d.r.top.to_native(), 0)
     }
 
@@ -286,5 +299,126 @@ impl NumKind {
             NumKind::Numpy(Dtype::F32) => "numpy.float32",
             NumKind::Numpy(_) => "numpy scalar",
         }
+    }
+}
+
+/// The whole object as a pull iterator of walk events ([`Archive::events`]): the same events as
+/// [`Archive::walk`], produced one `arch2infos` entry at a time, so memory stays at one entry's
+/// events (a few tens of thousands) plus the top level's (`meta_archs`, `evaluated_indexes`).
+pub struct Events<'a> {
+    d: Option<Data<'a>>,
+    /// The top level's events; the entries go after `top[..split]`.
+    top: Vec<Event<'a>>,
+    split: usize,
+    next_top: usize,
+    /// The current entry's events.
+    buf: Vec<Event<'a>>,
+    next_buf: usize,
+    /// The next entry to walk (`None`: not yet at the entries' place, or past them).
+    entry: Option<usize>,
+    left: u64,
+    /// An error to yield once, after which the iterator ends.
+    error: Option<String>,
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Result<Event<'a>, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(e) = self.buf.get(self.next_buf) {
+                self.next_buf += 1;
+                return Some(Ok(*e));
+            }
+            if let (Some(e), Some(d)) = (self.entry, self.d) {
+                if e < d.r.entry_keys.len() {
+                    let mut buf = std::mem::take(&mut self.buf);
+                    buf.clear();
+                    self.next_buf = 0;
+                    let mut sink = |ev: Event<'a>| {
+                        buf.push(ev);
+                        Ok(())
+                    };
+                    let mut w = Walker {
+                        d,
+                        sink: &mut sink,
+                        left: self.left,
+                        emitted: 0,
+                        defer: false,
+                        entries_at: None,
+                    };
+                    let r = w.entry(e);
+                    self.left = w.left;
+                    self.buf = buf;
+                    self.entry = Some(e + 1);
+                    if let Err(m) = r {
+                        self.buf.clear();
+                        self.d = None;
+                        self.top.clear();
+                        return Some(Err(m));
+                    }
+                    continue;
+                }
+                self.entry = None;
+            }
+            if self.next_top == self.split && self.entry.is_none() && self.d.is_some() {
+                // The entries' place: walk them before the rest of the top level.
+                self.split = usize::MAX;
+                self.entry = Some(0);
+                continue;
+            }
+            if let Some(e) = self.top.get(self.next_top) {
+                self.next_top += 1;
+                return Some(Ok(*e));
+            }
+            return self.error.take().map(Err);
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> Archive<B> {
+    /// The whole object as a pull iterator of walk events (see [`Events`]), for comparisons
+    /// that stop at the first difference. An `Err` item (a corrupted archive) ends it.
+    pub fn events<'a>(&'a self) -> Events<'a> {
+        let mut ev = Events {
+            d: None,
+            top: Vec::new(),
+            split: usize::MAX,
+            next_top: 0,
+            buf: Vec::new(),
+            next_buf: 0,
+            entry: None,
+            left: 0,
+            error: None,
+        };
+        let d = match self.data() {
+            Ok(d) => d,
+            Err(e) => {
+                ev.error = Some(e.to_string());
+                return ev;
+            }
+        };
+        let left = (self.bytes().len() as u64)
+            .saturating_mul(MAX_WALK_EVENTS_PER_BYTE)
+            .saturating_add(1 << 20);
+        let mut top = Vec::new();
+        let mut sink = |e: Event<'a>| {
+            top.push(e);
+            Ok(())
+        };
+        let mut w = Walker { d, sink: &mut sink, left, emitted: 0, defer: true, entries_at: None };
+        let r = w.generic(d.r.top.to_native(), 0);
+        let (left, at) = (w.left, w.entries_at);
+        ev.top = top;
+        ev.left = left;
+        match r {
+            Ok(()) => {
+                ev.d = Some(d);
+                ev.split = at.map_or(usize::MAX, |a| a as usize);
+            }
+            // The top level itself is corrupt: yield what came before, then the error.
+            Err(m) => ev.error = Some(m),
+        }
+        ev
     }
 }

@@ -24,6 +24,14 @@ fn one_line(e: &OpenError) -> String {
 fn read_everything(a: &Archive) {
     let _ = a.counts();
     let _ = a.walk(&mut |_| Ok(()));
+    // The pull iterator ends after an error.
+    let mut ev = a.events();
+    for e in ev.by_ref() {
+        if e.is_err() {
+            break;
+        }
+    }
+    assert!(ev.next().is_none());
     for i in 0..a.len() + 1 {
         if let Ok(Some(s)) = a.meta_arch(i) {
             let _ = a.arch_index(s);
@@ -199,6 +207,8 @@ fn out_of_range_indexes_are_corrupt_errors_not_panics() {
         read_everything(&a);
         let e = a.walk(&mut |_| Ok(())).unwrap_err();
         assert!(e.starts_with("corrupted tnb archive") && !e.contains('\n'), "{e}");
+        let pulled = a.events().find_map(|e| e.err()).unwrap();
+        assert_eq!(pulled, e);
     }
     // Tables the walk does not read: the lookups that use them say so.
     let mut r = root.clone();

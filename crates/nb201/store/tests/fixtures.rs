@@ -53,6 +53,8 @@ fn every_fixture_converts_by_streaming_and_walks_like_its_source() {
         if let Some(i) = got.iter().zip(&want).position(|(g, w)| g != w) {
             panic!("{name}: event {i}: archive {} vs source {}", got[i], want[i]);
         }
+        let pulled: Vec<String> = a.events().map(|e| common::show(&e.unwrap())).collect();
+        assert!(pulled == want, "{name}: events() differs");
         // Deterministic, and verify --source's streamed comparison agrees.
         let dst2 = dir.join(format!("{name}.again.tnb"));
         convert_file(&src, &dst2, &StreamLimits::default(), &mut |_, _, _| {}, &opens).unwrap();

@@ -178,6 +178,9 @@ fn round_trip(o: &Options) {
     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
         assert_eq!(g, w, "event {i}");
     }
+    // The pull iterator gives the same events.
+    let pulled: Vec<String> = a.events().map(|e| common::show(&e.unwrap())).collect();
+    assert!(pulled == want, "events() differs from walk()");
 }
 
 #[test]
