@@ -122,6 +122,29 @@ def test_one_call_fast_paths_draw_and_fail_like_the_official_steps(files):
             assert _outcome(f, fast) == _outcome(f, slow), (i, d, hp)
 
 
+def test_open_and_hot_queries_import_nothing_more(files):
+    """A fresh process that opens an archive and runs the hot queries (no draw) imports neither
+    the official classes' module nor what only they or the .pth reader need (what keeps the
+    first open cheap); reading `tnb.ArchResults` then imports it, under its official name."""
+    import subprocess
+    import sys
+
+    code = """if 1:
+        import sys, numpy, tnb
+        api = tnb.NASBench201API(sys.argv[1], verbose=False)
+        assert api.query_index_by_arch(api[0]) == 0
+        api.get_cost_info(0, "cifar10"); api.get_latency(0, "cifar10")
+        api.get_more_info(0, "cifar100", is_random=False)
+        print(sorted(m for m in ("tnb._nb201_objects", "zipfile", "pathlib", "copy", "random") if m in sys.modules))
+        print(tnb.ArchResults.__module__, "tnb._nb201_objects" in sys.modules)
+    """
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    out = subprocess.run([sys.executable, "-c", code, files["v1_1-archive"]], capture_output=True, text=True,
+                         env=env, cwd=os.path.dirname(files["v1_1-archive"]))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["[]", "tnb.nas201 True"]
+
+
 def test_name_lookups_before_and_after_archstr2index_is_built(files):
     api = tnb.NASBench201API(files["v1_1-archive"], verbose=False)
     names = [api[i] for i in range(len(api))]

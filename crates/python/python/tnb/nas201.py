@@ -756,7 +756,7 @@ class NASBench201API(NASBenchMetaAPI):
             if store is not None and "meta_archs" not in d:
                 infos = d.get("arch2infos_dict")
                 if infos is None or (type(infos) is _ArchInfos and infos.pristine(index)):
-                    answer = store.more_info_fast(index, dataset, iepoch, hp, is_random, random.choice)
+                    answer = store.more_info_fast(index, dataset, iepoch, hp, is_random, random)
                     if type(answer) is dict:
                         return answer
                     if answer is not None:  # (seed,): drawn; the official steps answer

@@ -334,8 +334,8 @@ impl Store {
     }
 
     /// All of `get_more_info`'s fast path in one call, for an int `index` the archive answers:
-    /// the official checks, the draw (`choice(seeds)`, i.e. `random.choice`, when `is_random`
-    /// is True) and the answer. Returns the answer dict; `None` when it declined before drawing
+    /// the official checks, the draw (`random.choice(seeds)`, `random` being Python's module,
+    /// read only to draw, when `is_random` is True) and the answer. Returns the answer dict; `None` when it declined before drawing
     /// anything (the Python class then runs the official steps, which raise what they raise);
     /// `(seed,)` when it drew `seed` but the answer needs the official steps over Python objects.
     #[allow(clippy::too_many_arguments)]
@@ -347,7 +347,7 @@ impl Store {
         iepoch: &Bound<'py, PyAny>,
         hp: &Bound<'py, PyAny>,
         is_random: &Bound<'py, PyAny>,
-        choice: &Bound<'py, PyAny>,
+        random: &Bound<'py, PyAny>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let (Ok(dataset), Ok(hp)) = (dataset.cast_exact::<PyString>(), hp.cast_exact::<PyString>())
         else {
@@ -374,7 +374,7 @@ impl Store {
                 Some((0..s.seed_count(r, d)).map(|k| s.seed(r, d, k)).collect())
             })());
             let Some(seeds) = seeds else { return Ok(None) };
-            let drawn = choice.call1((seeds,))?;
+            let drawn = random.getattr(pyo3::intern!(py, "choice"))?.call1((seeds,))?;
             let Ok(seed) = drawn
                 .cast_exact::<PyInt>()
                 .map_err(drop)
