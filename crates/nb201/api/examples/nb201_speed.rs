@@ -1,7 +1,10 @@
 //! Per-call times of the hot `NASBench201API` methods over an NB201 archive (the numbers of
 //! issue 18's targets, in Rust: the Python binding adds its call overhead on top).
 //!
-//! `cargo run --release -p tnb-nb201-api --example nb201_speed -- ARCHIVE.tnb [ROUNDS]`
+//! `cargo run --release -p tnb-nb201-api --example nb201_speed -- ARCHIVE.tnb [ROUNDS [ONLY]]`
+//! (`ONLY`: time only the lines whose label contains it, e.g. for a profiler). With
+//! `NB201_WARM=1` the per-arch methods cycle over 8 archs only (their data stays in the CPU
+//! caches) instead of all of them (each call then reads memory no recent call touched).
 //!
 //! Each method is called over every evaluated arch in turn (cycling), `ROUNDS` (default 5)
 //! times; the median of the rounds' per-call averages is printed.
@@ -22,7 +25,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let archive = Archive::open(&path)?;
     let src = StoreSource::new(&archive)?;
     let api = Nb201::new(&src, PySum::Plain, false);
-    let archs: Vec<i64> = archive.evaluated_indexes()?.iter().collect();
+    let mut archs: Vec<i64> = archive.evaluated_indexes()?.iter().collect();
+    if std::env::var_os("NB201_WARM").is_some() {
+        let few: Vec<i64> = archs.iter().copied().take(8).collect();
+        archs = (0..archs.len()).map(|k| few[k % few.len()]).collect();
+    }
     let names: Vec<String> = (0..archive.len())
         .map(|i| archive.meta_arch(i).map(|s| s.unwrap_or("").to_owned()))
         .collect::<Result<_, _>>()?;
@@ -34,7 +41,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut print = |_: &str| {};
     let mut io = Io { draw: &mut draw, print: &mut print };
     let per_round = archs.len().min(20_000);
+    let only = std::env::args().nth(3).unwrap_or_default();
     let mut time = |label: &str, n: usize, f: &mut dyn FnMut(usize, &mut Io<'_>) -> bool| {
+        if !label.contains(only.as_str()) {
+            return;
+        }
         let mut ok = 0usize;
         let mut runs = Vec::new();
         for _ in 0..rounds {

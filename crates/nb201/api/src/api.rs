@@ -145,6 +145,46 @@ fn num_of(v: &Value<'_>) -> Option<Num> {
     }
 }
 
+/// One arch of `find_best`'s loop: its row's failure raises; an arch whose flops / params
+/// exceed a limit is skipped; its accuracy's failure raises; its accuracy is returned when it
+/// becomes the best: there is none yet or the best's accuracy is `<` its own (a `TypeError`
+/// for values `<` cannot order).
+fn consider<'r>(
+    best: Option<&Value<'static>>,
+    row: &'r Row,
+    fmax: Arg<'_>,
+    pmax: Arg<'_>,
+) -> Result<Option<&'r Value<'static>>, ApiError> {
+    let (flop, param, acc) = match row {
+        Row::Fails(e) => return Err(e.clone()),
+        Row::Costs { flop, param, acc } => (*flop, *param, acc),
+    };
+    if !matches!(fmax, Arg::None) && exceeds(flop, fmax)? {
+        return Ok(None);
+    }
+    if !matches!(pmax, Arg::None) && exceeds(param, pmax)? {
+        return Ok(None);
+    }
+    let acc = match acc {
+        Ok(v) => v,
+        Err(e) => return Err(e.clone()),
+    };
+    let better = match best {
+        None => true,
+        Some(ba) => match (num_of(ba), num_of(acc)) {
+            (Some(x), Some(y)) => lt(x, y),
+            _ => {
+                return Err(type_error(format!(
+                    "'<' not supported between instances of '{}' and '{}'",
+                    ba.type_name(),
+                    acc.type_name()
+                )));
+            }
+        },
+    };
+    Ok(better.then_some(acc))
+}
+
 /// `a + b` for two answer values, with Python's `TypeError` for `None`.
 fn add_values(a: &Value<'_>, b: &Value<'_>) -> Result<Num, ApiError> {
     match (num_of(a), num_of(b)) {
@@ -879,31 +919,35 @@ impl<'s, S: Source> Nb201<'s, S> {
         };
         let cached = key.is_some() && !rows.is_empty() || self.src.evaluated_len() == 0;
         let mut best: Option<(i64, Value<'static>)> = None;
-        for k in 0..self.src.evaluated_len() {
-            let index = self.src.evaluated(k);
-            let live;
-            let row = if cached {
-                &rows[k]
-            } else {
-                live = self.row(index, hp, dataset, set);
-                &live
-            };
-            let (flop, param, acc) = match row {
-                Row::Fails(e) => return Err(e.clone()),
-                Row::Costs { flop, param, acc } => (*flop, *param, acc),
-            };
-            if !matches!(fmax, Arg::None) && exceeds(flop, fmax)? {
-                continue;
-            }
-            if !matches!(pmax, Arg::None) && exceeds(param, pmax)? {
-                continue;
-            }
-            let acc = acc.clone()?;
-            best = match best {
-                None => Some((index, acc)),
-                Some((bi, ba)) => {
-                    let better = match (num_of(&ba), num_of(&acc)) {
-                        (Some(x), Some(y)) => lt(x, y),
+        if cached {
+            // The best so far is borrowed from its row, cloned once at the end.
+            // (The same steps as `consider`, with the best's number kept.)
+            let limits = !matches!(fmax, Arg::None) || !matches!(pmax, Arg::None);
+            let mut b: Option<(usize, &Value<'static>, Option<Num>)> = None;
+            for (k, row) in rows.iter().enumerate() {
+                let (flop, param, acc) = match row {
+                    Row::Fails(e) => return Err(e.clone()),
+                    Row::Costs { flop, param, acc } => (*flop, *param, acc),
+                };
+                if limits
+                    && (!matches!(fmax, Arg::None) && exceeds(flop, fmax)?
+                        || !matches!(pmax, Arg::None) && exceeds(param, pmax)?)
+                {
+                    continue;
+                }
+                let acc = match acc {
+                    Ok(v) => v,
+                    Err(e) => return Err(e.clone()),
+                };
+                let y = num_of(acc);
+                match b {
+                    None => b = Some((k, acc, y)),
+                    Some((_, ba, x)) => match (x, y) {
+                        (Some(x), Some(y)) => {
+                            if lt(x, y) {
+                                b = Some((k, acc, Some(y)));
+                            }
+                        }
                         _ => {
                             return Err(type_error(format!(
                                 "'<' not supported between instances of '{}' and '{}'",
@@ -911,10 +955,18 @@ impl<'s, S: Source> Nb201<'s, S> {
                                 acc.type_name()
                             )));
                         }
-                    };
-                    if better { Some((index, acc)) } else { Some((bi, ba)) }
+                    },
                 }
-            };
+            }
+            best = b.map(|(k, v, _)| (self.src.evaluated(k), v.clone()));
+        } else {
+            for k in 0..self.src.evaluated_len() {
+                let index = self.src.evaluated(k);
+                let row = self.row(index, hp, dataset, set);
+                if let Some(v) = consider(best.as_ref().map(|x| &x.1), &row, fmax, pmax)? {
+                    best = Some((index, v.clone()));
+                }
+            }
         }
         let (bi, ba) = best.unwrap_or((-1, Value::None));
         if self.verbose {

@@ -62,7 +62,7 @@ pub use call::{
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};
 pub use error::{ApiError, KeyObj};
 pub use mem::{MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes};
-pub use num::{PySum, add, div, lt, np_mean, np_sum, pairwise, py_sum};
+pub use num::{PySum, add, div, lt, np_mean, np_mean_sum, np_sum, pairwise, py_sum};
 pub use objects::{ARCH_RESULTS_ATTRS, RESULTS_COUNT_ATTRS};
 pub use source::{Hp, Num, Scalar, Source, Table, TableKey, TableKind};
 pub use store::StoreSource;

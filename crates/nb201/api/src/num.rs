@@ -91,6 +91,13 @@ pub fn np_mean(values: &[Num]) -> Num {
     Num::F64(with_doubles(values, |a| (0.0 + pairwise(a)) / a.len() as f64))
 }
 
+/// `(np.mean(values), np.sum(values))` from one pairwise sum (both are that sum, the mean
+/// divided by the count): the same bits as [`np_mean`] and [`np_sum`].
+pub fn np_mean_sum(values: &[Num]) -> (Num, Num) {
+    let s = with_doubles(values, |a| 0.0 + pairwise(a));
+    (Num::F64(s / values.len() as f64), Num::F64(s))
+}
+
 /// Python's built-in `sum(values)` (start `0`) with the result type CPython gives: an `int`
 /// while every item is an int, a `float` once a float is added, an `np.float64` once an
 /// `np.float64` is added (numpy's scalar addition takes over from there).

@@ -84,14 +84,13 @@ pub(crate) fn get_compute_costs<'s, S: Source>(
             latencies.push(l);
         }
     }
+    // Keys in first-seen order (strings built once per key, not per run).
     let mut times: Vec<(String, Vec<Option<Num>>)> = Vec::new();
     for &x in &runs {
-        for (k, v) in run::get_times(src, x) {
-            match times.iter_mut().find(|(name, _)| *name == k) {
-                Some((_, list)) => list.push(v),
-                None => times.push((k, vec![v])),
-            }
-        }
+        run::times(src, x, |k, v| match times.iter_mut().find(|(name, _)| k.is(name)) {
+            Some((_, list)) => list.push(v),
+            None => times.push((k.text(), vec![v])),
+        });
     }
     let mut d = Vec::with_capacity(3 + times.len());
     d.push((Value::str("flops"), np_mean(&flops).into()));

@@ -3,7 +3,7 @@
 use tnb_pycall::{Arg, Exc, arg_str, py_repr_float};
 
 use crate::error::{ApiError, type_error};
-use crate::num::{PySum, np_mean, np_sum, py_sum};
+use crate::num::{PySum, np_mean_sum, py_sum};
 use crate::source::{Num, Scalar, Source, Table, TableKind};
 use crate::text::fixed;
 use crate::value::Value;
@@ -208,36 +208,75 @@ pub(crate) fn get_eval<S: Source>(
     })
 }
 
+/// A key of `get_times()`' dict: `T-train@...` (`name` `None`) or `T-{name}@...`, `@epoch`
+/// (the mean) or `@total` (the sum).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TimeKey<'s> {
+    pub name: Option<&'s str>,
+    pub total: bool,
+}
+
+impl TimeKey<'_> {
+    /// The key string.
+    pub(crate) fn text(self) -> String {
+        let at = if self.total { "total" } else { "epoch" };
+        format!("T-{}@{at}", self.name.unwrap_or("train"))
+    }
+
+    /// Whether this is the key `text` (without building this key's string).
+    pub(crate) fn is(self, text: &str) -> bool {
+        let at = if self.total { "@total" } else { "@epoch" };
+        let name = self.name.unwrap_or("train");
+        text.len() == 2 + name.len() + at.len()
+            && text.starts_with("T-")
+            && text[2..].starts_with(name)
+            && text.ends_with(at)
+    }
+}
+
 /// `ResultsCount.get_times()`: `T-train@epoch`/`@total` (`np.mean`/`np.sum` of the train
 /// times' values, `None` if they are `None`), then per eval name the same over
 /// `eval_times['name@i']` for every epoch (`None` when any is missing).
 pub(crate) fn get_times<S: Source>(src: &S, run: S::Run) -> Vec<(String, Option<Num>)> {
     let mut out = Vec::with_capacity(2 + 2 * src.eval_name_count(run));
+    times(src, run, |k, v| out.push((k.text(), v)));
+    out
+}
+
+/// `get_times()`' items in order, given to `f` with their keys unbuilt.
+pub(crate) fn times<'s, S: Source>(
+    src: &'s S,
+    run: S::Run,
+    mut f: impl FnMut(TimeKey<'s>, Option<Num>),
+) {
+    let mut v = Vec::new();
     if src.table_kind(run, Table::TrainTimes) != TableKind::None {
-        let mut v = Vec::with_capacity(src.table_len(run, Table::TrainTimes));
         src.table_values(run, Table::TrainTimes, &mut v);
-        out.push(("T-train@epoch".to_owned(), Some(np_mean(&v))));
-        out.push(("T-train@total".to_owned(), Some(np_sum(&v))));
+        let (m, s) = np_mean_sum(&v);
+        f(TimeKey { name: None, total: false }, Some(m));
+        f(TimeKey { name: None, total: true }, Some(s));
     } else {
-        out.push(("T-train@epoch".to_owned(), None));
-        out.push(("T-train@total".to_owned(), None));
+        f(TimeKey { name: None, total: false }, None);
+        f(TimeKey { name: None, total: true }, None);
     }
+    let epochs = src.epochs(run);
     for k in 0..src.eval_name_count(run) {
         let name = src.eval_name(run, k);
-        let times: Option<Vec<Num>> = if src.table_kind(run, Table::EvalTimes) == TableKind::None {
-            None
+        let (m, s) = if src.table_kind(run, Table::EvalTimes) == TableKind::None {
+            (None, None)
         } else {
-            let mut v = Vec::with_capacity(usize::try_from(src.epochs(run)).unwrap_or(0).min(4096));
-            src.eval_series(run, Table::EvalTimes, name, src.epochs(run), &mut v).ok().map(|_| v)
+            v.clear();
+            match src.eval_series(run, Table::EvalTimes, name, epochs, &mut v) {
+                Ok(()) => {
+                    let (m, s) = np_mean_sum(&v);
+                    (Some(m), Some(s))
+                }
+                Err(_) => (None, None),
+            }
         };
-        let (m, s) = match times {
-            Some(v) => (Some(np_mean(&v)), Some(np_sum(&v))),
-            None => (None, None),
-        };
-        out.push((format!("T-{name}@epoch"), m));
-        out.push((format!("T-{name}@total"), s));
+        f(TimeKey { name: Some(name), total: false }, m);
+        f(TimeKey { name: Some(name), total: true }, s);
     }
-    out
 }
 
 /// `ResultsCount.get_latency()`: `-1.0` when `latency` is `None`, else

@@ -67,6 +67,20 @@ impl<'a, B: AsRef<[u8]>> StoreSource<'a, B> {
         }
     }
 
+    /// The values at positions `range` appended to `out`, in one pass; after a failed read
+    /// (recorded) the positions not read are NaN, as the lookups give them.
+    fn read(&self, s: Series<'a>, range: std::ops::Range<usize>, out: &mut Vec<Num>) {
+        let start = out.len();
+        out.resize(start + range.len(), NAN);
+        let mut slots = out[start..].iter_mut();
+        let read = s.for_values(range, |v| {
+            if let Some(x) = slots.next() {
+                *x = num(v);
+            }
+        });
+        self.ok(read, ());
+    }
+
     fn series(&self, run: Option<Run<'a>>, t: Table) -> Option<Series<'a>> {
         let run = self.some(run)?;
         use tnb_nb201_store::Field;
@@ -83,6 +97,7 @@ impl<'a, B: AsRef<[u8]>> StoreSource<'a, B> {
     }
 }
 
+#[inline]
 fn num(n: tnb_nb201_store::Num) -> Num {
     // The common case first, straight from the bits.
     if n.is_np_f64() {
@@ -262,8 +277,7 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
             // The keys from `name@0` on, or none when the set starts later.
             let at = if keys.first == 0 { keys.at } else { 0..0 };
             let have = usize::try_from(n).unwrap_or(0).min(at.len());
-            let read = s.for_values(at.start..at.start + have, |v| out.push(num(v)));
-            self.ok(read, ());
+            self.read(s, at.start..at.start + have, out);
             return if (have as i64) < n { Err(have as i64) } else { Ok(()) };
         }
         // Other key lists: each key built and looked up; the next position is tried first.
@@ -296,7 +310,7 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         if s.is_dense() {
             // Keys 0..len in order: key i is position i.
             let have = usize::try_from(n).unwrap_or(0).min(s.len());
-            self.ok(s.for_values(0..have, |v| out.push(num(v))), ());
+            self.read(s, 0..have, out);
             return if (have as i64) < n { Err(have as i64) } else { Ok(()) };
         }
         for i in 0..n {
@@ -307,14 +321,7 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
     }
     fn table_values(&self, run: Option<Run<'a>>, t: Table, out: &mut Vec<Num>) {
         if let Some(s) = self.series(run, t) {
-            out.reserve(s.len());
-            let len = out.len();
-            if self.ok(s.for_values(0..s.len(), |v| out.push(num(v))).map(|_| true), false) {
-                return;
-            }
-            // A failed read pushes what the lookups push: NaN for every value.
-            out.truncate(len);
-            out.extend((0..s.len()).map(|_| NAN));
+            self.read(s, 0..s.len(), out);
         }
     }
     fn table_get_str(&self, run: Option<Run<'a>>, t: Table, key: &str) -> Option<Num> {

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use tnb_nb201_api::{
-    Arg, Hp, Io, MemSource, Nb201, NoDraw, PySum, ResultsRef, RunRef, Session, Source, StoreSource,
-    call, call_results, call_run,
+    Arg, FindBestCache, Hp, Io, MemSource, Nb201, NoDraw, PySum, ResultsRef, RunRef, Session,
+    Source, StoreSource, call, call_results, call_run,
 };
 use tnb_nb201_convert::sample::{self, Options, Version};
 use tnb_pickle::stream::Obj;
@@ -110,6 +110,21 @@ fn compare(top: &Obj, what: &str) -> usize {
                 ask("get_latency", &[i, d, h], &[]);
                 for set in ["valid", "x-valid", "ori-test", "x-test", "train", "x@y"] {
                     ask("find_best", &[d, Arg::Str(set)], &[("hp", h)]);
+                    for lim in [Arg::Float(15.5), Arg::Int(0), Arg::Str("x")] {
+                        ask("find_best", &[d, Arg::Str(set)], &[("hp", h), ("FLOP_max", lim)]);
+                        ask("find_best", &[d, Arg::Str(set)], &[("hp", h), ("Param_max", lim)]);
+                        // Without the session's cache: every row computed in the loop.
+                        let mut none = NoDraw;
+                        let mut print = |_: &str| {};
+                        let mut io = Io { draw: &mut none, print: &mut print };
+                        let (fl, pa) = (Some(lim), Some(Arg::Float(0.115)));
+                        let set = Arg::Str(set);
+                        let x = shown(b.find_best(d, set, fl, pa, Some(h), None, &mut io));
+                        let mut cache = FindBestCache::default();
+                        let c = Some(&mut cache);
+                        let y = shown(b.find_best(d, set, fl, pa, Some(h), c, &mut io));
+                        assert_eq!(x, y, "{what}: find_best({d:?}, {set:?}, {lim:?}, {hp})");
+                    }
                 }
             }
         }

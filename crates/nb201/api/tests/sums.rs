@@ -226,3 +226,25 @@ fn np_mean_and_np_sum_match_numpy() {
         assert_eq!(np_sum(&nums).f().to_bits(), parse_hex(s), "sum of {} items", v.len());
     }
 }
+
+/// `np_mean_sum` (one pairwise sum for `get_times`' mean and total) gives the bits of
+/// `np_mean` and `np_sum`, for every length up to 300 and item types mixed.
+#[test]
+fn mean_and_sum_in_one_pass_are_np_mean_and_np_sum() {
+    let mut rng = TestRng::new(18);
+    for n in 0..300 {
+        let v: Vec<Num> = data(&mut rng, n)
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| match i % 3 {
+                0 => Num::Float(x),
+                1 => Num::F64(x),
+                _ => Num::Int((x * 1000.0) as i64),
+            })
+            .collect();
+        let (m, s) = tnb_nb201_api::np_mean_sum(&v);
+        let bits = |x: Num| (x.type_name(), x.f().to_bits());
+        assert_eq!(bits(m), bits(np_mean(&v)), "{n}");
+        assert_eq!(bits(s), bits(np_sum(&v)), "{n}");
+    }
+}

@@ -127,15 +127,55 @@ pub(crate) fn io_err(path: &Path, error: std::io::Error) -> OpenError {
     OpenError::Io { path: path.display().to_string(), error }
 }
 
+/// Archives at least this big are read into huge pages (see [`read_anon`]).
+const HUGE_PAGE_READ: u64 = 64 << 20;
+
+/// Reads a big file (`len` bytes by its metadata, at least `min`) into an
+/// anonymous map the kernel is asked to back with huge pages: point queries touch a few cache
+/// lines scattered over the whole archive, and with 4 KiB pages nearly each of them also misses
+/// the TLB. `None` when the file is small, or its length is not `len` any more (the caller then
+/// reads it the plain way), or the map cannot be made.
+fn read_anon(f: &mut File, len: u64, min: u64) -> std::io::Result<Option<Mmap>> {
+    use std::io::Read;
+    let Ok(n) = usize::try_from(len) else { return Ok(None) };
+    if len < min || n == 0 {
+        return Ok(None);
+    }
+    let Ok(mut map) = memmap2::MmapMut::map_anon(n) else { return Ok(None) };
+    #[cfg(target_os = "linux")]
+    let _ = map.advise(memmap2::Advice::HugePage);
+    let mut at = 0;
+    while at < n {
+        match f.read(&mut map[at..])? {
+            0 => break,
+            k => at += k,
+        }
+    }
+    let mut probe = [0u8; 1];
+    if at != n || f.read(&mut probe)? != 0 {
+        // The file changed size since its metadata was read.
+        use std::io::Seek;
+        f.seek(std::io::SeekFrom::Start(0))?;
+        return Ok(None);
+    }
+    Ok(Some(map.make_read_only()?))
+}
+
 impl Archive<Buffer> {
-    /// Reads the archive at `path` into an aligned buffer and opens it. Safe whatever happens to
-    /// the file afterwards. Only a regular file is read.
+    /// Reads the archive at `path` into an aligned buffer and opens it (a big one into memory
+    /// backed by huge pages where the system has them: [`Buffer::Map`] of an anonymous map).
+    /// Safe whatever happens to the file afterwards. Only a regular file is read.
     pub fn open(path: impl AsRef<Path>) -> Result<Archive<Buffer>, OpenError> {
         use std::io::Read;
         let path = path.as_ref();
         let (f, meta) = open_regular(path).map_err(|e| io_err(path, e))?;
-        let mut v = AlignedVec::<16>::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         let mut f: File = f;
+        if let Some(map) =
+            read_anon(&mut f, meta.len(), HUGE_PAGE_READ).map_err(|e| io_err(path, e))?
+        {
+            return Archive::from_bytes(Buffer::Map(map));
+        }
+        let mut v = AlignedVec::<16>::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         let mut buf = vec![0u8; 1 << 20];
         loop {
             let n = f.read(&mut buf).map_err(|e| io_err(path, e))?;
@@ -302,5 +342,33 @@ impl<B: AsRef<[u8]>> Archive<B> {
     pub fn arch_results_at(&self, entry: usize, hp: Hp) -> R<Option<ArchResults<'_>>> {
         let d = self.data()?;
         Ok((entry < d.r.entry_keys.len()).then(|| ArchResults::new(d, 2 * entry + hp.offset())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    /// The huge-page read gives the file's bytes, and declines (rewinding the file) when the
+    /// file's length is not the one its metadata gave, or the file is below the size asked.
+    #[test]
+    fn big_files_are_read_into_an_anonymous_map_exactly() {
+        let path = std::env::temp_dir().join(format!("tnb-nb201-anon-{}", std::process::id()));
+        let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::File::create(&path).unwrap().write_all(&bytes).unwrap();
+        let open = || std::fs::File::open(&path).unwrap();
+        let n = bytes.len() as u64;
+        let map = super::read_anon(&mut open(), n, 0).unwrap().unwrap();
+        assert_eq!(&map[..], &bytes[..]);
+        assert_eq!(map.as_ptr() as usize % 16, 0);
+        for len in [n - 1, n + 1] {
+            let mut f = open();
+            assert!(super::read_anon(&mut f, len, 0).unwrap().is_none(), "{len}");
+            let mut all = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut all).unwrap();
+            assert_eq!(all, bytes, "rewound after {len}");
+        }
+        assert!(super::read_anon(&mut open(), n, n + 1).unwrap().is_none());
+        std::fs::remove_file(&path).unwrap();
     }
 }
