@@ -20,8 +20,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyDict, PyFloat, PyInt, PyString, PyTuple};
 use tnb_nb201_api::{
-    Arg, Hp, Io, Nb201, NoDraw, PySum, ResultsRef, Session, Source, StoreSource, Value,
-    call_results,
+    Arg, Hp, Io, Nb201, NoDraw, PySum, ResultsRef, Session, Source, StoreSource, call_results,
 };
 use tnb_nb201_store::{Archive, Buffer};
 
@@ -434,16 +433,16 @@ impl Store {
         let (Some(h), Ok(index)) = (Hp::from_key(&hp), index.extract::<i64>()) else {
             return Ok(None);
         };
-        let answer = with_src!(self, s => {
+        with_src!(self, s => {
             if s.results(index, h).is_none() {
                 return Ok(None);
             }
-            self.nb(s).ar_get_compute_costs(ResultsRef { index, hp: h }, Arg::Str(dataset)).map(Value::into_owned)
-        });
-        match answer {
-            Ok(v) => value::to_py(py, &v),
-            Err(_) => Ok(None),
-        }
+            // Converted here, while the answer may still borrow the archive (no owned copy).
+            match self.nb(s).ar_get_compute_costs(ResultsRef { index, hp: h }, Arg::Str(dataset)) {
+                Ok(v) => value::to_py(py, &v),
+                Err(_) => Ok(None),
+            }
+        })
     }
 
     /// `find_best(dataset, metric_on_set, FLOP_max, Param_max, hp)` over the benchmark's
