@@ -111,8 +111,12 @@ def test_one_call_fast_paths_draw_and_fail_like_the_official_steps(files):
     cases = [(0, "cifar10-valid", None, "12"), (0, "cifar100", 200, "12"), (0, "cifar100", -1, "200"),
              (0, "nope", None, "12"), (0, "cifar10", True, "12"), (0, "cifar10", None, 12),
              (0, "cifar10", None, "13"), (99, "cifar10", None, "12"), (len(slow) - 2, "cifar10", None, "12"),
-             (-1, "cifar10", None, "12"), (True, "cifar10", None, "12")]
-    for i, d, e, hp in cases:
+             (len(slow) - 1, "cifar10", None, "12"), (-1, "cifar10", None, "12"), (True, "cifar10", None, "12")]
+    for i, d, e, hp in cases + [("built", None, None, None)] + cases:
+        if i == "built":  # the same again once meta_archs is built and changed
+            fast.meta_archs.pop()
+            slow.meta_archs.pop()
+            continue
         random.seed(5)
         got = _outcome(lambda o: o.get_more_info(i, d, e, hp), fast), random.random()
         random.seed(5)
@@ -151,6 +155,9 @@ def test_name_lookups_before_and_after_archstr2index_is_built(files):
     assert [api.query_index_by_arch(n) for n in names] == list(range(len(api)))
     assert api.query_index_by_arch(names[2] + "x") == -1
     assert [api.query_index_by_arch(i) for i in range(len(api))] == list(range(len(api)))
+    api.meta_archs.pop()  # the int range is len(meta_archs)'s once it is built
+    with pytest.raises(ValueError, match="Invalid architecture index"):
+        api.query_index_by_arch(len(names) - 1)
     api.archstr2index[names[1]] = 4
     assert api.query_index_by_arch(names[1]) == 4
     del api.archstr2index

@@ -418,8 +418,11 @@ class NASBench201API(NASBenchMetaAPI):
             if kind is str:
                 return self._lookup(arch, -1)
             if kind is int:
-                n = self.__dict__.get("_n")
-                if n is not None and "meta_archs" not in self.__dict__ and 0 <= arch < n:
+                # `len(self)`, inlined: the archive's count, or the list's once built.
+                d = self.__dict__
+                names = d.get("meta_archs")
+                n = d.get("_n") if names is None else len(names) if type(names) is list else None
+                if n is not None and 0 <= arch < n:
                     return arch
         if self.verbose:
             print("Call query_index_by_arch with arch={:}".format(arch))
@@ -753,7 +756,8 @@ class NASBench201API(NASBenchMetaAPI):
             # answers for `index`; it declines (None) before drawing when anything is off.
             d = self.__dict__
             store = d["_store"]
-            if store is not None and "meta_archs" not in d:
+            names = d.get("meta_archs")  # `query_index_by_arch(index)`'s range check, inlined
+            if store is not None and (names is None or (type(names) is list and 0 <= index < len(names))):
                 infos = d.get("arch2infos_dict")
                 if infos is None or (type(infos) is _ArchInfos and infos.pristine(index)):
                     answer = store.more_info_fast(index, dataset, iepoch, hp, is_random, random)
