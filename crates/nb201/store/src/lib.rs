@@ -16,6 +16,11 @@
 //!   [`ArchResults`] (its fields, `dataset_seed`, and `all_results` → [`Run`]s);
 //! - a [`Run`] (ResultsCount) has every field; its per-epoch dicts and `latency` are
 //!   [`Series`]: ordered maps with `get`, values as [`Num`] (float / np.float64 / int / bool).
+//!   Hot loops skip the per-key work: [`Series::set_keys`] places every `'set@epoch'` key of
+//!   an eval dict by arithmetic when its keys are the runs the real files write (decided once
+//!   per distinct key list and kept in the archive; any other key list answers `None` and is
+//!   read with [`Series::get_str`]), [`Series::is_dense`] says int key `k` is at position `k`,
+//!   and [`Series::for_values`] reads a range of values in one pass.
 //!
 //! [`Archive::walk`] emits the whole object as [`tnb_pyjson::Event`]s in source order, exactly as
 //! `tnb dump` of the source does ([`Archive::write_json`] writes them as `json.dumps` text);
