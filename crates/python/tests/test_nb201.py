@@ -103,6 +103,67 @@ def test_randomness_is_pythons(files):
     assert a == random.randint(0, len(api) - 1)
 
 
+def test_one_call_fast_paths_draw_and_fail_like_the_official_steps(files):
+    """get_more_info's single Rust call draws exactly once (also when it then hands over to the
+    official steps, which raise), and declines without drawing for what it does not answer."""
+    fast = tnb.NASBench201API(files["v1_1-archive"], verbose=False)
+    slow = tnb.NASBench201API(nas201.load_pth(files["v1_1"]), verbose=False)
+    cases = [(0, "cifar10-valid", None, "12"), (0, "cifar100", 200, "12"), (0, "cifar100", -1, "200"),
+             (0, "nope", None, "12"), (0, "cifar10", True, "12"), (0, "cifar10", None, 12),
+             (0, "cifar10", None, "13"), (99, "cifar10", None, "12"), (len(slow) - 2, "cifar10", None, "12"),
+             (len(slow) - 1, "cifar10", None, "12"), (-1, "cifar10", None, "12"), (True, "cifar10", None, "12")]
+    for i, d, e, hp in cases + [("built", None, None, None)] + cases:
+        if i == "built":  # the same again once meta_archs is built and changed
+            fast.meta_archs.pop()
+            slow.meta_archs.pop()
+            continue
+        random.seed(5)
+        got = _outcome(lambda o: o.get_more_info(i, d, e, hp), fast), random.random()
+        random.seed(5)
+        want = _outcome(lambda o: o.get_more_info(i, d, e, hp), slow), random.random()
+        assert got == want, (i, d, e, hp)
+        for f in (lambda o: o.get_cost_info(i, d, hp), lambda o: o.get_latency(i, d, hp)):
+            assert _outcome(f, fast) == _outcome(f, slow), (i, d, hp)
+
+
+def test_open_and_hot_queries_import_nothing_more(files):
+    """A fresh process that opens an archive and runs the hot queries (no draw) imports neither
+    the official classes' module nor what only they or the .pth reader need (what keeps the
+    first open cheap); reading `tnb.ArchResults` then imports it, under its official name."""
+    import subprocess
+    import sys
+
+    code = """if 1:
+        import sys, numpy, tnb
+        api = tnb.NASBench201API(sys.argv[1], verbose=False)
+        assert api.query_index_by_arch(api[0]) == 0
+        api.get_cost_info(0, "cifar10"); api.get_latency(0, "cifar10")
+        api.get_more_info(0, "cifar100", is_random=False)
+        print(sorted(m for m in ("tnb._nb201_objects", "zipfile", "pathlib", "copy", "random") if m in sys.modules))
+        print(tnb.ArchResults.__module__, "tnb._nb201_objects" in sys.modules)
+    """
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    out = subprocess.run([sys.executable, "-c", code, files["v1_1-archive"]], capture_output=True, text=True,
+                         env=env, cwd=os.path.dirname(files["v1_1-archive"]))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["[]", "tnb.nas201 True"]
+
+
+def test_name_lookups_before_and_after_archstr2index_is_built(files):
+    api = tnb.NASBench201API(files["v1_1-archive"], verbose=False)
+    names = [api[i] for i in range(len(api))]
+    assert [api.query_index_by_arch(n) for n in names] == list(range(len(api)))
+    assert api.query_index_by_arch(names[2] + "x") == -1
+    assert [api.query_index_by_arch(i) for i in range(len(api))] == list(range(len(api)))
+    api.meta_archs.pop()  # the int range is len(meta_archs)'s once it is built
+    with pytest.raises(ValueError, match="Invalid architecture index"):
+        api.query_index_by_arch(len(names) - 1)
+    api.archstr2index[names[1]] = 4
+    assert api.query_index_by_arch(names[1]) == 4
+    del api.archstr2index
+    assert api.query_index_by_arch(names[1]) == 1
+
+
 def test_attributes_are_built_on_first_read_and_changes_are_seen(files):
     api = tnb.NASBench201API(files["v1_1-archive"], verbose=False)
     assert "meta_archs" not in vars(api) and "arch2infos_dict" not in vars(api)

@@ -37,17 +37,32 @@ archive before.
 
 import collections
 import collections.abc
-import copy
-import io
 import os
-import pickle
-import random
-import struct
-import zipfile
+import sys
 from collections import OrderedDict, defaultdict
-from pathlib import Path
 
 import numpy as np
+
+
+class _OnFirstUse(object):
+    """A module imported on first use (``copy``, ``random``: the first attribute read imports it
+    and puts the module itself in this module's globals), so that the first
+    ``tnb.NASBench201API(path)`` of a process does not pay for imports its queries may never
+    need. ``random`` is the interpreter's one module either way: seeding it seeds the draws."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attr):
+        module = __import__(self._name)
+        globals()[self._name] = module
+        return getattr(module, attr)
+
+
+copy = _OnFirstUse("copy")
+random = _OnFirstUse("random")
 
 __all__ = [
     "NASBench201API",
@@ -77,129 +92,6 @@ def _name_error(name):
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading torch files without executing them (for `reload` and `create_from_state_dict(path)`,
-# whose per-architecture files the archive converter does not take).
-
-
-def _scalar(dtype, raw=b""):
-    if isinstance(raw, str):
-        raw = raw.encode("latin-1")
-    return np.frombuffer(raw, dtype=dtype, count=1)[0]
-
-
-def _encode(text, encoding="utf-8"):
-    if encoding not in ("latin1", "latin-1"):
-        raise pickle.UnpicklingError("_codecs.encode with encoding {!r} refused".format(encoding))
-    return text.encode("latin-1")
-
-
-_ALLOWED = {
-    ("collections", "OrderedDict"): OrderedDict,
-    ("_codecs", "encode"): _encode,
-    ("numpy.core.multiarray", "scalar"): _scalar,
-    ("numpy._core.multiarray", "scalar"): _scalar,
-    ("numpy", "dtype"): np.dtype,
-}
-
-
-class _Tensor:
-    """A tensor of a torch file: a numpy array once its storage bytes are known."""
-
-    def __init__(self, storage, offset, size, stride):
-        self.storage, self.offset, self.size, self.stride = storage, offset, tuple(size), tuple(stride)
-
-    def array(self):
-        dtype, raw = self.storage
-        flat = np.frombuffer(raw, dtype=dtype)
-        item = flat.itemsize
-        return np.lib.stride_tricks.as_strided(
-            flat[self.offset:], shape=self.size, strides=[s * item for s in self.stride]
-        ).copy()
-
-
-_STORAGE_DTYPES = {
-    "FloatStorage": "<f4", "DoubleStorage": "<f8", "HalfStorage": "<f2", "LongStorage": "<i8",
-    "IntStorage": "<i4", "ShortStorage": "<i2", "CharStorage": "i1", "ByteStorage": "u1",
-    "BoolStorage": "?",
-}
-
-
-class _Unpickler(pickle.Unpickler):
-    """Builds only the handful of globals a benchmark file names; anything else is refused."""
-
-    def __init__(self, file, storages):
-        super().__init__(file)
-        self._storages = storages
-
-    def find_class(self, module, name):
-        if (module, name) in _ALLOWED:
-            return _ALLOWED[(module, name)]
-        if module == "torch" and name in _STORAGE_DTYPES:
-            return _STORAGE_DTYPES[name]
-        if (module, name) == ("torch._utils", "_rebuild_tensor_v2"):
-            return lambda storage, offset, size, stride, *rest: _Tensor(storage, offset, size, stride)
-        raise pickle.UnpicklingError("refused global {}.{} (nothing is executed)".format(module, name))
-
-    def persistent_load(self, pid):
-        if not (isinstance(pid, tuple) and len(pid) >= 3 and pid[0] == "storage"):
-            raise pickle.UnpicklingError("unknown persistent id {!r}".format(pid))
-        return self._storages.setdefault(str(pid[2]), [pid[1], None])
-
-
-def _tensors(obj, memo):
-    """`obj` with its tensors as numpy arrays (containers rebuilt once each)."""
-    if isinstance(obj, _Tensor):
-        return obj.array()
-    if id(obj) in memo:
-        return memo[id(obj)]
-    if isinstance(obj, dict):
-        out = type(obj)()
-        memo[id(obj)] = out
-        for k, v in obj.items():
-            out[k] = _tensors(v, memo)
-        return out
-    if isinstance(obj, list):
-        out = []
-        memo[id(obj)] = out
-        out.extend(_tensors(v, memo) for v in obj)
-        return out
-    if isinstance(obj, tuple):
-        return tuple(_tensors(v, memo) for v in obj)
-    return obj
-
-
-def load_pth(path):
-    """The object a torch file (legacy or zip) or bare pickle holds, read without executing
-    anything: only numpy scalars, dtypes, ``OrderedDict`` and tensors (as numpy arrays) are
-    built. What ``torch.load`` gives for NAS-Bench-201's files, minus the torch types."""
-    with open(path, "rb") as f:
-        data = f.read()
-    storages = {}
-    if data[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = [n for n in z.namelist() if n == "data.pkl" or n.endswith("/data.pkl")]
-            if len(names) != 1:
-                raise pickle.UnpicklingError("{}: expected one data.pkl".format(path))
-            prefix = names[0][: -len("data.pkl")]
-            obj = _Unpickler(io.BytesIO(z.read(names[0])), storages).load()
-            for key, entry in storages.items():
-                entry[1] = z.read("{}data/{}".format(prefix, key))
-        return _tensors(obj, {})
-    stream = io.BytesIO(data)
-    first = _Unpickler(stream, storages).load()
-    if type(first) is not int or first != 0x1950A86A20F9469CFC6C:
-        return _tensors(first, {})
-    _Unpickler(stream, storages).load()  # protocol version
-    _Unpickler(stream, storages).load()  # sys_info
-    obj = _Unpickler(stream, storages).load()
-    for key in _Unpickler(stream, storages).load():
-        (count,) = struct.unpack("<q", stream.read(8))
-        entry = storages[str(key)]
-        entry[1] = stream.read(count * np.dtype(entry[0]).itemsize)
-    return _tensors(obj, {})
-
-
-# ---------------------------------------------------------------------------------------------
 # The official classes' behaviour over Python objects
 
 
@@ -222,404 +114,6 @@ def remap_dataset_set_names(dataset, metric_on_set, verbose=False):
     if verbose:
         print("  return dataset={:} and metric_on_set={:}".format(dataset, metric_on_set))
     return dataset, metric_on_set
-
-
-def print_information(information, extra_info=None, show=False):
-    """The summary lines of an ``ArchResults`` (``query_info_str_by_arch``, ``show``)."""
-    names = information.get_dataset_names()
-    lines = [information.arch_str, "datasets : {:}, extra-info : {:}".format(names, extra_info)]
-
-    def both(loss, acc):
-        return "loss = {:.3f}, top1 = {:.2f}%".format(loss, acc)
-
-    for dataset in names:
-        costs = information.get_compute_costs(dataset)
-        flop, param, latency = costs["flops"], costs["params"], costs["latency"]
-        shown = "{:.2f}".format(latency * 1000) if latency is not None and latency > 0 else None
-        first = "{:14s} FLOP={:6.2f} M, Params={:.3f} MB, latency={:} ms.".format(dataset, flop, param, shown)
-        train = information.get_metrics(dataset, "train")
-        if dataset == "cifar10-valid":
-            valid = information.get_metrics(dataset, "x-valid")
-            second = "{:14s} train : [{:}], valid : [{:}]".format(
-                dataset, both(train["loss"], train["accuracy"]), both(valid["loss"], valid["accuracy"]))
-        elif dataset == "cifar10":
-            test = information.get_metrics(dataset, "ori-test")
-            second = "{:14s} train : [{:}], test  : [{:}]".format(
-                dataset, both(train["loss"], train["accuracy"]), both(test["loss"], test["accuracy"]))
-        else:
-            valid = information.get_metrics(dataset, "x-valid")
-            test = information.get_metrics(dataset, "x-test")
-            second = "{:14s} train : [{:}], valid : [{:}], test : [{:}]".format(
-                dataset, both(train["loss"], train["accuracy"]), both(valid["loss"], valid["accuracy"]),
-                both(test["loss"], test["accuracy"]))
-        lines += [first, second]
-    if show:
-        print("\n".join(lines))
-    return lines
-
-
-class ResultsCount(object):
-    """One training run of one architecture on one dataset (the official ``ResultsCount``)."""
-
-    def __init__(self, name, state_dict, train_accs, train_losses, params, flop, arch_config, seed,
-                 epochs, latency):
-        # The attribute order is the official one: `state_dict()` lists them in this order.
-        self.name = name
-        self.net_state_dict = state_dict
-        self.train_acc1es = copy.deepcopy(train_accs)
-        self.train_acc5es = None
-        self.train_losses = copy.deepcopy(train_losses)
-        self.train_times = None
-        self.arch_config = copy.deepcopy(arch_config)
-        self.params = params
-        self.flop = flop
-        self.seed = seed
-        self.epochs = epochs
-        self.latency = latency
-        self.reset_eval()
-
-    def update_train_info(self, train_acc1es, train_acc5es, train_losses, train_times) -> None:
-        self.train_acc1es = train_acc1es
-        self.train_acc5es = train_acc5es
-        self.train_losses = train_losses
-        self.train_times = train_times
-
-    def reset_pseudo_train_times(self, estimated_per_epoch_time) -> None:
-        """Every epoch's training time set to ``estimated_per_epoch_time``."""
-        times = OrderedDict()
-        for i in range(self.epochs):
-            times[i] = estimated_per_epoch_time
-        self.train_times = times
-
-    def reset_pseudo_eval_times(self, eval_name, estimated_per_epoch_time) -> None:
-        """Every epoch's evaluation time on ``eval_name`` set to ``estimated_per_epoch_time``."""
-        if eval_name not in self.eval_names:
-            raise ValueError("invalid eval name : {:}".format(eval_name))
-        for i in range(self.epochs):
-            self.eval_times["{:}@{:}".format(eval_name, i)] = estimated_per_epoch_time
-
-    def reset_eval(self):
-        self.eval_names = []
-        self.eval_acc1es = {}
-        self.eval_times = {}
-        self.eval_losses = {}
-
-    def update_latency(self, latency):
-        self.latency = copy.deepcopy(latency)
-
-    def get_latency(self) -> float:
-        """Seconds (the mean of the measured latencies), ``-1.0`` when there are none."""
-        if self.latency is None:
-            return -1.0
-        return sum(self.latency) / len(self.latency)
-
-    def update_eval(self, accs, losses, times):
-        names = set([key.split("@")[0] for key in accs.keys()])
-        for name in names:
-            assert name not in self.eval_names, "{:} has already been added into eval-names".format(name)
-            self.eval_names.append(name)
-            for i in range(self.epochs):
-                key = "{:}@{:}".format(name, i)
-                self.eval_acc1es[key] = accs[key]
-                self.eval_losses[key] = losses[key]
-                self.eval_times[key] = times[key]
-
-    def update_OLD_eval(self, name, accs, losses):
-        assert name not in self.eval_names, "{:} has already added".format(name)
-        self.eval_names.append(name)
-        for i in range(self.epochs):
-            if i in accs:
-                self.eval_acc1es["{:}@{:}".format(name, i)] = accs[i]
-                self.eval_losses["{:}@{:}".format(name, i)] = losses[i]
-
-    def __repr__(self):
-        count = len(self.eval_names)
-        sets = "[" + ", ".join(self.eval_names) + "]"
-        return "{name}({xname}, arch={arch}, FLOP={flop:.2f}M, Param={param:.3f}MB, seed={seed}, {num_eval} eval-sets: {set_name})".format(
-            name=self.__class__.__name__, xname=self.name, arch=self.arch_config["arch_str"],
-            flop=self.flop, param=self.params, seed=self.seed, num_eval=count, set_name=sets)
-
-    def get_total_epoch(self):
-        return copy.deepcopy(self.epochs)
-
-    def get_times(self):
-        """Training and evaluation times: per epoch (numpy mean) and total (numpy sum)."""
-        if self.train_times is not None and isinstance(self.train_times, dict):
-            values = list(self.train_times.values())
-            info = {"T-train@epoch": np.mean(values), "T-train@total": np.sum(values)}
-        else:
-            info = {"T-train@epoch": None, "T-train@total": None}
-        for name in self.eval_names:
-            try:
-                values = [self.eval_times["{:}@{:}".format(name, i)] for i in range(self.epochs)]
-                info["T-{:}@epoch".format(name)] = np.mean(values)
-                info["T-{:}@total".format(name)] = np.sum(values)
-            except:  # noqa: E722 - the official class swallows every error here
-                info["T-{:}@epoch".format(name)] = None
-                info["T-{:}@total".format(name)] = None
-        return info
-
-    def get_eval_set(self):
-        return self.eval_names
-
-    def get_train(self, iepoch=None):
-        """Loss, accuracy and times of training after epoch ``iepoch`` (the last by default)."""
-        if iepoch is None:
-            iepoch = self.epochs - 1
-        assert 0 <= iepoch < self.epochs, "invalid iepoch={:} < {:}".format(iepoch, self.epochs)
-        if self.train_times is not None:
-            cur = self.train_times[iepoch]
-            total = sum([self.train_times[i] for i in range(iepoch + 1)])
-        else:
-            cur, total = None, None
-        return {"iepoch": iepoch, "loss": self.train_losses[iepoch],
-                "accuracy": self.train_acc1es[iepoch], "cur_time": cur, "all_time": total}
-
-    def get_eval(self, name, iepoch=None):
-        """The same on the evaluation set ``name`` (``'valid'`` means ``'x-valid'``)."""
-        if iepoch is None:
-            iepoch = self.epochs - 1
-        assert 0 <= iepoch < self.epochs, "invalid iepoch={:} < {:}".format(iepoch, self.epochs)
-        if name == "valid":
-            name = "x-valid"
-        times = self.eval_times
-        if isinstance(times, dict) and len(times) > 0:
-            cur = times["{:}@{:}".format(name, iepoch)]
-            total = sum([times["{:}@{:}".format(name, i)] for i in range(iepoch + 1)])
-        else:
-            cur, total = None, None
-        key = "{:}@{:}".format(name, iepoch)
-        return {"iepoch": iepoch, "loss": self.eval_losses[key], "accuracy": self.eval_acc1es[key],
-                "cur_time": cur, "all_time": total}
-
-    def get_net_param(self, clone=False):
-        if clone:
-            return copy.deepcopy(self.net_state_dict)
-        return self.net_state_dict
-
-    def get_config(self, str2structure):
-        """The network's config dict (``str2structure`` turns the arch string into a genotype)."""
-        c = self.arch_config
-        if "name" in c and c["name"] == "infer.shape.tiny":
-            genotype = c["genotype"] if str2structure is None else str2structure(c["genotype"])
-            return {"name": "infer.shape.tiny", "channels": c["channels"], "genotype": genotype,
-                    "num_classes": c["class_num"]}
-        if str2structure is None:
-            return {"name": "infer.tiny", "C": c["channel"], "N": c["num_cells"],
-                    "arch_str": c["arch_str"], "num_classes": c["class_num"]}
-        return {"name": "infer.tiny", "C": c["channel"], "N": c["num_cells"],
-                "genotype": str2structure(c["arch_str"]), "num_classes": c["class_num"]}
-
-    def state_dict(self):
-        return {key: value for key, value in self.__dict__.items()}
-
-    def load_state_dict(self, state_dict):
-        self.__dict__.update(state_dict)
-
-    @staticmethod
-    def create_from_state_dict(state_dict):
-        x = ResultsCount(None, None, None, None, None, None, None, None, None, None)
-        x.load_state_dict(state_dict)
-        return x
-
-
-class ArchResults(object):
-    """Every run of one architecture under one hyper-parameter set (the official
-    ``ArchResults``): ``all_results[(dataset, seed)]`` is a ``ResultsCount``."""
-
-    def __init__(self, arch_index, arch_str):
-        self.arch_index = int(arch_index)
-        self.arch_str = copy.deepcopy(arch_str)
-        self.all_results = dict()
-        self.dataset_seed = dict()
-        self.clear_net_done = False
-
-    def _runs(self, dataset):
-        seeds = self.dataset_seed[dataset]
-        return seeds, [self.all_results[(dataset, seed)] for seed in seeds]
-
-    def get_compute_costs(self, dataset):
-        """FLOPs, parameters, latency and times on ``dataset``, each the numpy mean over seeds."""
-        _, runs = self._runs(dataset)
-        flops = [r.flop for r in runs]
-        params = [r.params for r in runs]
-        latencies = [x for x in [r.get_latency() for r in runs] if x > 0]
-        latency = np.mean(latencies) if len(latencies) > 0 else None
-        times = defaultdict(list)
-        for r in runs:
-            for key, value in r.get_times().items():
-                times[key].append(value)
-        info = {"flops": np.mean(flops), "params": np.mean(params), "latency": latency}
-        for key, values in times.items():
-            info[key] = np.mean(values) if len(values) > 0 and values[0] is not None else None
-        return info
-
-    def get_metrics(self, dataset, setname, iepoch=None, is_random=False):
-        """Loss, accuracy and times on ``setname`` after epoch ``iepoch``: of one random seed
-        (``is_random=True``), the numpy mean over seeds (``False``) or of the seed given."""
-        seeds, runs = self._runs(dataset)
-        infos = defaultdict(list)
-        for r in runs:
-            info = r.get_train(iepoch) if setname == "train" else r.get_eval(setname, iepoch)
-            for key, value in info.items():
-                infos[key].append(value)
-        out = dict()
-        if isinstance(is_random, bool) and is_random:
-            pick = random.randint(0, len(runs) - 1)
-            for key, values in infos.items():
-                out[key] = values[pick]
-        elif isinstance(is_random, bool) and not is_random:
-            for key, values in infos.items():
-                out[key] = np.mean(values) if len(values) > 0 and values[0] is not None else None
-        elif isinstance(is_random, int):
-            if is_random not in seeds:
-                raise ValueError("can not find random seed ({:}) from {:}".format(is_random, seeds))
-            pick = seeds.index(is_random)
-            for key, values in infos.items():
-                out[key] = values[pick]
-        else:
-            raise ValueError("invalid value for is_random: {:}".format(is_random))
-        return out
-
-    def show(self, is_print=False):
-        # The official method names a function its module does not define.
-        raise _name_error("print_information")
-
-    def get_dataset_names(self):
-        return list(self.dataset_seed.keys())
-
-    def get_dataset_seeds(self, dataset):
-        return copy.deepcopy(self.dataset_seed[dataset])
-
-    def get_net_param(self, dataset, seed=None):
-        """The trained weights (``None`` in the benchmark files): ``{seed: weights}`` for every
-        seed of ``dataset`` when ``seed`` is None."""
-        if seed is None:
-            return {s: self.all_results[(dataset, s)].get_net_param() for s in self.dataset_seed[dataset]}
-        key = (dataset, seed)
-        if key in self.all_results:
-            return self.all_results[key].get_net_param()
-        raise ValueError("key={:} not in {:}".format(key, list(self.all_results.keys())))
-
-    def reset_latency(self, dataset, seed, latency) -> None:
-        if seed is None:
-            for s in self.dataset_seed[dataset]:
-                self.all_results[(dataset, s)].update_latency([latency])
-        else:
-            self.all_results[(dataset, seed)].update_latency([latency])
-
-    def reset_pseudo_train_times(self, dataset, seed, estimated_per_epoch_time) -> None:
-        if seed is None:
-            for s in self.dataset_seed[dataset]:
-                self.all_results[(dataset, s)].reset_pseudo_train_times(estimated_per_epoch_time)
-        else:
-            self.all_results[(dataset, seed)].reset_pseudo_train_times(estimated_per_epoch_time)
-
-    def reset_pseudo_eval_times(self, dataset, seed, eval_name, estimated_per_epoch_time) -> None:
-        if seed is None:
-            for s in self.dataset_seed[dataset]:
-                self.all_results[(dataset, s)].reset_pseudo_eval_times(eval_name, estimated_per_epoch_time)
-        else:
-            self.all_results[(dataset, seed)].reset_pseudo_eval_times(eval_name, estimated_per_epoch_time)
-
-    def get_latency(self, dataset) -> float:
-        """The mean latency over seeds (Python ``sum``); ``ValueError`` if one is missing."""
-        latencies = []
-        for seed in self.dataset_seed[dataset]:
-            latency = self.all_results[(dataset, seed)].get_latency()
-            if not isinstance(latency, float) or latency <= 0:
-                raise ValueError("invalid latency of {:} with seed={:} : {:}".format(dataset, seed, latency))
-            latencies.append(latency)
-        return sum(latencies) / len(latencies)
-
-    def get_total_epoch(self, dataset=None):
-        if dataset is None:
-            epochs = []
-            for name, seeds in self.dataset_seed.items():
-                epochs += [self.all_results[(name, s)].get_total_epoch() for s in seeds]
-        elif isinstance(dataset, str):
-            epochs = [self.all_results[(dataset, s)].get_total_epoch() for s in self.dataset_seed[dataset]]
-        else:
-            raise ValueError("invalid dataset={:}".format(dataset))
-        if len(set(epochs)) > 1:
-            raise ValueError("Each trial mush have the same number of training epochs : {:}".format(epochs))
-        return epochs[-1]
-
-    def query(self, dataset, seed=None):
-        """The ``ResultsCount`` of ``(dataset, seed)``, or ``{seed: ResultsCount}``."""
-        if seed is None:
-            return {s: self.all_results[(dataset, s)] for s in self.dataset_seed[dataset]}
-        return self.all_results[(dataset, seed)]
-
-    def arch_idx_str(self):
-        return "{:06d}".format(self.arch_index)
-
-    def update(self, dataset_name, seed, result):
-        if dataset_name not in self.dataset_seed:
-            self.dataset_seed[dataset_name] = []
-        assert seed not in self.dataset_seed[dataset_name], \
-            "{:}-th arch alreadly has this seed ({:}) on {:}".format(self.arch_index, seed, dataset_name)
-        self.dataset_seed[dataset_name].append(seed)
-        self.dataset_seed[dataset_name] = sorted(self.dataset_seed[dataset_name])
-        assert (dataset_name, seed) not in self.all_results
-        self.all_results[(dataset_name, seed)] = result
-        self.clear_net_done = False
-
-    def state_dict(self):
-        out = dict()
-        for key, value in self.__dict__.items():
-            if key == "all_results":
-                runs = dict()
-                assert isinstance(value, dict), "invalid type of value for {:} : {:}".format(key, type(value))
-                for k, v in value.items():
-                    assert isinstance(v, ResultsCount), \
-                        "invalid type of value for {:}/{:} : {:}".format(key, k, type(v))
-                    runs[k] = v.state_dict()
-                value = runs
-            out[key] = value
-        return out
-
-    def load_state_dict(self, state_dict):
-        new = dict()
-        for key, value in state_dict.items():
-            if key == "all_results":
-                assert isinstance(value, dict), "invalid type of value for {:} : {:}".format(key, type(value))
-                value = {k: ResultsCount.create_from_state_dict(v) for k, v in value.items()}
-            new[key] = value
-        self.__dict__.update(new)
-
-    @staticmethod
-    def create_from_state_dict(state_dict_or_file):
-        x = ArchResults(-1, -1)
-        if isinstance(state_dict_or_file, str):
-            state = load_pth(state_dict_or_file)
-        elif isinstance(state_dict_or_file, dict):
-            state = state_dict_or_file
-        else:
-            raise ValueError("invalid type of state_dict_or_file : {:}".format(type(state_dict_or_file)))
-        x.load_state_dict(state)
-        return x
-
-    def clear_params(self):
-        """Drops the weights of every run (``net_state_dict`` re-added as None, last)."""
-        for result in self.all_results.values():
-            del result.net_state_dict
-            result.net_state_dict = None
-        self.clear_net_done = True
-
-    def debug_test(self):
-        for dataset in ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"]:
-            print("---->>>> {:}".format(dataset))
-            print("The latency on {:} is {:} s".format(dataset, self.get_latency(dataset)))
-            for seed in self.dataset_seed[dataset]:
-                result = self.all_results[(dataset, seed)]
-                print("  ==>> result = {:}".format(result))
-                print("  ==>> cost = {:}".format(result.get_times()))
-
-    def __repr__(self):
-        return "{name}(arch-index={index}, arch={arch}, {num} runs, clear={clear})".format(
-            name=self.__class__.__name__, index=self.arch_index, arch=self.arch_str,
-            num=len(self.all_results), clear=self.clear_net_done)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -651,8 +145,8 @@ class _ArchInfos(collections.abc.MutableMapping):
     def _build(self, key):
         state = self._store.arch_state(key)
         entry = OrderedDict()
-        entry["12"] = ArchResults.create_from_state_dict(state["less"])
-        entry["200"] = ArchResults.create_from_state_dict(state["full"])
+        entry["12"] = _objects().ArchResults.create_from_state_dict(state["less"])
+        entry["200"] = _objects().ArchResults.create_from_state_dict(state["full"])
         return entry
 
     def __getitem__(self, key):
@@ -743,12 +237,15 @@ class NASBench201API(NASBenchMetaAPI):
             source = os.path.join(os.environ["TORCH_HOME"], ALL_BENCHMARK_FILES[-1])
             print("Try to use the default NAS-Bench-201 path from {:}.".format(source))
         store = None
-        if isinstance(source, str) or isinstance(source, Path):
+        # pathlib is imported only if the caller made a Path (there is none otherwise).
+        pathlib = sys.modules.get("pathlib")
+        if isinstance(source, str) or (pathlib is not None and isinstance(source, pathlib.Path)):
             source = str(source)
             if verbose:
                 print("try to create the NAS-Bench-201 api from {:}".format(source))
             assert os.path.isfile(source), "invalid path : {:}".format(source)
-            self.filename = Path(source).name
+            # `Path(source).name` of a path to a file (checked just above).
+            self.filename = os.path.basename(source)
             store = _open_store(source)
         elif isinstance(source, dict):
             source = copy.deepcopy(source)
@@ -759,7 +256,7 @@ class NASBench201API(NASBenchMetaAPI):
         if store is not None:
             # Built on first read (`__getattr__`); the methods answer from the archive meanwhile.
             self._store = store
-            self._lookup = store.index_of
+            self._lookup = self._first_lookup
             self._n = store.num_archs()
             return
         self._store = None
@@ -770,8 +267,8 @@ class NASBench201API(NASBenchMetaAPI):
         for key in sorted(list(source["arch2infos"].keys())):
             entry = source["arch2infos"][key]
             hp2 = OrderedDict()
-            hp2["12"] = ArchResults.create_from_state_dict(entry["less"])
-            hp2["200"] = ArchResults.create_from_state_dict(entry["full"])
+            hp2["12"] = _objects().ArchResults.create_from_state_dict(entry["less"])
+            hp2["200"] = _objects().ArchResults.create_from_state_dict(entry["full"])
             infos[key] = hp2
         self.arch2infos_dict = infos
         self.evaluated_indexes = sorted(list(source["evaluated_indexes"]))
@@ -809,6 +306,13 @@ class NASBench201API(NASBenchMetaAPI):
         if name == "archstr2index" and self.__dict__.get("_store") is not None:
             object.__setattr__(self, "_lookup", self._store.index_of)
 
+    def _first_lookup(self, name, default):
+        """`_lookup` until the first str lookup: from then on the `get` of the store's name dict
+        (built here, once), the fastest lookup of a Python str."""
+        get = self._store.name_index().get
+        object.__setattr__(self, "_lookup", get)
+        return get(name, default)
+
     def __deepcopy__(self, memo):
         new = object.__new__(type(self))
         memo[id(self)] = new
@@ -840,7 +344,7 @@ class NASBench201API(NASBenchMetaAPI):
         store = self._fast(index) if type(index) is int else None
         if store is not None and store.has_arch(index) and hp in ("12", "200"):
             state = store.arch_state(index)
-            return ArchResults.create_from_state_dict(state["less" if hp == "12" else "full"])
+            return _objects().ArchResults.create_from_state_dict(state["less" if hp == "12" else "full"])
         return self.arch2infos_dict[index][hp]
 
     # -- NASBenchMetaAPI -----------------------------------------------------------------------
@@ -909,6 +413,17 @@ class NASBench201API(NASBenchMetaAPI):
     def query_index_by_arch(self, arch):
         """The index of ``arch``: an index (checked), an arch string or an object with
         ``tostr()``; -1 for a string not in the search space."""
+        if not self.verbose:
+            kind = type(arch)
+            if kind is str:
+                return self._lookup(arch, -1)
+            if kind is int:
+                # `len(self)`, inlined: the archive's count, or the list's once built.
+                d = self.__dict__
+                names = d.get("meta_archs")
+                n = d.get("_n") if names is None else len(names) if type(names) is list else None
+                if n is not None and 0 <= arch < n:
+                    return arch
         if self.verbose:
             print("Call query_index_by_arch with arch={:}".format(arch))
         if type(arch) is str:
@@ -952,12 +467,12 @@ class NASBench201API(NASBenchMetaAPI):
             assert 0 <= idx < len(self), "invalid index of {:}".format(idx)
             path = os.path.join(archive_root, "{:06d}-FULL.pth".format(idx))
             assert os.path.isfile(path), "invalid data path : {:}".format(path)
-            data = load_pth(path)
+            data = _objects().load_pth(path)
             assert isinstance(data, dict) and "full" in data and "less" in data, \
                 "invalid format of data in {:}".format(path)
             entry = OrderedDict()
-            entry["12"] = ArchResults.create_from_state_dict(data["less"])
-            entry["200"] = ArchResults.create_from_state_dict(data["full"])
+            entry["12"] = _objects().ArchResults.create_from_state_dict(data["less"])
+            entry["200"] = _objects().ArchResults.create_from_state_dict(data["full"])
             self.arch2infos_dict[idx] = entry
 
     def clear_params(self, index, hp=None):
@@ -984,7 +499,7 @@ class NASBench201API(NASBenchMetaAPI):
                 # The official message names a variable that does not exist.
                 raise _name_error("index")
             info = self._arch_results(index, hp)
-            return "\n".join(print_information(info, "arch-index={:}".format(index)))
+            return "\n".join(_objects().print_information(info, "arch-index={:}".format(index)))
         print("Find this arch-index : {:}, but this arch is not evaluated.".format(index))
         return None
 
@@ -1113,6 +628,16 @@ class NASBench201API(NASBenchMetaAPI):
 
     def get_cost_info(self, index, dataset, hp="12"):
         """FLOPs, params, latency and times of ``index`` on ``dataset`` (seed means)."""
+        if type(index) is int and not self.verbose:
+            # `_cost_fast` inlined (one Python call fewer on the hot path).
+            d = self.__dict__
+            store = d["_store"]
+            if store is not None:
+                infos = d.get("arch2infos_dict")
+                if infos is None or (type(infos) is _ArchInfos and infos.pristine(index)):
+                    answer = store.cost_info(index, dataset, hp)
+                    if answer is not None:
+                        return answer
         if self.verbose:
             print("Call the get_cost_info function with index={:}, dataset={:}, and hp={:}.".format(index, dataset, hp))
         if self.verbose:
@@ -1125,8 +650,23 @@ class NASBench201API(NASBenchMetaAPI):
                     return answer
         return self._meta_info(index, hp).get_compute_costs(dataset)
 
+    def _cost_fast(self, index, dataset, hp):
+        """`get_cost_info` answered by the archive for an int `index` (one Rust call), or None."""
+        d = self.__dict__
+        store = d["_store"]
+        if store is None:
+            return None
+        infos = d.get("arch2infos_dict")
+        if infos is None or (type(infos) is _ArchInfos and infos.pristine(index)):
+            return store.cost_info(index, dataset, hp)
+        return None
+
     def get_latency(self, index, dataset, hp="12"):
         """The latency of ``index`` in seconds (``get_cost_info(...)['latency']``)."""
+        if type(index) is int and not self.verbose:
+            answer = self._cost_fast(index, dataset, hp)
+            if answer is not None:
+                return answer["latency"]
         if self.verbose:
             print("Call the get_latency function with index={:}, dataset={:}, and hp={:}.".format(index, dataset, hp))
         return self.get_cost_info(index, dataset, hp)["latency"]
@@ -1155,7 +695,7 @@ class NASBench201API(NASBenchMetaAPI):
 
     @staticmethod
     def _show_one(result):
-        lines = print_information(result)
+        lines = _objects().print_information(result)
         print(">" * 40 + " {:03d} epochs ".format(result.get_total_epoch()) + ">" * 40)
         print("\n".join(lines))
 
@@ -1211,6 +751,20 @@ class NASBench201API(NASBenchMetaAPI):
         """Train/valid/test loss, accuracy and times of ``index`` on ``dataset`` after epoch
         ``iepoch``: of one random seed (``is_random=True``, drawn by ``random.choice``), the
         mean over seeds (``False``) or of the seed given."""
+        if type(index) is int and not self.verbose:
+            # The whole fast path in one Rust call (checks, draw, answer) while the archive
+            # answers for `index`; it declines (None) before drawing when anything is off.
+            d = self.__dict__
+            store = d["_store"]
+            names = d.get("meta_archs")  # `query_index_by_arch(index)`'s range check, inlined
+            if store is not None and (names is None or (type(names) is list and 0 <= index < len(names))):
+                infos = d.get("arch2infos_dict")
+                if infos is None or (type(infos) is _ArchInfos and infos.pristine(index)):
+                    answer = store.more_info_fast(index, dataset, iepoch, hp, is_random, random)
+                    if type(answer) is dict:
+                        return answer
+                    if answer is not None:  # (seed,): drawn; the official steps answer
+                        return _objects()._more_info(self._arch_results(index, hp), dataset, iepoch, answer[0])
         if self.verbose:
             print("Call the get_more_info function with index={:}, dataset={:}, iepoch={:}, hp={:}, and is_random={:}."
                   .format(index, dataset, iepoch, hp, is_random))
@@ -1232,13 +786,13 @@ class NASBench201API(NASBenchMetaAPI):
                 answer = store.more_info(index, hp, dataset, iepoch, is_random)
                 if answer is not None:
                     return answer
-            return _more_info(self._arch_results(index, hp), dataset, iepoch, is_random)
+            return _objects()._more_info(self._arch_results(index, hp), dataset, iepoch, is_random)
         if index not in self.arch2infos_dict:
             raise ValueError("Did not find {:} from arch2infos_dict.".format(index))
         archresult = self.arch2infos_dict[index][str(hp)]
         if isinstance(is_random, bool) and is_random:
             is_random = random.choice(archresult.get_dataset_seeds(dataset))
-        return _more_info(archresult, dataset, iepoch, is_random)
+        return _objects()._more_info(archresult, dataset, iepoch, is_random)
 
     # -- beyond the official class --------------------------------------------------------------
 
@@ -1333,46 +887,33 @@ class _Names(object):
         return False
 
 
-def _more_info(archresult, dataset, iepoch, is_random):
-    """`get_more_info` after the seed is drawn, over Python objects (the official steps)."""
-    train = archresult.get_metrics(dataset, "train", iepoch=iepoch, is_random=is_random)
-    total = train["iepoch"] + 1
-    info = {"train-loss": train["loss"], "train-accuracy": train["accuracy"],
-            "train-per-time": train["all_time"] / total if train["all_time"] is not None else None,
-            "train-all-time": train["all_time"]}
-    if dataset == "cifar10-valid":
-        valid = archresult.get_metrics(dataset, "x-valid", iepoch=iepoch, is_random=is_random)
-        try:
-            test = archresult.get_metrics(dataset, "ori-test", iepoch=iepoch, is_random=is_random)
-        except:  # noqa: E722 - the official class swallows every error here
-            test = None
-        valtest = None
-    else:
-        try:
-            test = archresult.get_metrics(dataset, "ori-test" if dataset == "cifar10" else "x-test",
-                                          iepoch=iepoch, is_random=is_random)
-        except:  # noqa: E722
-            test = None
-        try:
-            valid = archresult.get_metrics(dataset, "x-valid", iepoch=iepoch, is_random=is_random)
-        except:  # noqa: E722
-            valid = None
-        try:
-            valtest = (archresult.get_metrics(dataset, "ori-test", iepoch=iepoch, is_random=is_random)
-                       if dataset != "cifar10" else None)
-        except:  # noqa: E722
-            valtest = None
-    for prefix, part in (("valid", valid), ("test", test), ("valtest", valtest)):
-        if part is not None:
-            info[prefix + "-loss"] = part["loss"]
-            info[prefix + "-accuracy"] = part["accuracy"]
-            info[prefix + "-per-time"] = part["all_time"] / total if part["all_time"] is not None else None
-            info[prefix + "-all-time"] = part["all_time"]
-    return info
-
-
 def _open_store(path):
     """The archive behind `path` (an NB201 archive mapped, or a `.pth` converted in memory)."""
     from tnb import _tnb
 
     return _tnb.NB201Store(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The official classes' objects, imported on first use
+
+
+# What `tnb._nb201_objects` defines for this module (the official `ArchResults`,
+# `ResultsCount`, `print_information`, and `load_pth`): most scripts query an archive without
+# ever building one, and a first open should not pay for compiling them.
+_LATER = frozenset(("ArchResults", "ResultsCount", "print_information", "load_pth"))
+
+
+def _objects():
+    """`tnb._nb201_objects` (imported on the first call)."""
+    from tnb import _nb201_objects
+
+    return _nb201_objects
+
+
+def __getattr__(name):
+    if name in _LATER:
+        value = getattr(_objects(), name)
+        globals()[name] = value
+        return value
+    raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))

@@ -14,14 +14,13 @@ mod state;
 mod value;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyByteArray, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyByteArray, PyDict, PyFloat, PyInt, PyString, PyTuple};
 use tnb_nb201_api::{
-    Arg, Hp, Io, Nb201, NoDraw, PySum, ResultsRef, Session, Source, StoreSource, Value,
-    call_results,
+    Arg, Hp, Io, Nb201, NoDraw, PySum, ResultsRef, Session, Source, StoreSource, call_results,
 };
 use tnb_nb201_store::{Archive, Buffer};
 
@@ -65,8 +64,9 @@ pub struct Store {
     src: Mutex<Src>,
     /// Which built-in `sum` the running interpreter has.
     sum: PySum,
-    /// The `arch2infos` keys, ascending (the official constructor sorts them).
-    keys: Vec<i64>,
+    /// The `arch2infos` keys, ascending (the official constructor sorts them): listed on first
+    /// need, not at open (probing every index is most of an open's work otherwise).
+    keys: OnceLock<Vec<i64>>,
     /// `archstr2index` as a Python dict, built on the first lookup (Python's own str hashing:
     /// the fastest lookup from a Python str).
     names: PyOnceLock<Py<PyDict>>,
@@ -173,6 +173,30 @@ impl Store {
     fn nb<'s, S: Source>(&self, s: &'s S) -> Nb201<'s, S> {
         Nb201::new(s, self.sum, false)
     }
+
+    /// The `arch2infos` keys (listed on the first call).
+    fn keys(&self) -> PyResult<&Vec<i64>> {
+        if let Some(k) = self.keys.get() {
+            return Ok(k);
+        }
+        let keys: Vec<i64> = with_src!(self, s => (0..s.num_archs() as i64)
+            .filter(|&i| s.results(i, Hp::Less).is_some())
+            .collect());
+        Ok(self.keys.get_or_init(|| keys))
+    }
+
+    /// `archstr2index` as a Python dict (built on the first call).
+    fn name_dict<'py>(&self, py: Python<'py>) -> PyResult<&Py<PyDict>> {
+        self.names.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+            let d = PyDict::new(py);
+            with_src!(self, s => {
+                for i in 0..s.num_archs() {
+                    d.set_item(s.meta_arch(i).unwrap_or(""), i)?;
+                }
+            });
+            Ok(d.unbind())
+        })
+    }
 }
 
 #[pymethods]
@@ -182,18 +206,13 @@ impl Store {
     fn new(py: Python<'_>, path: PathBuf) -> PyResult<Store> {
         let archive = py.detach(|| open(&path)).map_err(FormatError::new_err)?;
         let src = StoreSource::new(archive).map_err(|e| FormatError::new_err(e.0))?;
-        let info = py.import("sys")?.getattr("version_info")?;
-        let sum = PySum::for_version(
-            info.getattr("major")?.extract()?,
-            info.getattr("minor")?.extract()?,
-        );
-        let keys =
-            (0..src.num_archs() as i64).filter(|&i| src.results(i, Hp::Less).is_some()).collect();
+        let info = py.version_info();
+        let sum = PySum::for_version(info.major.into(), info.minor.into());
         Ok(Store {
             archive,
             src: Mutex::new(src),
             sum,
-            keys,
+            keys: OnceLock::new(),
             names: PyOnceLock::new(),
             best: Mutex::new(best::Cache::default()),
         })
@@ -229,30 +248,20 @@ impl Store {
         name: &Bound<'py, PyAny>,
         default: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let names = self.names.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
-            let d = PyDict::new(py);
-            let names: Vec<String> = with_src!(self, s => (0..s.num_archs())
-                .map(|i| s.meta_arch(i).unwrap_or("").to_owned())
-                .collect());
-            for (i, a) in names.into_iter().enumerate() {
-                d.set_item(a, i)?;
-            }
-            Ok(d.unbind())
-        })?;
-        match names.bind(py).get_item(name)? {
+        match self.name_dict(py)?.bind(py).get_item(name)? {
             Some(i) => Ok(i),
             None => Ok(default.into_pyobject(py)?.into_any()),
         }
     }
 
     /// The `arch2infos` keys, ascending.
-    fn arch_keys(&self) -> Vec<i64> {
-        self.keys.clone()
+    fn arch_keys(&self) -> PyResult<Vec<i64>> {
+        Ok(self.keys()?.clone())
     }
 
     /// `len(arch2infos)`.
-    fn num_keys(&self) -> usize {
-        self.keys.len()
+    fn num_keys(&self) -> PyResult<usize> {
+        Ok(self.keys()?.len())
     }
 
     /// `index in arch2infos_dict` for an int `index`.
@@ -317,27 +326,123 @@ impl Store {
         }
     }
 
+    /// `archstr2index` as a dict of the store's own (built on the first call; never to be
+    /// changed): the Python class looks str names up with its `get`, the fastest lookup there is.
+    fn name_index<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        Ok(self.name_dict(py)?.bind(py).clone())
+    }
+
+    /// All of `get_more_info`'s fast path in one call, for an int `index` the archive answers:
+    /// the official checks, the draw (`random.choice(seeds)`, `random` being Python's module,
+    /// read only to draw, when `is_random` is True) and the answer. Returns the answer dict; `None` when it declined before drawing
+    /// anything (the Python class then runs the official steps, which raise what they raise);
+    /// `(seed,)` when it drew `seed` but the answer needs the official steps over Python objects.
+    #[allow(clippy::too_many_arguments)]
+    fn more_info_fast<'py>(
+        &self,
+        py: Python<'py>,
+        index: i64,
+        dataset: &Bound<'py, PyAny>,
+        iepoch: &Bound<'py, PyAny>,
+        hp: &Bound<'py, PyAny>,
+        is_random: &Bound<'py, PyAny>,
+        random: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let (Ok(dataset), Ok(hp)) = (dataset.cast_exact::<PyString>(), hp.cast_exact::<PyString>())
+        else {
+            return Ok(None);
+        };
+        let (dataset, hp) = (dataset.to_cow()?, hp.to_cow()?);
+        let (dataset, hp) = (&*dataset, &*hp);
+        let Some(h) = Hp::from_key(hp) else { return Ok(None) };
+        let mut t1 = String::new();
+        let Some(iepoch) = plain_arg(iepoch, &mut t1) else { return Ok(None) };
+        if !matches!(iepoch, Arg::None | Arg::Int(_)) {
+            return Ok(None);
+        }
+        let draw = is_random.cast_exact::<PyBool>().is_ok_and(|b| b.is_true());
+        let seed = if draw {
+            // The seeds exactly as the slow path hands them to `random.choice`.
+            let seeds: Option<Vec<i64>> = with_src!(self, s => (|| {
+                if index < 0 || index as usize >= s.num_archs() {
+                    return None;
+                }
+                let r = s.results(index, h)?;
+                s.results(index, Hp::Less)?;
+                let d = s.find_dataset(r, dataset)?;
+                Some((0..s.seed_count(r, d)).map(|k| s.seed(r, d, k)).collect())
+            })());
+            let Some(seeds) = seeds else { return Ok(None) };
+            let drawn = random.getattr(pyo3::intern!(py, "choice"))?.call1((seeds,))?;
+            let Ok(seed) = drawn
+                .cast_exact::<PyInt>()
+                .map_err(drop)
+                .and_then(|i| i.extract::<i64>().map_err(drop))
+            else {
+                return Ok(Some(PyTuple::new(py, [drawn])?.into_any()));
+            };
+            Some(Arg::Int(seed))
+        } else {
+            let ok = with_src!(self, s => index >= 0
+                && (index as usize) < s.num_archs()
+                && s.results(index, Hp::Less).is_some());
+            if !ok {
+                return Ok(None);
+            }
+            None
+        };
+        let mut t2 = String::new();
+        let chosen = match seed {
+            Some(a) => a,
+            None => match plain_arg(is_random, &mut t2) {
+                Some(a @ (Arg::Bool(false) | Arg::Int(_))) => a,
+                _ => return Ok(None),
+            },
+        };
+        let answer = with_src!(self, s => quiet(|io| {
+            self.nb(s).get_more_info(
+                Arg::Int(index), Arg::Str(dataset), Some(iepoch), Some(Arg::Str(hp)), Some(chosen), io,
+            )
+        }));
+        let done = match answer {
+            Ok(v) => value::to_py(py, &v)?,
+            Err(_) => None,
+        };
+        match (done, seed) {
+            (Some(v), _) => Ok(Some(v)),
+            (None, Some(Arg::Int(k))) => Ok(Some(PyTuple::new(py, [k])?.into_any())),
+            (None, _) => Ok(None),
+        }
+    }
+
     /// `get_cost_info(index, dataset, hp)` (a dict), None when Python must answer.
     fn cost_info<'py>(
         &self,
         py: Python<'py>,
         index: &Bound<'py, PyAny>,
-        dataset: &str,
-        hp: &str,
+        dataset: &Bound<'py, PyAny>,
+        hp: &Bound<'py, PyAny>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let (Some(h), Ok(index)) = (Hp::from_key(hp), index.extract::<i64>()) else {
+        // Plain strs only (a subclass may compare or hash differently: Python answers).
+        let (Ok(dataset), Ok(hp)) = (dataset.cast_exact::<PyString>(), hp.cast_exact::<PyString>())
+        else {
             return Ok(None);
         };
-        let answer = with_src!(self, s => {
+        let (dataset, hp) = (dataset.to_cow()?, hp.to_cow()?);
+        let dataset = &*dataset;
+        let (Some(h), Ok(index)) = (Hp::from_key(&hp), index.extract::<i64>()) else {
+            return Ok(None);
+        };
+        with_src!(self, s => {
             if s.results(index, h).is_none() {
                 return Ok(None);
             }
-            self.nb(s).ar_get_compute_costs(ResultsRef { index, hp: h }, Arg::Str(dataset)).map(Value::into_owned)
-        });
-        match answer {
-            Ok(v) => value::to_py(py, &v),
-            Err(_) => Ok(None),
-        }
+            // Converted here, while the answer may still borrow the archive (no owned copy).
+            match self.nb(s).ar_get_compute_costs(ResultsRef { index, hp: h }, Arg::Str(dataset)) {
+                Ok(v) => value::to_py(py, &v),
+                Err(_) => Ok(None),
+            }
+        })
     }
 
     /// `find_best(dataset, metric_on_set, FLOP_max, Param_max, hp)` over the benchmark's

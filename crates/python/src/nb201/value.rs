@@ -43,7 +43,7 @@ pub(super) fn to_py<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Option<Boun
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
         Value::Float(x) => PyFloat::new(py, *x).into_any(),
         Value::F64(x) => float64(py, *x)?,
-        Value::Str(s) => PyString::new(py, s).into_any(),
+        Value::Str(s) => text(py, s),
         Value::List(items) => {
             let l = PyList::empty(py);
             for item in items {
@@ -87,4 +87,29 @@ pub(super) fn number(v: Option<&Value<'_>>) -> Option<f64> {
         Value::Float(x) | Value::F64(x) => Some(*x),
         _ => None,
     }
+}
+
+/// Defines [`text`] over the keys of the hot answers' dicts.
+macro_rules! known_texts {
+    ($($k:literal)*) => {
+        /// The Python str `s`: one kept for the process (with its hash computed once) when it is
+        /// a key of the hot answers' dicts (`get_more_info`, `get_cost_info` and their sets'
+        /// names), a new one otherwise; a fixed list, so nothing grows with the input.
+        fn text<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyAny> {
+            match s {
+                $($k => pyo3::intern!(py, $k).clone().into_any(),)*
+                _ => PyString::new(py, s).into_any(),
+            }
+        }
+    };
+}
+
+known_texts! {
+    "train-loss" "train-accuracy" "train-per-time" "train-all-time"
+    "valid-loss" "valid-accuracy" "valid-per-time" "valid-all-time"
+    "test-loss" "test-accuracy" "test-per-time" "test-all-time"
+    "valtest-loss" "valtest-accuracy" "valtest-per-time" "valtest-all-time"
+    "flops" "params" "latency" "T-train@epoch" "T-train@total"
+    "T-x-valid@epoch" "T-x-valid@total" "T-ori-test@epoch" "T-ori-test@total"
+    "T-x-test@epoch" "T-x-test@total" "iepoch" "loss" "accuracy" "cur_time" "all_time"
 }
