@@ -117,7 +117,9 @@ fn begin<'a>(kind: u8) -> Event<'a> {
     }
 }
 
-/// Exact widening of IEEE binary16 (as numpy's `.item()` does).
+/// Exact widening of IEEE binary16 (as numpy's `.item()` does): a NaN keeps its payload bits,
+/// the signalling bit included, exactly as the source reader widens it (`tnb_pickle::Scalar`),
+/// so that the archive's walk and the source's walk agree bit for bit.
 fn f16_to_f64(h: u16) -> f64 {
     let sign = if h >> 15 != 0 { -1.0 } else { 1.0 };
     let exp = (h >> 10) & 0x1f;
@@ -126,7 +128,7 @@ fn f16_to_f64(h: u16) -> f64 {
         0 => sign * frac * (2.0f64).powi(-24),
         0x1f if frac == 0.0 => sign * f64::INFINITY,
         0x1f => f64::from_bits(
-            0x7ff8_0000_0000_0000 | u64::from(h & 0x3ff) << 42 | u64::from(h >> 15) << 63,
+            0x7ff0_0000_0000_0000 | u64::from(h & 0x3ff) << 42 | u64::from(h >> 15) << 63,
         ),
         e => sign * (1.0 + frac / 1024.0) * (2.0f64).powi(i32::from(e) - 15),
     }
@@ -440,5 +442,19 @@ pub fn value<'s, E>(v: Value<'s>, f: &mut Sink<'_, 's, E>) -> Result<(), WalkErr
         Value::Int(i) => emit(f, Event::Int(i)),
         Value::Float(x) => emit(f, Event::Float(x)),
         Value::Str(s) => emit(f, Event::Str(s)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every binary16 pattern widens to the same bits as the source reader's widening, signalling
+    /// NaNs included (`fuzz/regressions/convert/f16_signalling_nan` found them apart).
+    #[test]
+    fn f16_widening_equals_the_source_readers() {
+        for h in 0..=u16::MAX {
+            let scalar = tnb_pickle::Scalar { dtype: tnb_pickle::Dtype::F16, bits: u64::from(h) };
+            let tnb_pickle::Number::Float(want) = scalar.number() else { panic!("{h:#x}") };
+            assert_eq!(super::f16_to_f64(h).to_bits(), want.to_bits(), "half {h:#06x}");
+        }
     }
 }
