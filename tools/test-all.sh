@@ -22,6 +22,11 @@ trap 'rm -rf "$VENV"' EXIT
 # pandas only enables the to_pandas tests (they skip without it).
 "$VENV/bin/python" -m pip install --quiet pandas || echo "test-all: pandas not installable; its tests skip" >&2
 "$VENV/bin/python" -m pip install ./crates/python
+
+# The Rust NAS-Bench-201 semantics against the official code and numpy themselves: these tests
+# are ignored in a plain `cargo test` (they need this venv's numpy and nas-bench-201), not here.
+TNB_OFFICIAL_PYTHON="$VENV/bin/python" TNB_NUMPY_PYTHON="$VENV/bin/python" \
+    cargo test -p tnb-nb201-api --test official --test sums -- --ignored
 # From the tests' folder, so that `import tnb` finds the installed package, not the sources.
 cd crates/python/tests
 "$VENV/bin/python" -m pytest -q .

@@ -3,7 +3,8 @@
 //! classes and records every answer (types, float bits), exception (class, message, `KeyError`
 //! key), printed line and `random` draw; this replays each call here on the same pickle and
 //! compares. It needs a Python with numpy and `pip install --no-deps nas-bench-201==2.1`
-//! (`TNB_OFFICIAL_PYTHON`, default `/tmp/mv/bin/python`), so it is `#[ignore]`d:
+//! (`TNB_OFFICIAL_PYTHON`, default `/tmp/mv/bin/python`), so a plain `cargo test` skips it;
+//! `tools/test-all.sh` (the project's test command, which CI runs) runs it with its virtualenv:
 //! `cargo test -p tnb-nb201-api --test official -- --ignored`.
 
 mod common;

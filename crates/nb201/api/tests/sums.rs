@@ -206,7 +206,8 @@ fn parse_hex(s: &str) -> u64 {
     bits | (u64::from(neg) << 63)
 }
 
-/// numpy itself, where the numpy venv exists (`/tmp/mv/bin/python`).
+/// numpy itself (`TNB_NUMPY_PYTHON`): skipped by a plain `cargo test`, run by `tools/test-all.sh`
+/// with its virtualenv.
 #[test]
 #[ignore = "needs numpy (TNB_NUMPY_PYTHON, default /tmp/mv/bin/python)"]
 fn np_mean_and_np_sum_match_numpy() {
