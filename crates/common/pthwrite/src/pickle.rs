@@ -283,9 +283,15 @@ impl Pickler {
     /// [`Pickler::end_dict`]. The count must be exact: CPython's grouping of `SETITEMS` depends
     /// on it.
     pub fn begin_dict(&mut self, len: usize) -> Memo {
-        self.out.push(EMPTY_DICT);
+        self.begin_batched(EMPTY_DICT, Kind::Dict, len)
+    }
+
+    /// The empty container `op`, memoized, then (for two items or more) the `MARK` of its
+    /// first batch, as the C pickler writes dicts and lists.
+    fn begin_batched(&mut self, op: u8, kind: Kind, len: usize) -> Memo {
+        self.out.push(op);
         let m = self.put();
-        self.frames.push(Frame { kind: Kind::Dict, len, values: 0 });
+        self.frames.push(Frame { kind, len, values: 0 });
         if len >= 2 {
             self.out.push(MARK);
         }
@@ -305,13 +311,7 @@ impl Pickler {
 
     /// Opens a list of `len` items; write them, then call [`Pickler::end_list`].
     pub fn begin_list(&mut self, len: usize) -> Memo {
-        self.out.push(EMPTY_LIST);
-        let m = self.put();
-        self.frames.push(Frame { kind: Kind::List, len, values: 0 });
-        if len >= 2 {
-            self.out.push(MARK);
-        }
-        m
+        self.begin_batched(EMPTY_LIST, Kind::List, len)
     }
 
     /// Closes the innermost container, which must be a list.
