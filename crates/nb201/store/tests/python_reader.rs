@@ -42,6 +42,8 @@ fn render(o: &Obj, out: &mut String) {
         Obj::BigInt(_) | Obj::Set(_) | Obj::FrozenSet(_) => panic!("not rendered"),
         Obj::List(xs) => seq(xs, "[", "]", out),
         Obj::Tuple(xs) => seq(xs, "(", ")", out),
+        Obj::Set(xs) => seq(xs, "S[", "]", out),
+        Obj::FrozenSet(xs) => seq(xs, "F[", "]", out),
         Obj::Dict { items, ordered } => {
             out.push_str(if *ordered { "O{" } else { "{" });
             for (i, (k, v)) in items.iter().enumerate() {
