@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use tnb_pycall::{Arg, Exc, arg_repr, arg_str, py_repr_str};
 
+use crate::dialect::{Dialect, Nats};
 use crate::draw::Draw;
 use crate::error::{ApiError, type_error, value_error};
-use crate::dialect::{Dialect, Nats};
 
 #[path = "nats.rs"]
 mod nats;
@@ -1179,11 +1179,12 @@ impl<'s, S: Source> Nb201<'s, S> {
             Err(e) => return Row::Fails(e),
         };
         let mut none = crate::draw::NoDraw;
-        let acc = results::get_metrics(self.src, r, dataset, set, None, None, self.mode(), &mut none)
-            .and_then(|info| {
-                get(&info, "loss")?;
-                Ok(get(&info, "accuracy")?.clone())
-            });
+        let acc =
+            results::get_metrics(self.src, r, dataset, set, None, None, self.mode(), &mut none)
+                .and_then(|info| {
+                    get(&info, "loss")?;
+                    Ok(get(&info, "accuracy")?.clone())
+                });
         Row::Costs { flop, param, acc }
     }
 
@@ -1278,18 +1279,19 @@ impl<'s, S: Source> Nb201<'s, S> {
         };
         let hps: Vec<Hp> = match hp {
             Arg::None => (0..self.src.hp_count(i)).map(|j| self.src.hp_at(i, j)).collect(),
-            other => match Hp::from_key(&arg_str(other)).filter(|&h| self.src.results(i, h).is_some())
-            {
-                Some(h) => vec![h],
-                None => {
-                    return Err(value_error(format!(
-                        "The {}-th architecture only has hyper-parameters of {} instead of {}.",
-                        arg_str(index),
-                        self.hp_list(i),
-                        arg_str(other)
-                    )));
+            other => {
+                match Hp::from_key(&arg_str(other)).filter(|&h| self.src.results(i, h).is_some()) {
+                    Some(h) => vec![h],
+                    None => {
+                        return Err(value_error(format!(
+                            "The {}-th architecture only has hyper-parameters of {} instead of {}.",
+                            arg_str(index),
+                            self.hp_list(i),
+                            arg_str(other)
+                        )));
+                    }
                 }
-            },
+            }
         };
         for h in hps {
             let r = ResultsRef { index: i, hp: h };

@@ -16,9 +16,9 @@ use tnb_pycall::{Arg, Exc, MAX_PARAMS, Signature, arg_str, bind, py_repr_str, sh
 use tnb_pyjson::{Event, Seq};
 
 use crate::api::{Io, Nb201, OPS, Session, remap_dataset_set_names, str2lists, str2matrix};
+use crate::dialect::Space;
 use crate::draw::NoDraw;
 use crate::error::ApiError;
-use crate::dialect::Space;
 use crate::source::{Hp, Source};
 use crate::value::{ResultsRef, RunRef, Value};
 
@@ -205,7 +205,10 @@ fn call_nats<'s, S: Source>(
                 other => {
                     return Err(ApiError::new(
                         Exc::TypeError,
-                        format!("tnb takes a str or None as archive_dir, not {}", other.type_name()),
+                        format!(
+                            "tnb takes a str or None as archive_dir, not {}",
+                            other.type_name()
+                        ),
                     ));
                 }
             };

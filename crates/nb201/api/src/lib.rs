@@ -57,8 +57,8 @@ pub use api::{
     str2lists, str2matrix,
 };
 pub use call::{
-    CLASS, METHODS, NATS_METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results, call_run,
-    call_with, events,
+    CLASS, METHODS, NATS_METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results,
+    call_run, call_with, events,
 };
 pub use dialect::{Dialect, Nats, Space};
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};

@@ -348,7 +348,9 @@ impl MemSource {
 /// constructor refuses it).
 fn meta(top: &Obj) -> Result<(Vec<String>, HashMap<String, usize>), String> {
     let meta_archs: Vec<String> = match top.get("meta_archs") {
-        Some(Obj::List(v)) => v.iter().map(|x| string(x, "meta_archs")).collect::<Result<_, _>>()?,
+        Some(Obj::List(v)) => {
+            v.iter().map(|x| string(x, "meta_archs")).collect::<Result<_, _>>()?
+        }
         _ => return Err("meta_archs: expected a list".into()),
     };
     let mut archstr2index = HashMap::new();

@@ -251,11 +251,7 @@ impl TimeKey<'_> {
 /// `ResultsCount.get_times()`: `T-train@epoch`/`@total` (`np.mean`/`np.sum` of the train
 /// times' values, `None` if they are `None`), then per eval name the same over
 /// `eval_times['name@i']` for every epoch (`None` when any is missing).
-pub(crate) fn get_times<S: Source>(
-    src: &S,
-    run: S::Run,
-    mode: Mode,
-) -> Vec<(String, Option<Num>)> {
+pub(crate) fn get_times<S: Source>(src: &S, run: S::Run, mode: Mode) -> Vec<(String, Option<Num>)> {
     let mut out = Vec::with_capacity(2 + 2 * src.eval_name_count(run));
     times(src, run, mode, |k, v| out.push((k.text(), v)));
     out

@@ -60,7 +60,13 @@ fn single_file_source(space: Space) -> MemSource {
     MemSource::from_nats_obj(&Obj::Dict { items, ordered: false }).unwrap()
 }
 
-fn run(src: &MemSource, space: Space, method: &str, args: &[Arg<'_>], kw: &[(&str, Arg<'_>)]) -> Result<Value<'static>, tnb_nb201_api::ApiError> {
+fn run(
+    src: &MemSource,
+    space: Space,
+    method: &str,
+    args: &[Arg<'_>],
+    kw: &[(&str, Arg<'_>)],
+) -> Result<Value<'static>, tnb_nb201_api::ApiError> {
     let nb = Nb201::nats(src, PySum::Plain, false, Nats::new(space));
     let mut session = Session::default();
     call(&nb, &mut session, method, args, kw, &mut |_| {}).map(Value::into_owned)
@@ -74,7 +80,14 @@ fn f(v: &Value<'_>, key: &str) -> Value<'static> {
 fn tss_observed_values() {
     for src in [folder_source(Space::Tss), single_file_source(Space::Tss)] {
         let t = Space::Tss;
-        let v = run(&src, t, "get_more_info", &[Arg::Int(0), Arg::Str("cifar10")], &[("hp", Arg::Str("12")), ("is_random", Arg::Int(111))]).unwrap();
+        let v = run(
+            &src,
+            t,
+            "get_more_info",
+            &[Arg::Int(0), Arg::Str("cifar10")],
+            &[("hp", Arg::Str("12")), ("is_random", Arg::Int(111))],
+        )
+        .unwrap();
         assert_eq!(f(&v, "train-loss"), Value::Float(0.8180574755477905));
         assert_eq!(f(&v, "train-accuracy"), Value::Float(71.08));
         assert_eq!(f(&v, "train-per-time"), Value::Float(14.442185997962952));
@@ -84,30 +97,77 @@ fn tss_observed_values() {
         assert_eq!(f(&v, "test-per-time"), Value::Float(1.019591694786435));
         assert_eq!(f(&v, "test-all-time"), Value::Float(12.235100337437219));
         assert!(matches!(f(&v, "comment"), Value::Str(s) if s.contains("by 12 epochs")));
-        let v = run(&src, t, "get_more_info", &[Arg::Int(0), Arg::Str("cifar100")], &[("hp", Arg::Str("200")), ("iepoch", Arg::Int(5)), ("is_random", Arg::Bool(false))]).unwrap();
+        let v = run(
+            &src,
+            t,
+            "get_more_info",
+            &[Arg::Int(0), Arg::Str("cifar100")],
+            &[("hp", Arg::Str("200")), ("iepoch", Arg::Int(5)), ("is_random", Arg::Bool(false))],
+        )
+        .unwrap();
         let Value::Dict(items) = &v else { panic!() };
         let keys: Vec<String> = items.iter().map(|(k, _)| k.py_str()).collect();
-        assert!(keys.iter().all(|k| k.starts_with("train-") || k.starts_with("valtest-")), "{keys:?}");
+        assert!(
+            keys.iter().all(|k| k.starts_with("train-") || k.starts_with("valtest-")),
+            "{keys:?}"
+        );
         assert_eq!(f(&v, "valtest-accuracy"), Value::Float(13.566666666666668));
-        let v = run(&src, t, "get_more_info", &[Arg::Int(0), Arg::Str("cifar10")], &[("hp", Arg::Int(200)), ("is_random", Arg::Bool(false))]).unwrap();
+        let v = run(
+            &src,
+            t,
+            "get_more_info",
+            &[Arg::Int(0), Arg::Str("cifar10")],
+            &[("hp", Arg::Int(200)), ("is_random", Arg::Bool(false))],
+        )
+        .unwrap();
         assert_eq!(f(&v, "test-accuracy"), Value::Float(85.86333333333334));
         let v = run(&src, t, "get_cost_info", &[Arg::Int(0), Arg::Str("cifar10")], &[]).unwrap();
         assert_eq!(f(&v, "flops"), Value::Float(15.64737));
         assert_eq!(f(&v, "params"), Value::F64(0.129306));
         assert_eq!(f(&v, "latency"), Value::F64(0.0139359758611311));
-        let e = run(&src, t, "get_more_info", &[Arg::Int(0), Arg::Str("cifar10")], &[("hp", Arg::Str("90")), ("is_random", Arg::Bool(false))]).unwrap_err();
+        let e = run(
+            &src,
+            t,
+            "get_more_info",
+            &[Arg::Int(0), Arg::Str("cifar10")],
+            &[("hp", Arg::Str("90")), ("is_random", Arg::Bool(false))],
+        )
+        .unwrap_err();
         assert_eq!((e.exc(), e.message()), (Exc::KeyError, "'90'"));
-        let e = run(&src, t, "get_more_info", &[Arg::Int(0), Arg::Str("cifar10")], &[("is_random", Arg::Int(777))]).unwrap_err();
-        assert_eq!((e.exc(), e.message()), (Exc::ValueError, "can not find random seed (777) from [111]"));
-        let e = run(&src, t, "get_more_info", &[Arg::Int(0), Arg::Str("cifar10")], &[("iepoch", Arg::Int(12)), ("is_random", Arg::Bool(false))]).unwrap_err();
+        let e = run(
+            &src,
+            t,
+            "get_more_info",
+            &[Arg::Int(0), Arg::Str("cifar10")],
+            &[("is_random", Arg::Int(777))],
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.exc(), e.message()),
+            (Exc::ValueError, "can not find random seed (777) from [111]")
+        );
+        let e = run(
+            &src,
+            t,
+            "get_more_info",
+            &[Arg::Int(0), Arg::Str("cifar10")],
+            &[("iepoch", Arg::Int(12)), ("is_random", Arg::Bool(false))],
+        )
+        .unwrap_err();
         assert_eq!((e.exc(), e.message()), (Exc::ValueError, "invalid iepoch=12 < 12"));
-        assert_eq!(run(&src, t, "query_index_by_arch", &[Arg::Bool(true)], &[]).unwrap(), Value::Bool(true));
+        assert_eq!(
+            run(&src, t, "query_index_by_arch", &[Arg::Bool(true)], &[]).unwrap(),
+            Value::Bool(true)
+        );
         let e = run(&src, t, "arch", &[Arg::Str("x")], &[]).unwrap_err();
         assert_eq!(e.exc(), Exc::TypeError);
         let e = run(&src, t, "arch", &[Arg::Int(15625)], &[]).unwrap_err();
         assert_eq!((e.exc(), e.message()), (Exc::ValueError, "invalid index : 15625 vs. 15625."));
         let r = run(&src, t, "__repr__", &[], &[]).unwrap();
-        assert_eq!(r, Value::Str("NATStopology(3/15625 architectures, fast_mode=False, file=None)".into()));
+        assert_eq!(
+            r,
+            Value::Str("NATStopology(3/15625 architectures, fast_mode=False, file=None)".into())
+        );
     }
 }
 
@@ -115,10 +175,24 @@ fn tss_observed_values() {
 fn sss_observed_values() {
     for src in [folder_source(Space::Sss), single_file_source(Space::Sss)] {
         let s = Space::Sss;
-        let v = run(&src, s, "get_more_info", &[Arg::Int(284), Arg::Str("cifar10")], &[("hp", Arg::Str("90")), ("is_random", Arg::Bool(false))]).unwrap();
+        let v = run(
+            &src,
+            s,
+            "get_more_info",
+            &[Arg::Int(284), Arg::Str("cifar10")],
+            &[("hp", Arg::Str("90")), ("is_random", Arg::Bool(false))],
+        )
+        .unwrap();
         assert_eq!(f(&v, "test-accuracy"), Value::Float(89.51));
         assert_eq!(f(&v, "train-accuracy"), Value::Float(96.846));
-        let v = run(&src, s, "get_cost_info", &[Arg::Int(0), Arg::Str("cifar10-valid")], &[("hp", Arg::Str("01"))]).unwrap();
+        let v = run(
+            &src,
+            s,
+            "get_cost_info",
+            &[Arg::Int(0), Arg::Str("cifar10-valid")],
+            &[("hp", Arg::Str("01"))],
+        )
+        .unwrap();
         assert_eq!(f(&v, "flops"), Value::Float(4.481114));
         assert_eq!(f(&v, "params"), Value::F64(0.011714));
         let e = run(&src, s, "str2lists", &[Arg::Str("|a~0|")], &[]).unwrap_err();
