@@ -241,7 +241,7 @@ fn exceeds(x: Num, limit: Arg<'_>) -> Result<bool, ApiError> {
         // numpy's comparison of its float64 with a str finds no ufunc loop (numpy 2's
         // message; the class is numpy's `UFuncTypeError`, a `TypeError`); other objects fall
         // back to Python's comparison, where the scalar shows as a float.
-        Arg::Str(_) => {
+        Arg::Str(_) if matches!(x, Num::F64(_)) => {
             return Err(type_error(
                 "ufunc 'greater' did not contain a loop with signature matching types (<class \
                  'numpy.dtypes.Float64DType'>, <class 'numpy.dtypes.StrDType'>) -> None",

@@ -62,7 +62,7 @@ pub use call::{
 };
 pub use dialect::{Dialect, Nats, Space};
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};
-pub use error::{ApiError, KeyObj};
+pub use error::{ApiError, KeyObj, MAX_KEYS_MESSAGE};
 pub use mem::{
     MAX_PBZ2_PICKLE, MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes, obj_from_pbz2_bytes,
 };

@@ -2,7 +2,7 @@
 
 use tnb_pycall::{Arg, Exc, arg_str, py_repr_float};
 
-use crate::error::{ApiError, type_error, value_error};
+use crate::error::{ApiError, type_error};
 use crate::num::{Mode, py_sum};
 use crate::source::{Num, Scalar, Source, Table, TableKey, TableKind};
 use crate::text::fixed;
@@ -197,10 +197,13 @@ pub(crate) fn get_eval<S: Source>(
         && src.table_len(run, Table::EvalTimes) > 0
     {
         if mode.nats && src.table_get_str(run, Table::EvalTimes, &key).is_none() {
-            return Err(value_error(format!(
-                "{key} not in dict_keys([{}])",
-                table_keys_repr(src, run, Table::EvalTimes)
-            )));
+            return Err(ApiError::listing(
+                Exc::ValueError,
+                &format!(
+                    "{key} not in dict_keys([{}])",
+                    table_keys_repr(src, run, Table::EvalTimes)
+                ),
+            ));
         }
         let x = get_str(src, run, Table::EvalTimes, &key)?;
         let stop = e.range_stop()?;

@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use tnb_nb201_api::{
-    Arg, Exc, Io, MemSource, Nats, Nb201, NoDraw, PySum, Session, Space, Value, call,
+    Arg, Dialect, Exc, Io, MemSource, Nats, Nb201, NoDraw, PySum, Session, Space, Value, call,
     obj_from_pbz2_bytes,
 };
 use tnb_pickle::stream::Obj;
@@ -161,6 +161,12 @@ fn tss_observed_values() {
         );
         let e = run(&src, t, "arch", &[Arg::Str("x")], &[]).unwrap_err();
         assert_eq!(e.exc(), Exc::TypeError);
+        let big = Arg::BigInt { negative: false, digits: "1000000000000000000000000000000" };
+        let e = run(&src, t, "arch", &[big], &[]).unwrap_err();
+        assert_eq!(
+            (e.exc(), e.message()),
+            (Exc::ValueError, "invalid index : 1000000000000000000000000000000 vs. 15625.")
+        );
         let e = run(&src, t, "arch", &[Arg::Int(15625)], &[]).unwrap_err();
         assert_eq!((e.exc(), e.message()), (Exc::ValueError, "invalid index : 15625 vs. 15625."));
         let r = run(&src, t, "__repr__", &[], &[]).unwrap();
@@ -213,4 +219,49 @@ fn tss_unique_strings_identify_isomorphic_cells() {
     let u = nb.get_unique_str(Arg::Str(a), &mut io).unwrap();
     // (The official `to_unique_str(consider_zero=True)` of the same string.)
     assert_eq!(u, "#+(#+(0)@nor_conv_3x3)@nor_conv_1x1+(0)@avg_pool_3x3");
+}
+
+fn python() -> String {
+    std::env::var("TNB_OFFICIAL_PYTHON").unwrap_or_else(|_| "/tmp/mv/bin/python".into())
+}
+
+/// Every call of the battery (`tests/data/make_nats_official.py`: ~85k calls over both spaces,
+/// three ways of opening each) answers, prints, warns and draws as the official
+/// `nats_bench==1.8` does on the same real sample files.
+#[test]
+#[ignore = "needs a Python with numpy and nats-bench==1.8 (TNB_OFFICIAL_PYTHON)"]
+fn every_call_answers_as_the_official_nats_bench_does() {
+    let dir = std::env::temp_dir().join(format!("tnb-nats-official-{}", std::process::id()));
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/make_nats_official.py");
+    let (tss, sss) = (samples(Space::Tss), samples(Space::Sss));
+    let st = std::process::Command::new(python())
+        .arg(&script)
+        .arg(&dir)
+        .arg(&tss)
+        .arg(&sss)
+        .status()
+        .unwrap();
+    assert!(st.success(), "{script:?} failed");
+    let (mut all, mut total) = (Vec::new(), 0);
+    for (space, path) in [(Space::Tss, &tss), (Space::Sss, &sss)] {
+        let tag = if space == Space::Tss { "tss" } else { "sss" };
+        let folder = folder_source(space);
+        let single = single_file_source(space);
+        let path: std::sync::Arc<str> = path.to_string_lossy().into();
+        let opened = [
+            ("folder", &folder, Nats { space, fast_mode: true, archive_dir: Some(path) }),
+            ("dict", &single, Nats::new(space)),
+            ("dictfast", &single, Nats { space, fast_mode: true, archive_dir: None }),
+        ];
+        for (how, src, nats) in opened {
+            let name = format!("{tag}_{how}");
+            let text = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
+            let (n, f) = common::replay_dialect(src, &text, &name, &Dialect::Nats(nats));
+            total += n;
+            all.extend(f);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let shown: Vec<&str> = all.iter().take(30).map(String::as_str).collect();
+    assert!(all.is_empty(), "{} of {total} calls differ:\n{}", all.len(), shown.join("\n"));
 }
