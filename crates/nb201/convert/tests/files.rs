@@ -5,7 +5,7 @@ use std::process::Command;
 
 use tnb_nb201_convert::sample::{self, Options};
 use tnb_nb201_convert::{
-    Fed, feed_object, from_document, payload_bytes, rebuild_payload, write_file,
+    Family, Fed, feed_object, from_document, payload_bytes, rebuild_payload, write_file,
 };
 use tnb_nb201_store::Archive;
 
@@ -26,7 +26,7 @@ fn write_file_is_atomic_and_equals_the_in_memory_archive() {
     let dir = temp("write");
     let dst = dir.join("nb201.tnb");
     let top = sample::object(&Options { archs: 4, full_epochs: 20, ..Options::default() });
-    let (header, size, stats) = write_file(&dst, &opens, |conv| {
+    let (header, size, stats) = write_file(&dst, Family::Nb201, &opens, |conv| {
         if let Some(tnb_pickle::stream::Obj::Dict { items, .. }) = top.get("arch2infos") {
             for (k, v) in items {
                 conv.entry(k, v)?;
@@ -40,20 +40,23 @@ fn write_file_is_atomic_and_equals_the_in_memory_archive() {
     assert_eq!(on_disk, tnb_nb201_convert::archive_bytes(&top, 77, [9; 32]).unwrap());
     assert_eq!((header.source_size, stats.entries), (77, 4));
     // A refusing reader: the old archive stays, no temporary file is left.
-    let e = write_file(&dst, &|_| Err("no".into()), |_| {
+    let e = write_file(&dst, Family::Nb201, &|_| Err("no".into()), |_| {
         Ok(Fed { top: top.clone(), source_size: 1, source_sha256: [0; 32] })
     })
     .unwrap_err();
     assert!(e.to_string().contains("no"), "{e}");
     // A failing feed: the same.
     assert!(
-        write_file(&dst, &opens, |_| Err(tnb_nb201_convert::Error::Source("boom".into()))).is_err()
+        write_file(&dst, Family::Nb201, &opens, |_| Err(tnb_nb201_convert::Error::Source(
+            "boom".into()
+        )))
+        .is_err()
     );
     assert_eq!(std::fs::read(&dst).unwrap(), on_disk);
     let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 1, "{names:?}");
     // A folder is not replaced.
-    assert!(write_file(&dir, &opens, |_| unreachable!()).is_err());
+    assert!(write_file(&dir, Family::Nb201, &opens, |_| unreachable!()).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
