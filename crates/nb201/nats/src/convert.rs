@@ -184,23 +184,42 @@ pub fn rebuild_payload(
     Ok(Rebuilt { payload, space, source_size: fed.source_size, source_sha256: fed.source_sha256 })
 }
 
+/// What [`compare_source`] found.
+#[derive(Debug)]
+pub struct Compared {
+    /// `None`: the source converts to exactly the payload given; else the first position that
+    /// differs (or the shorter length).
+    pub first_difference: Option<u64>,
+    /// The source's space.
+    pub space: Space,
+    /// The source's size, as a header records it (all files of a folder).
+    pub source_size: u64,
+    /// The source's SHA-256, as a header records it (a folder's: FORMAT-NB201.md).
+    pub source_sha256: [u8; 32],
+}
+
 /// `tnb verify --source` without a second payload in memory: converts `src` again, comparing
-/// the bytes with `payload` (an archive's) as they come. `Ok((None, space))`: identical;
-/// `Ok((Some(at), space))`: the first position that differs (or the shorter length).
+/// the bytes with `payload` (an archive's) as they come, and gives the provenance the header
+/// must record.
 pub fn compare_source(
     src: &Path,
     payload: &[u8],
     progress: &mut dyn FnMut(Phase, u64, u64),
-) -> Result<(Option<u64>, Space), Error> {
-    let (p, space, _) = rebuild(src, &Options::default(), progress, &mut |s| {
+) -> Result<Compared, Error> {
+    let (p, space, fed) = rebuild(src, &Options::default(), progress, &mut |s| {
         Converter::with_family(Compare::new(payload), s.family())
     })?;
-    let diff = if p.out.equal() {
+    let first_difference = if p.out.equal() {
         None
     } else {
         Some(p.out.first_difference.unwrap_or(p.stats.payload_len.min(payload.len() as u64)))
     };
-    Ok((diff, space))
+    Ok(Compared {
+        first_difference,
+        space,
+        source_size: fed.source_size,
+        source_sha256: fed.source_sha256,
+    })
 }
 
 /// The whole source in memory, for small sources (tests, Python's in-memory path): see

@@ -39,7 +39,7 @@ mod source;
 mod space;
 
 pub use convert::{
-    MISSING_LISTED, Rebuilt, Summary, compare_source, convert, convert_with, load_object,
+    Compared, MISSING_LISTED, Rebuilt, Summary, compare_source, convert, convert_with, load_object,
     missing_text, rebuild_payload,
 };
 pub use decode::{ARCH_LIMITS, MAX_ARCH_FILE, decode_bytes, decode_file, pickle_object};

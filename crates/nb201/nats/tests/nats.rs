@@ -231,12 +231,13 @@ fn rebuilt_payloads_equal_the_archives() {
         assert_eq!(r.source_sha256, a.header().source_sha256);
         assert_eq!(r.source_size, a.header().source_size);
         assert_eq!(r.space.family(), a.family());
-        let (diff, _) = tnb_nats::compare_source(&src, a.payload(), &mut |_, _, _| {}).unwrap();
-        assert_eq!(diff, None);
+        let c = tnb_nats::compare_source(&src, a.payload(), &mut |_, _, _| {}).unwrap();
+        assert_eq!(c.first_difference, None);
+        assert_eq!((c.source_size, c.source_sha256), (r.source_size, r.source_sha256));
         let mut other = a.payload().to_vec();
         other[100] ^= 1;
-        let (diff, _) = tnb_nats::compare_source(&src, &other, &mut |_, _, _| {}).unwrap();
-        assert_eq!(diff, Some(100));
+        let c = tnb_nats::compare_source(&src, &other, &mut |_, _, _| {}).unwrap();
+        assert_eq!(c.first_difference, Some(100));
     }
 }
 

@@ -12,7 +12,8 @@ use crate::shown;
 /// Arguments of `tnb convert`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The source: a torch .pth (zip or legacy) or a bare pickle.
+    /// The source: a torch .pth (zip or legacy), a bare pickle, or NATS-Bench's -simple folder
+    /// or single .pickle.pbz2 file.
     pub input: PathBuf,
     /// The archive to write (replaced atomically; untouched if conversion fails).
     pub output: PathBuf,
@@ -43,7 +44,11 @@ fn phase_name(p: Phase) -> &'static str {
 /// Runs the conversion.
 pub fn run(args: Args) -> Result<(), Fail> {
     crate::memory::prefer_huge_pages(&args.input);
-    // The family is told from the content: NAS-Bench-201 goes to its own converter.
+    // The family is told from the content: NATS-Bench (a -simple folder or a bz2 file) and
+    // NAS-Bench-201 go to their own converters.
+    if crate::nb201::nats::is_source(&args.input) {
+        return crate::nb201::nats::convert(&args);
+    }
     if crate::nb201::convert::try_run(&args)? {
         return Ok(());
     }

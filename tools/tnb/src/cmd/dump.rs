@@ -12,8 +12,13 @@ use crate::input;
 /// Arguments of `tnb dump`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A .pth file (zip or legacy), a bare pickle, or a .tnb archive (detected by content).
+    /// A .pth file (zip or legacy), a bare pickle, a NATS-Bench .pickle.pbz2 file or -simple
+    /// folder, or a .tnb archive (detected by content).
     pub file: PathBuf,
+    /// Only this arch's entry: `arch2infos[I]` of a NAS-Bench-201 or NATS-Bench archive, or
+    /// the file `{I:06d}.pickle.pbz2` of a NATS-Bench folder (the two print the same).
+    #[arg(long, value_name = "I", allow_negative_numbers = true)]
+    pub arch: Option<i64>,
 }
 
 /// Runs `tnb dump`.
@@ -21,7 +26,16 @@ pub fn run(args: Args) -> Result<(), Fail> {
     crate::memory::prefer_huge_pages(&args.file);
     // NAS-Bench-201 (told from the content) is streamed, never read whole.
     if crate::nb201::detect::is_nb201_archive(&args.file) {
-        return crate::nb201::dump::archive(&args.file);
+        return crate::nb201::dump::archive(&args.file, args.arch);
+    }
+    if crate::nb201::nats::is_source(&args.file) {
+        return crate::nb201::nats_source::dump_source(&args.file, args.arch);
+    }
+    if args.arch.is_some() {
+        return Err(Fail::input(format!(
+            "{}: --arch applies to NAS-Bench-201 / NATS-Bench archives and NATS-Bench folders",
+            args.file.display()
+        )));
     }
     if !crate::cmd::bench::starts_like_archive(&args.file)?
         && crate::nb201::dump::try_source(&args.file)?

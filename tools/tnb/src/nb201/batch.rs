@@ -12,7 +12,7 @@
 
 use std::io::{self, BufReader};
 
-use tnb_nb201_api::{Arg, Nb201, PySum, Session, Source, call, events};
+use tnb_nb201_api::{Arg, Nb201, Session, Source, call, events};
 
 use crate::cmd::batch::{Decoded, Failed, Request, decode, error_line, parse_request, serve_with};
 use crate::fail::Fail;
@@ -22,7 +22,7 @@ use crate::nb201::json::KeySink;
 pub fn run(path: &std::path::Path) -> Result<(), Fail> {
     let archive = crate::nb201::open(path)?;
     let src = crate::nb201::source_of(&archive, path)?;
-    let nb = Nb201::new(&src, PySum::default(), false);
+    let nb = crate::nb201::api_of(&archive, &src);
     let mut session = Session::default();
     let input = BufReader::with_capacity(1 << 16, io::stdin().lock());
     let output = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());

@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use tnb_nb201_api::{Arg, FindBestCache, Io, Nb201, NoDraw, PySum, Source, Value};
+use tnb_nb201_api::{Arg, FindBestCache, Io, NoDraw, Source, Value};
 use tnb_nb201_store::Archive;
 
 use crate::cmd::bench::{Args, median_of, peak_rss};
@@ -62,7 +62,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         times[times.len() / 2].as_secs_f64() * 1e6
     };
     let src = crate::nb201::source_of(&archive, &args.file)?;
-    let nb = Nb201::new(&src, PySum::default(), false);
+    let nb = crate::nb201::api_of(&archive, &src);
     let n = src.evaluated_len();
     if n == 0 {
         return Err(Fail::input(format!("{name}: the archive has no evaluated architectures")));

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use tnb_nb201_api::{Arg, Io, Nb201, NoDraw, PySum, Session, Source, Value, events};
+use tnb_nb201_api::{Arg, Io, NoDraw, Session, Source, Value, events};
 
 use crate::cmd::best::Args;
 use crate::fail::Fail;
@@ -28,7 +28,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     };
     let archive = crate::nb201::open(&args.file)?;
     let src = crate::nb201::source_of(&archive, &args.file)?;
-    let nb = Nb201::new(&src, PySum::default(), false);
+    let nb = crate::nb201::api_of(&archive, &src);
     let mut draw = NoDraw;
     let mut print = |_: &str| {};
     let mut io = Io { draw: &mut draw, print: &mut print };

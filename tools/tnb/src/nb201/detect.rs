@@ -12,12 +12,14 @@ use tnb_schema::header::{FAMILY_AT, Family};
 /// `NASBench201API` asserts).
 pub const NB201_KEYS: [&str; 3] = ["meta_archs", "arch2infos", "evaluated_indexes"];
 
-/// Whether the first bytes of a file are a NAS-Bench-201 archive's header.
+/// Whether the first bytes of a file are the header of an archive in the NB201 format
+/// (NAS-Bench-201, or either NATS-Bench space).
 pub fn is_nb201_header(head: &[u8]) -> bool {
     head.starts_with(&tnb_schema::header::MAGIC[..4])
-        && head
-            .get(FAMILY_AT..FAMILY_AT + 4)
-            .is_some_and(|f| f == Family::Nb201.code().to_le_bytes())
+        && head.get(FAMILY_AT..FAMILY_AT + 4).is_some_and(|f| {
+            Family::from_code(u32::from_le_bytes([f[0], f[1], f[2], f[3]]))
+                .is_some_and(Family::is_nb201_format)
+        })
 }
 
 /// Whether `path` is a NAS-Bench-201 archive. Anything that cannot be read says no: the

@@ -132,21 +132,34 @@ fn source(path: &Path, scan: &tnb_pth::StreamScan, mut bar: Passes) -> Result<()
     Ok(())
 }
 
-/// Prints a NAS-Bench-201 archive as JSON, through the store's walk. The walk runs once
-/// without output first, so that a corrupted archive leaves no partial output.
-pub fn archive(path: &Path) -> Result<(), Fail> {
+/// Prints an NB201-format archive (NAS-Bench-201 or NATS-Bench) as JSON, through the store's
+/// walk: the whole object, or with `arch` only `arch2infos[arch]` (for a NATS-Bench archive,
+/// what `tnb dump` of that arch's `.pickle.pbz2` prints). The walk runs once without output
+/// first, so that a corrupted archive leaves no partial output.
+pub fn archive(path: &Path, arch: Option<i64>) -> Result<(), Fail> {
     let name = path.display();
     let a = crate::nb201::open(path)?;
+    let entry =
+        match arch {
+            None => None,
+            Some(i) => Some(a.entry(i).map_err(crate::nb201::corrupt(path))?.ok_or_else(|| {
+                Fail::input(format!("{name}: arch {i} has no entry in the archive"))
+            })?),
+        };
+    let walk = |sink: &mut dyn FnMut(Event<'_>) -> Result<(), String>| match entry {
+        None => a.walk(sink),
+        Some(e) => a.walk_entry(e, sink),
+    };
     {
         let mut sink = KeySink::new(std::io::sink());
-        a.walk(&mut |e| sink.event(e).map_err(sink_error))
+        walk(&mut |e| sink.event(e).map_err(sink_error))
             .map_err(|e| Fail::input(format!("{name}: {e}")))?;
         sink.finish().map_err(|e| Fail::input(format!("{name}: {e}")))?;
     }
     let stdout = std::io::stdout().lock();
     let mut sink = KeySink::new(BufWriter::with_capacity(1 << 16, stdout));
     let mut io_error = None;
-    let r = a.walk(&mut |e| {
+    let r = walk(&mut |e| {
         sink.event(e).map_err(|err| match err {
             JsonSinkError::Io(io) => {
                 let m = io.to_string();

@@ -6,6 +6,8 @@ pub mod convert;
 #[allow(dead_code)]
 #[path = "detect.rs"]
 pub mod detect;
+#[path = "nats.rs"]
+pub mod nats;
 #[path = "progress.rs"]
 pub mod progress;
 

@@ -18,14 +18,15 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     if args.json {
         writeln!(
             out,
-            "{{\"file\": {}, \"family\": \"{}\", \"file_bytes\": {size}, \"format_version\": {}, \
+            "{{\"file\": {}, \"family\": \"{}\", \"folder\": {}, \"file_bytes\": {size}, \"format_version\": {}, \
              \"flags\": {}, \"schema_hash\": \"{:016x}\", \"payload_offset\": {}, \
              \"payload_bytes\": {}, \"payload_crc32\": \"{:08x}\", \"source_bytes\": {}, \
              \"source_sha256\": \"{}\", \"ratio\": {ratio:.4}, \"converter\": {}, \"archs\": {}, \
              \"evaluated\": {}, \"entries\": {}, \"runs\": {}, \"cells\": {}, \"keysets\": {}, \
              \"strings\": {}, \"root_bytes\": {}, \"generic_nodes\": {}}}",
             json_str(&args.file.display().to_string()),
-            crate::nb201::NAME,
+            crate::nb201::name_of(&a),
+            matches!(a.form(), Ok(tnb_nb201_store::SourceForm::Folder)),
             h.version,
             h.flags,
             h.schema_hash,
@@ -51,7 +52,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         out,
         "{}: tnb archive, {}, format v{} (checksum ok)",
         shown::path(&args.file),
-        crate::nb201::NAME,
+        crate::nb201::name_of(&a),
         h.version
     )?;
     writeln!(
@@ -67,7 +68,12 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         "  archs      {} in meta_archs, {} evaluated, {} entries in arch2infos",
         c.archs, c.evaluated, c.entries
     )?;
-    writeln!(out, "  runs       {} (dataset x seed results, both hps)", c.runs)?;
+    let form = match a.form().map_err(crate::nb201::corrupt(&args.file))? {
+        tnb_nb201_store::SourceForm::Object => "one object (arch2infos in the top-level dict)",
+        tnb_nb201_store::SourceForm::Folder => "a -simple folder (meta file + one file per arch)",
+    };
+    writeln!(out, "  source of  {form}")?;
+    writeln!(out, "  runs       {} (dataset x seed results, every hp)", c.runs)?;
     writeln!(
         out,
         "  stored     {} numbers (8-byte cells), {} key lists, {} strings, root {} bytes",

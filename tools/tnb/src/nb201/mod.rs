@@ -9,6 +9,8 @@ pub mod detect;
 pub mod dump;
 pub mod info;
 pub mod json;
+pub mod nats;
+pub mod nats_source;
 pub mod progress;
 pub mod show;
 pub mod source;
@@ -22,6 +24,28 @@ use crate::fail::Fail;
 
 /// The family's name as the tools print it.
 pub const NAME: &str = "NAS-Bench-201";
+
+/// The benchmark an NB201-format archive holds, as the tools print it (NAS-Bench-201 or a
+/// NATS-Bench space: the header's family).
+pub fn name_of(archive: &Archive) -> &'static str {
+    archive.family().name()
+}
+
+/// The official semantics an NB201-format archive answers with: `NASBench201API` v2.1 for
+/// NAS-Bench-201, `NATStopology` / `NATSsize` v1.8 for NATS-Bench (the header's family; not in
+/// fast mode, no `archive_dir`: the archive holds every arch the source held).
+pub fn api_of<'s, S: tnb_nb201_api::Source>(
+    archive: &Archive,
+    src: &'s S,
+) -> tnb_nb201_api::Nb201<'s, S> {
+    use tnb_nb201_api::{Nats, Nb201, PySum, Space};
+    use tnb_schema::header::Family;
+    match archive.family() {
+        Family::NatsTss => Nb201::nats(src, PySum::default(), false, Nats::new(Space::Tss)),
+        Family::NatsSss => Nb201::nats(src, PySum::default(), false, Nats::new(Space::Sss)),
+        _ => Nb201::new(src, PySum::default(), false),
+    }
+}
 
 /// Opens and fully checks an NB201 archive (header, validation, payload checksum): a bit flip
 /// is an error here, not a wrong number.

@@ -6,21 +6,28 @@
 
 use std::io::Write;
 
-use tnb_nb201_api::{Arg, Io, Nb201, NoDraw, PySum, Session, Source, events};
+use tnb_nb201_api::{Arg, Io, Nb201, NoDraw, Session, Source, events};
 
 use crate::cmd::show::Args;
 use crate::fail::Fail;
 use crate::nb201::json::KeySink;
 use crate::shown;
 
-/// The hps, in the official order of `arch2infos_dict[i]` (`'12'` first).
-pub const HPS: [&str; 2] = ["12", "200"];
+/// The hps of arch `index`, in the order of its `arch2infos_dict[index]` (NAS-Bench-201:
+/// `'12'`, `'200'`; NATS-Bench: the file's keys, e.g. `'01'`, `'12'`, `'90'`); NAS-Bench-201's
+/// two when the arch has no entry (the text then says "not evaluated").
+fn hps_of<S: Source>(src: &S, index: i64) -> Vec<String> {
+    match src.hp_count(index) {
+        0 => vec!["12".to_owned(), "200".to_owned()],
+        n => (0..n).map(|j| src.hp_at(index, j).key().to_owned()).collect(),
+    }
+}
 
 /// Runs `tnb show` on an NB201 archive.
 pub fn run(args: &Args) -> Result<(), Fail> {
     let archive = crate::nb201::open(&args.file)?;
     let src = crate::nb201::source_of(&archive, &args.file)?;
-    let nb = Nb201::new(&src, PySum::default(), false);
+    let nb = crate::nb201::api_of(&archive, &src);
     let index = resolve(&nb, &args.arch)?;
     let arch = src.meta_arch(index).unwrap_or_default().to_owned();
     let mut draw = NoDraw;
@@ -45,7 +52,8 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         e(Event::Str("hp"))?;
         e(Event::BeginMap)?;
         let session = Session::default();
-        for hp in HPS {
+        for hp in hps_of(&src, index as i64) {
+            let hp = hp.as_str();
             let r = tnb_nb201_api::Hp::from_key(hp).and_then(|h| src.results(index as i64, h));
             let Some(r) = r else { continue };
             e(Event::Str(hp))?;
@@ -74,7 +82,8 @@ pub fn run(args: &Args) -> Result<(), Fail> {
         return write_checked(&src, &args.file, &out);
     }
     writeln!(out, "{}  (index {index} of {})", shown::text(&arch), nb.len())?;
-    for hp in HPS {
+    for hp in hps_of(&src, index as i64) {
+        let hp = hp.as_str();
         let text = nb
             .query_info_str_by_arch(Arg::Int(index as i64), Some(Arg::Str(hp)), &mut io)
             .map_err(api)?;

@@ -62,10 +62,13 @@ pub fn run(args: &Args) -> Result<(), Fail> {
             out,
             "{}: ok ({} archive: header, checksum, structure, full walk)",
             shown::path(&args.file),
-            crate::nb201::NAME
+            a.family().name()
         )?;
         return Ok(());
     };
+    if a.family() != tnb_schema::header::Family::Nb201 {
+        return crate::nb201::nats_source::verify_source(&a, &args.file, src);
+    }
     let sname = src.display();
     let size =
         std::fs::metadata(src).map_err(|e| Fail::input(format!("cannot read {sname}: {e}")))?.len();
