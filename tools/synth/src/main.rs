@@ -1,5 +1,6 @@
 //! `tnb-synth`: write a full-size TransNAS-Bench-101 look-alike `.pth` file, or with
-//! `tnb-synth nb201 ...` a NAS-Bench-201 one (see `nb201.rs`).
+//! `tnb-synth nb201 ...` a NAS-Bench-201 one (see `nb201.rs`), or with `tnb-synth nats ...` a
+//! NATS-Bench one (see `nats.rs`).
 //!
 //! Exit codes: 0 success, 2 bad usage or a failure to write. Errors are one line on stderr.
 #![forbid(unsafe_code)]
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+mod nats;
 mod nb201;
 
 use tnb_synth::{Container, DEFAULT_SEED, InfoMode, Options, Synth, TimeFormat};
@@ -63,6 +65,10 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
         let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nb201"));
         return nb201::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
     }
+    if args.get(1).is_some_and(|a| a == "nats") {
+        let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nats"));
+        return nats::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
+    }
     run_with(args, err, |cli: &Cli, err| generate(cli, err, show_progress))
 }
 
@@ -98,10 +104,9 @@ fn run_with<C: Parser>(
     }
 }
 
-/// Runs `write` with a progress callback (architectures pickled so far) that, when `show`,
-/// draws a bar of `total` on stderr, cleared when `write` returns.
-fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(usize)) -> T) -> T {
-    let bar = show.then(|| {
+/// A bar of `total` architectures on stderr, when `show`.
+fn progress_bar(total: u64, show: bool) -> Option<indicatif::ProgressBar> {
+    show.then(|| {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(total),
             indicatif::ProgressDrawTarget::stderr(),
@@ -112,7 +117,13 @@ fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(us
             bar.set_style(style);
         }
         bar
-    });
+    })
+}
+
+/// Runs `write` with a progress callback (architectures pickled so far) that, when `show`,
+/// draws a bar of `total` on stderr, cleared when `write` returns.
+fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(usize)) -> T) -> T {
+    let bar = progress_bar(total, show);
     let mut progress = |done: usize| {
         if let Some(b) = &bar {
             if done % 64 == 0 || done as u64 == total {

@@ -1,0 +1,2 @@
+//! Unit tests of the NATS look-alikes (the comparison with the real samples is in
+//! tests/files.rs).
