@@ -272,6 +272,47 @@ mod tests {
     }
 
     #[test]
+    fn nats_bad_input_is_one_line_and_exit_2() {
+        let out = tmp("nats-bad");
+        let out = out.to_str().unwrap();
+        one_line_error(&["nats", out], "required");
+        one_line_error(&["nats", "--space", "xss", out], "expected 'tss' or 'sss'");
+        one_line_error(&["nats", "--space", "tss", "--form", "zip", out], "expected 'folder'");
+        one_line_error(&["nats", "--space", "tss", "--archs", "0", out], "between 1 and 15625");
+        one_line_error(&["nats", "--space", "sss", "--archs", "32769", out], "found 32769");
+        one_line_error(&["nats", "--space", "tss", "--indexes", "2,2", out], "duplicate");
+        let args = ["nats", "--space", "tss", "--form", "file", "--indexes", "1", out];
+        one_line_error(&args, "--indexes applies to a folder");
+        one_line_error(
+            &["nats", "--space", "sss", "--form", "file", "--archs", "1", "/nonexistent-dir/x"],
+            "/nonexistent-dir/",
+        );
+    }
+
+    #[test]
+    fn nats_small_folder_and_file_are_written_with_a_summary() {
+        let dir = tmp("nats-small");
+        let args = ["nats", "--space", "sss", "--archs", "2", dir.to_str().unwrap()];
+        let (code, err) = cli(&args);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains("NATS-Bench sss look-alike (-simple folder), 2 archs of 32768"),
+            "{err}"
+        );
+        assert!(dir.join("032767.pickle.pbz2").is_file() && dir.join("meta.pickle.pbz2").is_file());
+        let file = tmp("nats-small.pickle.pbz2");
+        let args = ["nats", "--space", "sss", "--form", "file", "--archs", "2"];
+        let (code, err) = cli(&[&args[..], &[file.to_str().unwrap()]].concat());
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("(single file), 2 archs of 2 in meta_archs, 1 files"), "{err}");
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(err.contains(&format!("{} bz2 bytes", bytes.len())), "{err}");
+        assert!(bytes.starts_with(b"BZh9"));
+        let _ = std::fs::remove_dir_all(dir);
+        let _ = std::fs::remove_file(file);
+    }
+
+    #[test]
     fn nb201_small_file_is_written_with_a_summary() {
         let out = tmp("nb201-small.pth");
         let args = ["nb201", "--archs", "2", "--meta-archs", "30", "--epochs", "2,2"];

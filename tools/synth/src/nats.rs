@@ -27,6 +27,9 @@ pub(crate) struct NatsCli {
     /// meta_archs shrunk to them.
     #[arg(long)]
     archs: Option<usize>,
+    /// Folder only: exactly these arch indexes instead of --archs (comma-separated).
+    #[arg(long, value_name = "I,J,...", value_delimiter = ',')]
+    indexes: Option<Vec<usize>>,
     /// Seed of every made-up value: same options, same bytes.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
@@ -41,8 +44,13 @@ pub(crate) fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progr
 }
 
 fn generate(cli: &NatsCli, err: &mut dyn Write, show_progress: bool) -> Result<(), String> {
-    let options =
-        NatsOptions { space: cli.space, form: cli.form, archs: cli.archs, seed: cli.seed };
+    let options = NatsOptions {
+        space: cli.space,
+        form: cli.form,
+        archs: cli.archs,
+        indexes: cli.indexes.clone(),
+        seed: cli.seed,
+    };
     let start = Instant::now();
     let synth = NatsSynth::new(options).map_err(|e| e.to_string())?;
     let total = synth.indexes().len() as u64;

@@ -325,3 +325,7 @@ fn streaming_writes_equal_the_in_memory_file_and_the_file_on_disk() {
 // The NATS-Bench look-alikes against the real sample files.
 #[path = "nats/samples.rs"]
 mod nats_samples;
+
+// The committed NATS look-alike fixtures.
+#[path = "nats/fixtures.rs"]
+mod nats_fixtures;

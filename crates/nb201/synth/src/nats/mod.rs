@@ -123,13 +123,21 @@ pub struct NatsOptions {
     /// first N archs, `meta_archs`/`total_archs` shrunk to them (the official loader wants
     /// `arch2infos` to hold every index of `meta_archs`).
     pub archs: Option<usize>,
+    /// Folder only: exactly these arch indexes (any order, no duplicates) instead of `archs`.
+    pub indexes: Option<Vec<usize>>,
     /// Seed of every made-up value: same options, same bytes.
     pub seed: u64,
 }
 
 impl Default for NatsOptions {
     fn default() -> Self {
-        NatsOptions { space: Space::Tss, form: Form::Folder, archs: None, seed: DEFAULT_SEED }
+        NatsOptions {
+            space: Space::Tss,
+            form: Form::Folder,
+            archs: None,
+            indexes: None,
+            seed: DEFAULT_SEED,
+        }
     }
 }
 
@@ -168,9 +176,32 @@ impl NatsSynth {
             }
             Space::Sss => (0..meta_len).map(model::sss_arch_str).collect(),
         };
-        let indexes = match options.form {
-            Form::File => (0..n).collect(),
-            Form::Folder => crate::spread(n, total),
+        let indexes = match (&options.indexes, options.form) {
+            (Some(_), Form::File) => {
+                return Err(Error::Options(
+                    "--indexes applies to a folder (a single file holds archs 0..N-1: use --archs)"
+                        .to_owned(),
+                ));
+            }
+            (Some(ix), Form::Folder) => {
+                let mut v = ix.clone();
+                v.sort_unstable();
+                if v.is_empty() {
+                    return Err(Error::Options("--indexes names no arch".to_owned()));
+                }
+                if v.windows(2).any(|w| w[0] == w[1]) {
+                    return Err(Error::Options("--indexes has a duplicate".to_owned()));
+                }
+                if let Some(&bad) = v.iter().find(|&&i| i >= total) {
+                    return Err(Error::Options(format!(
+                        "index {bad} is not below {total}, the {} arch count",
+                        options.space.name()
+                    )));
+                }
+                v
+            }
+            (None, Form::File) => (0..n).collect(),
+            (None, Form::Folder) => crate::spread(n, total),
         };
         Ok(NatsSynth { options, meta, positions, seed_counts, indexes })
     }

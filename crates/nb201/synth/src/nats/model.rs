@@ -34,6 +34,8 @@ const SET_SAMPLES: [[f64; 3]; 4] = [
     [5000.0, 5000.0, 10000.0],
     [3000.0, 3000.0, 6000.0],
 ];
+/// Training samples per dataset: accuracies are `correct / samples * 100`, as the real ones.
+const TRAIN_SAMPLES: [f64; 4] = [25000.0, 50000.0, 50000.0, 151700.0];
 const CHANCE: [f64; 4] = [10.0, 10.0, 1.0, 100.0 / 120.0];
 const LOW: [f64; 4] = [55.0, 58.0, 25.0, 12.0];
 const HIGH: [f64; 4] = [91.5, 94.3, 73.5, 47.3];
@@ -87,8 +89,10 @@ pub struct Checkpoint {
 
 /// The number of tss `'200'` seeds of every arch (index -> 1, 2 or 3).
 pub fn tss_seed_counts(seed: u64) -> Vec<u8> {
-    let mut keyed: Vec<(u64, usize)> =
-        (0..meta::TOTAL).map(|i| (Rng::for_key(seed, i as u64, 17).next_u64(), i)).collect();
+    let mut keyed: Vec<(u64, usize)> = (0..meta::TOTAL)
+        .filter(|i| !KNOWN_FULL.contains(i))
+        .map(|i| (Rng::for_key(seed, i as u64, 17).next_u64(), i))
+        .collect();
     keyed.sort_unstable();
     let (one, two) = TSS_SEED_COUNTS;
     let mut out = vec![3u8; meta::TOTAL];
@@ -100,9 +104,6 @@ pub fn tss_seed_counts(seed: u64) -> Vec<u8> {
         } else {
             3
         };
-    }
-    for i in KNOWN_FULL {
-        out[i] = 3;
     }
     out
 }
@@ -252,13 +253,14 @@ impl ArchModel {
             (chance + (target - chance) * (0.3 + 0.7 * frac), frac)
         };
         let clamp = |x: f64| x.clamp(0.0, 100.0);
+        let count = |x: f64, n: f64| (clamp(x) / 100.0 * n).round() / n * 100.0;
         let (mut acc, mut acc5, mut loss) = (Vec::new(), Vec::new(), Vec::new());
         for e in 0..epochs {
             let (lv, frac) = level(e);
-            let a = clamp(lv + 6.0 * self.q * frac + r.normal() * 0.5);
+            let a = count(lv + 6.0 * self.q * frac + r.normal() * 0.5, TRAIN_SAMPLES[d]);
             acc.push(a);
             if !hp.old {
-                acc5.push(clamp(a + (100.0 - a) * 0.72 + r.normal() * 0.3));
+                acc5.push(count(a + (100.0 - a) * 0.72 + r.normal() * 0.3, TRAIN_SAMPLES[d]));
             }
             let x = 1.0 - a / 100.0;
             loss.push(
@@ -291,7 +293,7 @@ impl ArchModel {
             .iter()
             .map(|&(s, e)| {
                 let (lv, _) = level(e);
-                let a = clamp(lv + SET_OFFSET[s] + r.normal() * 0.4);
+                let a = count(lv + SET_OFFSET[s] + r.normal() * 0.4, SET_SAMPLES[d][s]);
                 let x = 1.0 - a / 100.0;
                 let l = (LN_CLASSES[d] * x * (0.4 + 0.6 * x) + 0.03 + r.normal() * 0.01).max(0.001);
                 (s, e, a, l)
