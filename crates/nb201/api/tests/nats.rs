@@ -10,9 +10,11 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use tnb_nb201_api::{
-    Arg, Dialect, Exc, Io, MemSource, Nats, Nb201, NoDraw, PySum, Session, Space, Value, call,
-    obj_from_pbz2_bytes,
+    Arg, Dialect, Exc, Io, MemSource, Nats, Nb201, NoDraw, PySum, Session, Source, Space,
+    StoreSource, Value, call, obj_from_pbz2_bytes,
 };
+use tnb_nb201_convert::{Family, archive_bytes_family, folder_archive_bytes};
+use tnb_nb201_store::{Archive, Buffer};
 use tnb_pickle::stream::Obj;
 
 fn samples(space: Space) -> PathBuf {
@@ -47,7 +49,7 @@ fn folder_source(space: Space) -> MemSource {
 
 /// The single-file object the writers make of the same data: `{'meta_archs', 'total_archs',
 /// 'arch2infos', 'evaluated_indexes'}`.
-fn single_file_source(space: Space) -> MemSource {
+fn single_file(space: Space) -> Obj {
     let (meta, archs) = folder(&samples(space));
     let mut items = Vec::new();
     for key in ["meta_archs", "total_archs"] {
@@ -56,12 +58,33 @@ fn single_file_source(space: Space) -> MemSource {
     let infos = archs.iter().map(|(i, o)| (Obj::Int(*i), o.clone())).collect();
     items.push((Obj::Str("arch2infos".into()), Obj::Dict { items: infos, ordered: false }));
     let ev = archs.iter().map(|(i, _)| Obj::Int(*i)).collect();
-    items.push((Obj::Str("evaluated_indexes".into()), Obj::List(ev)));
-    MemSource::from_nats_obj(&Obj::Dict { items, ordered: false }).unwrap()
+    items.push((Obj::Str("evaluated_indexes".into()), Obj::Set(ev)));
+    Obj::Dict { items, ordered: false }
 }
 
-fn run(
-    src: &MemSource,
+fn single_file_source(space: Space) -> MemSource {
+    MemSource::from_nats_obj(&single_file(space)).unwrap()
+}
+
+fn family(space: Space) -> Family {
+    if space == Space::Tss { Family::NatsTss } else { Family::NatsSss }
+}
+
+/// The archive the converter writes of the folder (form 1).
+fn folder_archive(space: Space) -> Archive<Buffer> {
+    let (meta, archs) = folder(&samples(space));
+    let bytes = folder_archive_bytes(family(space), &meta, &archs, 0, [0; 32]).unwrap();
+    Archive::copy_from(&bytes).unwrap()
+}
+
+/// The archive the converter writes of the single-file object (form 0).
+fn single_file_archive(space: Space) -> Archive<Buffer> {
+    let bytes = archive_bytes_family(family(space), &single_file(space), 0, [0; 32]).unwrap();
+    Archive::copy_from(&bytes).unwrap()
+}
+
+fn run<S: Source>(
+    src: &S,
     space: Space,
     method: &str,
     args: &[Arg<'_>],
@@ -78,10 +101,19 @@ fn f(v: &Value<'_>, key: &str) -> Value<'static> {
 
 #[test]
 fn tss_observed_values() {
-    for src in [folder_source(Space::Tss), single_file_source(Space::Tss)] {
+    observed_tss(&folder_source(Space::Tss));
+    observed_tss(&single_file_source(Space::Tss));
+    let a = folder_archive(Space::Tss);
+    observed_tss(&StoreSource::new(&a).unwrap());
+    let a = single_file_archive(Space::Tss);
+    observed_tss(&StoreSource::new(&a).unwrap());
+}
+
+fn observed_tss<S: Source>(src: &S) {
+    {
         let t = Space::Tss;
         let v = run(
-            &src,
+            src,
             t,
             "get_more_info",
             &[Arg::Int(0), Arg::Str("cifar10")],
@@ -98,7 +130,7 @@ fn tss_observed_values() {
         assert_eq!(f(&v, "test-all-time"), Value::Float(12.235100337437219));
         assert!(matches!(f(&v, "comment"), Value::Str(s) if s.contains("by 12 epochs")));
         let v = run(
-            &src,
+            src,
             t,
             "get_more_info",
             &[Arg::Int(0), Arg::Str("cifar100")],
@@ -113,7 +145,7 @@ fn tss_observed_values() {
         );
         assert_eq!(f(&v, "valtest-accuracy"), Value::Float(13.566666666666668));
         let v = run(
-            &src,
+            src,
             t,
             "get_more_info",
             &[Arg::Int(0), Arg::Str("cifar10")],
@@ -121,12 +153,12 @@ fn tss_observed_values() {
         )
         .unwrap();
         assert_eq!(f(&v, "test-accuracy"), Value::Float(85.86333333333334));
-        let v = run(&src, t, "get_cost_info", &[Arg::Int(0), Arg::Str("cifar10")], &[]).unwrap();
+        let v = run(src, t, "get_cost_info", &[Arg::Int(0), Arg::Str("cifar10")], &[]).unwrap();
         assert_eq!(f(&v, "flops"), Value::Float(15.64737));
         assert_eq!(f(&v, "params"), Value::F64(0.129306));
         assert_eq!(f(&v, "latency"), Value::F64(0.0139359758611311));
         let e = run(
-            &src,
+            src,
             t,
             "get_more_info",
             &[Arg::Int(0), Arg::Str("cifar10")],
@@ -135,7 +167,7 @@ fn tss_observed_values() {
         .unwrap_err();
         assert_eq!((e.exc(), e.message()), (Exc::KeyError, "'90'"));
         let e = run(
-            &src,
+            src,
             t,
             "get_more_info",
             &[Arg::Int(0), Arg::Str("cifar10")],
@@ -147,7 +179,7 @@ fn tss_observed_values() {
             (Exc::ValueError, "can not find random seed (777) from [111]")
         );
         let e = run(
-            &src,
+            src,
             t,
             "get_more_info",
             &[Arg::Int(0), Arg::Str("cifar10")],
@@ -156,20 +188,20 @@ fn tss_observed_values() {
         .unwrap_err();
         assert_eq!((e.exc(), e.message()), (Exc::ValueError, "invalid iepoch=12 < 12"));
         assert_eq!(
-            run(&src, t, "query_index_by_arch", &[Arg::Bool(true)], &[]).unwrap(),
+            run(src, t, "query_index_by_arch", &[Arg::Bool(true)], &[]).unwrap(),
             Value::Bool(true)
         );
-        let e = run(&src, t, "arch", &[Arg::Str("x")], &[]).unwrap_err();
+        let e = run(src, t, "arch", &[Arg::Str("x")], &[]).unwrap_err();
         assert_eq!(e.exc(), Exc::TypeError);
         let big = Arg::BigInt { negative: false, digits: "1000000000000000000000000000000" };
-        let e = run(&src, t, "arch", &[big], &[]).unwrap_err();
+        let e = run(src, t, "arch", &[big], &[]).unwrap_err();
         assert_eq!(
             (e.exc(), e.message()),
             (Exc::ValueError, "invalid index : 1000000000000000000000000000000 vs. 15625.")
         );
-        let e = run(&src, t, "arch", &[Arg::Int(15625)], &[]).unwrap_err();
+        let e = run(src, t, "arch", &[Arg::Int(15625)], &[]).unwrap_err();
         assert_eq!((e.exc(), e.message()), (Exc::ValueError, "invalid index : 15625 vs. 15625."));
-        let r = run(&src, t, "__repr__", &[], &[]).unwrap();
+        let r = run(src, t, "__repr__", &[], &[]).unwrap();
         assert_eq!(
             r,
             Value::Str("NATStopology(3/15625 architectures, fast_mode=False, file=None)".into())
@@ -179,10 +211,19 @@ fn tss_observed_values() {
 
 #[test]
 fn sss_observed_values() {
-    for src in [folder_source(Space::Sss), single_file_source(Space::Sss)] {
+    observed_sss(&folder_source(Space::Sss));
+    observed_sss(&single_file_source(Space::Sss));
+    let a = folder_archive(Space::Sss);
+    observed_sss(&StoreSource::new(&a).unwrap());
+    let a = single_file_archive(Space::Sss);
+    observed_sss(&StoreSource::new(&a).unwrap());
+}
+
+fn observed_sss<S: Source>(src: &S) {
+    {
         let s = Space::Sss;
         let v = run(
-            &src,
+            src,
             s,
             "get_more_info",
             &[Arg::Int(284), Arg::Str("cifar10")],
@@ -192,7 +233,7 @@ fn sss_observed_values() {
         assert_eq!(f(&v, "test-accuracy"), Value::Float(89.51));
         assert_eq!(f(&v, "train-accuracy"), Value::Float(96.846));
         let v = run(
-            &src,
+            src,
             s,
             "get_cost_info",
             &[Arg::Int(0), Arg::Str("cifar10-valid")],
@@ -201,9 +242,9 @@ fn sss_observed_values() {
         .unwrap();
         assert_eq!(f(&v, "flops"), Value::Float(4.481114));
         assert_eq!(f(&v, "params"), Value::F64(0.011714));
-        let e = run(&src, s, "str2lists", &[Arg::Str("|a~0|")], &[]).unwrap_err();
+        let e = run(src, s, "str2lists", &[Arg::Str("|a~0|")], &[]).unwrap_err();
         assert_eq!(e.exc(), Exc::AttributeError);
-        let v = run(&src, s, "get_net_config", &[Arg::Int(11), Arg::Str("cifar100")], &[]).unwrap();
+        let v = run(src, s, "get_net_config", &[Arg::Int(11), Arg::Str("cifar100")], &[]).unwrap();
         assert_eq!(f(&v, "name"), Value::Str("infer.shape.tiny".into()));
         assert_eq!(f(&v, "channels"), Value::Str("8:8:8:16:32".into()));
     }
@@ -247,18 +288,25 @@ fn every_call_answers_as_the_official_nats_bench_does() {
         let tag = if space == Space::Tss { "tss" } else { "sss" };
         let folder = folder_source(space);
         let single = single_file_source(space);
+        let (fa, sa) = (folder_archive(space), single_file_archive(space));
+        let (fs, ss) = (StoreSource::new(&fa).unwrap(), StoreSource::new(&sa).unwrap());
         let path: std::sync::Arc<str> = path.to_string_lossy().into();
         let opened = [
-            ("folder", &folder, Nats { space, fast_mode: true, archive_dir: Some(path) }),
-            ("dict", &single, Nats::new(space)),
-            ("dictfast", &single, Nats { space, fast_mode: true, archive_dir: None }),
+            ("folder", Nats { space, fast_mode: true, archive_dir: Some(path) }),
+            ("dict", Nats::new(space)),
+            ("dictfast", Nats { space, fast_mode: true, archive_dir: None }),
         ];
-        for (how, src, nats) in opened {
+        for (how, nats) in opened {
             let name = format!("{tag}_{how}");
             let text = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
-            let (n, f) = common::replay_dialect(src, &text, &name, &Dialect::Nats(nats));
+            let d = Dialect::Nats(nats);
+            let (mem, store) = if how == "folder" { (&folder, &fs) } else { (&single, &ss) };
+            let (n, f) = common::replay_dialect(mem, &text, &name, &d);
             total += n;
             all.extend(f);
+            let (n, f) = common::replay_dialect(store, &text, &name, &d);
+            total += n;
+            all.extend(f.into_iter().map(|x| format!("[archive] {x}")));
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
