@@ -426,3 +426,39 @@ fn a_damaged_single_file_is_refused_in_one_line() {
     assert_eq!(Space::of_arch("64:8:16:32"), None);
     assert_eq!(Space::of_arch("08:8:8:8:8"), None);
 }
+
+#[test]
+fn the_look_alike_fixtures_convert_and_rebuild() {
+    let out = tmp("synth");
+    let synth = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../data/nats/synth");
+    for (name, space, form, entries) in [
+        ("tss-simple", Space::Tss, Form::Folder, 6),
+        ("sss-simple", Space::Sss, Form::Folder, 8),
+        ("tss.pickle.pbz2", Space::Tss, Form::File, 8),
+        ("sss.pickle.pbz2", Space::Sss, Form::File, 8),
+    ] {
+        let src = synth.join(name);
+        let dst = out.join(format!("{name}.tnb"));
+        let s = run(&src, &dst, 2).unwrap();
+        assert_eq!((s.space, s.form, s.entries), (space, form, entries), "{name}");
+        let a = Archive::open(&dst).unwrap();
+        let r = tnb_nats::rebuild_payload(&src, &mut |_, _, _| {}).unwrap();
+        assert_eq!(r.payload.out, a.payload(), "{name}");
+        let l = load_object(&src).unwrap();
+        if form == Form::Folder {
+            for (e, (i, _)) in l.archs.iter().enumerate() {
+                let f = src.join(format!("{i:06}.pickle.pbz2"));
+                assert_eq!(entry_events(&a, e), file_events(&f), "{name} arch {i}");
+            }
+        } else {
+            // The archive's walk is the file's own.
+            let mut walk = Vec::new();
+            a.walk(&mut |ev| {
+                walk.push(show(&ev));
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(walk, file_events(&src), "{name}");
+        }
+    }
+}
