@@ -20,7 +20,7 @@ fn main() {
         Path::new(&dst),
         &opts,
         &mut |phase, done, total| {
-            let pct = if total == 0 { 0 } else { done * 100 / total };
+            let pct = (done * 100).checked_div(total).unwrap_or(0);
             if pct >= last + 10 || done == total {
                 last = pct;
                 eprintln!("{:>7.1}s {phase:?} {done}/{total}", t.elapsed().as_secs_f64());
