@@ -462,3 +462,25 @@ fn the_look_alike_fixtures_convert_and_rebuild() {
         }
     }
 }
+
+#[test]
+fn a_single_file_bomb_stops_at_the_pickle_size_limit() {
+    // 20 MB of `None` pushed and popped: a valid pickle prefix that never ends, in a few KB.
+    let out = tmp("single-bomb");
+    let f = out.join("bomb.pickle.pbz2");
+    let mut p = b"\x80\x04".to_vec();
+    p.extend(std::iter::repeat_n(*b"N0", 10 << 20).flatten());
+    let packed = tnb_bz2_compress(&p);
+    assert!(packed.len() < 64 << 10, "{}", packed.len());
+    std::fs::write(&f, &packed).unwrap();
+    let limits = tnb_pickle::stream::StreamLimits {
+        max_pickle_size: 4 << 20,
+        ..tnb_pickle::stream::StreamLimits::default()
+    };
+    let opts = Options { limits, ..Options::default() };
+    let dst = out.join("x.tnb");
+    let e = convert_with(&f, &dst, &opts, &mut |_, _, _| {}, &accept).unwrap_err();
+    let s = one_line(&e);
+    assert!(s.starts_with(&f.display().to_string()) && s.contains("MAX_PICKLE_SIZE"), "{s}");
+    assert!(!dst.exists());
+}
