@@ -398,3 +398,116 @@ fn damaged_files_give_one_line_errors() {
     }
     assert!(refused > 40, "only {refused} of the damaged files were refused");
 }
+
+/// A bare pickle in memory as a re-openable source; `fail_after` makes each pass's reader fail
+/// after that many bytes with a message of its own (as a bz2 decoder does).
+struct Mem {
+    bytes: Vec<u8>,
+    fail_after: Option<usize>,
+}
+
+struct MemReader<'a> {
+    src: &'a Mem,
+    at: usize,
+}
+
+impl std::io::Read for MemReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.src.fail_after.is_some_and(|n| self.at >= n) {
+            return Err(std::io::Error::other("mem.pbz2: corrupt bz2 data"));
+        }
+        let end = self.src.bytes.len().min(self.at + buf.len().min(4096));
+        let n = end - self.at;
+        buf[..n].copy_from_slice(&self.src.bytes[self.at..end]);
+        self.at = end;
+        Ok(n)
+    }
+}
+
+impl<'a> tnb_pth::Reopen for &'a Mem {
+    type Reader = MemReader<'a>;
+    fn reopen(&self) -> Result<MemReader<'a>, tnb_pth::Error> {
+        Ok(MemReader { src: self, at: 0 })
+    }
+    fn name(&self) -> String {
+        "mem.pbz2".into()
+    }
+}
+
+#[test]
+fn a_reopened_source_streams_like_a_file() {
+    use tnb_pth::{StreamTorchHooks, stream_load_source, stream_scan_source};
+    let limits = StreamLimits::default();
+    // {'meta': [1, 2], 'a': {0: OrderedDict(x=1.5), 1: np.float64 scalar}}, protocol 4.
+    let p = b"\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x00}\x94(\x8c\x04meta\x94]\x94(K\x01K\x02e\x8c\x01a\x94}\x94(K\x00\x8c\x0bcollections\x94\x8c\x0bOrderedDict\x94\x93\x94)R\x94\x8c\x01x\x94G?\xf8\x00\x00\x00\x00\x00\x00sK\x01\x8c\x15numpy.core.multiarray\x94\x8c\x06scalar\x94\x93\x94\x8c\x05numpy\x94\x8c\x05dtype\x94\x93\x94\x8c\x02f8\x94K\x00K\x01\x87\x94R\x94(K\x03\x8c\x01<\x94NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00t\x94bC\x08\x00\x00\x00\x00\x00\x00\xf8?\x94\x86\x94R\x94uu.";
+    let src = Mem { bytes: p.to_vec(), fail_after: None };
+    let s = stream_scan_source(&&src, &limits, &mut |_| {}).unwrap();
+    assert_eq!(s.pickle_len, p.len() as u64);
+    assert_eq!(s.top_keys.as_deref(), Some(&["meta".to_owned(), "a".to_owned()][..]));
+    let mut entries = Vec::new();
+    let mut hooks = StreamTorchHooks::numpy_data();
+    let top = stream_load_source(
+        &&src,
+        &s,
+        &mut hooks,
+        Some("a"),
+        &limits,
+        &mut |k, v| {
+            entries.push((k, v));
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(top.get("meta"), Some(&Obj::List(vec![Obj::Int(1), Obj::Int(2)])));
+    assert_eq!(entries.len(), 2);
+    assert!(matches!(&entries[0].1, Obj::Dict { ordered: true, items } if items.len() == 1));
+    assert!(matches!(&entries[1].1, Obj::Scalar(x) if x.bits == 1.5f64.to_bits()));
+    // Bytes after the STOP.
+    let trailing = Mem { bytes: [&p[..], b"\x00\x00"].concat(), fail_after: None };
+    let e = stream_scan_source(&&trailing, &limits, &mut |_| {}).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!("mem.pbz2 (the pickle): byte {}: 2 bytes follow the pickle's STOP", p.len())
+    );
+    // Cut short: the pickle reader's truncation (the length was not known in advance).
+    let cut = Mem { bytes: p[..p.len() - 9].to_vec(), fail_after: None };
+    let e = stream_scan_source(&&cut, &limits, &mut |_| {}).unwrap_err();
+    assert!(e.to_string().starts_with("mem.pbz2 (the pickle): byte "), "{e}");
+    assert!(e.to_string().contains("truncated"), "{e}");
+    // The reader's own error is returned as it is.
+    let failing = Mem { bytes: p.to_vec(), fail_after: Some(40) };
+    let e = stream_scan_source(&&failing, &limits, &mut |_| {}).unwrap_err().to_string();
+    assert_eq!(e, "mem.pbz2: corrupt bz2 data");
+    // Past the size limit: the limit's error.
+    let small = StreamLimits { max_pickle_size: 50, ..limits };
+    let e = stream_scan_source(&&src, &small, &mut |_| {}).unwrap_err().to_string();
+    assert!(e.contains("MAX_PICKLE_SIZE"), "{e}");
+    // numpy-data hooks refuse what torch's allow.
+    let p = b"\x80\x04\x8c\x08builtins\x94\x8c\x03set\x94\x93\x94)R\x94.";
+    let set = Mem { bytes: p.to_vec(), fail_after: None };
+    let s = stream_scan_source(&&set, &limits, &mut |_| {}).unwrap();
+    let e = stream_load_source(
+        &&set,
+        &s,
+        &mut StreamTorchHooks::numpy_data(),
+        None,
+        &limits,
+        &mut |_, _| Ok(()),
+        &mut |_| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("global 'builtins.set' is not allowed"), "{e}");
+    let o = stream_load_source(
+        &&set,
+        &s,
+        &mut StreamTorchHooks::default(),
+        None,
+        &limits,
+        &mut |_, _| Ok(()),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(o, Obj::Set(vec![]));
+}

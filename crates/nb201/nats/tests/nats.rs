@@ -427,3 +427,61 @@ fn a_damaged_single_file_is_refused_in_one_line() {
     assert_eq!(Space::of_arch("64:8:16:32"), None);
     assert_eq!(Space::of_arch("08:8:8:8:8"), None);
 }
+
+#[test]
+fn the_look_alike_fixtures_convert_and_rebuild() {
+    let out = tmp("synth");
+    let synth = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../data/nats/synth");
+    for (name, space, form, entries) in [
+        ("tss-simple", Space::Tss, Form::Folder, 6),
+        ("sss-simple", Space::Sss, Form::Folder, 8),
+        ("tss.pickle.pbz2", Space::Tss, Form::File, 8),
+        ("sss.pickle.pbz2", Space::Sss, Form::File, 8),
+    ] {
+        let src = synth.join(name);
+        let dst = out.join(format!("{name}.tnb"));
+        let s = run(&src, &dst, 2).unwrap();
+        assert_eq!((s.space, s.form, s.entries), (space, form, entries), "{name}");
+        let a = Archive::open(&dst).unwrap();
+        let r = tnb_nats::rebuild_payload(&src, &mut |_, _, _| {}).unwrap();
+        assert_eq!(r.payload.out, a.payload(), "{name}");
+        let l = load_object(&src).unwrap();
+        if form == Form::Folder {
+            for (e, (i, _)) in l.archs.iter().enumerate() {
+                let f = src.join(format!("{i:06}.pickle.pbz2"));
+                assert_eq!(entry_events(&a, e), file_events(&f), "{name} arch {i}");
+            }
+        } else {
+            // The archive's walk is the file's own.
+            let mut walk = Vec::new();
+            a.walk(&mut |ev| {
+                walk.push(show(&ev));
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(walk, file_events(&src), "{name}");
+        }
+    }
+}
+
+#[test]
+fn a_single_file_bomb_stops_at_the_pickle_size_limit() {
+    // 20 MB of `None` pushed and popped: a valid pickle prefix that never ends, in a few KB.
+    let out = tmp("single-bomb");
+    let f = out.join("bomb.pickle.pbz2");
+    let mut p = b"\x80\x04".to_vec();
+    p.extend(std::iter::repeat_n(*b"N0", 10 << 20).flatten());
+    let packed = tnb_bz2_compress(&p);
+    assert!(packed.len() < 64 << 10, "{}", packed.len());
+    std::fs::write(&f, &packed).unwrap();
+    let limits = tnb_pickle::stream::StreamLimits {
+        max_pickle_size: 4 << 20,
+        ..tnb_pickle::stream::StreamLimits::default()
+    };
+    let opts = Options { limits, ..Options::default() };
+    let dst = out.join("x.tnb");
+    let e = convert_with(&f, &dst, &opts, &mut |_, _, _| {}, &accept).unwrap_err();
+    let s = one_line(&e);
+    assert!(s.starts_with(&f.display().to_string()) && s.contains("MAX_PICKLE_SIZE"), "{s}");
+    assert!(!dst.exists());
+}
