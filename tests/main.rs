@@ -9,6 +9,7 @@ mod faults;
 mod fuzz_regressions;
 mod io;
 mod layout;
+mod nats;
 mod nb201;
 mod parity;
 mod props;

@@ -117,7 +117,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
              {get_cost_info_ns:.1}, \"get_latency_ns\": {get_latency_ns:.1}, \
              \"find_best_us\": {find_best_us:.3}, \"find_best_cached_us\": \
              {find_best_cached_us:.3}, \"peak_rss_bytes\": {rss}}}",
-            crate::nb201::NAME,
+            crate::nb201::name_of(&archive),
             bytes.len(),
             nb.len()
         )?;
@@ -126,7 +126,7 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     writeln!(
         out,
         "{name}: {} archive, {} bytes, {} archs ({n} evaluated); medians of {runs} rounds",
-        crate::nb201::NAME,
+        crate::nb201::name_of(&archive),
         bytes.len(),
         nb.len()
     )?;
