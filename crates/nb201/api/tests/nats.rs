@@ -10,8 +10,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use tnb_nb201_api::{
-    Arg, Dialect, Exc, Io, MemSource, Nats, Nb201, NoDraw, PySum, Session, Source, Space,
-    StoreSource, Value, call, obj_from_pbz2_bytes,
+    ApiError, Arg, Dialect, Exc, Hp, Io, MAX_HP_LEN, MAX_KEYS_MESSAGE, MemSource, Nats, Nb201,
+    NoDraw, PySum, Session, Source, Space, StoreSource, Value, call, obj_from_pbz2_bytes,
 };
 use tnb_nb201_convert::{Family, archive_bytes_family, folder_archive_bytes};
 use tnb_nb201_store::{Archive, Buffer};
@@ -368,4 +368,74 @@ fn every_call_answers_as_the_official_nats_bench_does() {
     let _ = std::fs::remove_dir_all(&dir);
     let shown: Vec<&str> = all.iter().take(30).map(String::as_str).collect();
     assert!(all.is_empty(), "{} of {total} calls differ:\n{}", all.len(), shown.join("\n"));
+}
+
+/// The hp keys a source may hold are bounded ([`MAX_HP_LEN`]): a longer one is refused with
+/// one line naming the arch, not stored.
+#[test]
+fn hp_keys_longer_than_the_limit_are_refused() {
+    let (meta, mut archs) = folder(&samples(Space::Sss));
+    let long = "x".repeat(MAX_HP_LEN + 1);
+    assert!(Hp::from_key(&long).is_none());
+    assert_eq!(Hp::from_key(&long[..MAX_HP_LEN]).map(|h| h.key().len()), Some(MAX_HP_LEN));
+    let Obj::Dict { items, .. } = &mut archs[0].1 else { panic!("not a dict") };
+    items[0].0 = Obj::Str(long.as_str().into());
+    let e = MemSource::from_nats_folder(&meta, &archs).unwrap_err();
+    assert_eq!(e, format!("000000.pickle.pbz2: hp key longer than {MAX_HP_LEN} bytes"));
+}
+
+/// NATS-Bench's `'k not in dict_keys([...])'` lists a whole table (kept whole, unlike other
+/// messages), up to [`MAX_KEYS_MESSAGE`] characters.
+#[test]
+fn key_listings_are_kept_whole_up_to_the_limit() {
+    let e = ApiError::listing(Exc::ValueError, &"k".repeat(MAX_KEYS_MESSAGE + 10));
+    assert_eq!(e.message().chars().count(), MAX_KEYS_MESSAGE + 1);
+    assert!(e.message().ends_with('…'));
+    let src = folder_source(Space::Tss);
+    let args = [Arg::Str("cifar10"), Arg::Str("x-test")];
+    let kw = [("hp", Arg::Str("200")), ("enforce_all", Arg::Bool(false))];
+    let v = run(&src, Space::Tss, "find_best", &args, &kw);
+    let e = v.unwrap_err();
+    assert_eq!(e.exc(), Exc::ValueError);
+    assert!(e.message().starts_with("x-test@199 not in dict_keys(['ori-test@0', "), "{e}");
+    assert!(e.message().ends_with("'ori-test@199'])"), "{e}");
+    assert!(e.message().chars().count() > tnb_pycall::MAX_MESSAGE, "{e}");
+}
+
+/// `tnb batch` refuses draws as for NAS-Bench-201, on NATS-Bench's methods too (the second
+/// `get_more_info` of `simulate_train_eval` included).
+#[test]
+fn batch_refuses_draws() {
+    let src = folder_source(Space::Tss);
+    for (m, args) in [
+        ("get_more_info", vec![Arg::Int(0), Arg::Str("cifar10")]),
+        ("simulate_train_eval", vec![Arg::Int(0), Arg::Str("cifar100")]),
+        ("random", vec![]),
+    ] {
+        let e = run(&src, Space::Tss, m, &args, &[]).unwrap_err();
+        assert_eq!(e.exc(), Exc::ValueError, "{m}");
+        assert!(e.message().starts_with("tnb batch draws no random numbers"), "{m}: {e}");
+    }
+}
+
+/// `Space` of an archive's family, and the properties `call` answers.
+#[test]
+fn spaces_and_properties() {
+    use tnb_schema::header::Family as F;
+    assert_eq!(Space::from_family(F::NatsTss), Some(Space::Tss));
+    assert_eq!(Space::from_family(F::NatsSss), Some(Space::Sss));
+    assert_eq!(Space::from_family(F::Nb201), None);
+    let src = folder_source(Space::Sss);
+    let p = |m: &str| run(&src, Space::Sss, m, &[], &[]).unwrap();
+    assert_eq!(p("search_space_name"), Value::Str("size".into()));
+    assert_eq!(p("full_train_epochs"), Value::Int(90));
+    assert_eq!(p("is_size"), Value::Bool(true));
+    assert_eq!(
+        p("avaliable_hps"),
+        Value::List(vec![
+            Value::Str("01".into()),
+            Value::Str("12".into()),
+            Value::Str("90".into())
+        ])
+    );
 }
