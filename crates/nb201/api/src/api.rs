@@ -812,6 +812,8 @@ impl<'s, S: Source> Nb201<'s, S> {
 
     /// `query_info_str_by_arch(arch, hp='12')` (and `query_by_arch(arch, hp)`): the summary
     /// of `print_information`, or `None` (after printing a line) for an arch not evaluated.
+    /// On a NATS-Bench object this is [`Nb201::query_info_str_by_arch_nats`] with its warning
+    /// dropped (call that one to get it).
     pub fn query_info_str_by_arch(
         &self,
         arch: Arg<'_>,
