@@ -375,15 +375,11 @@ fn nats_entry(v: &Obj, what: &str) -> Result<Vec<(Hp, MemResults)>, String> {
     Ok(out)
 }
 
-/// The most bytes a NATS-Bench `.pickle.pbz2` file may decompress to in
-/// [`obj_from_pbz2_bytes`] (the real per-arch pickles are ~326 KB, the meta files ~1.4 MB).
-pub const MAX_PBZ2_PICKLE: u64 = 256 << 20;
-
 /// The object of a NATS-Bench `.pickle.pbz2` file's bytes (bz2 around a protocol-4 pickle,
-/// decoded up to [`MAX_PBZ2_PICKLE`] bytes and read by tnb-pth's arena reader, which allows
+/// decoded up to `tnb_bz2::MAX_ARCH_PICKLE` bytes (the bomb bound) and read by tnb-pth's arena reader, which allows
 /// `collections.OrderedDict` and the numpy scalar/dtype globals and executes nothing).
 pub fn obj_from_pbz2_bytes(bytes: &[u8]) -> Result<Obj, String> {
-    let pickle = tnb_bz2::decompress(bytes, MAX_PBZ2_PICKLE).map_err(|e| e.to_string())?;
+    let pickle = tnb_bz2::decompress(bytes, tnb_bz2::MAX_ARCH_PICKLE).map_err(|e| e.to_string())?;
     obj_from_file_bytes(&pickle)
 }
 

@@ -197,6 +197,9 @@ pub(crate) fn get_eval<S: Source>(
         && src.table_len(run, Table::EvalTimes) > 0
     {
         if mode.nats && src.table_get_str(run, Table::EvalTimes, &key).is_none() {
+            if mode.quiet {
+                return Err(ApiError::listing(Exc::ValueError, ""));
+            }
             return Err(ApiError::listing(
                 Exc::ValueError,
                 &format!(
@@ -363,11 +366,26 @@ pub(crate) fn repr<S: Source>(src: &S, run: S::Run) -> Result<String, ApiError> 
 
 /// The `repr` of a table's keys as `dict.keys()` lists them (`'x-valid@0', ...`).
 fn table_keys_repr<S: Source>(src: &S, run: S::Run, t: Table) -> String {
-    let keys: Vec<String> = (0..src.table_len(run, t))
-        .map(|p| match src.table_key(run, t, p) {
-            TableKey::Int(i) => i.to_string(),
-            TableKey::Str(s) => tnb_pycall::py_repr_str(s),
-        })
-        .collect();
-    keys.join(", ")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(src.table_len(run, t) * 16);
+    src.for_table_keys(run, t, &mut |k| {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        match k {
+            TableKey::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            // The files' keys (`'x-valid@12'`) need no escaping: written as they are.
+            TableKey::Str(s)
+                if s.bytes().all(|b| b.is_ascii_graphic() && b != b'\'' && b != b'\\') =>
+            {
+                out.push('\'');
+                out.push_str(s);
+                out.push('\'');
+            }
+            TableKey::Str(s) => out.push_str(&tnb_pycall::py_repr_str(s)),
+        }
+    });
+    out
 }

@@ -379,6 +379,16 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         }
         Ok(())
     }
+    fn for_table_keys(&self, run: Option<Run<'a>>, t: Table, f: &mut dyn FnMut(TableKey<'_>)) {
+        let Some(s) = self.series(run, t) else { return };
+        for p in 0..s.len() {
+            match self.ok(s.key(p), None) {
+                Some(Key::Int(i)) => f(TableKey::Int(i)),
+                Some(Key::Str(k)) => f(TableKey::Str(k)),
+                None => f(TableKey::Int(p as i64)),
+            }
+        }
+    }
     fn table_values(&self, run: Option<Run<'a>>, t: Table, out: &mut Vec<Num>) {
         if let Some(s) = self.series(run, t) {
             self.read(s, 0..s.len(), out);

@@ -10,8 +10,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use tnb_nb201_api::{
-    Arg, Dialect, Exc, Io, MemSource, Nats, Nb201, NoDraw, PySum, Session, Source, Space,
-    StoreSource, Value, call, obj_from_pbz2_bytes,
+    ApiError, Arg, Dialect, Exc, Hp, Io, MAX_HP_LEN, MAX_KEYS_MESSAGE, MemSource, Nats, Nb201,
+    NoDraw, PySum, Session, Source, Space, StoreSource, Value, call, obj_from_pbz2_bytes,
 };
 use tnb_nb201_convert::{Family, archive_bytes_family, folder_archive_bytes};
 use tnb_nb201_store::{Archive, Buffer};
@@ -50,7 +50,12 @@ fn folder_source(space: Space) -> MemSource {
 /// The single-file object the writers make of the same data: `{'meta_archs', 'total_archs',
 /// 'arch2infos', 'evaluated_indexes'}`.
 fn single_file(space: Space) -> Obj {
-    let (meta, archs) = folder(&samples(space));
+    single_file_of(&samples(space))
+}
+
+/// [`single_file`] of any `-simple` folder.
+fn single_file_of(dir: &Path) -> Obj {
+    let (meta, archs) = folder(dir);
     let mut items = Vec::new();
     for key in ["meta_archs", "total_archs"] {
         items.push((Obj::Str(key.into()), meta.get(key).unwrap().clone()));
@@ -266,50 +271,171 @@ fn python() -> String {
     std::env::var("TNB_OFFICIAL_PYTHON").unwrap_or_else(|_| "/tmp/mv/bin/python".into())
 }
 
-/// Every call of the battery (`tests/data/make_nats_official.py`: ~85k calls over both spaces,
-/// three ways of opening each) answers, prints, warns and draws as the official
-/// `nats_bench==1.8` does on the same real sample files.
+/// A source of the battery and how the official object was opened on it.
+struct Opened {
+    name: String,
+    space: Space,
+    /// The `-simple` folder (`folder`, `dict`, `dictfast`) or the single file (`file`).
+    path: PathBuf,
+    kind: &'static str,
+}
+
+impl Opened {
+    fn spec(&self) -> String {
+        let space = if self.space == Space::Tss { "tss" } else { "sss" };
+        format!("{}={space}:{}:{}", self.name, self.kind, self.path.display())
+    }
+
+    fn nats(&self) -> Nats {
+        match self.kind {
+            "folder" => Nats {
+                space: self.space,
+                fast_mode: true,
+                archive_dir: Some(self.path.to_string_lossy().into()),
+            },
+            "dictfast" => Nats { space: self.space, fast_mode: true, archive_dir: None },
+            _ => Nats::new(self.space),
+        }
+    }
+
+    /// The object the source holds: a folder's meta and per-arch objects, or a whole object.
+    fn replay(&self, text: &str) -> (usize, Vec<String>) {
+        let d = Dialect::Nats(self.nats());
+        let fam = family(self.space);
+        let (mem, bytes) = if self.kind == "file" {
+            let top = obj_from_pbz2_bytes(&std::fs::read(&self.path).unwrap()).unwrap();
+            let bytes = archive_bytes_family(fam, &top, 0, [0; 32]).unwrap();
+            (MemSource::from_nats_obj(&top).unwrap(), bytes)
+        } else if self.kind == "folder" {
+            let (meta, archs) = folder(&self.path);
+            let bytes = folder_archive_bytes(fam, &meta, &archs, 0, [0; 32]).unwrap();
+            (MemSource::from_nats_folder(&meta, &archs).unwrap(), bytes)
+        } else {
+            let top = single_file_of(&self.path);
+            let bytes = archive_bytes_family(fam, &top, 0, [0; 32]).unwrap();
+            (MemSource::from_nats_obj(&top).unwrap(), bytes)
+        };
+        let (n1, mut all) = common::replay_dialect(&mem, text, &self.name, &d);
+        let archive = Archive::copy_from(&bytes).unwrap();
+        let store = StoreSource::new(&archive).unwrap();
+        let (n2, f) = common::replay_dialect(&store, text, &self.name, &d);
+        all.extend(f.into_iter().map(|x| format!("[archive] {x}")));
+        (n1 + n2, all)
+    }
+}
+
+/// The real samples (folder, dict, dict in fast mode) and the held-out look-alikes
+/// (data/nats/synth: folder and single file) of both spaces.
+fn battery() -> Vec<Opened> {
+    let synth = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../data/nats/synth");
+    let mut v = Vec::new();
+    for (space, tag) in [(Space::Tss, "tss"), (Space::Sss, "sss")] {
+        for kind in ["folder", "dict", "dictfast"] {
+            let name = format!("{tag}_{kind}");
+            v.push(Opened { name, space, path: samples(space), kind });
+        }
+        let path = synth.join(format!("{tag}-simple"));
+        v.push(Opened { name: format!("synth_{tag}_folder"), space, path, kind: "folder" });
+        let path = synth.join(format!("{tag}.pickle.pbz2"));
+        v.push(Opened { name: format!("synth_{tag}_file"), space, path, kind: "file" });
+    }
+    v
+}
+
+/// Every call of the battery (`tests/data/make_nats_official.py`, ~30k calls per source)
+/// answers, prints, warns and draws as the official `nats_bench==1.8` does, on the real sample
+/// files and on the held-out look-alikes, from memory and from the archive of each.
 #[test]
 #[ignore = "needs a Python with numpy and nats-bench==1.8 (TNB_OFFICIAL_PYTHON)"]
 fn every_call_answers_as_the_official_nats_bench_does() {
     let dir = std::env::temp_dir().join(format!("tnb-nats-official-{}", std::process::id()));
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/make_nats_official.py");
-    let (tss, sss) = (samples(Space::Tss), samples(Space::Sss));
+    let opened = battery();
     let st = std::process::Command::new(python())
         .arg(&script)
         .arg(&dir)
-        .arg(&tss)
-        .arg(&sss)
+        .args(opened.iter().map(Opened::spec))
         .status()
         .unwrap();
     assert!(st.success(), "{script:?} failed");
     let (mut all, mut total) = (Vec::new(), 0);
-    for (space, path) in [(Space::Tss, &tss), (Space::Sss, &sss)] {
-        let tag = if space == Space::Tss { "tss" } else { "sss" };
-        let folder = folder_source(space);
-        let single = single_file_source(space);
-        let (fa, sa) = (folder_archive(space), single_file_archive(space));
-        let (fs, ss) = (StoreSource::new(&fa).unwrap(), StoreSource::new(&sa).unwrap());
-        let path: std::sync::Arc<str> = path.to_string_lossy().into();
-        let opened = [
-            ("folder", Nats { space, fast_mode: true, archive_dir: Some(path) }),
-            ("dict", Nats::new(space)),
-            ("dictfast", Nats { space, fast_mode: true, archive_dir: None }),
-        ];
-        for (how, nats) in opened {
-            let name = format!("{tag}_{how}");
-            let text = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
-            let d = Dialect::Nats(nats);
-            let (mem, store) = if how == "folder" { (&folder, &fs) } else { (&single, &ss) };
-            let (n, f) = common::replay_dialect(mem, &text, &name, &d);
-            total += n;
-            all.extend(f);
-            let (n, f) = common::replay_dialect(store, &text, &name, &d);
-            total += n;
-            all.extend(f.into_iter().map(|x| format!("[archive] {x}")));
-        }
+    for o in &opened {
+        let text = std::fs::read_to_string(dir.join(format!("{}.jsonl", o.name))).unwrap();
+        let (n, f) = o.replay(&text);
+        total += n;
+        all.extend(f);
     }
     let _ = std::fs::remove_dir_all(&dir);
     let shown: Vec<&str> = all.iter().take(30).map(String::as_str).collect();
     assert!(all.is_empty(), "{} of {total} calls differ:\n{}", all.len(), shown.join("\n"));
+}
+
+/// The hp keys a source may hold are bounded ([`MAX_HP_LEN`]): a longer one is refused with
+/// one line naming the arch, not stored.
+#[test]
+fn hp_keys_longer_than_the_limit_are_refused() {
+    let (meta, mut archs) = folder(&samples(Space::Sss));
+    let long = "x".repeat(MAX_HP_LEN + 1);
+    assert!(Hp::from_key(&long).is_none());
+    assert_eq!(Hp::from_key(&long[..MAX_HP_LEN]).map(|h| h.key().len()), Some(MAX_HP_LEN));
+    let Obj::Dict { items, .. } = &mut archs[0].1 else { panic!("not a dict") };
+    items[0].0 = Obj::Str(long.as_str().into());
+    let e = MemSource::from_nats_folder(&meta, &archs).unwrap_err();
+    assert_eq!(e, format!("000000.pickle.pbz2: hp key longer than {MAX_HP_LEN} bytes"));
+}
+
+/// NATS-Bench's `'k not in dict_keys([...])'` lists a whole table (kept whole, unlike other
+/// messages), up to [`MAX_KEYS_MESSAGE`] characters.
+#[test]
+fn key_listings_are_kept_whole_up_to_the_limit() {
+    let e = ApiError::listing(Exc::ValueError, &"k".repeat(MAX_KEYS_MESSAGE + 10));
+    assert_eq!(e.message().chars().count(), MAX_KEYS_MESSAGE + 1);
+    assert!(e.message().ends_with('…'));
+    let src = folder_source(Space::Tss);
+    let args = [Arg::Str("cifar10"), Arg::Str("x-test")];
+    let kw = [("hp", Arg::Str("200")), ("enforce_all", Arg::Bool(false))];
+    let v = run(&src, Space::Tss, "find_best", &args, &kw);
+    let e = v.unwrap_err();
+    assert_eq!(e.exc(), Exc::ValueError);
+    assert!(e.message().starts_with("x-test@199 not in dict_keys(['ori-test@0', "), "{e}");
+    assert!(e.message().ends_with("'ori-test@199'])"), "{e}");
+    assert!(e.message().chars().count() > tnb_pycall::MAX_MESSAGE, "{e}");
+}
+
+/// `tnb batch` refuses draws as for NAS-Bench-201, on NATS-Bench's methods too (the second
+/// `get_more_info` of `simulate_train_eval` included).
+#[test]
+fn batch_refuses_draws() {
+    let src = folder_source(Space::Tss);
+    for (m, args) in [
+        ("get_more_info", vec![Arg::Int(0), Arg::Str("cifar10")]),
+        ("simulate_train_eval", vec![Arg::Int(0), Arg::Str("cifar100")]),
+        ("random", vec![]),
+    ] {
+        let e = run(&src, Space::Tss, m, &args, &[]).unwrap_err();
+        assert_eq!(e.exc(), Exc::ValueError, "{m}");
+        assert!(e.message().starts_with("tnb batch draws no random numbers"), "{m}: {e}");
+    }
+}
+
+/// `Space` of an archive's family, and the properties `call` answers.
+#[test]
+fn spaces_and_properties() {
+    use tnb_schema::header::Family as F;
+    assert_eq!(Space::from_family(F::NatsTss), Some(Space::Tss));
+    assert_eq!(Space::from_family(F::NatsSss), Some(Space::Sss));
+    assert_eq!(Space::from_family(F::Nb201), None);
+    let src = folder_source(Space::Sss);
+    let p = |m: &str| run(&src, Space::Sss, m, &[], &[]).unwrap();
+    assert_eq!(p("search_space_name"), Value::Str("size".into()));
+    assert_eq!(p("full_train_epochs"), Value::Int(90));
+    assert_eq!(p("is_size"), Value::Bool(true));
+    assert_eq!(
+        p("avaliable_hps"),
+        Value::List(vec![
+            Value::Str("01".into()),
+            Value::Str("12".into()),
+            Value::Str("90".into())
+        ])
+    );
 }

@@ -1,17 +1,17 @@
 """Runs a battery of calls through the official NATS-Bench API (pip `nats-bench==1.8`, which needs
-numpy only) on the repository's real sample files (data/nats/samples: the `-simple` folders of
-both spaces, archs 0, 11 and 284), and records every answer (type, float bits) or exception
-(class, message, KeyError key), every printed line, every `warnings.warn` message and every
-`random` draw, one JSON line per call, as make_official.py does for NAS-Bench-201.
+numpy only) and records every answer (type, float bits) or exception (class, message, KeyError
+key), every printed line, every `warnings.warn` message and every `random` draw, one JSON line
+per call, as make_official.py does for NAS-Bench-201.
 
-Usage: python make_nats_official.py OUTDIR TSS_DIR SSS_DIR
+Usage: python make_nats_official.py OUTDIR NAME=SPACE:KIND:PATH ...
 
-For each space it writes three files, one per way of opening the data:
-- `<space>_folder.jsonl`: `create(dir, space, fast_mode=True)` with every arch of the folder loaded
-  first (`reload(dir, i)`), which is what tnb's "every arch is available from the start" means;
-- `<space>_dict.jsonl`: `create(obj, space, fast_mode=False)` with the single-file object built from
-  the folder's files (`meta_archs`, `total_archs`, `arch2infos`, `evaluated_indexes`);
-- `<space>_dictfast.jsonl`: the same object with `fast_mode=True` (no `archive_dir`).
+Each spec writes OUTDIR/NAME.jsonl for SPACE (`tss`/`sss`) opened as KIND:
+- `folder`: `create(PATH, space, fast_mode=True)` on a `-simple` folder with every arch of the
+  folder loaded first (`reload(PATH, i)`): tnb's "every arch is available from the start";
+- `dict`: `create(obj, space, fast_mode=False)` with the single-file object built from the
+  folder's files (`meta_archs`, `total_archs`, `arch2infos`, `evaluated_indexes`);
+- `dictfast`: the same object with `fast_mode=True` (no `archive_dir`);
+- `file`: `create(PATH, space, fast_mode=False)` on a single benchmark file.
 Python < 3.12 (plain `sum`); the Rust test replays with PySum::Plain.
 """
 import contextlib, io, json, os, random, sys, warnings
@@ -21,9 +21,8 @@ import numpy as np
 from nats_bench import create
 from nats_bench.api_utils import ArchResults, ResultsCount, pickle_load, remap_dataset_set_names
 
-OUT, TSS_DIR, SSS_DIR = sys.argv[1], sys.argv[2], sys.argv[3]
+OUT, SPECS = sys.argv[1], sys.argv[2:]
 DS = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"]
-ARCHS = [0, 11, 284]
 
 
 def enc(v):
@@ -54,8 +53,12 @@ def enc(v):
     raise TypeError(type(v))
 
 
-def cases(space, n, hps, meta):
+def cases(space, n, hps, meta, held):
     tss = space == "tss"
+    ARCHS = held[:3]
+    miss = next(i for i in range(n + 1) if i not in held)
+    m_held = lambda k: meta[held[k % len(held)]]
+    m_miss = meta[miss] if miss < n else meta[0] + "x"
     c = []
     add = lambda m, *a, obj="api", verbose=False, **k: c.append(
         {"obj": obj, "m": m, "a": list(a), "k": k, "verbose": verbose})
@@ -70,9 +73,9 @@ def cases(space, n, hps, meta):
         add("__getitem__", i)
     for i in [0, n - 1, n, -1, True, 2.0, 2.5, "x", None]:
         add("arch", i)
-    for a in [0, 11, n - 1, n, -1, True, meta[284], meta[5], "nope", 3.0, None]:
+    for a in [0, 11, n - 1, n, -1, True, m_held(2), m_miss, "nope", 3.0, None]:
         add("query_index_by_arch", a)
-    idxs = ARCHS + [5, meta[11], "nope", n, -1, True]
+    idxs = ARCHS + [miss, m_held(1), "nope", n, -1, True]
     for idx in idxs:
         for ds in DS + ["nope"]:
             for hp in all_hps[:5]:
@@ -87,26 +90,26 @@ def cases(space, n, hps, meta):
                 add("get_more_info", idx, ds, hp=hp, is_random="x")
                 add("get_more_info", idx, ds, hp=hp)
                 add("get_more_info", idx, ds, hp=hp, verbose=True, is_random=False)
-    for idx in ARCHS + [5, n, -1, True, 11.0, "0", [1]]:
+    for idx in ARCHS + [miss, n, -1, True, float(ARCHS[-1]), "0", [1]]:
         for hp in all_hps:
             add("query_meta_info_by_index", idx, hp)
     add("query_meta_info_by_index", 0, verbose=True)
-    for idx in ARCHS + [5]:
+    for idx in ARCHS + [miss]:
         for dn in [None, "cifar10", "cifar100", "nope", 5]:
             for hp in hps + [12, "90"]:
                 add("query_by_index", idx, dn, hp)
-    for a in ARCHS + [5, meta[11], "nope", n]:
+    for a in ARCHS + [miss, m_held(1), "nope", n]:
         for hp in all_hps:
             add("query_info_str_by_arch", a, hp)
     add("query_info_str_by_arch", 0, verbose=True)
-    add("query_by_arch", 11, hps[-1])
-    for idx in ARCHS + [5, n + 1, True, "0"]:
+    add("query_by_arch", ARCHS[-1], hps[-1])
+    for idx in ARCHS + [miss, n + 1, True, "0"]:
         for ds in DS + ["nope"]:
             for hp in all_hps[:5]:
                 add("get_cost_info", idx, ds, hp)
                 add("get_latency", idx, ds, hp)
     add("get_cost_info", 0, "cifar10", verbose=True)
-    for idx in ARCHS + [5, n + 1, 11.0, "11"]:
+    for idx in ARCHS + [miss, n + 1, float(ARCHS[-1]), str(ARCHS[-1])]:
         for ds in DS + ["nope"]:
             add("get_net_config", idx, ds)
     for idx in ARCHS[:2]:
@@ -128,7 +131,7 @@ def cases(space, n, hps, meta):
     add("find_best", "cifar10", "valid", hp=hps[-1], enforce_all=False, verbose=True)
     add("find_best", "cifar100", "valid", flop_max="x", hp=hps[-1], enforce_all=False)
     add("find_best", "cifar100", "valid", param_max="x", hp=hps[-1], enforce_all=False)
-    for a in ARCHS + [5, meta[11], "nope", n + 1]:
+    for a in ARCHS + [miss, m_held(1), "nope", n + 1]:
         for ds in ["cifar10", "cifar100", "ImageNet16-120", "cifar10-valid"]:
             for hp in hps + [12]:
                 for ie in [None, 0, 5, 11]:
@@ -145,19 +148,19 @@ def cases(space, n, hps, meta):
             add("statistics", ds, hp)
     add("statistics", "cifar10", hps[0], verbose=True)
     if tss:
-        for s in [meta[0], meta[11], meta[284], "|a~0|+|b~1|c~x|", "|a~0~1|", "|a~ 1|+|b~+2|", "", "|x|",
+        for s in [meta[0], m_held(1), m_held(2), "|a~0|+|b~1|c~x|", "|a~0~1|", "|a~ 1|+|b~+2|", "", "|x|",
                   "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|"]:
             add("str2lists", s)
             add("str2matrix", s)
         add("str2matrix", "|none~0|+|skip_connect~5|")
-        for a in ARCHS + [meta[7], meta[15624], "nope", -1, True, n]:
+        for a in ARCHS + [m_miss, meta[n - 1], "nope", -1, True, n]:
             add("get_unique_str", a)
     else:
         add("str2lists", meta[0])
         add("get_unique_str", 0)
     for d, m in [("cifar10", "valid"), ("cifar10", "test"), ("cifar100", "valid"), ("x", "valid")]:
         add("remap_dataset_set_names", d, m)
-    for i in [284, 5, 99999, True]:
+    for i in [ARCHS[-1], miss, 99999, True]:
         add("show", i)
     add("show", 0, verbose=True)
     add("show", -1)
@@ -165,9 +168,9 @@ def cases(space, n, hps, meta):
     add("clear_params", 0, hps[0])
     add("clear_params", 0, "90" if tss else "200")
     add("clear_params", 0, int(hps[0]))
-    add("clear_params", 5)
-    add("clear_params", 11)
-    add("clear_params", 11, verbose=True)
+    add("clear_params", miss)
+    add("clear_params", ARCHS[-1])
+    add("clear_params", ARCHS[-1], verbose=True)
     for idx in ARCHS:
         for hp in hps:
             ar = ["ar", idx, hp]
@@ -213,11 +216,11 @@ def cases(space, n, hps, meta):
     add("reset_fast_mode", False)
     add("__repr__")
     add("find_best", "cifar10", "valid", hp=hps[0])
-    add("get_more_info", 5, "cifar10", hp=hps[0], is_random=False)
+    add("get_more_info", miss, "cifar10", hp=hps[0], is_random=False)
     add("reset_fast_mode", True)
     add("reset_archive_dir", None)
     add("archive_dir")
-    add("get_more_info", 5, "cifar10", hp=hps[0], is_random=False)
+    add("get_more_info", miss, "cifar10", hp=hps[0], is_random=False)
     return c
 
 
@@ -238,6 +241,7 @@ def objects(folder):
 
 
 def run(name, api, space, hps, meta):
+    held = sorted(api.arch2infos_dict.keys())
     api.filename = None
     draws = []
     real_choice, real_randint = random.choice, random.randint
@@ -262,7 +266,7 @@ def run(name, api, space, hps, meta):
 
     random.choice, random.randint = choice, randint
     out = open(os.path.join(OUT, name + ".jsonl"), "w")
-    for n, case in enumerate(cases(space, len(api), hps, meta)):
+    for n, case in enumerate(cases(space, len(api), hps, meta, held)):
         random.seed(n)
         draws.clear()
         api.verbose = case["verbose"]
@@ -323,18 +327,24 @@ def run(name, api, space, hps, meta):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for space, folder, hps in [("tss", TSS_DIR, ["12", "200"]), ("sss", SSS_DIR, ["01", "12", "90"])]:
-        meta, archs = objects(folder)
-        api = create(folder, space, fast_mode=True, verbose=False)
-        for i in sorted(archs):
-            api.reload(folder, i)
-        run(space + "_folder", api, space, hps, meta["meta_archs"])
-        single = {"meta_archs": meta["meta_archs"], "total_archs": meta["total_archs"], "arch2infos": archs,
-                  "evaluated_indexes": set(archs)}
-        run(space + "_dict", create(single, space, fast_mode=False, verbose=False), space, hps,
-            meta["meta_archs"])
-        run(space + "_dictfast", create(single, space, fast_mode=True, verbose=False), space, hps,
-            meta["meta_archs"])
+    for spec in SPECS:
+        name, rest = spec.split("=", 1)
+        space, kind, path = rest.split(":", 2)
+        hps = ["12", "200"] if space == "tss" else ["01", "12", "90"]
+        if kind == "file":
+            api = create(path, space, fast_mode=False, verbose=False)
+            run(name, api, space, hps, api.meta_archs)
+            continue
+        meta, archs = objects(path)
+        if kind == "folder":
+            api = create(path, space, fast_mode=True, verbose=False)
+            for i in sorted(archs):
+                api.reload(path, i)
+        else:
+            single = {"meta_archs": meta["meta_archs"], "total_archs": meta["total_archs"], "arch2infos": archs,
+                      "evaluated_indexes": set(archs)}
+            api = create(single, space, fast_mode=(kind == "dictfast"), verbose=False)
+        run(name, api, space, hps, meta["meta_archs"])
 
 
 main()
