@@ -33,6 +33,10 @@ pub(crate) struct NatsCli {
     /// Seed of every made-up value: same options, same bytes.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
+    /// tss: every arch has all three '200' seeds (by default 2225 archs have 1 and 5439 have
+    /// 2, as NB201's 200-epoch data): the upper bound of the real sizes.
+    #[arg(long)]
+    all_seeds: bool,
     /// Compression threads for a folder (0 = all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -50,6 +54,7 @@ fn generate(cli: &NatsCli, err: &mut dyn Write, show_progress: bool) -> Result<(
         archs: cli.archs,
         indexes: cli.indexes.clone(),
         seed: cli.seed,
+        all_seeds: cli.all_seeds,
     };
     let start = Instant::now();
     let synth = NatsSynth::new(options).map_err(|e| e.to_string())?;

@@ -12,6 +12,10 @@
 //! What is made up: the numbers (deterministic from `--seed`, shaped like training curves; see
 //! `model.rs`).
 //!
+//! The [`nats`] module writes NATS-Bench look-alikes (the `-simple` folders and single
+//! benchmark files of both spaces, protocol-4 pickles in bz2), whose per-arch data is this
+//! family's ArchResults layout.
+//!
 //! # Usage
 //!
 //! ```text
@@ -21,6 +25,8 @@
 //! target/release/tnb-synth nb201 --archs 20 small.pth                         # 20 archs, all meta_archs
 //! target/release/tnb-synth nb201 --archs 20 --meta-archs 20 tiny.pth          # first 20 archs only
 //! target/release/tnb-synth nb201 --indexes 0,7,11 --epochs 4,3 fixture.pth
+//! target/release/tnb-synth nats --space tss /tmp/nats/NATS-tss-v1_0-3ffb9-simple  # 1.3 GB
+//! target/release/tnb-synth nats --space sss --form file --archs 8 small.pickle.pbz2
 //! ```
 //!
 //! # Library

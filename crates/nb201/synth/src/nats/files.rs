@@ -68,7 +68,8 @@ impl NatsSynth {
     }
 
     /// The `-simple` folder: `meta.pickle.pbz2` and `{i:06d}.pickle.pbz2` for every index
-    /// written, each compressed by one of `threads` workers.
+    /// written, each compressed by one of `threads` workers. Files of those names are
+    /// replaced; other files in the folder are left alone.
     pub fn write_folder(
         &self,
         dir: &Path,

@@ -57,6 +57,8 @@ fn tss_200_seed_sets_follow_the_counts_and_the_samples() {
     }
     let one_seed = (0..TSS_TOTAL).find(|&i| s.arch(i).checkpoints[1].len() == 1).unwrap();
     assert_eq!(s.arch(one_seed).dataset_seed(1).len(), 4);
+    let all = NatsSynth::new(NatsOptions { all_seeds: true, ..NatsOptions::default() }).unwrap();
+    assert!((0..TSS_TOTAL).step_by(7).all(|i| all.arch(i).checkpoints[1].len() == 3));
     assert_eq!(hps(Space::Sss).iter().map(|h| h.key).collect::<Vec<_>>(), ["01", "12", "90"]);
 }
 
