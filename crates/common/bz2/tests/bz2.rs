@@ -107,6 +107,7 @@ fn truncated_data_is_refused_at_every_offset() {
     let e = tnb_bz2::Error::from_io(io);
     assert_eq!(e.file.as_deref(), Some("x.pbz2"));
     assert!(matches!(e.kind, ErrorKind::Truncated { at: 100 }));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
