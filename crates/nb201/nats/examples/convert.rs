@@ -21,7 +21,7 @@ fn main() {
         &opts,
         &mut |phase, done, total| {
             let pct = (done * 100).checked_div(total).unwrap_or(0);
-            if pct >= last + 10 || done == total {
+            if pct >= last + 10 || pct < last || done == total {
                 last = pct;
                 eprintln!("{:>7.1}s {phase:?} {done}/{total}", t.elapsed().as_secs_f64());
             }

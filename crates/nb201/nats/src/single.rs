@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tnb_bz2::Decoder;
+use tnb_bz2::{Decoder, Threaded};
 use tnb_pth::Reopen;
 
 use crate::error::Error;
@@ -68,9 +68,21 @@ impl Pbz2 {
 }
 
 impl Reopen for Pbz2 {
-    type Reader = Decoder<Counting>;
+    type Reader = Threaded;
 
-    fn reopen(&self) -> Result<Decoder<Counting>, tnb_pth::Error> {
+    /// Each pass decodes on a thread of its own, overlapping with the pickle reader.
+    fn reopen(&self) -> Result<Threaded, tnb_pth::Error> {
+        Ok(Threaded::spawn(self.decoder()?))
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Pbz2 {
+    /// A decoder from the file's start.
+    fn decoder(&self) -> Result<Decoder<Counting>, tnb_pth::Error> {
         let (f, meta) = tnb_schema::file::open_regular(&self.path)
             .map_err(|e| tnb_pth::Error::Io(format!("cannot read {}: {e}", self.name)))?;
         if meta.len() != self.size {
@@ -85,17 +97,13 @@ impl Reopen for Pbz2 {
         let r = Counting { f, n: self.read.clone() };
         Ok(Decoder::new(r, self.limit).named(&self.name))
     }
-
-    fn name(&self) -> String {
-        self.name.clone()
-    }
 }
 
 /// The space the file's first arch string says, decoding only its first [`PEEK_BYTES`]
 /// (`None` when the pickle does not begin as the benchmark's dict with `meta_archs` first; the
 /// caller then converts and checks afterwards).
 pub(crate) fn peek_space(src: &Pbz2) -> Result<Option<Space>, Error> {
-    let mut d = src.reopen().map_err(Error::pth)?;
+    let mut d = src.decoder().map_err(Error::pth)?;
     let mut buf = vec![0u8; PEEK_BYTES];
     let mut n = 0;
     while n < buf.len() {
