@@ -25,7 +25,8 @@ enum State {
 }
 
 /// Decodes the bz2 data read from `R` (one or more concatenated streams), yielding at most
-/// `limit` bytes: the read that would pass the limit fails with [`ErrorKind::TooLarge`].
+/// `limit` bytes: a stream longer than that gives exactly `limit` bytes, then the read that
+/// would pass the limit fails with [`ErrorKind::TooLarge`].
 /// Memory: the compressed buffer ([`crate::INPUT_BUFFER`]) and libbzip2's tables (about 3.6 MB
 /// for level-9 data), whatever the data expands to. Errors come back from `read` as
 /// `std::io::Error`s carrying an [`Error`] ([`Error::from_io`] recovers it), one line naming the
@@ -136,8 +137,9 @@ impl<R: Read> Read for Decoder<R> {
                     (_, true) => Err(self.fail(ErrorKind::Truncated { at: self.consumed })),
                 };
             }
-            // One byte past the limit may be decoded: that byte is the proof of a bomb.
-            let room = self.limit.saturating_add(1).saturating_sub(self.out);
+            // Up to the limit, then one byte past it: that byte is the proof of a bomb (so a
+            // reader gets exactly `limit` bytes before the error).
+            let room = if self.out < self.limit { self.limit - self.out } else { 1 };
             let room = usize::try_from(room).unwrap_or(usize::MAX).min(out.len());
             let (in0, out0) = (self.dec.total_in(), self.dec.total_out());
             let r = self.dec.decompress(&self.buf[self.pos..self.len], &mut out[..room]);

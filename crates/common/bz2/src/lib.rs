@@ -30,9 +30,11 @@
 
 mod decoder;
 mod error;
+mod threaded;
 
 pub use decoder::Decoder;
 pub use error::{Error, ErrorKind};
+pub use threaded::{THREAD_AHEAD, THREAD_CHUNK, Threaded};
 
 use std::io::Read;
 use std::path::Path;

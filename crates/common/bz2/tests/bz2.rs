@@ -107,6 +107,7 @@ fn truncated_data_is_refused_at_every_offset() {
     let e = tnb_bz2::Error::from_io(io);
     assert_eq!(e.file.as_deref(), Some("x.pbz2"));
     assert!(matches!(e.kind, ErrorKind::Truncated { at: 100 }));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -231,4 +232,35 @@ fn tempdir(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("tnb-bz2-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+#[test]
+fn a_threaded_decoder_gives_the_same_bytes_and_errors() {
+    use tnb_bz2::{THREAD_CHUNK, Threaded};
+    // Several chunks' worth: three streams of 1.5 chunks of varied bytes.
+    let data: Vec<u8> = (0..THREAD_CHUNK * 3 / 2).map(|i| (i * 7 % 251) as u8).collect();
+    let one = compress(&data);
+    let packed = [one.clone(), one.clone(), one].concat();
+    let mut got = Vec::new();
+    Threaded::spawn(Decoder::new(std::io::Cursor::new(packed.clone()), u64::MAX))
+        .read_to_end(&mut got)
+        .unwrap();
+    assert_eq!(got, [data.clone(), data.clone(), data.clone()].concat());
+    // A truncation arrives after the bytes before it, as the same error.
+    let cut = packed[..packed.len() - 10].to_vec();
+    let mut got = Vec::new();
+    let e = Threaded::spawn(Decoder::new(std::io::Cursor::new(cut), u64::MAX).named("t.pbz2"))
+        .read_to_end(&mut got)
+        .unwrap_err();
+    assert!(got.len() >= data.len() * 2, "{}", got.len());
+    let e = tnb_bz2::Error::from_io(e);
+    assert!(matches!(e.kind, ErrorKind::Truncated { .. }), "{e}");
+    assert_eq!(e.file.as_deref(), Some("t.pbz2"));
+    // The limit, across the thread.
+    let mut sink = Vec::new();
+    let e = Threaded::spawn(Decoder::new(std::io::Cursor::new(packed), 1000))
+        .read_to_end(&mut sink)
+        .unwrap_err();
+    assert!(matches!(tnb_bz2::Error::from_io(e).kind, ErrorKind::TooLarge { limit: 1000 }));
+    assert_eq!(sink.len(), 1000);
 }

@@ -287,8 +287,16 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-impl<R> Counted<R> {
+/// Bytes read past a pickle error to see whether the source fails too (a bz2 block's checksum
+/// is checked at the block's end, after its bytes were handed out: damage shows first as a
+/// pickle error). One bz2 block decodes to at most about 46 MB.
+pub const CHECK_AHEAD: u64 = 64 << 20;
+
+impl<R: Read> Counted<R> {
     fn err(&mut self, name: &str, error: tnb_pickle::Error) -> Error {
+        if self.failed.is_none() {
+            let _ = std::io::copy(&mut self.take(CHECK_AHEAD), &mut std::io::sink());
+        }
         match self.failed.take() {
             Some(m) => Error::Io(m),
             None => Error::Pickle { part: format!("{name} (the pickle)"), error },

@@ -511,3 +511,49 @@ fn a_reopened_source_streams_like_a_file() {
     .unwrap();
     assert_eq!(o, Obj::Set(vec![]));
 }
+
+/// Bytes that are no pickle (`0xff`), then a read error at `fail_at`: a damaged compressed
+/// source whose checksum fails after its bad bytes were handed out.
+struct Garbage {
+    fail_at: u64,
+}
+
+struct GarbageReader {
+    at: u64,
+    fail_at: u64,
+}
+
+impl std::io::Read for GarbageReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at >= self.fail_at {
+            return Err(std::io::Error::other("g.pbz2: corrupt bz2 data"));
+        }
+        let n = buf.len().min((self.fail_at - self.at) as usize);
+        buf[..n].fill(0xff);
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl tnb_pth::Reopen for Garbage {
+    type Reader = GarbageReader;
+    fn reopen(&self) -> Result<GarbageReader, tnb_pth::Error> {
+        Ok(GarbageReader { at: 0, fail_at: self.fail_at })
+    }
+    fn name(&self) -> String {
+        "g.pbz2".into()
+    }
+}
+
+#[test]
+fn a_source_error_shortly_after_a_pickle_error_is_the_one_reported() {
+    use tnb_pth::stream::CHECK_AHEAD;
+    let limits = StreamLimits::default();
+    let near = Garbage { fail_at: 3 << 20 };
+    let e = tnb_pth::stream_scan_source(&near, &limits, &mut |_| {}).unwrap_err().to_string();
+    assert_eq!(e, "g.pbz2: corrupt bz2 data");
+    // Past the look-ahead, the pickle's own error stands.
+    let far = Garbage { fail_at: CHECK_AHEAD + (4 << 20) };
+    let e = tnb_pth::stream_scan_source(&far, &limits, &mut |_| {}).unwrap_err().to_string();
+    assert!(e.starts_with("g.pbz2 (the pickle): byte 0: unknown opcode 0xff"), "{e}");
+}

@@ -87,7 +87,7 @@ pub fn convert_with(
     accept: Accept<'_>,
 ) -> Result<Summary, Error> {
     tnb_nb201_convert::check_destination(src, dst)?;
-    let mut source = Source::open(src)?;
+    let mut source = Source::open_with(src, opts)?;
     loop {
         let mut timings = Vec::new();
         let mut t = Instant::now();
@@ -159,7 +159,7 @@ fn rebuild<W: Write>(
     progress: &mut dyn FnMut(Phase, u64, u64),
     make: &mut dyn FnMut(Space) -> Converter<W>,
 ) -> Result<(Payload<W>, Space, Fed), Error> {
-    let mut source = Source::open(src)?;
+    let mut source = Source::open_with(src, opts)?;
     loop {
         let mut conv = make(source.space());
         match source.feed(&mut conv, opts, progress)? {

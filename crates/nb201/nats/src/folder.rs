@@ -67,6 +67,10 @@ pub(crate) fn arch_index(name: &str) -> Option<(i64, bool)> {
 
 /// Lists `dir`'s per-arch files for `n` archs.
 pub(crate) fn discover(dir: &Path, n: usize) -> Result<Folder, Error> {
+    discover_within(dir, n, MAX_FOLDER_ENTRIES)
+}
+
+fn discover_within(dir: &Path, n: usize, max_entries: usize) -> Result<Folder, Error> {
     let what = || format!("listing {}", dir.display());
     let mut padded: BTreeMap<i64, String> = BTreeMap::new();
     let mut plain: BTreeMap<i64, String> = BTreeMap::new();
@@ -75,9 +79,9 @@ pub(crate) fn discover(dir: &Path, n: usize) -> Result<Folder, Error> {
     for ent in std::fs::read_dir(dir).map_err(|e| Error::io(what(), e))? {
         let ent = ent.map_err(|e| Error::io(what(), e))?;
         seen += 1;
-        if seen > MAX_FOLDER_ENTRIES {
+        if seen > max_entries {
             return Err(Error::NotNats(format!(
-                "{} holds more than {MAX_FOLDER_ENTRIES} entries (MAX_FOLDER_ENTRIES)",
+                "{} holds more than {max_entries} entries (MAX_FOLDER_ENTRIES)",
                 dir.display()
             )));
         }
@@ -114,4 +118,40 @@ pub(crate) fn discover(dir: &Path, n: usize) -> Result<Folder, Error> {
         archs.push((i, dir.join(&name), name));
     }
     Ok(Folder { archs, missing, ignored })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_looked_up_as_reload_does() {
+        assert_eq!(arch_index("000011.pickle.pbz2"), Some((11, true)));
+        assert_eq!(arch_index("11.pickle.pbz2"), Some((11, false)));
+        assert_eq!(arch_index("0.pickle.pbz2"), Some((0, false)));
+        assert_eq!(arch_index("1234567.pickle.pbz2"), Some((1234567, true)));
+        for other in [
+            "0011.pickle.pbz2",
+            "meta.pickle.pbz2",
+            "000011.pickle",
+            "x1.pickle.pbz2",
+            ".pickle.pbz2",
+            "-1.pickle.pbz2",
+        ] {
+            assert_eq!(arch_index(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_folder_with_too_many_entries_is_refused() {
+        let dir = std::env::temp_dir().join(format!("tnb-nats-entries-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 0..4 {
+            std::fs::write(dir.join(format!("{i:06}.pickle.pbz2")), b"").unwrap();
+        }
+        assert_eq!(discover_within(&dir, 10, 4).unwrap().archs.len(), 4);
+        let e = discover_within(&dir, 10, 3).unwrap_err().to_string();
+        assert!(e.contains("more than 3 entries (MAX_FOLDER_ENTRIES)"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

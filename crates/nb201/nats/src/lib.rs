@@ -45,7 +45,7 @@ pub use convert::{
 pub use decode::{ARCH_LIMITS, MAX_ARCH_FILE, decode_bytes, decode_file, pickle_object};
 pub use error::Error;
 pub use folder::{ARCH_SUFFIX, MAX_FOLDER_ENTRIES, META_FILE, is_folder};
-pub use single::{MAX_SINGLE_PICKLE, PEEK_BYTES};
+pub use single::PEEK_BYTES;
 pub use source::{Form, Loaded, Options, Source};
 pub use space::Space;
 pub use tnb_nb201_convert::Phase;

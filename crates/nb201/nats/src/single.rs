@@ -9,15 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tnb_bz2::Decoder;
+use tnb_bz2::{Decoder, Threaded};
 use tnb_pth::Reopen;
 
 use crate::error::Error;
 use crate::space::Space;
-
-/// Largest pickle a single benchmark file may decode to: the streaming reader's
-/// [`tnb_pickle::stream::limits::DEFAULT_MAX_PICKLE_SIZE`] (64 GiB; tss's is about 5.1 GB).
-pub const MAX_SINGLE_PICKLE: u64 = tnb_pickle::stream::limits::DEFAULT_MAX_PICKLE_SIZE;
 
 /// Pickle bytes decoded to tell the space before the passes (the first arch string comes
 /// within the first hundred bytes as pickle writes the benchmark's dict).
@@ -32,6 +28,10 @@ pub(crate) struct Pbz2 {
     pub(crate) size: u64,
     /// Compressed bytes read by the current pass, for progress.
     pub(crate) read: Arc<AtomicU64>,
+    /// Most bytes the bz2 data may decode to: the streaming reader's
+    /// [`tnb_pickle::stream::StreamLimits::max_pickle_size`] (64 GiB by default; tss's pickle
+    /// is about 5.1 GB), so that bytes after the pickle cannot decode without bound either.
+    pub(crate) limit: u64,
 }
 
 /// Counts compressed bytes read into a shared counter.
@@ -49,7 +49,7 @@ impl Read for Counting {
 }
 
 impl Pbz2 {
-    pub(crate) fn open(path: &Path) -> Result<Pbz2, Error> {
+    pub(crate) fn open(path: &Path, limit: u64) -> Result<Pbz2, Error> {
         let (_, meta) = tnb_schema::file::open_regular(path)
             .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
         Ok(Pbz2 {
@@ -57,6 +57,7 @@ impl Pbz2 {
             name: path.display().to_string(),
             size: meta.len(),
             read: Arc::new(AtomicU64::new(0)),
+            limit,
         })
     }
 
@@ -67,9 +68,21 @@ impl Pbz2 {
 }
 
 impl Reopen for Pbz2 {
-    type Reader = Decoder<Counting>;
+    type Reader = Threaded;
 
-    fn reopen(&self) -> Result<Decoder<Counting>, tnb_pth::Error> {
+    /// Each pass decodes on a thread of its own, overlapping with the pickle reader.
+    fn reopen(&self) -> Result<Threaded, tnb_pth::Error> {
+        Ok(Threaded::spawn(self.decoder()?))
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Pbz2 {
+    /// A decoder from the file's start.
+    fn decoder(&self) -> Result<Decoder<Counting>, tnb_pth::Error> {
         let (f, meta) = tnb_schema::file::open_regular(&self.path)
             .map_err(|e| tnb_pth::Error::Io(format!("cannot read {}: {e}", self.name)))?;
         if meta.len() != self.size {
@@ -82,11 +95,7 @@ impl Reopen for Pbz2 {
         }
         self.read.store(0, Ordering::Relaxed);
         let r = Counting { f, n: self.read.clone() };
-        Ok(Decoder::new(r, MAX_SINGLE_PICKLE).named(&self.name))
-    }
-
-    fn name(&self) -> String {
-        self.name.clone()
+        Ok(Decoder::new(r, self.limit).named(&self.name))
     }
 }
 
@@ -94,7 +103,7 @@ impl Reopen for Pbz2 {
 /// (`None` when the pickle does not begin as the benchmark's dict with `meta_archs` first; the
 /// caller then converts and checks afterwards).
 pub(crate) fn peek_space(src: &Pbz2) -> Result<Option<Space>, Error> {
-    let mut d = src.reopen().map_err(Error::pth)?;
+    let mut d = src.decoder().map_err(Error::pth)?;
     let mut buf = vec![0u8; PEEK_BYTES];
     let mut n = 0;
     while n < buf.len() {

@@ -70,8 +70,14 @@ pub(crate) struct Guessed(pub(crate) Space);
 
 impl Source {
     /// The folder or file at `path`, told apart by what it is (a folder must hold
-    /// `meta.pickle.pbz2`).
+    /// `meta.pickle.pbz2`), with the default [`Options`].
     pub fn open(path: &Path) -> Result<Source, Error> {
+        Source::open_with(path, &Options::default())
+    }
+
+    /// [`Source::open`] with `opts` (a single file's bz2 data may decode to at most
+    /// `opts.limits.max_pickle_size` bytes).
+    pub fn open_with(path: &Path, opts: &Options) -> Result<Source, Error> {
         if path.is_dir() {
             return open_folder(path);
         }
@@ -81,7 +87,7 @@ impl Source {
                 std::io::Error::from(std::io::ErrorKind::NotFound),
             ));
         }
-        let file = Pbz2::open(path)?;
+        let file = Pbz2::open(path, opts.limits.max_pickle_size)?;
         let peeked = peek_space(&file)?;
         Ok(Source {
             path: path.to_owned(),

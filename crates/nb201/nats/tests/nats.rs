@@ -25,11 +25,27 @@ fn samples(space: Space) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../data/nats/samples").join(name)
 }
 
-fn tmp(tag: &str) -> PathBuf {
+/// A fresh temporary folder, removed when dropped.
+struct Tmp(PathBuf);
+
+impl std::ops::Deref for Tmp {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tmp(tag: &str) -> Tmp {
     let d = std::env::temp_dir().join(format!("tnb-nats-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    Tmp(d)
 }
 
 fn accept(p: &Path) -> Result<(), String> {
@@ -482,6 +498,42 @@ fn a_single_file_bomb_stops_at_the_pickle_size_limit() {
     let dst = out.join("x.tnb");
     let e = convert_with(&f, &dst, &opts, &mut |_, _, _| {}, &accept).unwrap_err();
     let s = one_line(&e);
-    assert!(s.starts_with(&f.display().to_string()) && s.contains("MAX_PICKLE_SIZE"), "{s}");
+    // The pickle reader stops at the limit; the bz2 data going on past it says why.
+    assert!(s.starts_with(&f.display().to_string()), "{s}");
+    assert!(s.contains("expands beyond 4194304 bytes") && s.contains("bz2 bomb"), "{s}");
     assert!(!dst.exists());
+}
+
+#[test]
+fn bytes_after_a_single_files_pickle_decode_within_the_limit() {
+    let out = tmp("single-tail");
+    let f = out.join("tail.pickle.pbz2");
+    // `None`, then 50 MB of zeros in the same bz2 stream (a few hundred bytes).
+    let mut p = b"\x80\x04N.".to_vec();
+    p.resize(4 + (50 << 20), 0);
+    std::fs::write(&f, tnb_bz2_compress(&p)).unwrap();
+    let dst = out.join("x.tnb");
+    let limits = tnb_pickle::stream::StreamLimits {
+        max_pickle_size: 4 << 20,
+        ..tnb_pickle::stream::StreamLimits::default()
+    };
+    let opts = Options { limits, ..Options::default() };
+    let e = convert_with(&f, &dst, &opts, &mut |_, _, _| {}, &accept).unwrap_err();
+    let s = one_line(&e);
+    assert!(s.starts_with(&f.display().to_string()), "{s}");
+    assert!(s.contains("expands beyond 4194304 bytes"), "{s}");
+    let e = run(&f, &dst, 1).unwrap_err();
+    assert!(one_line(&e).contains("52428800 bytes follow the pickle's STOP"), "{e}");
+}
+
+#[test]
+fn a_per_arch_file_larger_than_any_is_refused_unread() {
+    let out = tmp("huge");
+    let dir = big_folder(Space::Sss, 2, &out);
+    // Sparse: the size is refused from the metadata, before a byte is read.
+    let f = std::fs::File::create(dir.join("000001.pickle.pbz2")).unwrap();
+    f.set_len(tnb_nats::MAX_ARCH_FILE + 1).unwrap();
+    let e = run(&dir, &out.join("x.tnb"), 2).unwrap_err();
+    let s = one_line(&e);
+    assert!(s.contains("000001.pickle.pbz2") && s.contains("(MAX_ARCH_FILE = 268435456)"), "{s}");
 }

@@ -92,10 +92,10 @@ pub fn load<R: Read, H: StreamHooks + ?Sized>(
         ids: Ids::new(limits.max_memo_id, false),
         gets: &scan.ids,
         scan,
-        memo: HashMap::new(),
+        memo: HashMap::with_hasher(keys::Fast::new()),
         kept_bytes: 0,
         pending: Vec::new(),
-        pending_at: HashMap::new(),
+        pending_at: HashMap::with_hasher(keys::Fast::new()),
         copies: BTreeMap::new(),
         entry_memo: Vec::new(),
         entry_items: 0,
@@ -137,13 +137,13 @@ struct Vm<'a, 'p, R: Read, H: StreamHooks + ?Sized> {
     ids: Ids,
     gets: &'a Ids,
     scan: &'a Scan,
-    memo: HashMap<u64, Kept>,
+    memo: HashMap<u64, Kept, keys::Fast>,
     kept_bytes: u64,
     /// Containers stored in the memo while on the stack: (stack index, memo id), ascending.
     pending: Vec<(usize, u64)>,
     /// The live entries of `pending` by memo id (an entry of `pending` whose id maps elsewhere
     /// or nowhere is stale: ids are forgotten here, in O(1), and skipped there).
-    pending_at: HashMap<u64, usize>,
+    pending_at: HashMap<u64, usize, keys::Fast>,
     /// Lists and dicts on the stack that are copies of memo entries, or originals a get copied
     /// (neither may change any more): (stack index, memo id).
     copies: BTreeMap<usize, u64>,
