@@ -1,4 +1,9 @@
-//! Converts NAS-Bench-201 objects into NB201 `.tnb` archives (format: `schema/FORMAT-NB201.md`).
+//! Converts NAS-Bench-201 and NATS-Bench objects into NB201 `.tnb` archives (format:
+//! `schema/FORMAT-NB201.md`; the header's family says which benchmark: [`Converter::new`] is
+//! NAS-Bench-201, [`Converter::with_family`] a NATS-Bench space, whose entries are
+//! `{hp: ArchResults state}` dicts with any str hp keys). One object (a `.pth`, a NATS single
+//! file) ends with [`Converter::finish`]; a NATS `-simple` folder, whose entries are the per-arch
+//! files, ends with [`Converter::finish_folder`] and the meta file's object.
 //!
 //! A [`Converter`] takes the `arch2infos` entries one at a time (as the streaming reader hands
 //! them out, each dropped after), checks each against the NB201 layout (ArchResults and

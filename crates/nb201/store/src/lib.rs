@@ -15,7 +15,11 @@
 //! - `arch2infos`: [`Archive::entry_keys`] (the keys in order), [`Archive::arch_results`] by key
 //!   and hp ([`Hp::Less`] is `'12'` / `less`, [`Hp::Full`] is `'200'` / `full`) → an
 //!   [`ArchResults`] (its fields, `dataset_seed`, and `all_results` → [`Run`]s);
-//! - a [`Run`] (ResultsCount) has every field; its per-epoch dicts and `latency` are
+//! - NATS-Bench archives (families 2, 3: [`Archive::family`]) have any hp keys per entry:
+//!   [`Archive::hp_count`], [`Archive::hp_key`], [`Archive::results_by_key`] (`'12'`, `'200'`,
+//!   `'01'`, `'90'`), [`Archive::results_at`]; [`Archive::form`] says whether the source was one
+//!   object or a `-simple` folder, [`Archive::walk_entry`] walks one entry (one per-arch file);
+//! - a [`Run`] (ResultsCount) has every field ([`Run::arch_config_dict`]: any `arch_config`); its per-epoch dicts and `latency` are
 //!   [`Series`]: ordered maps with `get`, values as [`Num`] (float / np.float64 / int / bool).
 //!   Hot loops skip the per-key work: [`Series::set_keys`] places every `'set@epoch'` key of
 //!   an eval dict by arithmetic when its keys are the runs the real files write (decided once

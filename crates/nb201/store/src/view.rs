@@ -22,7 +22,7 @@ pub enum Hp {
 }
 
 impl Hp {
-    /// Both, in the order the index of [`Hp::index`] gives.
+    /// Both: `Full` (`'200'`) then `Less` (`'12'`).
     pub const ALL: [Hp; 2] = [Hp::Full, Hp::Less];
 
     pub(crate) fn index(self) -> usize {
