@@ -25,6 +25,7 @@ const TARGETS: &[(&str, Body)] = &[
     ("archive", targets::archive),
     ("convert", targets::convert),
     ("stream", targets::stream),
+    ("nats", targets::nats),
 ];
 
 /// Fuzz targets whose bodies live outside `fuzz/src/targets.rs`, with the test that replays
@@ -99,6 +100,11 @@ fn fuzz_pickle_inputs_replay_cleanly() {
 #[test]
 fn fuzz_stream_inputs_replay_cleanly() {
     replay_target("stream");
+}
+
+#[test]
+fn fuzz_nats_inputs_replay_cleanly() {
+    replay_target("nats");
 }
 
 #[test]

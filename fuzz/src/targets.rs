@@ -666,3 +666,61 @@ fn arena_print(arena: &tnb_pickle::Arena<'_>, root: Ref) -> String {
     }
     out
 }
+
+/// `nats`: the fuzzer's bytes as one NATS-Bench per-arch pickle (`tnb_nats::pickle_object`:
+/// the streaming reader with only `OrderedDict` and numpy's scalar and dtype allowed), and as a
+/// whole `.pickle.pbz2` (`tnb_nats::decode_bytes`: bounded bz2, then the same reader). An
+/// object the reader accepts is converted as arch 0 of a one-arch `-simple` folder of each
+/// space; when the converter accepts it, the archive must open (whatever convert writes, open
+/// accepts), verify its checksum, walk whole and walk that entry, find every hp record by its
+/// key, and convert to the same bytes again.
+pub fn nats(data: &[u8]) {
+    use tnb_nb201_convert::{Family, folder_archive_bytes};
+    use tnb_pickle::stream::Obj;
+    let _ = tnb_nats::decode_bytes(data, "fuzz.pickle.pbz2");
+    let Ok(obj) = tnb_nats::pickle_object(data, "fuzz.pickle") else {
+        return;
+    };
+    for (family, arch) in [
+        (Family::NatsTss, "|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"),
+        (Family::NatsSss, "8:8:8:8:8"),
+    ] {
+        let meta = Obj::Dict {
+            items: vec![
+                (Obj::Str("meta_archs".into()), Obj::List(vec![Obj::Str(arch.into())])),
+                (Obj::Str("total_archs".into()), Obj::Int(1)),
+                (Obj::Str("arch2infos".into()), Obj::None),
+                (Obj::Str("evaluated_indexes".into()), Obj::Set(vec![])),
+            ],
+            ordered: false,
+        };
+        let files = [(0i64, obj.clone())];
+        let Ok(bytes) = folder_archive_bytes(family, &meta, &files, 0, [0; 32]) else {
+            continue;
+        };
+        let again = folder_archive_bytes(family, &meta, &files, 0, [0; 32]);
+        assert!(again.ok().as_ref() == Some(&bytes), "converting the same object twice differs");
+        let a = match tnb_nb201_store::Archive::copy_from(&bytes) {
+            Ok(a) => a,
+            Err(e) => panic!("the converter wrote an archive its reader refuses: {e}"),
+        };
+        a.verify_checksum().expect("the converter's checksum");
+        assert_eq!(a.family(), family);
+        let mut events = 0u64;
+        a.walk(&mut |_| {
+            events += 1;
+            Ok(())
+        })
+        .expect("the whole archive walks");
+        let entry = a.entry(0).expect("readable").expect("arch 0 has its entry");
+        a.walk_entry(entry, &mut |_| Ok(())).expect("the entry walks");
+        let n = a.hp_count(entry).expect("readable");
+        for j in 0..n {
+            let key = a.hp_key(entry, j).expect("readable").expect("the record has a key");
+            assert!(
+                a.results_by_key(0, key).expect("readable").is_some(),
+                "hp record {key:?} is not found by its key"
+            );
+        }
+    }
+}
