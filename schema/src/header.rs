@@ -36,17 +36,33 @@ pub enum Family {
     TransNas,
     /// NAS-Bench-201 (`1`).
     Nb201,
+    /// NATS-Bench's topology space, tss (`2`): NB201's payload format (FORMAT-NB201.md).
+    NatsTss,
+    /// NATS-Bench's size space, sss (`3`): NB201's payload format (FORMAT-NB201.md).
+    NatsSss,
 }
 
 impl Family {
     /// Every family, by code.
-    pub const ALL: [Family; 2] = [Family::TransNas, Family::Nb201];
+    pub const ALL: [Family; 4] =
+        [Family::TransNas, Family::Nb201, Family::NatsTss, Family::NatsSss];
+
+    /// The families whose payload is the NB201 format (FORMAT-NB201.md), all read by the NB201
+    /// store: NAS-Bench-201 and both NATS-Bench spaces (the same ArchResults layout).
+    pub const NB201_FORMAT: [Family; 3] = [Family::Nb201, Family::NatsTss, Family::NatsSss];
+
+    /// Whether the family's payload is the NB201 format (see [`Family::NB201_FORMAT`]).
+    pub const fn is_nb201_format(self) -> bool {
+        !matches!(self, Family::TransNas)
+    }
 
     /// The code in header bytes 44..48.
     pub const fn code(self) -> u32 {
         match self {
             Family::TransNas => 0,
             Family::Nb201 => 1,
+            Family::NatsTss => 2,
+            Family::NatsSss => 3,
         }
     }
 
@@ -55,6 +71,8 @@ impl Family {
         match code {
             0 => Some(Family::TransNas),
             1 => Some(Family::Nb201),
+            2 => Some(Family::NatsTss),
+            3 => Some(Family::NatsSss),
             _ => None,
         }
     }
@@ -64,6 +82,8 @@ impl Family {
         match self {
             Family::TransNas => "TransNAS-Bench-101",
             Family::Nb201 => "NAS-Bench-201",
+            Family::NatsTss => "NATS-Bench topology (tss)",
+            Family::NatsSss => "NATS-Bench size (sss)",
         }
     }
 
@@ -71,7 +91,7 @@ impl Family {
     pub const fn version(self) -> u32 {
         match self {
             Family::TransNas => transnas::FORMAT_VERSION,
-            Family::Nb201 => nb201::FORMAT_VERSION,
+            Family::Nb201 | Family::NatsTss | Family::NatsSss => nb201::FORMAT_VERSION,
         }
     }
 
@@ -79,7 +99,7 @@ impl Family {
     pub const fn schema_hash(self) -> u64 {
         match self {
             Family::TransNas => transnas::SCHEMA_HASH,
-            Family::Nb201 => nb201::SCHEMA_HASH,
+            Family::Nb201 | Family::NatsTss | Family::NatsSss => nb201::SCHEMA_HASH,
         }
     }
 
@@ -87,7 +107,7 @@ impl Family {
     pub const fn max_payload(self) -> u64 {
         match self {
             Family::TransNas => MAX_PAYLOAD,
-            Family::Nb201 => MAX_PAYLOAD_NB201,
+            Family::Nb201 | Family::NatsTss | Family::NatsSss => MAX_PAYLOAD_NB201,
         }
     }
 }
@@ -389,6 +409,13 @@ impl Header {
     /// family, and checks that the payload is exactly the rest of the file. Does not check the
     /// payload's checksum (see [`Header::check_payload`]): that costs a pass over the payload.
     pub fn decode_family(file: &[u8], expected: Family) -> Result<Header, HeaderError> {
+        Header::decode_families(file, &[expected])
+    }
+
+    /// [`Header::decode_family`] for a reader of several families (the NB201 store reads
+    /// [`Family::NB201_FORMAT`]): a header naming any of `accepted` is read; any other family
+    /// is refused naming `accepted[0]` as the expected one.
+    pub fn decode_families(file: &[u8], accepted: &[Family]) -> Result<Header, HeaderError> {
         let len = file.len() as u64;
         if file.len() < HEADER_LEN {
             // A short file that is not even the start of the magic is better called foreign.
@@ -417,7 +444,8 @@ impl Header {
             return Err(HeaderError::HeaderChecksum);
         }
         let family = family.ok_or(HeaderError::UnknownFamily(code))?;
-        if family != expected {
+        if !accepted.contains(&family) {
+            let expected = accepted.first().copied().unwrap_or(Family::TransNas);
             return Err(HeaderError::WrongFamily { found: family, expected });
         }
         // A writer that follows the format leaves them zero; anything else is a header this
@@ -599,6 +627,37 @@ mod tests {
         assert!(!text.contains('\n'));
         let t = file(b"abcd");
         let e = Header::decode_family(&t, Family::Nb201).unwrap_err().to_string();
+        assert!(e.contains("TransNAS-Bench-101 archive, not a NAS-Bench-201"), "{e}");
+    }
+
+    #[test]
+    fn nats_families_are_read_by_the_nb201_reader_and_named_by_transnas() {
+        assert_eq!(Family::NB201_FORMAT.map(Family::code), [1, 2, 3]);
+        for fam in [Family::NatsTss, Family::NatsSss] {
+            assert_eq!(Family::from_code(fam.code()), Some(fam));
+            assert!(fam.is_nb201_format());
+            assert_eq!(
+                (fam.version(), fam.schema_hash()),
+                (nb201::FORMAT_VERSION, nb201::SCHEMA_HASH)
+            );
+            let h = Header::new_family(fam, 4, crc32fast::hash(b"abcd"), 1, [0; 32], "t");
+            let mut f = h.encode().to_vec();
+            f.extend_from_slice(b"abcd");
+            assert_eq!(Header::peek_family(&f), Some(fam));
+            assert_eq!(Header::decode_families(&f, &Family::NB201_FORMAT).unwrap().family, fam);
+            let e = Header::decode_family(&f, Family::Nb201).unwrap_err();
+            assert_eq!(e, HeaderError::WrongFamily { found: fam, expected: Family::Nb201 });
+            let e = Header::decode(&f).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("this is a {} archive, not a TransNAS-Bench-101", fam.name())),
+                "{e}"
+            );
+        }
+        assert_eq!(Family::NatsTss.name(), "NATS-Bench topology (tss)");
+        assert_eq!(Family::NatsSss.name(), "NATS-Bench size (sss)");
+        assert!(!Family::TransNas.is_nb201_format());
+        let t = file(b"abcd");
+        let e = Header::decode_families(&t, &Family::NB201_FORMAT).unwrap_err().to_string();
         assert!(e.contains("TransNAS-Bench-101 archive, not a NAS-Bench-201"), "{e}");
     }
 

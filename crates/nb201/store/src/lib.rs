@@ -1,7 +1,8 @@
 //! Opens an NB201 `.tnb` archive (NAS-Bench-201; format: `schema/FORMAT-NB201.md`) and reads
 //! every value of the source object straight from its bytes: typed, zero-copy, no allocation.
 //!
-//! Opening checks the header (family NAS-Bench-201), the payload trailer, rkyv's validation of
+//! Opening checks the header (family NAS-Bench-201 or NATS-Bench tss/sss, [`Archive::family`]),
+//! the payload trailer, rkyv's validation of
 //! the small root (flat columns: microseconds whatever the archive's size) and the table
 //! lengths. Everything else (offsets, string ids, cells) is checked where it is read, so a
 //! crafted archive makes a read return [`Corrupt`], never panic. The payload CRC is checked by
@@ -186,7 +187,7 @@ impl<B: AsRef<[u8]>> Archive<B> {
     /// validates the root and checks the table lengths.
     pub fn from_bytes(bytes: B) -> Result<Archive<B>, OpenError> {
         let all = bytes.as_ref();
-        let header = Header::decode_family(all, Family::Nb201)?;
+        let header = Header::decode_families(all, &Family::NB201_FORMAT)?;
         let payload = header.payload(all);
         if payload.as_ptr() as usize % 16 != 0 {
             return Err(OpenError::Unaligned);
@@ -207,6 +208,12 @@ impl<B: AsRef<[u8]>> Archive<B> {
     /// The header (version, provenance).
     pub fn header(&self) -> &Header {
         &self.header
+    }
+
+    /// Which benchmark the archive holds (its header's family: NAS-Bench-201 or one of the
+    /// NATS-Bench spaces, all in this format).
+    pub fn family(&self) -> Family {
+        self.header.family
     }
 
     /// The whole file.

@@ -358,3 +358,21 @@ fn dict_key(top: &Obj, i: usize) -> i64 {
         _ => panic!(),
     }
 }
+
+/// The NB201 reader reads the NATS-Bench families (same payload format) and says which it is.
+#[test]
+fn nats_family_headers_open_and_report_their_family() {
+    use tnb_schema::header::{Family, Header};
+    let top = sample::object(&Options { archs: 2, full_epochs: 3, ..Options::default() });
+    let bytes = archive_bytes(&top, 1, [0; 32]).unwrap();
+    assert_eq!(Archive::copy_from(&bytes).unwrap().family(), Family::Nb201);
+    for fam in [Family::NatsTss, Family::NatsSss] {
+        let h = Header::decode_family(&bytes, Family::Nb201).unwrap();
+        let h = Header::new_family(fam, h.payload_len, h.payload_crc32, 1, [0; 32], "t");
+        let mut b = h.encode().to_vec();
+        b.extend_from_slice(&bytes[h.encode().len()..]);
+        let a = Archive::copy_from(&b).unwrap();
+        assert_eq!(a.family(), fam);
+        a.verify_checksum().unwrap();
+    }
+}
