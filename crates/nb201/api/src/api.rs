@@ -6,12 +6,22 @@ use tnb_pycall::{Arg, Exc, arg_repr, arg_str, py_repr_str};
 
 use crate::draw::Draw;
 use crate::error::{ApiError, type_error, value_error};
-use crate::num::{PySum, add, div, lt};
+use crate::dialect::{Dialect, Nats};
+
+#[path = "nats.rs"]
+mod nats;
+use crate::num::{Mode, PySum, add, div, lt};
 use crate::results::{self, int_key, unhashable};
 use crate::run;
 use crate::source::{Hp, Num, Source};
 use crate::text::fixed;
 use crate::value::{ResultsRef, Value};
+
+/// NATS-Bench `get_more_info`'s `comment` for cifar10-valid (`{hp}` is `str(hp)`).
+const COMMENT_VALID: &str = "In this dict, train-loss/accuracy/time is the metric on the train set of CIFAR-10. The test-loss/accuracy/time is the performance of the CIFAR-10 test set after training on the train set by {hp} epochs. The per-time and total-time indicate the per epoch and total time costs, respectively.";
+
+/// NATS-Bench `get_more_info`'s `comment` for cifar10.
+const COMMENT_TEST: &str = "In this dict, train-loss/accuracy/time is the metric on the train+valid sets of CIFAR-10. The test-loss/accuracy/time is the performance of the CIFAR-10 test set after training on the train+valid sets by {hp} epochs. The per-time and total-time indicate the per epoch and total time costs, respectively.";
 
 /// The four dataset names `statistics` accepts, in the official order.
 pub const DATASETS: [&str; 4] = ["cifar10-valid", "cifar10", "cifar100", "ImageNet16-120"];
@@ -27,11 +37,24 @@ pub struct Session {
     pub cleared: Vec<ResultsRef>,
     /// `find_best`'s rankings (answers are the same without it; later calls are faster).
     pub find_best: FindBestCache,
+    /// The messages of the `warnings.warn(...)` calls made so far (NATS-Bench warns where
+    /// NAS-Bench-201 printed or raised: `query_info_str_by_arch` of an arch not evaluated,
+    /// `clear_params` of one not loaded); a binding drains them and warns.
+    pub warnings: Vec<String>,
+    /// NATS-Bench's `reset_fast_mode` / `reset_archive_dir`, applied by the dispatchers
+    /// ([`crate::call`]) over the object's [`Nats`] state.
+    pub nats: Option<Nats>,
 }
 
 impl Default for Session {
     fn default() -> Self {
-        Session { used_time: Num::Int(0), cleared: Vec::new(), find_best: FindBestCache::default() }
+        Session {
+            used_time: Num::Int(0),
+            cleared: Vec::new(),
+            find_best: FindBestCache::default(),
+            warnings: Vec::new(),
+            nats: None,
+        }
     }
 }
 
@@ -95,6 +118,9 @@ pub struct Nb201<'s, S: Source> {
     /// The object's `verbose`: whether methods print their "Call ..." lines (and, as a
     /// consequence, whether `find_best` with no result raises `AssertionError`).
     pub verbose: bool,
+    /// Which official class: `NASBench201API` (by [`Nb201::new`]) or a NATS-Bench one
+    /// ([`Nb201::nats`]).
+    pub dialect: Dialect,
 }
 
 /// An index the way `x in arch2infos_dict` sees it: unhashable raises, an int-like finds.
@@ -111,8 +137,10 @@ fn pad14(s: &str) -> String {
 }
 
 /// `'loss = {:.3f}, top1 = {:.2f}%'.format(loss, acc)`.
-fn metric2str(loss: &Value<'_>, acc: &Value<'_>) -> Result<String, ApiError> {
-    Ok(format!("loss = {}, top1 = {}%", fmt_f(loss, 3)?, fmt_f(acc, 2)?))
+/// (NATS-Bench writes `' & '` for the comma.)
+fn metric2str(loss: &Value<'_>, acc: &Value<'_>, nats: bool) -> Result<String, ApiError> {
+    let sep = if nats { " &" } else { "," };
+    Ok(format!("loss = {}{sep} top1 = {}%", fmt_f(loss, 3)?, fmt_f(acc, 2)?))
 }
 
 /// `'{:.Nf}'.format(v)`.
@@ -343,7 +371,33 @@ pub fn str2matrix(arch_str: Arg<'_>, search_space: &[&str]) -> Result<Value<'sta
 impl<'s, S: Source> Nb201<'s, S> {
     /// The semantics over `src`.
     pub fn new(src: &'s S, sum: PySum, verbose: bool) -> Self {
-        Nb201 { src, sum, verbose }
+        Nb201 { src, sum, verbose, dialect: Dialect::Nb201 }
+    }
+
+    /// The NATS-Bench v1.8 semantics (`NATStopology` / `NATSsize` per `nats.space`) over `src`.
+    pub fn nats(src: &'s S, sum: PySum, verbose: bool, nats: Nats) -> Self {
+        Nb201 { src, sum, verbose, dialect: Dialect::Nats(nats) }
+    }
+
+    /// The NATS-Bench state, when this is a NATS-Bench object.
+    pub fn nats_state(&self) -> Option<&Nats> {
+        match &self.dialect {
+            Dialect::Nats(n) => Some(n),
+            Dialect::Nb201 => None,
+        }
+    }
+
+    /// `time_string() + ' '` before NATS-Bench's "Call ..." lines (nothing for NAS-Bench-201).
+    pub(crate) fn stamp(&self) -> String {
+        match self.nats_state() {
+            Some(_) => format!("{} ", crate::text::time_string()),
+            None => String::new(),
+        }
+    }
+
+    /// How averages and sums are computed.
+    pub(crate) fn mode(&self) -> Mode {
+        Mode { sum: self.sum, nats: self.nats_state().is_some() }
     }
 
     fn say(&self, io: &mut Io<'_>, line: impl FnOnce() -> String) {
@@ -364,7 +418,8 @@ impl<'s, S: Source> Nb201<'s, S> {
     ) {
         self.say(io, || {
             format!(
-                "Call the {method} function with index={}, dataset={}, and hp={}.",
+                "{}Call the {method} function with index={}, dataset={}, and hp={}.",
+                self.stamp(),
                 arg_str(index),
                 arg_str(dataset),
                 arg_str(hp)
@@ -385,12 +440,22 @@ impl<'s, S: Source> Nb201<'s, S> {
     /// `repr(api)`: `NASBench201API(15625/15625 architectures, file=...)` (`file=None` for an
     /// object built from a dict).
     pub fn repr(&self, filename: Option<&str>) -> String {
-        format!(
-            "NASBench201API({}/{} architectures, file={})",
-            self.src.evaluated_len(),
-            self.src.num_archs(),
-            filename.unwrap_or("None")
-        )
+        match self.nats_state() {
+            Some(n) => format!(
+                "{}({}/{} architectures, fast_mode={}, file={})",
+                n.space.class(),
+                self.src.evaluated_len(),
+                self.src.num_archs(),
+                if n.fast_mode { "True" } else { "False" },
+                filename.unwrap_or("None")
+            ),
+            None => format!(
+                "NASBench201API({}/{} architectures, file={})",
+                self.src.evaluated_len(),
+                self.src.num_archs(),
+                filename.unwrap_or("None")
+            ),
+        }
     }
 
     /// `api[index]` for an int index (slices are the binding's: `meta_archs[slice]`).
@@ -422,6 +487,26 @@ impl<'s, S: Source> Nb201<'s, S> {
     pub fn arch(&self, index: Arg<'_>, io: &mut Io<'_>) -> Result<&'s str, ApiError> {
         self.say(io, || format!("Call the arch function with index={}", arg_str(index)));
         let n = self.len();
+        if self.nats_state().is_some() {
+            // `if index < 0 or index >= len(self.meta_archs): raise ValueError(...)`.
+            let bad = match index {
+                Arg::Int(_) | Arg::Bool(_) => {
+                    index.as_int().is_none_or(|i| i < 0 || i as u64 >= n as u64)
+                }
+                Arg::BigInt { .. } => true,
+                Arg::Float(x) => x < 0.0 || x >= n as f64,
+                other => {
+                    return Err(type_error(format!(
+                        "'<' not supported between instances of '{}' and 'int'",
+                        other.type_name()
+                    )));
+                }
+            };
+            if bad {
+                return Err(value_error(format!("invalid index : {} vs. {n}.", arg_str(index))));
+            }
+            return self.getitem(index);
+        }
         let ok = match index {
             Arg::Int(_) | Arg::Bool(_) | Arg::BigInt { .. } => {
                 index.as_int().is_some_and(|i| i >= 0 && (i as u64) < n as u64)
@@ -456,7 +541,9 @@ impl<'s, S: Source> Nb201<'s, S> {
         tostr: Option<&str>,
         io: &mut Io<'_>,
     ) -> Result<Value<'static>, ApiError> {
-        self.say(io, || format!("Call query_index_by_arch with arch={}", arg_str(arch)));
+        self.say(io, || {
+            format!("{}Call query_index_by_arch with arch={}", self.stamp(), arg_str(arch))
+        });
         let n = self.len() as i64;
         match arch {
             Arg::Int(_) | Arg::Bool(_) | Arg::BigInt { .. } => {
@@ -488,32 +575,45 @@ impl<'s, S: Source> Nb201<'s, S> {
         }
     }
 
-    /// `arch2infos_dict[index][hp]` with `query_meta_info_by_index`'s checks and messages.
+    /// `arch2infos_dict[index][hp]` with `query_meta_info_by_index`'s checks and messages
+    /// (NATS-Bench looks up `str(hp)`).
     fn meta(&self, arch_index: Arg<'_>, hp: Arg<'_>) -> Result<(S::Results, ResultsRef), ApiError> {
         let i = dict_index(arch_index)?;
-        let found = i.and_then(|i| self.src.results(i, Hp::Less).map(|_| i));
+        let found = i.filter(|&i| self.src.has_entry(i));
         let Some(i) = found else {
             return Err(value_error(format!(
                 "arch_index [{}] does not in arch2infos",
                 arg_str(arch_index)
             )));
         };
-        if let Arg::Unhashable(_) = hp {
-            return Err(unhashable(hp));
+        let nats = self.nats_state().is_some();
+        if !nats {
+            if let Arg::Unhashable(_) = hp {
+                return Err(unhashable(hp));
+            }
         }
         let hp_found = match hp {
             Arg::Str(s) => Hp::from_key(s),
+            other if nats => Hp::from_key(&arg_str(other)),
             _ => None,
         };
-        let Some(h) = hp_found else {
+        let Some((r, h)) = hp_found.and_then(|h| self.src.results(i, h).map(|r| (r, h))) else {
             return Err(value_error(format!(
-                "The {}-th architecture only has hyper-parameters of ['12', '200'] instead of {}.",
+                "The {}-th architecture only has hyper-parameters of {} instead of {}.",
                 arg_str(arch_index),
+                self.hp_list(i),
                 arg_str(hp)
             )));
         };
-        let r = self.src.results(i, h).ok_or_else(|| value_error("hp missing"))?;
         Ok((r, ResultsRef { index: i, hp: h }))
+    }
+
+    /// `list(arch2infos_dict[index].keys())` as Python prints it.
+    pub(crate) fn hp_list(&self, index: i64) -> String {
+        let keys: Vec<String> = (0..self.src.hp_count(index))
+            .map(|j| py_repr_str(self.src.hp_at(index, j).key()))
+            .collect();
+        format!("[{}]", keys.join(", "))
     }
 
     /// `query_meta_info_by_index(arch_index, hp='12')`: the `ArchResults` (the official
@@ -532,6 +632,9 @@ impl<'s, S: Source> Nb201<'s, S> {
                 arg_str(hp)
             )
         });
+        if self.nats_state().is_some() {
+            self.prepare(arch_index, io)?;
+        }
         Ok(self.meta(arch_index, hp)?.1)
     }
 
@@ -547,12 +650,16 @@ impl<'s, S: Source> Nb201<'s, S> {
         let dn = dataname.unwrap_or(Arg::None);
         self.say(io, || {
             format!(
-                "Call query_by_index with arch_index={}, dataname={}, hp={}",
+                "{}Call query_by_index with arch_index={}, dataname={}, hp={}",
+                self.stamp(),
                 arg_str(arch_index),
                 arg_str(dn),
                 arg_str(hp)
             )
         });
+        // NATS-Bench passes `str(hp)` on.
+        let hp_text = arg_str(hp);
+        let hp = if self.nats_state().is_some() { Arg::Str(&hp_text) } else { hp };
         let at = self.query_meta_info_by_index(arch_index, Some(hp), io)?;
         let r = self.meta(arch_index, hp)?.0;
         if let Arg::None = dn {
@@ -589,7 +696,8 @@ impl<'s, S: Source> Nb201<'s, S> {
         let is_random = is_random.unwrap_or(Arg::Bool(true));
         self.say(io, || {
             format!(
-                "Call the get_more_info function with index={}, dataset={}, iepoch={}, hp={}, and is_random={}.",
+                "{}Call the get_more_info function with index={}, dataset={}, iepoch={}, hp={}, and is_random={}.",
+                self.stamp(),
                 arg_str(index),
                 arg_str(dataset),
                 arg_str(iepoch.unwrap_or(Arg::None)),
@@ -604,7 +712,11 @@ impl<'s, S: Source> Nb201<'s, S> {
             _ => -1,
         };
         let hp_key = arg_str(hp);
-        if self.src.results(i, Hp::Less).is_none() {
+        let nats = self.nats_state().cloned();
+        if nats.is_some() {
+            self.prepare(Self::index_arg(&idx), io)?;
+        }
+        if !self.src.has_entry(i) {
             return Err(value_error(format!(
                 "Did not find {} from arch2infos_dict.",
                 idx.py_str()
@@ -626,7 +738,7 @@ impl<'s, S: Source> Nb201<'s, S> {
                 Arg::Str(set),
                 iepoch,
                 Some(seed_arg),
-                self.sum,
+                self.mode(),
                 draw,
             )
         };
@@ -634,11 +746,17 @@ impl<'s, S: Source> Nb201<'s, S> {
         let total = num_of(get(&train, "iepoch")?)
             .map(|n| add(n, Num::Int(1)))
             .ok_or_else(|| type_error("unsupported operand type(s) for +"))?;
+        // (NATS-Bench's size space divides without the `None` check.)
+        let sss = nats.as_ref().is_some_and(|n| n.space == crate::dialect::Space::Sss);
         let per = |all: &Value<'static>| -> Result<Value<'static>, ApiError> {
             match num_of(all) {
                 Some(a) => div(a, total)
                     .map(Value::from)
                     .ok_or_else(|| ApiError::new(Exc::ZeroDivisionError, "float division by zero")),
+                None if sss => Err(type_error(format!(
+                    "unsupported operand type(s) for /: 'NoneType' and '{}'",
+                    total.type_name()
+                ))),
                 None => Ok(Value::None),
             }
         };
@@ -652,6 +770,17 @@ impl<'s, S: Source> Nb201<'s, S> {
             Arg::Str(s) => s,
             _ => "",
         };
+        if nats.is_some() {
+            let comment = match ds {
+                "cifar10-valid" => Some(COMMENT_VALID),
+                "cifar10" => Some(COMMENT_TEST),
+                _ => None,
+            };
+            if let Some(c) = comment {
+                let text = c.replace("{hp}", &hp_key);
+                out.push((Value::str("comment"), Value::Str(text.into())));
+            }
+        }
         let (valid, test, valtest) = if ds == "cifar10-valid" {
             let valid = metrics("x-valid", io.draw)?;
             (Some(valid), metrics("ori-test", io.draw).ok(), None)
@@ -686,6 +815,9 @@ impl<'s, S: Source> Nb201<'s, S> {
         io: &mut Io<'_>,
     ) -> Result<Option<String>, ApiError> {
         let hp = hp.unwrap_or(Arg::Str("12"));
+        if self.nats_state().is_some() {
+            return self.query_info_str_by_arch_nats(arch, Some(hp), &mut Session::default(), io);
+        }
         self.say(io, || {
             format!(
                 "Call query_info_str_by_arch with arch={} and hp={}",
@@ -699,7 +831,7 @@ impl<'s, S: Source> Nb201<'s, S> {
             Value::Bool(b) => i64::from(b),
             _ => -1,
         };
-        if self.src.results(i, Hp::Less).is_none() {
+        if !self.src.has_entry(i) {
             (io.print)(&format!(
                 "Find this arch-index : {}, but this arch is not evaluated.",
                 idx.py_str()
@@ -737,7 +869,7 @@ impl<'s, S: Source> Nb201<'s, S> {
         for d in 0..src.dataset_count(r) {
             let name = src.dataset_name(r, d);
             let ds = Arg::Str(name);
-            let costs = results::get_compute_costs(src, r, ds, self.sum)?;
+            let costs = results::get_compute_costs(src, r, ds, self.mode())?;
             let g = |k: &str| costs.get(k).cloned().unwrap_or(Value::None);
             let latency = match num_of(&g("latency")) {
                 Some(l) if l.f() > 0.0 => fixed(l.f() * 1000.0, 2),
@@ -750,13 +882,24 @@ impl<'s, S: Source> Nb201<'s, S> {
                 fmt_f(&g("params"), 3)?
             ));
             let m = |set: &str, none: &mut crate::draw::NoDraw| {
-                results::get_metrics(src, r, ds, Arg::Str(set), None, None, self.sum, none)
+                results::get_metrics(src, r, ds, Arg::Str(set), None, None, self.mode(), none)
             };
             let ls = |info: &[(&'static str, Value<'static>)]| -> Result<String, ApiError> {
-                metric2str(get(info, "loss")?, get(info, "accuracy")?)
+                metric2str(get(info, "loss")?, get(info, "accuracy")?, self.mode().nats)
             };
             let train = m("train", &mut none)?;
-            let line = if name == "cifar10-valid" {
+            let sss = self.nats_state().is_some_and(|n| n.space == crate::dialect::Space::Sss);
+            let line = if name == "cifar10-valid" && sss {
+                let valid = m("x-valid", &mut none)?;
+                let test = m("ori-test", &mut none)?;
+                format!(
+                    "{} train : [{}], valid : [{}], test : [{}]",
+                    pad14(name),
+                    ls(&train)?,
+                    ls(&valid)?,
+                    ls(&test)?
+                )
+            } else if name == "cifar10-valid" {
                 let valid = m("x-valid", &mut none)?;
                 format!("{} train : [{}], valid : [{}]", pad14(name), ls(&train)?, ls(&valid)?)
             } else if name == "cifar10" {
@@ -788,9 +931,12 @@ impl<'s, S: Source> Nb201<'s, S> {
     ) -> Result<Value<'s>, ApiError> {
         let hp = hp.unwrap_or(Arg::Str("12"));
         self.say_cost_call(io, "get_cost_info", index, dataset, hp);
+        if self.nats_state().is_some() {
+            self.prepare(index, io)?;
+        }
         self.query_meta_info_by_index(index, Some(hp), io)?;
         let (r, _) = self.meta(index, hp)?;
-        results::get_compute_costs(self.src, r, dataset, self.sum)
+        results::get_compute_costs(self.src, r, dataset, self.mode())
     }
 
     /// `get_latency(index, dataset, hp='12')`: `get_cost_info(...)['latency']`.
@@ -816,11 +962,15 @@ impl<'s, S: Source> Nb201<'s, S> {
     ) -> Result<Value<'s>, ApiError> {
         self.say(io, || {
             format!(
-                "Call the get_net_config function with index={}, dataset={}.",
+                "{}Call the get_net_config function with index={}, dataset={}.",
+                self.stamp(),
                 arg_str(index),
                 arg_str(dataset)
             )
         });
+        if self.nats_state().is_some() {
+            return self.get_net_config_nats(index, dataset, io);
+        }
         let Some(r) = dict_index(index)?.and_then(|i| self.src.results(i, Hp::Less)) else {
             // The official message names `arch_index`, which that method does not define.
             return Err(ApiError::new(Exc::NameError, "name 'arch_index' is not defined"));
@@ -845,7 +995,8 @@ impl<'s, S: Source> Nb201<'s, S> {
         let hp = hp.unwrap_or(Arg::Str("12"));
         self.say(io, || {
             format!(
-                "Call the get_net_param function with index={}, dataset={}, seed={}, hp={}",
+                "{}Call the get_net_param function with index={}, dataset={}, seed={}, hp={}",
+                self.stamp(),
                 arg_str(index),
                 arg_str(dataset),
                 arg_str(seed),
@@ -898,6 +1049,26 @@ impl<'s, S: Source> Nb201<'s, S> {
         self.say(io, || {
             format!("  return dataset={} and metric_on_set={}", arg_str(dataset), arg_str(set))
         });
+        let best = self.search(dataset, set, hp, fmax, pmax, cache)?;
+        let (bi, ba) = best.unwrap_or((-1, Value::None));
+        if self.verbose {
+            let name = self.arch(Arg::Int(bi), io)?;
+            let acc = fmt_f(&ba, 3)?;
+            (io.print)(&format!("  the best architecture : [{bi}] {name} with accuracy={acc}%"));
+        }
+        Ok(Value::Tuple(vec![Value::Int(bi), ba]))
+    }
+
+    /// `find_best`'s loop over `evaluated_indexes` (ascending): the best `(index, accuracy)`.
+    fn search(
+        &self,
+        dataset: Arg<'_>,
+        set: Arg<'_>,
+        hp: Arg<'_>,
+        fmax: Arg<'_>,
+        pmax: Arg<'_>,
+        cache: Option<&mut FindBestCache>,
+    ) -> Result<Option<(i64, Value<'static>)>, ApiError> {
         let key = match (dataset, set, hp) {
             (Arg::Str(d), Arg::Str(m), Arg::Str(h)) => Hp::from_key(h).map(|h| (h, d, m)),
             _ => None,
@@ -974,13 +1145,7 @@ impl<'s, S: Source> Nb201<'s, S> {
                 }
             }
         }
-        let (bi, ba) = best.unwrap_or((-1, Value::None));
-        if self.verbose {
-            let name = self.arch(Arg::Int(bi), io)?;
-            let acc = fmt_f(&ba, 3)?;
-            (io.print)(&format!("  the best architecture : [{bi}] {name} with accuracy={acc}%"));
-        }
-        Ok(Value::Tuple(vec![Value::Int(bi), ba]))
+        Ok(best)
     }
 
     /// What `find_best` computes of the arch `index`: the `arch2infos_dict[index][hp]` lookups
@@ -988,7 +1153,7 @@ impl<'s, S: Source> Nb201<'s, S> {
     /// `get_metrics(dataset, set)` (whose failure stops it only if the arch passes the filters).
     fn row(&self, index: i64, hp: Arg<'_>, dataset: Arg<'_>, set: Arg<'_>) -> Row {
         let costs = || -> Result<(S::Results, Num, Num), ApiError> {
-            if self.src.results(index, Hp::Less).is_none() {
+            if !self.src.has_entry(index) {
                 return Err(ApiError::key(Value::Int(index)));
             }
             if let Arg::Unhashable(_) = hp {
@@ -1004,7 +1169,7 @@ impl<'s, S: Source> Nb201<'s, S> {
                     None => ApiError::key_param("hp", &arg_repr(hp)),
                 });
             };
-            let costs = results::get_compute_costs(self.src, r, dataset, self.sum)?;
+            let costs = results::get_compute_costs(self.src, r, dataset, self.mode())?;
             let flop = costs.get("flops").and_then(num_of).unwrap_or(Num::F64(f64::NAN));
             let param = costs.get("params").and_then(num_of).unwrap_or(Num::F64(f64::NAN));
             Ok((r, flop, param))
@@ -1014,7 +1179,7 @@ impl<'s, S: Source> Nb201<'s, S> {
             Err(e) => return Row::Fails(e),
         };
         let mut none = crate::draw::NoDraw;
-        let acc = results::get_metrics(self.src, r, dataset, set, None, None, self.sum, &mut none)
+        let acc = results::get_metrics(self.src, r, dataset, set, None, None, self.mode(), &mut none)
             .and_then(|info| {
                 get(&info, "loss")?;
                 Ok(get(&info, "accuracy")?.clone())
@@ -1090,23 +1255,37 @@ impl<'s, S: Source> Nb201<'s, S> {
     ) -> Result<(), ApiError> {
         let hp = hp.unwrap_or(Arg::None);
         self.say(io, || {
-            format!("Call clear_params with index={} and hp={}", arg_str(index), arg_str(hp))
+            format!(
+                "{}Call clear_params with index={} and hp={}",
+                self.stamp(),
+                arg_str(index),
+                arg_str(hp)
+            )
         });
-        let Some(i) = dict_index(index)?.filter(|&i| self.src.results(i, Hp::Less).is_some())
-        else {
+        let found = dict_index(index)?.filter(|&i| self.src.has_entry(i));
+        if found.is_none() && self.nats_state().is_some() {
+            session.warnings.push(format!(
+                "The {}-th architecture is not in the benchmark data yet, no need to clear params.",
+                arg_str(index)
+            ));
+            return Ok(());
+        }
+        let Some(i) = found else {
             return Err(match crate::error::arg_value(index) {
                 Some(v) => ApiError::key(v),
                 None => ApiError::key_param("index", &arg_repr(index)),
             });
         };
         let hps: Vec<Hp> = match hp {
-            Arg::None => Hp::ALL.to_vec(),
-            other => match Hp::from_key(&arg_str(other)) {
+            Arg::None => (0..self.src.hp_count(i)).map(|j| self.src.hp_at(i, j)).collect(),
+            other => match Hp::from_key(&arg_str(other)).filter(|&h| self.src.results(i, h).is_some())
+            {
                 Some(h) => vec![h],
                 None => {
                     return Err(value_error(format!(
-                        "The {}-th architecture only has hyper-parameters of ['12', '200'] instead of {}.",
+                        "The {}-th architecture only has hyper-parameters of {} instead of {}.",
                         arg_str(index),
+                        self.hp_list(i),
                         arg_str(other)
                     )));
                 }
@@ -1143,11 +1322,14 @@ impl<'s, S: Source> Nb201<'s, S> {
                 arg_str(dataset)
             )));
         }
+        if self.nats_state().is_some() {
+            return self.statistics_nats(dataset, hp);
+        }
         let hp_key = arg_str(hp);
         let h = Hp::from_key(&hp_key);
         let mut nums: Vec<(i64, i64)> = Vec::new();
         for index in 0..self.len() as i64 {
-            if self.src.results(index, Hp::Less).is_none() {
+            if !self.src.has_entry(index) {
                 return Err(ApiError::key(Value::Int(index)));
             }
             let Some(r) = h.and_then(|h| self.src.results(index, h)) else {
@@ -1174,6 +1356,9 @@ impl<'s, S: Source> Nb201<'s, S> {
         filename: Option<&str>,
         io: &mut Io<'_>,
     ) -> Result<(), ApiError> {
+        if self.nats_state().is_some() {
+            return self.show_nats(index, filename, io);
+        }
         let i = match index {
             Arg::Int(_) | Arg::Bool(_) | Arg::BigInt { .. } => index.as_int().unwrap_or(0),
             Arg::Float(x) => {

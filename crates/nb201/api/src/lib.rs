@@ -39,6 +39,7 @@
 
 mod api;
 mod call;
+mod dialect;
 mod draw;
 mod error;
 mod mem;
@@ -59,12 +60,13 @@ pub use call::{
     CLASS, METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results, call_run,
     call_with, events,
 };
+pub use dialect::{Dialect, Nats, Space};
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};
 pub use error::{ApiError, KeyObj};
 pub use mem::{MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes};
 pub use num::{PySum, add, div, lt, np_mean, np_mean_sum, np_sum, pairwise, py_sum};
 pub use objects::{ARCH_RESULTS_ATTRS, RESULTS_COUNT_ATTRS};
-pub use source::{Hp, Num, Scalar, Source, Table, TableKey, TableKind};
+pub use source::{Hp, MAX_HP_LEN, Num, Scalar, Source, Table, TableKey, TableKind};
 pub use store::StoreSource;
 pub use tnb_pycall::{Arg, Exc, Shown};
 pub use value::{ResultsRef, RunRef, Value};

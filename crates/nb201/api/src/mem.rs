@@ -72,16 +72,17 @@ pub struct MemSource {
     meta_archs: Vec<String>,
     archstr2index: HashMap<String, usize>,
     evaluated: Vec<i64>,
-    infos: HashMap<i64, [MemResults; 2]>,
+    /// `arch2infos_dict`: per index, its hp keys and `ArchResults` in the dict's order.
+    infos: HashMap<i64, Vec<(Hp, MemResults)>>,
 }
 
-/// A handle to one `ArchResults` of a [`MemSource`].
+/// A handle to one `ArchResults` of a [`MemSource`] (the index and the hp's position).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MemResultsRef(i64, Hp);
+pub struct MemResultsRef(i64, usize);
 
 /// A handle to one `ResultsCount` of a [`MemSource`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MemRunRef(i64, Hp, usize);
+pub struct MemRunRef(i64, usize, usize);
 
 const TABLES: [(Table, &str); 7] = [
     (Table::TrainAcc1es, "train_acc1es"),
@@ -279,7 +280,7 @@ impl MemSource {
             let what = format!("arch2infos[{i}]");
             let less = results(field(&v, "less", &what)?, &format!("{what}['less']"))?;
             let full = results(field(&v, "full", &what)?, &format!("{what}['full']"))?;
-            infos.insert(i, [less, full]);
+            infos.insert(i, vec![(Hp::Less, less), (Hp::Full, full)]);
         }
         Ok(MemSource { meta_archs, archstr2index, evaluated, infos })
     }
@@ -291,11 +292,11 @@ impl MemSource {
     }
 
     fn res(&self, r: MemResultsRef) -> &MemResults {
-        &self.infos[&r.0][usize::from(r.1 == Hp::Full)]
+        &self.infos[&r.0][r.1].1
     }
 
     fn rn(&self, x: MemRunRef) -> &MemRun {
-        &self.infos[&x.0][usize::from(x.1 == Hp::Full)].runs[x.2]
+        &self.infos[&x.0][x.1].1.runs[x.2]
     }
 }
 
@@ -364,7 +365,17 @@ impl Source for MemSource {
         self.evaluated[k]
     }
     fn results(&self, index: i64, hp: Hp) -> Option<MemResultsRef> {
-        self.infos.contains_key(&index).then_some(MemResultsRef(index, hp))
+        let pos = self.infos.get(&index)?.iter().position(|(h, _)| *h == hp)?;
+        Some(MemResultsRef(index, pos))
+    }
+    fn has_entry(&self, index: i64) -> bool {
+        self.infos.contains_key(&index)
+    }
+    fn hp_count(&self, index: i64) -> usize {
+        self.infos.get(&index).map_or(0, Vec::len)
+    }
+    fn hp_at(&self, index: i64, j: usize) -> Hp {
+        self.infos.get(&index).and_then(|v| v.get(j)).map_or(Hp::Less, |(h, _)| *h)
     }
     fn arch_index_of(&self, r: MemResultsRef) -> i64 {
         self.res(r).arch_index

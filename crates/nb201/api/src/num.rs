@@ -22,6 +22,41 @@ impl PySum {
     }
 }
 
+/// How the official code averages and sums: [`PySum`] for the built-in `sum`, and whether
+/// it is NATS-Bench's code (`nats`: its `mean(x)` is `sum(x) / len(x)` where NAS-Bench-201
+/// calls `np.mean` / `np.sum`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Mode {
+    /// The interpreter's `sum`.
+    pub sum: PySum,
+    /// NATS-Bench v1.8's arithmetic.
+    pub nats: bool,
+}
+
+impl Mode {
+    /// NATS-Bench's `mean(xlist)`: `sum(xlist) / len(xlist)` (`ZeroDivisionError` for none),
+    /// or numpy's `np.mean` for NAS-Bench-201.
+    pub(crate) fn mean(self, v: &[Num]) -> Option<Num> {
+        if self.nats {
+            div(py_sum(v, self.sum), Num::Int(v.len() as i64))
+        } else {
+            Some(np_mean(v))
+        }
+    }
+
+    /// `(mean(v), sum(v))` as `get_times` computes them (`None` for the mean of nothing under
+    /// NATS-Bench's `mean`).
+    pub(crate) fn mean_sum(self, v: &[Num]) -> (Option<Num>, Num) {
+        if self.nats {
+            let s = py_sum(v, self.sum);
+            (div(s, Num::Int(v.len() as i64)), s)
+        } else {
+            let (m, s) = np_mean_sum(v);
+            (Some(m), s)
+        }
+    }
+}
+
 /// How many items numpy's pairwise summation adds in one unrolled block (`PW_BLOCKSIZE`).
 const PW_BLOCKSIZE: usize = 128;
 

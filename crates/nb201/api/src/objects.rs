@@ -31,7 +31,7 @@ impl<'s, S: Source> Nb201<'s, S> {
         at: ResultsRef,
         dataset: Arg<'_>,
     ) -> Result<Value<'s>, ApiError> {
-        results::get_compute_costs(self.src, self.results_of(at)?, dataset, self.sum)
+        results::get_compute_costs(self.src, self.results_of(at)?, dataset, self.mode())
     }
 
     /// `ArchResults.get_metrics(dataset, setname, iepoch=None, is_random=False)` (a dict).
@@ -46,7 +46,7 @@ impl<'s, S: Source> Nb201<'s, S> {
     ) -> Result<Value<'static>, ApiError> {
         let r = self.results_of(at)?;
         let d = results::get_metrics(
-            self.src, r, dataset, setname, iepoch, is_random, self.sum, io.draw,
+            self.src, r, dataset, setname, iepoch, is_random, self.mode(), io.draw,
         )?;
         Ok(Value::Dict(d.into_iter().map(|(k, v)| (Value::str(k), v)).collect()))
     }
@@ -71,7 +71,7 @@ impl<'s, S: Source> Nb201<'s, S> {
         at: ResultsRef,
         dataset: Arg<'_>,
     ) -> Result<Value<'static>, ApiError> {
-        Ok(results::get_latency(self.src, self.results_of(at)?, dataset, self.sum)?.into())
+        Ok(results::get_latency(self.src, self.results_of(at)?, dataset, self.mode())?.into())
     }
 
     /// `ArchResults.get_total_epoch(dataset=None)`.
@@ -160,7 +160,7 @@ impl<'s, S: Source> Nb201<'s, S> {
         at: RunRef,
         iepoch: Option<Arg<'_>>,
     ) -> Result<Value<'static>, ApiError> {
-        Ok(run::get_train(self.src, self.run_of(at)?, iepoch, self.sum)?.to_value())
+        Ok(run::get_train(self.src, self.run_of(at)?, iepoch, self.mode())?.to_value())
     }
 
     /// `ResultsCount.get_eval(name, iepoch=None)`.
@@ -170,18 +170,18 @@ impl<'s, S: Source> Nb201<'s, S> {
         name: Arg<'_>,
         iepoch: Option<Arg<'_>>,
     ) -> Result<Value<'static>, ApiError> {
-        Ok(run::get_eval(self.src, self.run_of(at)?, name, iepoch, self.sum)?.to_value())
+        Ok(run::get_eval(self.src, self.run_of(at)?, name, iepoch, self.mode())?.to_value())
     }
 
     /// `ResultsCount.get_times()`.
     pub fn rc_get_times(&self, at: RunRef) -> Result<Value<'static>, ApiError> {
-        let t = run::get_times(self.src, self.run_of(at)?);
+        let t = run::get_times(self.src, self.run_of(at)?, self.mode());
         Ok(Value::Dict(t.into_iter().map(|(k, v)| (Value::Str(k.into()), v.into())).collect()))
     }
 
     /// `ResultsCount.get_latency()`.
     pub fn rc_get_latency(&self, at: RunRef) -> Result<Value<'static>, ApiError> {
-        Ok(run::get_latency(self.src, self.run_of(at)?, self.sum)?.into())
+        Ok(run::get_latency(self.src, self.run_of(at)?, self.mode())?.into())
     }
 
     /// `ResultsCount.get_eval_set()` (the `eval_names` list).

@@ -4,7 +4,7 @@ use tnb_pycall::{Arg, Exc, arg_repr, arg_str, py_repr_str};
 
 use crate::draw::Draw;
 use crate::error::{ApiError, arg_value, type_error, value_error};
-use crate::num::{PySum, div, np_mean, py_sum};
+use crate::num::{Mode, div, py_sum};
 use crate::run::{self, EpochInfo};
 use crate::source::{Num, Source};
 use crate::value::{ResultsRef, RunRef, Value};
@@ -71,12 +71,16 @@ pub(crate) fn get_compute_costs<'s, S: Source>(
     src: &'s S,
     r: S::Results,
     dataset: Arg<'_>,
-    mode: PySum,
+    mode: Mode,
 ) -> Result<Value<'s>, ApiError> {
-    let (_, runs) = runs_of(src, r, dataset)?;
+    let (d, runs) = runs_of(src, r, dataset)?;
     let runs: Vec<S::Run> = runs.iter().map(|&j| src.run(r, j)).collect();
-    let flops: Vec<Num> = runs.iter().map(|&x| src.flop(x)).collect();
-    let params: Vec<Num> = runs.iter().map(|&x| src.params(x)).collect();
+    let mut flops: Vec<Num> = runs.iter().map(|&x| src.flop(x)).collect();
+    let mut params: Vec<Num> = runs.iter().map(|&x| src.params(x)).collect();
+    if mode.nats {
+        flops = legacy_fix(src, r, d, flops)?;
+        params = legacy_fix(src, r, d, params)?;
+    }
     let mut latencies = Vec::with_capacity(runs.len());
     for &x in &runs {
         let l = run::get_latency(src, x, mode)?;
@@ -87,32 +91,57 @@ pub(crate) fn get_compute_costs<'s, S: Source>(
     // Keys in first-seen order (strings built once per key, not per run).
     let mut times: Vec<(String, Vec<Option<Num>>)> = Vec::new();
     for &x in &runs {
-        run::times(src, x, |k, v| match times.iter_mut().find(|(name, _)| k.is(name)) {
+        run::times(src, x, mode, |k, v| match times.iter_mut().find(|(name, _)| k.is(name)) {
             Some((_, list)) => list.push(v),
             None => times.push((k.text(), vec![v])),
         });
     }
-    let mut d = Vec::with_capacity(3 + times.len());
-    d.push((Value::str("flops"), np_mean(&flops).into()));
-    d.push((Value::str("params"), np_mean(&params).into()));
-    let latency = if latencies.is_empty() { Value::None } else { np_mean(&latencies).into() };
-    d.push((Value::str("latency"), latency));
+    let mean = |v: &[Num]| mode.mean(v).ok_or_else(zero_division);
+    let mut out = Vec::with_capacity(3 + times.len());
+    out.push((Value::str("flops"), mean(&flops)?.into()));
+    out.push((Value::str("params"), mean(&params)?.into()));
+    let latency = if latencies.is_empty() { Value::None } else { mean(&latencies)?.into() };
+    out.push((Value::str("latency"), latency));
     for (k, list) in times {
         let v = match list.first() {
-            Some(Some(_)) => mean_of(&list)?.into(),
+            Some(Some(_)) => mean_of(&list, mode)?.into(),
             _ => Value::None,
         };
-        d.push((Value::Str(k.into()), v));
+        out.push((Value::Str(k.into()), v));
     }
-    Ok(Value::Dict(d))
+    Ok(Value::Dict(out))
+}
+
+fn zero_division() -> ApiError {
+    ApiError::new(Exc::ZeroDivisionError, "division by zero")
+}
+
+/// NATS-Bench's "legacy fix" of `get_compute_costs` (v1.6, its issue 36): when a dataset has
+/// more than one seed and the values formatted with 5 decimals differ, only seed 888's value
+/// is kept (`ValueError('888 is not in list')` without that seed).
+fn legacy_fix<S: Source>(
+    src: &S,
+    r: S::Results,
+    d: usize,
+    raw: Vec<Num>,
+) -> Result<Vec<Num>, ApiError> {
+    let shown: Vec<String> = raw.iter().map(|x| crate::text::fixed(x.f(), 5)).collect();
+    if shown.len() > 1 && shown.iter().any(|x| *x != shown[0]) {
+        let seeds = seeds_list(src, r, d);
+        let Some(k) = seeds.iter().position(|&s| s == 888) else {
+            return Err(value_error("888 is not in list"));
+        };
+        return Ok(vec![raw[k]]);
+    }
+    Ok(raw)
 }
 
 /// `np.mean(values)` of a list whose first item is a number; a later `None` makes numpy add
 /// objects, which fails as Python's `+` does.
-fn mean_of(list: &[Option<Num>]) -> Result<Num, ApiError> {
+fn mean_of(list: &[Option<Num>], mode: Mode) -> Result<Num, ApiError> {
     let v: Option<Vec<Num>> = list.iter().copied().collect();
     match v {
-        Some(v) => Ok(np_mean(&v)),
+        Some(v) => mode.mean(&v).ok_or_else(zero_division),
         None => {
             let first =
                 list.first().copied().flatten().map_or("NoneType", |n| {
@@ -156,7 +185,7 @@ pub(crate) fn get_metrics<S: Source>(
     setname: Arg<'_>,
     iepoch: Option<Arg<'_>>,
     is_random: Option<Arg<'_>>,
-    mode: PySum,
+    mode: Mode,
     draw: &mut dyn Draw,
 ) -> Result<Vec<(&'static str, Value<'static>)>, ApiError> {
     let (d, runs) = runs_of(src, r, dataset)?;
@@ -168,7 +197,7 @@ pub(crate) fn get_metrics<S: Source>(
             name => run::get_eval(src, x, name, iepoch, mode)?,
         });
     }
-    select(src, r, d, &Infos(infos), is_random, draw)
+    select(src, r, d, &Infos(infos), is_random, mode, draw)
 }
 
 const KEYS: [&str; 5] = ["iepoch", "loss", "accuracy", "cur_time", "all_time"];
@@ -179,6 +208,7 @@ fn select<S: Source>(
     d: usize,
     infos: &Infos,
     is_random: Option<Arg<'_>>,
+    mode: Mode,
     draw: &mut dyn Draw,
 ) -> Result<Vec<(&'static str, Value<'static>)>, ApiError> {
     let infos = &infos.0;
@@ -212,14 +242,17 @@ fn select<S: Source>(
             let all: Vec<Option<Num>> = infos.iter().map(|i| i.all_time).collect();
             let opt = |v: &[Option<Num>]| -> Result<Value<'static>, ApiError> {
                 Ok(match v.first() {
-                    Some(Some(_)) => mean_of(v)?.into(),
+                    Some(Some(_)) => mean_of(v, mode)?.into(),
                     _ => Value::None,
                 })
             };
+            let mean = |v: &[Num]| -> Result<Value<'static>, ApiError> {
+                Ok(mode.mean(v).ok_or_else(zero_division)?.into())
+            };
             Ok(vec![
-                (KEYS[0], np_mean(&iepoch).into()),
-                (KEYS[1], np_mean(&loss).into()),
-                (KEYS[2], np_mean(&acc).into()),
+                (KEYS[0], mean(&iepoch)?),
+                (KEYS[1], mean(&loss)?),
+                (KEYS[2], mean(&acc)?),
                 (KEYS[3], opt(&cur)?),
                 (KEYS[4], opt(&all)?),
             ])
@@ -267,7 +300,7 @@ pub(crate) fn get_latency<S: Source>(
     src: &S,
     r: S::Results,
     dataset: Arg<'_>,
-    mode: PySum,
+    mode: Mode,
 ) -> Result<Num, ApiError> {
     let (d, runs) = runs_of(src, r, dataset)?;
     let mut v = Vec::with_capacity(runs.len());
@@ -283,7 +316,7 @@ pub(crate) fn get_latency<S: Source>(
         }
         v.push(l);
     }
-    let s = py_sum(&v, mode);
+    let s = py_sum(&v, mode.sum);
     div(s, Num::Int(v.len() as i64))
         .ok_or_else(|| ApiError::new(Exc::ZeroDivisionError, "division by zero"))
 }

@@ -2,13 +2,13 @@
 
 use tnb_pycall::{Arg, Exc, arg_str, py_repr_float};
 
-use crate::error::{ApiError, type_error};
-use crate::num::{PySum, np_mean_sum, py_sum};
-use crate::source::{Num, Scalar, Source, Table, TableKind};
+use crate::error::{ApiError, type_error, value_error};
+use crate::num::{Mode, py_sum};
+use crate::source::{Num, Scalar, Source, Table, TableKey, TableKind};
 use crate::text::fixed;
 use crate::value::Value;
 
-/// `iepoch` after `if iepoch is None: iepoch = self.epochs - 1` and the official `assert`:
+/// `iepoch` after `if iepoch is None: iepoch = self.epochs - 1` and the official check:
 /// the types Python lets through.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Epoch {
@@ -69,9 +69,11 @@ impl Epoch {
     }
 }
 
-/// `iepoch` as `get_train` / `get_eval` take it: `None` is the last epoch, then
-/// `assert 0 <= iepoch < self.epochs, 'invalid iepoch={:} < {:}'`.
-pub(crate) fn epoch(iepoch: Option<Arg<'_>>, epochs: i64) -> Result<Epoch, ApiError> {
+/// `iepoch` after `if iepoch is None: iepoch = self.epochs - 1` and the official check:
+/// NAS-Bench-201's `assert 0 <= iepoch < self.epochs, 'invalid iepoch={:} < {:}'`, NATS-Bench's
+/// `judge_valid` (`if iepoch < 0 or iepoch >= self.epochs: raise ValueError(...)`, the same
+/// message).
+pub(crate) fn epoch(iepoch: Option<Arg<'_>>, epochs: i64, mode: Mode) -> Result<Epoch, ApiError> {
     let a = match iepoch {
         None | Some(Arg::None) => return Ok(Epoch::Int(epochs.saturating_sub(1))),
         Some(a) => a,
@@ -80,7 +82,15 @@ pub(crate) fn epoch(iepoch: Option<Arg<'_>>, epochs: i64) -> Result<Epoch, ApiEr
         Arg::Int(i) => ((0..epochs).contains(&i), Epoch::Int(i)),
         Arg::Bool(b) => ((0..epochs).contains(&i64::from(b)), Epoch::Bool(b)),
         Arg::BigInt { .. } => (false, Epoch::Int(0)),
+        // NaN passes NATS-Bench's two negated comparisons, not NAS-Bench-201's chained one.
+        Arg::Float(x) if mode.nats => (!(x < 0.0 || x >= epochs as f64), Epoch::Float(x)),
         Arg::Float(x) => (0.0 <= x && x < epochs as f64, Epoch::Float(x)),
+        other if mode.nats => {
+            return Err(type_error(format!(
+                "'<' not supported between instances of '{}' and 'int'",
+                other.type_name()
+            )));
+        }
         other => {
             return Err(type_error(format!(
                 "'<=' not supported between instances of 'int' and '{}'",
@@ -89,10 +99,8 @@ pub(crate) fn epoch(iepoch: Option<Arg<'_>>, epochs: i64) -> Result<Epoch, ApiEr
         }
     };
     if !ok {
-        return Err(ApiError::new(
-            Exc::AssertionError,
-            format!("invalid iepoch={} < {epochs}", arg_str(a)),
-        ));
+        let exc = if mode.nats { Exc::ValueError } else { Exc::AssertionError };
+        return Err(ApiError::new(exc, format!("invalid iepoch={} < {epochs}", arg_str(a))));
     }
     Ok(e)
 }
@@ -146,9 +154,9 @@ pub(crate) fn get_train<S: Source>(
     src: &S,
     run: S::Run,
     iepoch: Option<Arg<'_>>,
-    mode: PySum,
+    mode: Mode,
 ) -> Result<EpochInfo, ApiError> {
-    let e = epoch(iepoch, src.epochs(run))?;
+    let e = epoch(iepoch, src.epochs(run), mode)?;
     let (cur_time, all_time) = if src.table_kind(run, Table::TrainTimes) != TableKind::None {
         let x = get_int(src, run, Table::TrainTimes, e)?;
         let stop = e.range_stop()?;
@@ -156,7 +164,7 @@ pub(crate) fn get_train<S: Source>(
         if let Err(i) = src.int_series(run, Table::TrainTimes, stop, &mut times) {
             return Err(ApiError::key(Value::Int(i)));
         }
-        let all = py_sum(&times, mode);
+        let all = py_sum(&times, mode.sum);
         (Some(x), Some(all))
     } else {
         (None, None)
@@ -177,9 +185,9 @@ pub(crate) fn get_eval<S: Source>(
     run: S::Run,
     name: Arg<'_>,
     iepoch: Option<Arg<'_>>,
-    mode: PySum,
+    mode: Mode,
 ) -> Result<EpochInfo, ApiError> {
-    let e = epoch(iepoch, src.epochs(run))?;
+    let e = epoch(iepoch, src.epochs(run), mode)?;
     let xname = match name {
         Arg::Str("valid") => "x-valid".to_owned(),
         other => arg_str(other),
@@ -188,13 +196,19 @@ pub(crate) fn get_eval<S: Source>(
     let (cur_time, all_time) = if src.table_kind(run, Table::EvalTimes) != TableKind::None
         && src.table_len(run, Table::EvalTimes) > 0
     {
+        if mode.nats && src.table_get_str(run, Table::EvalTimes, &key).is_none() {
+            return Err(value_error(format!(
+                "{key} not in dict_keys([{}])",
+                table_keys_repr(src, run, Table::EvalTimes)
+            )));
+        }
         let x = get_str(src, run, Table::EvalTimes, &key)?;
         let stop = e.range_stop()?;
         let mut times = Vec::with_capacity(usize::try_from(stop).unwrap_or(0).min(4096));
         if let Err(i) = src.eval_series(run, Table::EvalTimes, &xname, stop, &mut times) {
             return Err(ApiError::key(Value::Str(format!("{xname}@{i}").into())));
         }
-        let all = py_sum(&times, mode);
+        let all = py_sum(&times, mode.sum);
         (Some(x), Some(all))
     } else {
         (None, None)
@@ -237,9 +251,13 @@ impl TimeKey<'_> {
 /// `ResultsCount.get_times()`: `T-train@epoch`/`@total` (`np.mean`/`np.sum` of the train
 /// times' values, `None` if they are `None`), then per eval name the same over
 /// `eval_times['name@i']` for every epoch (`None` when any is missing).
-pub(crate) fn get_times<S: Source>(src: &S, run: S::Run) -> Vec<(String, Option<Num>)> {
+pub(crate) fn get_times<S: Source>(
+    src: &S,
+    run: S::Run,
+    mode: Mode,
+) -> Vec<(String, Option<Num>)> {
     let mut out = Vec::with_capacity(2 + 2 * src.eval_name_count(run));
-    times(src, run, |k, v| out.push((k.text(), v)));
+    times(src, run, mode, |k, v| out.push((k.text(), v)));
     out
 }
 
@@ -247,14 +265,16 @@ pub(crate) fn get_times<S: Source>(src: &S, run: S::Run) -> Vec<(String, Option<
 pub(crate) fn times<'s, S: Source>(
     src: &'s S,
     run: S::Run,
+    mode: Mode,
     mut f: impl FnMut(TimeKey<'s>, Option<Num>),
 ) {
     let mut v = Vec::new();
     if src.table_kind(run, Table::TrainTimes) != TableKind::None {
         src.table_values(run, Table::TrainTimes, &mut v);
-        let (m, s) = np_mean_sum(&v);
-        f(TimeKey { name: None, total: false }, Some(m));
-        f(TimeKey { name: None, total: true }, Some(s));
+        // (NATS-Bench's `mean` of no train times raises ZeroDivisionError; no file has them.)
+        let (m, s) = mode.mean_sum(&v);
+        f(TimeKey { name: None, total: false }, m);
+        f(TimeKey { name: None, total: true }, m.map(|_| s));
     } else {
         f(TimeKey { name: None, total: false }, None);
         f(TimeKey { name: None, total: true }, None);
@@ -268,8 +288,9 @@ pub(crate) fn times<'s, S: Source>(
             v.clear();
             match src.eval_series(run, Table::EvalTimes, name, epochs, &mut v) {
                 Ok(()) => {
-                    let (m, s) = np_mean_sum(&v);
-                    (Some(m), Some(s))
+                    // A `mean` of no epochs raises inside NATS-Bench's `try`: both `None`.
+                    let (m, s) = mode.mean_sum(&v);
+                    (m, m.map(|_| s))
                 }
                 Err(_) => (None, None),
             }
@@ -281,12 +302,12 @@ pub(crate) fn times<'s, S: Source>(
 
 /// `ResultsCount.get_latency()`: `-1.0` when `latency` is `None`, else
 /// `sum(latency) / len(latency)`.
-pub(crate) fn get_latency<S: Source>(src: &S, run: S::Run, mode: PySum) -> Result<Num, ApiError> {
+pub(crate) fn get_latency<S: Source>(src: &S, run: S::Run, mode: Mode) -> Result<Num, ApiError> {
     let Some(n) = src.latency_len(run) else {
         return Ok(Num::Float(-1.0));
     };
     let v: Vec<Num> = (0..n).map(|k| src.latency(run, k)).collect();
-    let s = py_sum(&v, mode);
+    let s = py_sum(&v, mode.sum);
     crate::num::div(s, Num::Int(n as i64))
         .ok_or_else(|| ApiError::new(Exc::ZeroDivisionError, "division by zero"))
 }
@@ -339,4 +360,15 @@ pub(crate) fn repr<S: Source>(src: &S, run: S::Run) -> Result<String, ApiError> 
         names.len(),
         names.join(", ")
     ))
+}
+
+/// The `repr` of a table's keys as `dict.keys()` lists them (`'x-valid@0', ...`).
+fn table_keys_repr<S: Source>(src: &S, run: S::Run, t: Table) -> String {
+    let keys: Vec<String> = (0..src.table_len(run, t))
+        .map(|p| match src.table_key(run, t, p) {
+            TableKey::Int(i) => i.to_string(),
+            TableKey::Str(s) => tnb_pycall::py_repr_str(s),
+        })
+        .collect();
+    keys.join(", ")
 }

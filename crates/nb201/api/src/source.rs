@@ -48,34 +48,63 @@ pub enum Scalar<'s> {
     Str(&'s str),
 }
 
-/// The two training schedules, the keys of `arch2infos_dict[index]` in this order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Hp {
-    /// `'12'`: the file's `less` entry (12 epochs).
-    Less,
-    /// `'200'`: the file's `full` entry (200 epochs).
-    Full,
+/// The longest hp key [`Hp`] holds (the real files' keys are 2 or 3 bytes: `'12'`, `'200'`,
+/// `'01'`, `'90'`); a source with a longer key is refused by its loader.
+pub const MAX_HP_LEN: usize = 15;
+
+/// A key of `arch2infos_dict[index]`: the hp string the API takes (`'12'`, `'200'` for
+/// NAS-Bench-201, whose file names them `less` / `full`; NATS-Bench's keys as its files spell
+/// them: `'12'`, `'200'` / `'01'`, `'12'`, `'90'`). A small copyable value (at most
+/// [`MAX_HP_LEN`] bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hp {
+    len: u8,
+    buf: [u8; MAX_HP_LEN],
 }
 
+impl std::fmt::Debug for Hp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Hp({:?})", self.key())
+    }
+}
+
+#[allow(non_upper_case_globals)]
 impl Hp {
-    /// Both, in `arch2infos_dict[index]`'s order.
+    /// `'12'`: NAS-Bench-201's `less` entry (12 epochs), also NATS-Bench's `'12'`.
+    pub const Less: Hp = Hp::lit("12");
+    /// `'200'`: NAS-Bench-201's `full` entry (200 epochs), also NATS-Bench tss' `'200'`.
+    pub const Full: Hp = Hp::lit("200");
+    /// NAS-Bench-201's two, in `arch2infos_dict[index]`'s order.
     pub const ALL: [Hp; 2] = [Hp::Less, Hp::Full];
 
-    /// The key string (`'12'`, `'200'`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Hp::Less => "12",
-            Hp::Full => "200",
+    /// The hp of a literal key (a compile-time error beyond [`MAX_HP_LEN`] bytes).
+    pub const fn lit(s: &str) -> Hp {
+        let b = s.as_bytes();
+        assert!(b.len() <= MAX_HP_LEN, "hp key too long");
+        let mut buf = [0u8; MAX_HP_LEN];
+        let mut i = 0;
+        while i < b.len() {
+            buf[i] = b[i];
+            i += 1;
         }
+        Hp { len: b.len() as u8, buf }
     }
 
-    /// The hp whose key is exactly `s`.
+    /// The key string.
+    pub fn key(&self) -> &str {
+        // Built from a `&str` only, so the bytes are UTF-8.
+        std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or("")
+    }
+
+    /// The hp whose key is exactly `s` (`None` beyond [`MAX_HP_LEN`] bytes: no source holds
+    /// such a key).
     pub fn from_key(s: &str) -> Option<Hp> {
-        match s {
-            "12" => Some(Hp::Less),
-            "200" => Some(Hp::Full),
-            _ => None,
+        if s.len() > MAX_HP_LEN {
+            return None;
         }
+        let mut buf = [0u8; MAX_HP_LEN];
+        buf[..s.len()].copy_from_slice(s.as_bytes());
+        Some(Hp { len: s.len() as u8, buf })
     }
 }
 
@@ -141,8 +170,36 @@ pub trait Source {
     fn evaluated_len(&self) -> usize;
     /// `evaluated_indexes[k]` (ascending, as the constructor sorts them).
     fn evaluated(&self, k: usize) -> i64;
-    /// `arch2infos_dict[index][hp]`, `None` when `index` is not a key.
+    /// `arch2infos_dict[index][hp]`, `None` when `index` or `hp` is not a key.
     fn results(&self, index: i64, hp: Hp) -> Option<Self::Results>;
+    /// Whether `index` is a key of `arch2infos_dict` (by default: it has the hp `'12'`, as
+    /// every NAS-Bench-201 entry does).
+    fn has_entry(&self, index: i64) -> bool {
+        self.results(index, Hp::Less).is_some()
+    }
+    /// `len(arch2infos_dict[index])` (0 when `index` is not a key; by default NAS-Bench-201's
+    /// two).
+    fn hp_count(&self, index: i64) -> usize {
+        if self.has_entry(index) { 2 } else { 0 }
+    }
+    /// The `j`-th key of `arch2infos_dict[index]` (by default NAS-Bench-201's `'12'`, `'200'`).
+    fn hp_at(&self, index: i64, j: usize) -> Hp {
+        let _ = index;
+        Hp::ALL[j.min(1)]
+    }
+    /// `index in evaluated_indexes` (a binary search of the ascending list by default).
+    fn is_evaluated(&self, index: i64) -> bool {
+        let (mut lo, mut hi) = (0, self.evaluated_len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.evaluated(mid).cmp(&index) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
 
     /// `ArchResults.arch_index`.
     fn arch_index_of(&self, r: Self::Results) -> i64;

@@ -114,10 +114,11 @@ fn num(n: tnb_nb201_store::Num) -> Num {
 
 const NAN: Num = Num::Float(f64::NAN);
 
-fn store_hp(hp: Hp) -> tnb_nb201_store::Hp {
+fn store_hp(hp: Hp) -> Option<tnb_nb201_store::Hp> {
     match hp {
-        Hp::Less => tnb_nb201_store::Hp::Less,
-        Hp::Full => tnb_nb201_store::Hp::Full,
+        Hp::Less => Some(tnb_nb201_store::Hp::Less),
+        Hp::Full => Some(tnb_nb201_store::Hp::Full),
+        _ => None,
     }
 }
 
@@ -148,7 +149,8 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         }
     }
     fn results(&self, index: i64, hp: Hp) -> Option<ArchResults<'a>> {
-        self.ok(self.archive.arch_results(index, store_hp(hp)), None)
+        let h = store_hp(hp)?;
+        self.ok(self.archive.arch_results(index, h), None)
     }
     fn arch_index_of(&self, r: ArchResults<'a>) -> i64 {
         self.ok(r.arch_index(), 0)
