@@ -18,6 +18,7 @@ use tnb_pyjson::{Event, Seq};
 use crate::api::{Io, Nb201, OPS, Session, remap_dataset_set_names, str2lists, str2matrix};
 use crate::draw::NoDraw;
 use crate::error::ApiError;
+use crate::dialect::Space;
 use crate::source::{Hp, Source};
 use crate::value::{ResultsRef, RunRef, Value};
 
@@ -61,6 +62,57 @@ pub const METHODS: &[Signature] = &[
     sig("remap_dataset_set_names", &["dataset", "metric_on_set", "verbose"], 2),
 ];
 
+/// Everything [`call`] answers on a NATS-Bench object (`NATStopology` / `NATSsize` v1.8),
+/// with the official signatures (`search_space_name` ... `full_epochs_in_paper` are
+/// properties; `str2lists`, `str2matrix` and `get_unique_str` are `NATStopology`'s only).
+pub const NATS_METHODS: &[Signature] = &[
+    sig("len", &[], 0),
+    sig("__len__", &[], 0),
+    sig("__getitem__", &["index"], 1),
+    sig("__repr__", &[], 0),
+    sig("used_time", &[], 0),
+    sig("avaliable_hps", &[], 0),
+    sig("search_space_name", &[], 0),
+    sig("fast_mode", &[], 0),
+    sig("archive_dir", &[], 0),
+    sig("full_train_epochs", &[], 0),
+    sig("is_topology", &[], 0),
+    sig("is_size", &[], 0),
+    sig("full_epochs_in_paper", &[], 0),
+    sig("reset_archive_dir", &["archive_dir"], 1),
+    sig("reset_fast_mode", &["fast_mode"], 1),
+    sig("arch", &["index"], 1),
+    sig("query_index_by_arch", &["arch"], 1),
+    sig("get_more_info", &["index", "dataset", "iepoch", "hp", "is_random"], 2),
+    sig("query_meta_info_by_index", &["arch_index", "hp"], 1),
+    sig("query_by_index", &["arch_index", "dataname", "hp"], 1),
+    sig("query_info_str_by_arch", &["arch", "hp"], 1),
+    sig("query_by_arch", &["arch", "hp"], 2),
+    sig("get_cost_info", &["index", "dataset", "hp"], 2),
+    sig("get_latency", &["index", "dataset", "hp"], 2),
+    sig("get_net_config", &["index", "dataset"], 2),
+    sig("get_net_param", &["index", "dataset", "seed", "hp"], 3),
+    sig(
+        "find_best",
+        &["dataset", "metric_on_set", "flop_max", "param_max", "hp", "enforce_all"],
+        2,
+    ),
+    sig("simulate_train_eval", &["arch", "dataset", "iepoch", "hp", "account_time"], 2),
+    sig("random", &[], 0),
+    sig("reset_time", &[], 0),
+    sig("clear_params", &["index", "hp"], 1),
+    sig("reload", &["archive_root", "index"], 0),
+    sig("show", &["index"], 0),
+    sig("statistics", &["dataset", "hp"], 2),
+    sig("get_unique_str", &["arch"], 1),
+    sig("str2lists", &["arch_str"], 1),
+    sig("str2matrix", &["arch_str", "search_space"], 1),
+    sig("remap_dataset_set_names", &["dataset", "metric_on_set", "verbose"], 2),
+];
+
+/// The methods of [`NATS_METHODS`] that only `NATStopology` has.
+const TSS_ONLY: [&str; 3] = ["get_unique_str", "str2lists", "str2matrix"];
+
 /// Answers `method(*args, **kwargs)` as the official class would, with `session` holding the
 /// object's state (`used_time`, cleared params) across calls and `print` receiving what the
 /// official class prints (only with `nb.verbose`, but for `query_info_str_by_arch`'s line on
@@ -91,8 +143,166 @@ pub fn call_with<'s, S: Source>(
     kwargs: &[(&str, Arg<'_>)],
     io: &mut Io<'_>,
 ) -> Result<Value<'s>, ApiError> {
+    if let Some(state) = nb.nats_state() {
+        // `reset_fast_mode` / `reset_archive_dir` of earlier calls apply.
+        let state = session.nats.clone().unwrap_or_else(|| state.clone());
+        let nats = Nb201::nats(nb.src, nb.sum, nb.verbose, state);
+        let v = call_nats(&nats, session, method, args, kwargs, io);
+        return checked(nb, v);
+    }
     let v = call_with_inner(nb, session, method, args, kwargs, io);
     checked(nb, v)
+}
+
+fn no_attribute(class: &str, method: &str) -> ApiError {
+    ApiError::new(
+        Exc::AttributeError,
+        format!("'{class}' object has no attribute {}", py_repr_str(&short(method))),
+    )
+}
+
+fn py_bool(b: bool) -> Value<'static> {
+    Value::Bool(b)
+}
+
+fn call_nats<'s, S: Source>(
+    nb: &Nb201<'s, S>,
+    session: &mut Session,
+    method: &str,
+    args: &[Arg<'_>],
+    kwargs: &[(&str, Arg<'_>)],
+    io: &mut Io<'_>,
+) -> Result<Value<'s>, ApiError> {
+    let Some(state) = nb.nats_state().cloned() else {
+        return Err(ApiError::new(Exc::TypeError, "not a NATS-Bench object"));
+    };
+    let class = state.space.class();
+    let tss = state.space == Space::Tss;
+    let Some(sg) = NATS_METHODS.iter().find(|s| s.name == method) else {
+        return Err(no_attribute(class, method));
+    };
+    if !tss && TSS_ONLY.contains(&sg.name) {
+        return Err(no_attribute(class, method));
+    }
+    let p = bind(class, sg, args, kwargs).map_err(|(e, m)| ApiError::new(e, m))?;
+    let a = |i: usize| p.get(i).copied().flatten();
+    let req = |i: usize| a(i).unwrap_or(Arg::None);
+    Ok(match sg.name {
+        "search_space_name" => Value::str(state.space.name()),
+        "fast_mode" => py_bool(state.fast_mode),
+        "archive_dir" => match &state.archive_dir {
+            Some(d) => Value::Str(d.to_string().into()),
+            None => Value::None,
+        },
+        "full_train_epochs" | "full_epochs_in_paper" => Value::Int(state.space.full_epochs()),
+        "is_topology" => py_bool(tss),
+        "is_size" => py_bool(!tss),
+        "reset_archive_dir" => {
+            let mut st = state.clone();
+            st.archive_dir = match req(0) {
+                Arg::None => None,
+                Arg::Str(d) => Some(d.into()),
+                other => {
+                    return Err(ApiError::new(
+                        Exc::TypeError,
+                        format!("tnb takes a str or None as archive_dir, not {}", other.type_name()),
+                    ));
+                }
+            };
+            session.nats = Some(st);
+            Value::None
+        }
+        "reset_fast_mode" => {
+            let mut st = state.clone();
+            st.fast_mode = match req(0) {
+                Arg::Bool(b) => b,
+                other => {
+                    return Err(ApiError::new(
+                        Exc::TypeError,
+                        format!("tnb takes a bool as fast_mode, not {}", other.type_name()),
+                    ));
+                }
+            };
+            session.nats = Some(st);
+            Value::None
+        }
+        "avaliable_hps" => avaliable_hps(nb),
+        "query_info_str_by_arch" | "query_by_arch" => {
+            match nb.query_info_str_by_arch_nats(req(0), a(1), session, io)? {
+                Some(s) => Value::Str(s.into()),
+                None => Value::None,
+            }
+        }
+        "find_best" => nb.find_best_nats(
+            req(0),
+            req(1),
+            a(2),
+            a(3),
+            a(4),
+            a(5),
+            Some(&mut session.find_best),
+            io,
+        )?,
+        "simulate_train_eval" => {
+            nb.simulate_train_eval_nats(req(0), req(1), a(2), a(3), a(4), session, io)?
+        }
+        "get_unique_str" => Value::Str(nb.get_unique_str(req(0), io)?.into()),
+        "reload" => {
+            return Err(ApiError::new(
+                Exc::ValueError,
+                "tnb batch cannot reload: every architecture of the source is loaded already",
+            ));
+        }
+        "str2matrix" => match a(1) {
+            None => str2matrix_nats(req(0))?,
+            Some(_) => {
+                return Err(ApiError::new(
+                    Exc::TypeError,
+                    "tnb batch takes str2matrix's default search_space only",
+                ));
+            }
+        },
+        // The rest binds as NAS-Bench-201's methods of the same names do.
+        other => {
+            let kw: Vec<(&str, Arg<'_>)> = sg
+                .params
+                .iter()
+                .zip(p.iter())
+                .filter_map(|(name, a)| a.map(|a| (*name, a)))
+                .collect();
+            call_with_inner(nb, session, other, &[], &kw, io)?
+        }
+    })
+}
+
+/// `list(set(hp keys of every loaded arch))`: in tnb the keys in first-seen order over the
+/// archs (Python's order is a `set`'s, which varies between processes).
+fn avaliable_hps<'s, S: Source>(nb: &Nb201<'s, S>) -> Value<'s> {
+    let mut keys: Vec<Hp> = Vec::new();
+    for k in 0..nb.src.evaluated_len() {
+        let i = nb.src.evaluated(k);
+        for j in 0..nb.src.hp_count(i) {
+            let h = nb.src.hp_at(i, j);
+            if !keys.contains(&h) {
+                keys.push(h);
+            }
+        }
+    }
+    Value::List(keys.iter().map(|h| Value::Str(h.key().to_owned().into())).collect())
+}
+
+/// `NATStopology.str2matrix(arch_str)`: its default `search_space` is a tuple, which its
+/// unknown-op message shows.
+fn str2matrix_nats(arch: Arg<'_>) -> Result<Value<'static>, ApiError> {
+    str2matrix(arch, &OPS).map_err(|e| {
+        if e.exc() == Exc::ValueError && e.message().starts_with("this op (") {
+            let ops: Vec<String> = OPS.iter().map(|o| py_repr_str(o)).collect();
+            let head = e.message().split(" is not in ").next().unwrap_or("");
+            ApiError::new(Exc::ValueError, format!("{head} is not in ({})", ops.join(", ")))
+        } else {
+            e
+        }
+    })
 }
 
 fn call_with_inner<'s, S: Source>(
@@ -326,6 +536,10 @@ fn call_results_inner<'s, S: Source>(
     kwargs: &[(&str, Arg<'_>)],
     io: &mut Io<'_>,
 ) -> Result<Value<'s>, ApiError> {
+    if method == "show" && nb.nats_state().is_some() {
+        // NATS-Bench removed `ArchResults.show`.
+        return Err(no_attribute("ArchResults", method));
+    }
     let sg = find_sig(RESULTS_METHODS, "ArchResults", method)?;
     let p = bind("ArchResults", sg, args, kwargs).map_err(|(e, m)| ApiError::new(e, m))?;
     let a = |i: usize| p.get(i).copied().flatten();

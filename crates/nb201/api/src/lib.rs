@@ -57,13 +57,15 @@ pub use api::{
     str2lists, str2matrix,
 };
 pub use call::{
-    CLASS, METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results, call_run,
+    CLASS, METHODS, NATS_METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results, call_run,
     call_with, events,
 };
 pub use dialect::{Dialect, Nats, Space};
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};
 pub use error::{ApiError, KeyObj};
-pub use mem::{MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes};
+pub use mem::{
+    MAX_PBZ2_PICKLE, MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes, obj_from_pbz2_bytes,
+};
 pub use num::{PySum, add, div, lt, np_mean, np_mean_sum, np_sum, pairwise, py_sum};
 pub use objects::{ARCH_RESULTS_ATTRS, RESULTS_COUNT_ATTRS};
 pub use source::{Hp, MAX_HP_LEN, Num, Scalar, Source, Table, TableKey, TableKind};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tnb_pickle::stream::Obj;
 use tnb_pickle::{Dtype, Kind, Number, Value as PValue};
 
-use crate::source::{Hp, Num, Scalar, Source, Table, TableKey, TableKind};
+use crate::source::{Hp, MAX_HP_LEN, Num, Scalar, Source, Table, TableKey, TableKind};
 
 #[derive(Clone, Debug)]
 enum Sc {
@@ -285,6 +285,50 @@ impl MemSource {
         Ok(MemSource { meta_archs, archstr2index, evaluated, infos })
     }
 
+    /// Builds a NATS-Bench source from its benchmark object (the single file's `{'meta_archs',
+    /// 'total_archs', 'arch2infos': {index: {hp: ArchResults state}}, 'evaluated_indexes'}`),
+    /// with the official constructor's checks (the three keys, no duplicate arch string); the
+    /// `arch2infos` keys are sorted and each arch keeps its hp keys in the file's order.
+    pub fn from_nats_obj(top: &Obj) -> Result<MemSource, String> {
+        for key in ["meta_archs", "arch2infos", "evaluated_indexes"] {
+            if top.get(key).is_none() {
+                return Err(format!("Can not find key[{key}] in the dict"));
+            }
+        }
+        let (meta_archs, archstr2index) = meta(top)?;
+        let mut evaluated: Vec<i64> = match top.get("evaluated_indexes") {
+            Some(Obj::List(v) | Obj::Tuple(v)) => {
+                v.iter().map(|x| int(x, "evaluated_indexes")).collect::<Result<_, _>>()?
+            }
+            _ => return Err("evaluated_indexes: expected a set or list".into()),
+        };
+        evaluated.sort_unstable();
+        evaluated.dedup();
+        let mut infos = HashMap::new();
+        for (k, v) in items(top.get("arch2infos").unwrap_or(&Obj::None), "arch2infos")? {
+            let i = int(&k, "arch2infos key")?;
+            infos.insert(i, nats_entry(&v, &format!("arch2infos[{i}]"))?);
+        }
+        Ok(MemSource { meta_archs, archstr2index, evaluated, infos })
+    }
+
+    /// Builds a NATS-Bench source from a `-simple` folder's objects: `meta.pickle.pbz2`'s
+    /// (only `meta_archs` is read, as the official fast mode does) and the per-arch files'
+    /// (`{index:06d}.pickle.pbz2`: `{hp: ArchResults state}`), which are the archs the source
+    /// holds (its `evaluated_indexes`).
+    pub fn from_nats_folder(meta_top: &Obj, archs: &[(i64, Obj)]) -> Result<MemSource, String> {
+        let (meta_archs, archstr2index) = meta(meta_top)?;
+        let mut infos = HashMap::new();
+        let mut evaluated = Vec::with_capacity(archs.len());
+        for (i, v) in archs {
+            infos.insert(*i, nats_entry(v, &format!("{i:06}.pickle.pbz2"))?);
+            evaluated.push(*i);
+        }
+        evaluated.sort_unstable();
+        evaluated.dedup();
+        Ok(MemSource { meta_archs, archstr2index, evaluated, infos })
+    }
+
     /// Builds the source from a pickle or torch file's bytes (read by tnb-pth, executing
     /// nothing).
     pub fn from_file_bytes(bytes: &[u8]) -> Result<MemSource, String> {
@@ -298,6 +342,48 @@ impl MemSource {
     fn rn(&self, x: MemRunRef) -> &MemRun {
         &self.infos[&x.0][x.1].1.runs[x.2]
     }
+}
+
+/// `meta_archs` and `archstr2index` (a duplicate arch string is refused, as the official
+/// constructor refuses it).
+fn meta(top: &Obj) -> Result<(Vec<String>, HashMap<String, usize>), String> {
+    let meta_archs: Vec<String> = match top.get("meta_archs") {
+        Some(Obj::List(v)) => v.iter().map(|x| string(x, "meta_archs")).collect::<Result<_, _>>()?,
+        _ => return Err("meta_archs: expected a list".into()),
+    };
+    let mut archstr2index = HashMap::new();
+    for (i, a) in meta_archs.iter().enumerate() {
+        if let Some(j) = archstr2index.insert(a.clone(), i) {
+            return Err(format!("This [{i}]-th arch {a} already in the dict ({j})."));
+        }
+    }
+    Ok((meta_archs, archstr2index))
+}
+
+/// One NATS-Bench arch: `{hp: ArchResults state}` (hp keys: str, at most [`MAX_HP_LEN`]
+/// bytes).
+fn nats_entry(v: &Obj, what: &str) -> Result<Vec<(Hp, MemResults)>, String> {
+    let mut out = Vec::new();
+    for (k, state) in items(v, what)? {
+        let key = string(&k, what)?;
+        let hp = Hp::from_key(&key)
+            .ok_or_else(|| format!("{what}: hp key longer than {MAX_HP_LEN} bytes"))?;
+        out.push((hp, results(&state, &format!("{what}[{key:?}]"))?));
+    }
+    Ok(out)
+}
+
+/// The most bytes a NATS-Bench `.pickle.pbz2` file may decompress to in
+/// [`obj_from_pbz2_bytes`] (the real per-arch pickles are ~326 KB, the meta files ~1.4 MB).
+pub const MAX_PBZ2_PICKLE: u64 = 256 << 20;
+
+/// The object of a NATS-Bench `.pickle.pbz2` file's bytes (bz2 around a protocol-4 pickle,
+/// decoded up to [`MAX_PBZ2_PICKLE`] bytes and read by tnb-pth's arena reader, which allows
+/// `collections.OrderedDict` and the numpy scalar/dtype globals and executes nothing); a `set`
+/// becomes a list of its items in pickled order.
+pub fn obj_from_pbz2_bytes(bytes: &[u8]) -> Result<Obj, String> {
+    let pickle = tnb_bz2::decompress(bytes, MAX_PBZ2_PICKLE).map_err(|e| e.to_string())?;
+    obj_from_file_bytes(&pickle)
 }
 
 /// The object of a pickle or torch file (read by tnb-pth's arena reader, executing nothing) as
@@ -328,7 +414,7 @@ fn to_obj(arena: &tnb_pickle::Arena<'_>, r: tnb_pickle::Ref, depth: usize) -> Re
             let v: Vec<Obj> =
                 children.iter().map(|c| to_obj(arena, c, depth + 1)).collect::<Result<_, _>>()?;
             match kind {
-                Kind::List => Obj::List(v),
+                Kind::List | Kind::Set => Obj::List(v),
                 Kind::Tuple => Obj::Tuple(v),
                 Kind::Dict => {
                     let mut items = Vec::with_capacity(v.len() / 2);
