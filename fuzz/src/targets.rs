@@ -562,6 +562,7 @@ fn has_nan_key(o: &tnb_pickle::stream::Obj) -> bool {
     }
     match o {
         Obj::Tuple(v) | Obj::List(v) => v.iter().any(has_nan_key),
+        Obj::Set(v) | Obj::FrozenSet(v) => v.iter().any(|x| nan(x) || has_nan_key(x)),
         Obj::Dict { items, .. } => items.iter().any(|(k, v)| nan(k) || has_nan_key(k) || has_nan_key(v)),
         _ => false,
     }
@@ -584,6 +585,14 @@ fn obj_print(o: &tnb_pickle::stream::Obj) -> String {
             }
             Obj::List(v) => {
                 let _ = write!(out, "list{} ", v.len());
+                stack.extend(v.iter().rev());
+            }
+            Obj::Set(v) => {
+                let _ = write!(out, "set{} ", v.len());
+                stack.extend(v.iter().rev());
+            }
+            Obj::FrozenSet(v) => {
+                let _ = write!(out, "frozenset{} ", v.len());
                 stack.extend(v.iter().rev());
             }
             Obj::Dict { items, .. } => {

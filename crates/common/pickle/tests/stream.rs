@@ -235,9 +235,15 @@ fn refusals_name_what_and_where() {
     // DUP of a list.
     let e = err(b"\x80\x02]2t.", None, &limits);
     assert!(e.to_string().contains("DUP"), "{e}");
-    // Sets, persistent ids, globals.
-    let e = err(&py("{1, 2}", 4), None, &limits);
-    assert!(e.to_string().contains("sets and frozensets are not supported"), "{e}");
+    // Persistent ids, globals, a set changed after a get copied it, an unhashable set item.
+    let e = err(b"\x80\x04\x8f\x94(h\x00K\x01\x90\x86.", None, &limits);
+    assert!(e.to_string().contains("memo id 0"), "{e}");
+    let e = err(b"\x80\x04\x8f(]\x90.", None, &limits);
+    assert!(e.to_string().contains("unhashable list"), "{e}");
+    let e = err(b"\x80\x04(\x8f\x91.", None, &limits);
+    assert!(e.to_string().contains("unhashable set"), "{e}");
+    let e = err(b"\x80\x04]\x94(K\x01\x90.", None, &limits);
+    assert!(e.to_string().contains("ADDITEMS"), "{e}");
     let e = err(b"\x80\x02X\x01\x00\x00\x00aQ.", None, &limits);
     assert!(e.to_string().contains("tensors are not supported"), "{e}");
     let e = err(b"\x80\x02cposix\nsystem\n.", None, &limits);
@@ -251,6 +257,50 @@ fn refusals_name_what_and_where() {
     // An unhashable key.
     let e = err(b"\x80\x02}(]K\x01u.", None, &limits);
     assert!(e.to_string().contains("unhashable list"), "{e}");
+}
+
+#[test]
+fn sets_and_frozensets_are_built_as_pickle_load_builds_them() {
+    let d = StreamLimits::default();
+    // NATS-Bench's single file: `evaluated_indexes` a set of 0..N in ADDITEMS batches of 1000.
+    // (Below protocol 4 a set is `builtins.set` called on a list: a global, refused as such.)
+    for proto in 4..=5u8 {
+        let exprs = [
+            "{'a': {0: 1}, 'evaluated_indexes': set(range(2500))}",
+            "[set(), frozenset(), frozenset([3, 1, 2]), {frozenset({1}): 'k', (1, 2): {'x'}}]",
+            // Equal items merged, the first kept (`1`, `1.0`, `True`).
+            "(lambda s: [s, s, {1, 'b'}])({1, 2.5, 'a', (1, 2)})",
+        ];
+        for expr in exprs {
+            let p = py(expr, proto);
+            let want = arena(&p);
+            let (got, _) = stream(&p, None, &d).unwrap();
+            assert_eq!(got, want, "protocol {proto}: {expr}");
+        }
+    }
+    let p = py("{'a': {0: 1, 1: 2}, 'evaluated_indexes': set(range(2500))}", 4);
+    let (top, entries) = stream(&p, Some("a"), &d).unwrap();
+    assert_eq!(entries.len(), 2);
+    let Some(Obj::Set(items)) = top.get("evaluated_indexes") else { panic!("{top:?}") };
+    assert_eq!(items.len(), 2500);
+    assert_eq!(items[1234], Obj::Int(1234), "the pickle's order");
+    // Items repeated in a hand-made pickle: `set.add` keeps the first (`1` over `True`).
+    let (o, _) = stream(b"\x80\x04\x8f(K\x01\x88K\x02K\x01\x90.", None, &d).unwrap();
+    assert_eq!(o, Obj::Set(vec![Obj::Int(1), Obj::Int(2)]));
+    let (o, _) = stream(b"\x80\x04(\x88K\x01\x91.", None, &d).unwrap();
+    assert_eq!(o, Obj::FrozenSet(vec![Obj::Bool(true)]));
+    // A frozenset key equals another with its items in another order.
+    let (o, _) = stream(b"\x80\x04}((K\x01K\x02\x91K\x0a(K\x02K\x01\x91K\x0bu.", None, &d).unwrap();
+    let Obj::Dict { items, .. } = o else { panic!() };
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].1, Obj::Int(11));
+    // Set items count against the entry limits like any other value.
+    let p = py("{'a': {0: set(range(50)), 1: 2}}", 4);
+    let e = err(&p, Some("a"), &StreamLimits { max_entry_items: 40, ..d });
+    assert!(e.to_string().contains("MAX_ENTRY_ITEMS"), "{e}");
+    let p = py("{'a': {0: frozenset(range(50)), 1: 2}}", 4);
+    let e = err(&p, Some("a"), &StreamLimits { max_entry_items: 40, ..d });
+    assert!(e.to_string().contains("MAX_ENTRY_ITEMS"), "{e}");
 }
 
 #[test]

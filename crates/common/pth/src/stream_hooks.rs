@@ -95,8 +95,20 @@ impl StreamHooks for StreamTorchHooks {
                 };
                 Ok(Item::Obj(Obj::Dict { items, ordered: true }))
             }
-            Class::Set | Class::FrozenSet => {
-                Err("sets and frozensets are not supported by the streaming reader".to_owned())
+            c @ (Class::Set | Class::FrozenSet) => {
+                let frozen = matches!(c, Class::FrozenSet);
+                let items = match args.first() {
+                    None => Vec::new(),
+                    Some(Item::Obj(
+                        Obj::List(v) | Obj::Tuple(v) | Obj::Set(v) | Obj::FrozenSet(v),
+                    )) => v.clone(),
+                    Some(other) => {
+                        return Err(format!("set: cannot build from {}", other.type_name()));
+                    }
+                };
+                Obj::new_set(items, frozen)
+                    .map(Item::Obj)
+                    .map_err(|t| format!("set: unhashable type: '{t}'"))
             }
             Class::Bytes | Class::ByteArray => match args.first() {
                 None => Ok(Item::Obj(Obj::Bytes(Vec::new().into()))),

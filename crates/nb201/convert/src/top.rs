@@ -162,6 +162,11 @@ impl<W: Write> Builder<W> {
                 }
                 self.container(if *ordered { NODE_ODICT } else { NODE_DICT }, &c)
             }
+            // Minimal arm (reader helper) until format v2's set nodes land (format helper).
+            Obj::Set(_) | Obj::FrozenSet(_) => Err(Error::at(
+                at,
+                format!("a {} (sets are not stored by this archive version)", v.type_name()),
+            )),
         }
     }
 

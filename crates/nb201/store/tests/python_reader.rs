@@ -39,7 +39,7 @@ fn render(o: &Obj, out: &mut String) {
                 write!(out, "{x:02x}").unwrap();
             }
         }
-        Obj::BigInt(_) => panic!("not rendered"),
+        Obj::BigInt(_) | Obj::Set(_) | Obj::FrozenSet(_) => panic!("not rendered"),
         Obj::List(xs) => seq(xs, "[", "]", out),
         Obj::Tuple(xs) => seq(xs, "(", ")", out),
         Obj::Dict { items, ordered } => {

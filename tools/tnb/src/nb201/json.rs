@@ -132,8 +132,13 @@ pub fn obj_events(
         }),
         Obj::BigInt(b) => Err(format!("{}: {}", path_text(at), tnb_pth::big_int_problem(b))),
         Obj::Bytes(_) => Err(format!("{}: {}", path_text(at), tnb_pyjson::BYTES_NOT_JSON)),
-        Obj::List(items) | Obj::Tuple(items) => {
-            let kind = if matches!(o, Obj::List(_)) { Seq::List } else { Seq::Tuple };
+        Obj::List(items) | Obj::Tuple(items) | Obj::Set(items) | Obj::FrozenSet(items) => {
+            let kind = match o {
+                Obj::List(_) => Seq::List,
+                Obj::Tuple(_) => Seq::Tuple,
+                Obj::Set(_) => Seq::Set,
+                _ => Seq::FrozenSet,
+            };
             emit(Event::BeginSeq(kind))?;
             for (i, item) in items.iter().enumerate() {
                 at.push(format!("[{i}]"));

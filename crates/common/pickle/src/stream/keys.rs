@@ -15,7 +15,7 @@ use crate::value::Number;
 const MAX_KEY_DEPTH: u32 = 64;
 
 /// A key reduced to what Python compares.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum K<'a> {
     Int(i128),
     Float(u64),
@@ -26,6 +26,8 @@ enum K<'a> {
     Bytes(&'a [u8]),
     Big(&'a [u8]),
     Tuple(Vec<K<'a>>),
+    /// A frozenset's items, sorted (equality ignores order; the items are already unique).
+    FrozenSet(Vec<K<'a>>),
 }
 
 fn num(n: Number) -> K<'static> {
@@ -78,6 +80,18 @@ fn key<'a>(o: &'a Obj, nan: &mut usize, depth: u32) -> Result<K<'a>, &'static st
             }
             K::Tuple(v)
         }
+        Obj::FrozenSet(items) => {
+            if depth == 0 {
+                return Err("deeply nested frozenset");
+            }
+            let mut v = Vec::with_capacity(items.len());
+            for i in items {
+                v.push(key(i, nan, depth - 1)?);
+            }
+            v.sort_unstable();
+            K::FrozenSet(v)
+        }
+        Obj::Set(_) => return Err("set"),
         Obj::List(_) => return Err("list"),
         Obj::Dict { ordered: false, .. } => return Err("dict"),
         Obj::Dict { ordered: true, .. } => return Err("OrderedDict"),
@@ -106,7 +120,7 @@ pub(crate) fn key_hash(k: &Obj, state: &RandomState) -> Option<u64> {
 fn contains_nan(k: &K<'_>) -> bool {
     match k {
         K::Nan(_) => true,
-        K::Tuple(v) => v.iter().any(contains_nan),
+        K::Tuple(v) | K::FrozenSet(v) => v.iter().any(contains_nan),
         _ => false,
     }
 }
@@ -256,4 +270,18 @@ pub(crate) fn dedup(items: &mut Vec<(Obj, Obj)>) -> Result<(), &'static str> {
         }
     }
     Ok(())
+}
+
+/// Merges repeated items of a set as `set.add` would have, adding them in order (an item equal
+/// to an earlier one is dropped: the set keeps its first object).
+pub(crate) fn dedup_set(items: &mut Vec<Obj>) -> Result<(), &'static str> {
+    if items.len() < 2 {
+        return Ok(());
+    }
+    // `dedup` on (item, None) pairs keeps each first key: exactly the set's rule.
+    let mut pairs: Vec<(Obj, Obj)> =
+        std::mem::take(items).into_iter().map(|o| (o, Obj::None)).collect();
+    let r = dedup(&mut pairs);
+    *items = pairs.into_iter().map(|(k, _)| k).collect();
+    r
 }

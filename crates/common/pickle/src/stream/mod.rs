@@ -12,7 +12,7 @@
 //! Opcodes mean what they mean to the arena reader ([`crate::parse`]): the same text semantics,
 //! Python 2 renames, key merging and refusals; globals go to the caller's [`StreamHooks`].
 //! What the streaming reader refuses beyond the arena reader, each with one line naming it:
-//! sets and frozensets (no owned form), persistent ids (tensors), reference cycles and shared
+//! persistent ids (tensors), reference cycles and shared
 //! containers that change after they are read, a get of a container dropped with an earlier
 //! entry ([`crate::ErrorKind::Dropped`]), and a streamed dict whose items turn out not to be
 //! stored by `SETITEMS`.

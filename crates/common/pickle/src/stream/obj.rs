@@ -12,7 +12,7 @@ use crate::{Arena, Kind, Ref, Scalar, Value};
 
 /// One Python object as `pickle.load` would build it, for the data types a benchmark file holds.
 /// Anything else (class instances other than the ones a caller's hooks turn into data, tensors,
-/// sets of unhashable items ...) is refused by the reader, naming it.
+/// a set holding an unhashable item ...) is refused by the reader, naming it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Obj {
     /// `None`.
@@ -44,6 +44,11 @@ pub enum Obj {
     },
     /// A numpy scalar (`numpy.core.multiarray.scalar(dtype, bytes)`), e.g. `np.float64`.
     Scalar(Scalar),
+    /// A `set`: items in the pickle's order, unique under Python's equality (an item added
+    /// twice keeps its first position, as `set.add` does).
+    Set(Vec<Obj>),
+    /// A `frozenset`, as [`Obj::Set`].
+    FrozenSet(Vec<Obj>),
 }
 
 /// Why an arena value has no [`Obj`] form ([`Obj::from_arena`]).
@@ -51,7 +56,7 @@ pub enum Obj {
 pub enum NotOwned {
     /// The value is nested deeper than the caller's limit.
     TooDeep,
-    /// This value (a set, a class or function, an object, ...) has no owned form; the caller
+    /// This value (a class or function, an object, a tensor, ...) has no owned form; the caller
     /// names it in its own terms.
     Value(Ref),
 }
@@ -64,6 +69,17 @@ impl Obj {
     /// bounds the recursion.
     pub fn from_arena(arena: &Arena<'_>, r: Ref, max_depth: usize) -> Result<Obj, NotOwned> {
         from_arena_at(arena, r, max_depth, 0)
+    }
+
+    /// `set(items)` (or `frozenset(items)` when `frozen`): equal items merged as Python merges
+    /// them (the first one kept), or the name of an unhashable item's type. For hooks that
+    /// build sets from `builtins.set` calls (pickle protocols below 4).
+    pub fn new_set(mut items: Vec<Obj>, frozen: bool) -> Result<Obj, &'static str> {
+        for i in &items {
+            super::keys::check_hashable(i)?;
+        }
+        super::keys::dedup_set(&mut items)?;
+        Ok(if frozen { Obj::FrozenSet(items) } else { Obj::Set(items) })
     }
 
     /// Python's name for the object's type (`'str'`, `'numpy.float64'`, `'OrderedDict'`, ...),
@@ -81,6 +97,8 @@ impl Obj {
             Obj::Dict { ordered: false, .. } => "dict".into(),
             Obj::Dict { ordered: true, .. } => "OrderedDict".into(),
             Obj::Scalar(s) => format!("numpy.{}", s.dtype.name()),
+            Obj::Set(_) => "set".into(),
+            Obj::FrozenSet(_) => "frozenset".into(),
         }
     }
 
@@ -121,6 +139,8 @@ fn from_arena_at(arena: &Arena<'_>, r: Ref, max: usize, depth: usize) -> Result<
         Value::Bytes(b) => Obj::Bytes(Arc::from(b)),
         Value::Container(Kind::Tuple, c) => Obj::Tuple(all(c)?),
         Value::Container(Kind::List, c) => Obj::List(all(c)?),
+        Value::Container(Kind::Set, c) => Obj::Set(all(c)?),
+        Value::Container(Kind::FrozenSet, c) => Obj::FrozenSet(all(c)?),
         Value::Container(Kind::Dict, c) => Obj::Dict {
             items: c
                 .pairs()

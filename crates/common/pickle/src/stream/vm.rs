@@ -176,10 +176,12 @@ fn cost(o: &Obj) -> (u64, u64) {
     match o {
         Obj::Str(s) => (1, s.len() as u64),
         Obj::Bytes(b) | Obj::BigInt(b) => (1, b.len() as u64),
-        Obj::Tuple(v) | Obj::List(v) => v.iter().fold((1, 32 * v.len() as u64), |(n, b), x| {
-            let (n2, b2) = cost(x);
-            (n + n2, b + b2)
-        }),
+        Obj::Tuple(v) | Obj::List(v) | Obj::Set(v) | Obj::FrozenSet(v) => {
+            v.iter().fold((1, 32 * v.len() as u64), |(n, b), x| {
+                let (n2, b2) = cost(x);
+                (n + n2, b + b2)
+            })
+        }
         Obj::Dict { items, .. } => {
             items.iter().fold((1, 64 * items.len() as u64), |(n, b), (k, v)| {
                 let (n1, b1) = cost(k);
@@ -203,7 +205,8 @@ fn item_cost(i: &Item) -> (u64, u64) {
 }
 
 fn is_mutable(i: &Item) -> bool {
-    matches!(i, Item::Obj(Obj::List(_) | Obj::Dict { .. }))
+    // A set changes under ADDITEMS; a frozenset never changes after FROZENSET built it.
+    matches!(i, Item::Obj(Obj::List(_) | Obj::Dict { .. } | Obj::Set(_)))
 }
 
 impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
@@ -277,7 +280,10 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
     #[inline]
     fn push_obj(&mut self, o: Obj) -> Result<(), Error> {
         self.count(1, 0)?;
-        let d = u32::from(matches!(o, Obj::List(_) | Obj::Tuple(_) | Obj::Dict { .. }));
+        let d = u32::from(matches!(
+            o,
+            Obj::List(_) | Obj::Tuple(_) | Obj::Dict { .. } | Obj::Set(_) | Obj::FrozenSet(_)
+        ));
         self.push(Item::Obj(o), d)
     }
 
@@ -293,12 +299,15 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
     /// are finished (their keys merged) and, when the memo keeps them, copied in.
     fn release(&mut self, new_len: usize) -> Result<(), Error> {
         for it in &mut self.stack[new_len..] {
-            if let Item::Obj(Obj::Dict { items, .. }) = it {
-                keys::dedup(items).map_err(|kind| Error {
-                    offset: Some(self.inp.op_at),
-                    kind: ErrorKind::Unhashable { kind },
-                })?;
-            }
+            let r = match it {
+                Item::Obj(Obj::Dict { items, .. }) => keys::dedup(items),
+                Item::Obj(Obj::Set(items)) => keys::dedup_set(items),
+                _ => Ok(()),
+            };
+            r.map_err(|kind| Error {
+                offset: Some(self.inp.op_at),
+                kind: ErrorKind::Unhashable { kind },
+            })?;
         }
         if !self.copies.is_empty() {
             drop(self.copies.split_off(&new_len));
@@ -765,8 +774,11 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         self.push(r, d)
     }
 
-    /// Appends `stack[from..]` to the container below them.
-    fn add_to(&mut self, from: usize, dict: bool, op: u8) -> Result<(), Error> {
+    /// Appends `stack[from..]` to the container below them: a dict (`SETITEM(S)`), a list
+    /// (`APPEND(S)`) or a set (`ADDITEMS`), as `op` says.
+    fn add_to(&mut self, from: usize, op: u8) -> Result<(), Error> {
+        let dict = matches!(op, SETITEMS | SETITEM);
+        let set = op == ADDITEMS;
         if from <= self.base() {
             return Err(self.underflow(op));
         }
@@ -780,13 +792,20 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         }
         let ok = match &self.stack[target] {
             Item::Obj(Obj::Dict { .. }) => dict,
-            Item::Obj(Obj::List(_)) => !dict,
+            Item::Obj(Obj::Set(_)) => set,
+            Item::Obj(Obj::List(_)) => !dict && !set,
             _ => false,
         };
         if !ok {
             return Err(self.err(ErrorKind::Type {
                 opcode: ops::name(op),
-                expected: if dict { "dict" } else { "list" },
+                expected: if dict {
+                    "dict"
+                } else if set {
+                    "set"
+                } else {
+                    "list"
+                },
                 found: "another value",
             }));
         }
@@ -804,7 +823,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         // Everything checked before anything moves: a refusal leaves no half-moved batch.
         for i in from..self.stack.len() {
             match &self.stack[i] {
-                Item::Obj(k) if dict && (i - from) % 2 == 0 => {
+                Item::Obj(k) if (dict && (i - from) % 2 == 0) || set => {
                     keys::check_hashable(k).map_err(|kind| Error {
                         offset: Some(self.inp.op_at),
                         kind: ErrorKind::Unhashable { kind },
@@ -827,7 +846,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             _ => Obj::None,
         };
         match &mut left[target] {
-            Item::Obj(Obj::List(v)) => {
+            Item::Obj(Obj::List(v) | Obj::Set(v)) => {
                 grow::reserve(v, right.len())?;
                 v.extend(right.iter_mut().map(unwrap));
             }
@@ -849,7 +868,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
         let (items, d) = self.take_from(start)?;
         let r = match op {
             TUPLE => self.tuple_of(items)?,
-            LIST | DICT => {
+            LIST | DICT | FROZENSET => {
                 let mut objs = Vec::new();
                 objs.try_reserve_exact(items.len()).map_err(|_| grow::out_of_memory())?;
                 for it in items {
@@ -858,6 +877,18 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 self.count(1, 0)?;
                 if op == LIST {
                     Item::Obj(Obj::List(objs))
+                } else if op == FROZENSET {
+                    for k in &objs {
+                        keys::check_hashable(k).map_err(|kind| Error {
+                            offset: Some(self.inp.op_at),
+                            kind: ErrorKind::Unhashable { kind },
+                        })?;
+                    }
+                    keys::dedup_set(&mut objs).map_err(|kind| Error {
+                        offset: Some(self.inp.op_at),
+                        kind: ErrorKind::Unhashable { kind },
+                    })?;
+                    Item::Obj(Obj::FrozenSet(objs))
                 } else {
                     if objs.len() % 2 != 0 {
                         return Err(self.underflow(op));
@@ -874,16 +905,9 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                     Item::Obj(Obj::Dict { items: pairs, ordered: false })
                 }
             }
-            _ => return Err(self.sets(op)),
+            _ => return Err(self.err(ErrorKind::UnknownOpcode(op))),
         };
         self.push(r, d + 1)
-    }
-
-    fn sets(&self, op: u8) -> Error {
-        self.refuse(format!(
-            "{}: sets and frozensets are not supported by the streaming reader",
-            ops::name(op)
-        ))
     }
 
     fn tuple_n(&mut self, n: usize, op: u8) -> Result<(), Error> {
@@ -997,7 +1021,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 EMPTY_DICT => self.push_obj(Obj::Dict { items: Vec::new(), ordered: false })?,
                 EMPTY_LIST => self.push_obj(Obj::List(Vec::new()))?,
                 EMPTY_TUPLE => self.push_obj(Obj::Tuple(Vec::new()))?,
-                EMPTY_SET | FROZENSET | ADDITEMS => return Err(self.sets(op)),
+                EMPTY_SET => self.push_obj(Obj::Set(Vec::new()))?,
                 MARK => {
                     if self.marks.len() as u64 >= self.limits.max_marks {
                         return Err(self.err(ErrorKind::Limit {
@@ -1013,11 +1037,11 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                 }
                 SETITEMS => {
                     let start = self.pop_mark(op)?;
-                    self.add_to(start, true, op)?;
+                    self.add_to(start, op)?;
                 }
-                APPENDS => {
+                APPENDS | ADDITEMS => {
                     let start = self.pop_mark(op)?;
-                    self.add_to(start, false, op)?;
+                    self.add_to(start, op)?;
                 }
                 SETITEM => {
                     if self.stack.len() < self.base() + 3 {
@@ -1027,16 +1051,16 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
                     if self.split_candidate(from - 1, &self.marks.clone()) {
                         self.start_split(from - 1);
                     }
-                    self.add_to(from, true, op)?;
+                    self.add_to(from, op)?;
                 }
                 APPEND => {
                     if self.stack.len() < self.base() + 2 {
                         return Err(self.underflow(op));
                     }
                     let from = self.stack.len() - 1;
-                    self.add_to(from, false, op)?;
+                    self.add_to(from, op)?;
                 }
-                TUPLE | LIST | DICT => self.container_from_mark(op)?,
+                TUPLE | LIST | DICT | FROZENSET => self.container_from_mark(op)?,
                 TUPLE1 => self.tuple_n(1, op)?,
                 TUPLE2 => self.tuple_n(2, op)?,
                 TUPLE3 => self.tuple_n(3, op)?,
@@ -1185,7 +1209,9 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
 fn depth_of(i: &Item) -> u32 {
     fn obj(o: &Obj) -> u32 {
         match o {
-            Obj::Tuple(v) | Obj::List(v) => 1 + v.iter().map(obj).max().unwrap_or(0),
+            Obj::Tuple(v) | Obj::List(v) | Obj::Set(v) | Obj::FrozenSet(v) => {
+                1 + v.iter().map(obj).max().unwrap_or(0)
+            }
             Obj::Dict { items, .. } => {
                 1 + items.iter().map(|(k, v)| obj(k).max(obj(v))).max().unwrap_or(0)
             }
@@ -1202,10 +1228,11 @@ fn depth_of(i: &Item) -> u32 {
 /// Merges repeated keys of a dict handed out at the top of an entry (dicts inside were merged
 /// when they left the stack).
 fn dedup_deep_top(o: &mut Obj) -> Result<(), &'static str> {
-    if let Obj::Dict { items, .. } = o {
-        keys::dedup(items)?;
+    match o {
+        Obj::Dict { items, .. } => keys::dedup(items),
+        Obj::Set(items) => keys::dedup_set(items),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// A key for messages.

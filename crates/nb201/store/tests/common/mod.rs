@@ -30,8 +30,13 @@ pub fn obj_events(o: &Obj, out: &mut Vec<String>) {
             tnb_pickle::Number::UInt(u) => Event::UInt(u),
             tnb_pickle::Number::Float(f) => Event::Float(f),
         })),
-        Obj::Tuple(xs) | Obj::List(xs) => {
-            let k = if matches!(o, Obj::Tuple(_)) { Seq::Tuple } else { Seq::List };
+        Obj::Tuple(xs) | Obj::List(xs) | Obj::Set(xs) | Obj::FrozenSet(xs) => {
+            let k = match o {
+                Obj::Tuple(_) => Seq::Tuple,
+                Obj::List(_) => Seq::List,
+                Obj::Set(_) => Seq::Set,
+                _ => Seq::FrozenSet,
+            };
             out.push(show(&Event::BeginSeq(k)));
             for x in xs {
                 obj_events(x, out);
