@@ -3,7 +3,9 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyList, PySet, PyString, PyTuple,
+};
 use tnb_pickle::stream::Obj;
 
 static ORDERED_DICT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
