@@ -105,7 +105,7 @@ pub const fn sig(
 }
 
 /// Most parameters of any method.
-pub const MAX_PARAMS: usize = 5;
+pub const MAX_PARAMS: usize = 6;
 
 /// The bound arguments of a call, by parameter position (`None` where a default applies).
 pub type Bound<'a> = [Option<Arg<'a>>; MAX_PARAMS];
