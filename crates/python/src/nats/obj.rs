@@ -62,11 +62,13 @@ pub(crate) fn to_py<'py>(py: Python<'py>, o: &Obj) -> PyResult<Bound<'py, PyAny>
             d
         }
         Obj::Scalar(s) => scalar(py, s)?,
-        #[allow(unreachable_patterns)]
-        _ => {
-            return Err(crate::binding::FormatError::new_err(
-                "unsupported object in a NATS-Bench file",
-            ));
+        Obj::Set(items) => {
+            let v = items.iter().map(|x| to_py(py, x)).collect::<PyResult<Vec<_>>>()?;
+            PySet::new(py, v)?.into_any()
+        }
+        Obj::FrozenSet(items) => {
+            let v = items.iter().map(|x| to_py(py, x)).collect::<PyResult<Vec<_>>>()?;
+            PyFrozenSet::new(py, v)?.into_any()
         }
     })
 }
