@@ -19,8 +19,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyDict, PyInt, PyString, PyTuple};
 use tnb_nb201_api::{
-    Arg, FindBestCache, Hp, Io, Nats, Nb201, NoDraw, PySum, ResultsRef, Session, Source, Space,
-    StoreSource, call_results,
+    Arg, FindBestCache, Hp, Io, MemSource, Nats, Nb201, NoDraw, PySum, ResultsRef, Session, Source,
+    Space, StoreSource, call_results,
 };
 use tnb_nb201_store::Archive;
 use tnb_schema::header::Family;
@@ -31,26 +31,42 @@ use crate::nb201::{plain_arg, state, value};
 /// The source the semantics read, over an archive kept for the process's life.
 type Src = StoreSource<'static, tnb_nb201_store::Buffer>;
 
-/// Runs `$body` with `$s` bound to the store's source (a fresh one if the shared one is busy,
-/// e.g. re-entered from a finalizer while building Python objects); a corrupted archive read
-/// becomes `FormatError` instead of an answer.
+/// Runs `$body` with `$s` bound to the store's source: the archive's (a fresh one if the shared
+/// one is busy, e.g. re-entered from a finalizer while building Python objects; a corrupted
+/// read becomes `FormatError` instead of an answer) or the in-memory one. `$body` is generic
+/// code: it is compiled once per kind of source.
 macro_rules! with_src {
     ($store:expr, $s:ident => $body:expr) => {{
-        let fresh;
-        let guard = $store.src.try_lock();
-        let $s: &Src = match &guard {
-            Ok(g) => g,
-            Err(_) => {
-                fresh = StoreSource::new($store.archive).map_err(|e| FormatError::new_err(e.0))?;
-                &fresh
+        match &$store.backing {
+            Backing::Mem(m) => {
+                let $s: &MemSource = m;
+                $body
             }
-        };
-        let out = $body;
-        if let Some(m) = $s.failure() {
-            return Err(FormatError::new_err(format!("corrupted NATS-Bench archive: {m}")));
+            Backing::Archive(archive, lock) => {
+                let fresh;
+                let guard = lock.try_lock();
+                let $s: &Src = match &guard {
+                    Ok(g) => g,
+                    Err(_) => {
+                        fresh =
+                            StoreSource::new(*archive).map_err(|e| FormatError::new_err(e.0))?;
+                        &fresh
+                    }
+                };
+                let out = $body;
+                if let Some(m) = $s.failure() {
+                    return Err(FormatError::new_err(format!("corrupted NATS-Bench archive: {m}")));
+                }
+                out
+            }
         }
-        out
     }};
+}
+
+/// Where the data is: a mapped archive, or (a small source read whole) in memory.
+enum Backing {
+    Archive(&'static Archive, Mutex<Src>),
+    Mem(&'static MemSource),
 }
 
 /// No printing, no drawing: the Python class has done both before a fast path runs.
@@ -73,8 +89,7 @@ fn space_of(family: &str) -> Option<(Space, Family)> {
 /// An opened NATS-Bench benchmark (one space): the benchmark side of `tnb.nats`' classes.
 #[pyclass(module = "tnb._tnb", name = "NatsStore", frozen)]
 pub struct Store {
-    archive: &'static Archive,
-    src: Mutex<Src>,
+    backing: Backing,
     /// Which built-in `sum` the running interpreter has.
     sum: PySum,
     space: Space,
@@ -88,7 +103,7 @@ pub struct Store {
 
 impl Store {
     /// The semantics over `s` (quiet; `fast_mode` as given: only `find_best` reads it).
-    fn nb<'s>(&self, s: &'s Src, fast_mode: bool) -> Nb201<'s, Src> {
+    fn nb<'s, S: Source>(&self, s: &'s S, fast_mode: bool) -> Nb201<'s, S> {
         let nats = Nats { space: self.space, fast_mode, archive_dir: None };
         Nb201::nats(s, self.sum, false, nats)
     }
@@ -115,7 +130,7 @@ impl Store {
     }
 
     /// The hp of `hp` when it is a key of arch `index`.
-    fn hp_of(s: &Src, index: i64, hp: &str) -> Option<Hp> {
+    fn hp_of<S: Source>(s: &S, index: i64, hp: &str) -> Option<Hp> {
         let h = Hp::from_key(hp)?;
         s.results(index, h).map(|_| h)
     }
@@ -129,12 +144,16 @@ impl Store {
     fn new(py: Python<'_>, path: PathBuf, family: &str) -> PyResult<Store> {
         let (space, fam) = space_of(family)
             .ok_or_else(|| FormatError::new_err(format!("unknown NATS-Bench space {family:?}")))?;
-        let archive = py.detach(|| open::open(&path, fam)).map_err(FormatError::new_err)?;
-        let src = StoreSource::new(archive).map_err(|e| FormatError::new_err(e.0))?;
+        let backing = match py.detach(|| open::open(&path, fam)).map_err(FormatError::new_err)? {
+            open::Opened::Archive(archive) => {
+                let src = StoreSource::new(archive).map_err(|e| FormatError::new_err(e.0))?;
+                Backing::Archive(archive, Mutex::new(src))
+            }
+            open::Opened::Mem(m) => Backing::Mem(m),
+        };
         let info = py.version_info();
         Ok(Store {
-            archive,
-            src: Mutex::new(src),
+            backing,
             sum: PySum::for_version(info.major.into(), info.minor.into()),
             space,
             keys: OnceLock::new(),
