@@ -55,8 +55,12 @@ def rows(api, space, n, runs, label):
     row("get_more_info(i, 'cifar10', hp='12')  [random]", lambda j: api.get_more_info(held[j % k], "cifar10", hp=hp))
     row("get_more_info(i, 'cifar100', is_random=False)",
         lambda j: api.get_more_info(held[j % k], "cifar100", hp=hp, is_random=False))
+    seed = api.query_meta_info_by_index(held[0], hp).get_dataset_seeds("ImageNet16-120")[0]
     row("get_more_info(i, 'ImageNet16-120', iepoch=5, seed)",
-        lambda j: api.get_more_info(held[j % k], "ImageNet16-120", 5, hp, 777))
+        lambda j: api.get_more_info(held[j % k], "ImageNet16-120", 5, hp, seed))
+    row("get_more_info(i, 'cifar10', hp=full, is_random=False)",
+        lambda j: api.get_more_info(held[j % k], "cifar10", hp=str(api.full_train_epochs), is_random=False),
+        max(1, n // 10))
     row("get_more_info(arch_str, 'cifar10-valid')", lambda j: api.get_more_info(a[j % k], "cifar10-valid", hp=hp))
     row("get_cost_info(i, 'cifar10')", lambda j: api.get_cost_info(held[j % k], "cifar10", hp=hp))
     row("get_latency(i, 'cifar100')", lambda j: api.get_latency(held[j % k], "cifar100", hp=hp))
