@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Reads an NB201 .tnb archive with nothing but FORMAT-NB201.md (and FORMAT.md's header and
+"""Reads an NB201 .tnb archive (NAS-Bench-201 or NATS-Bench, format version 2) with nothing but FORMAT-NB201.md (and FORMAT.md's header and
 rkyv rules): plain python3, no rkyv, no tnb. Prints the whole object in a canonical text form
 that tnb's tests render independently from the source object, so that the two agree only if
 the format document says enough to read every value.
 
 Canonical text: None, True, False; ints in decimal; a float as f<16 hex digits of its bits>; a
 numpy scalar as np<dtype index>:<16 hex digits>; a str as s<utf-8 length>:<text>; bytes as
-b<length>:<hex>; lists [..], tuples (..), dicts {k:v,..}, OrderedDicts O{k:v,..}, items joined
-by commas.
+b<length>:<hex>; lists [..], tuples (..), sets S[..], frozensets F[..], dicts {k:v,..},
+OrderedDicts O{k:v,..}, items joined by commas. An archive of one object prints that object; an
+archive of a NATS-Bench -simple folder (form 1) prints the meta file's object, then one line per
+per-arch file: a newline, the index, '=', and the file's object.
 
 usage: read_nb201.py ARCHIVE.tnb
 """
@@ -35,7 +37,7 @@ class Root:
 
     def __init__(self, buf):
         self.buf = buf
-        self.base = len(buf) - 372
+        self.base = len(buf) - 408
 
     def vec(self, off, fmt):
         at = self.base + off
@@ -58,9 +60,9 @@ def main(path):
     f = open(path, "rb").read()
     if len(f) < 128 or f[:8] != MAGIC:
         fail("not a tnb archive")
-    if u32(f, 44) != 1:
+    if u32(f, 44) not in (1, 2, 3):
         fail("not an NB201 archive (family %d)" % u32(f, 44))
-    if u32(f, 8) != 1 or zlib.crc32(f[:124]) != u32(f, 124):
+    if u32(f, 8) != 2 or zlib.crc32(f[:124]) != u32(f, 124):
         fail("version or header checksum")
     off, plen = u64(f, 24), u64(f, 32)
     if off != 128 or off + plen != len(f):
@@ -82,19 +84,20 @@ def main(path):
     evaluated = r.vec(40, "q")
     g_kinds, g_a, g_b = r.raw(48), r.vec(56, "Q"), r.vec(64, "Q")
     g_children, g_bytes = r.vec(72, "I"), r.raw(80)
-    top = u32(r.buf, r.base + 88)
-    entry_keys, entry_flags = r.vec(92, "q"), r.raw(100)
-    ar_index, ar_str, ar_flags = r.vec(116, "q"), r.vec(124, "I"), r.raw(132)
-    ar_runs, ar_datasets = r.vec(140, "I"), r.vec(148, "I")
-    ds_name, ds_seeds, seeds = r.vec(156, "I"), r.vec(164, "I"), r.vec(172, "q")
-    run_dataset, run_seed, run_name, run_seed_str = r.vec(180, "I"), r.vec(188, "q"), r.vec(196, "I"), r.vec(204, "I")
-    run_epochs, run_flags = r.vec(212, "q"), r.raw(220)
-    params_t, params, flop_t, flop = r.raw(228), r.vec(236, "Q"), r.raw(244), r.vec(252, "Q")
-    config, config_str = r.vec(260, "q"), r.vec(268, "I")
-    run_eval_names, eval_names = r.vec(276, "I"), r.vec(284, "I")
-    s_form, s_ty, s_keys, s_at, s_aux = r.raw(292), r.raw(300), r.vec(308, "I"), r.vec(316, "Q"), r.vec(324, "Q")
-    k_start, k_flags, k_items = r.vec(332, "Q"), r.raw(340), r.vec(348, "q")
-    mixed = r.raw(364)
+    top, form = u32(r.buf, r.base + 88), u32(r.buf, r.base + 92)
+    entry_keys, entry_flags = r.vec(96, "q"), r.raw(104)
+    entry_recs, rec_hp = r.vec(120, "I"), r.vec(128, "I")
+    ar_index, ar_str, ar_flags = r.vec(136, "q"), r.vec(144, "I"), r.raw(152)
+    ar_runs, ar_datasets = r.vec(160, "I"), r.vec(168, "I")
+    ds_name, ds_seeds, seeds = r.vec(176, "I"), r.vec(184, "I"), r.vec(192, "q")
+    run_dataset, run_seed, run_name, run_seed_str = r.vec(200, "I"), r.vec(208, "q"), r.vec(216, "I"), r.vec(224, "I")
+    run_epochs, run_flags = r.vec(232, "q"), r.raw(240)
+    params_t, params, flop_t, flop = r.raw(248), r.vec(256, "Q"), r.raw(264), r.vec(272, "Q")
+    run_config, config_keys, config_types, config_vals = r.vec(280, "I"), r.vec(288, "I"), r.raw(296), r.vec(304, "Q")
+    run_eval_names, eval_names = r.vec(312, "I"), r.vec(320, "I")
+    s_form, s_ty, s_keys, s_at, s_aux = r.raw(328), r.raw(336), r.vec(344, "I"), r.vec(352, "Q"), r.vec(360, "Q")
+    k_start, k_flags, k_items = r.vec(368, "Q"), r.raw(376), r.vec(384, "q")
+    mixed = r.raw(400)
 
     out = []
     w = out.append
@@ -190,10 +193,25 @@ def main(path):
 
     def config_dict(x):
         w("O{" if run_flags[x] & 2 else "{")
-        string("channel"); w(":" + str(config[3 * x]) + ",")
-        string("num_cells"); w(":" + str(config[3 * x + 1]) + ",")
-        string("arch_str"); w(":"); string(pool[config_str[x]]); w(",")
-        string("class_num"); w(":" + str(config[3 * x + 2]))
+        for j, c in enumerate(range(run_config[x], run_config[x + 1])):
+            if j:
+                w(",")
+            string(pool[config_keys[c]])
+            w(":")
+            if config_types[c] == 0x40:
+                string(pool[config_vals[c]])
+            else:
+                number(config_types[c], config_vals[c])
+        w("}")
+
+    def entry(e):
+        w("O{" if entry_flags[e] & 1 else "{")
+        for j, rec in enumerate(range(entry_recs[e], entry_recs[e + 1])):
+            if j:
+                w(",")
+            string(pool[rec_hp[rec]])
+            w(":")
+            arch_results(rec)
         w("}")
 
     def arch_results(a):
@@ -235,8 +253,9 @@ def main(path):
             string(g_bytes[a:a + b].decode())
         elif kind == 7:
             w("b%d:%s" % (b, g_bytes[a:a + b].hex()))
-        elif kind in (9, 10):
-            seq(g_children[a:a + b], "(" if kind == 9 else "[", ")" if kind == 9 else "]", generic)
+        elif kind in (9, 10, 16, 17):
+            open_, close = {9: ("(", ")"), 10: ("[", "]"), 16: ("S[", "]"), 17: ("F[", "]")}[kind]
+            seq(g_children[a:a + b], open_, close, generic)
         elif kind in (11, 12):
             w("O{" if kind == 12 else "{")
             ch = g_children[a:a + b]
@@ -248,27 +267,25 @@ def main(path):
         elif kind == 13:
             seq(meta, "[", "]", string)
         elif kind == 15:
-            seq(evaluated, "[", "]", lambda x: w(str(x)))
+            seq(evaluated, "S[" if a == 1 else "[", "]", lambda x: w(str(x)))
         elif kind == 14:
             w("O{" if a == 1 else "{")
             for e, key in enumerate(entry_keys):
                 if e:
                     w(",")
                 w(str(key) + ":")
-                w("O{" if entry_flags[e] & 1 else "{")
-                order = [("less", 1), ("full", 0)] if entry_flags[e] & 2 else [("full", 0), ("less", 1)]
-                for j, (name, half) in enumerate(order):
-                    if j:
-                        w(",")
-                    string(name)
-                    w(":")
-                    arch_results(2 * e + half)
-                w("}")
+                entry(e)
             w("}")
         else:
             fail("generic kind %d" % kind)
 
     generic(top)
+    if form == 1:
+        for e, key in enumerate(entry_keys):
+            w("\n%d=" % key)
+            entry(e)
+    elif form != 0:
+        fail("source form %d" % form)
     sys.stdout.write("".join(out))
 
 

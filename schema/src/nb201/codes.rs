@@ -43,8 +43,24 @@ pub const RESULT_KEYS: [&str; 16] = [
 pub const ARCH_KEYS: [&str; 5] =
     ["arch_index", "arch_str", "all_results", "dataset_seed", "clear_net_done"];
 
-/// The 4 keys of `arch_config`, in order.
+/// The 4 keys of NAS-Bench-201's (and NATS-Bench tss's) `arch_config`, in order. The archive
+/// holds any `arch_config` dict of str keys and str or number values (NATS-Bench sss has
+/// `name, channels, arch_str, genotype, class_num`).
 pub const CONFIG_KEYS: [&str; 4] = ["channel", "num_cells", "arch_str", "class_num"];
+
+/// `arch_config` value type: a str (the value is its pool id). Number values use the `T_*`
+/// number codes.
+pub const T_STR: u8 = 0x40;
+
+/// `Nb201::form`: the archive holds one object (a NAS-Bench-201 `.pth`, a NATS-Bench single
+/// `.pickle.pbz2`).
+pub const SOURCE_OBJECT: u32 = 0;
+/// `Nb201::form`: the archive holds a NATS-Bench `-simple` folder (the top is
+/// `meta.pickle.pbz2`'s object, the entries are the `{index:06d}.pickle.pbz2` files).
+pub const SOURCE_FOLDER: u32 = 1;
+
+/// The hp keys of a NAS-Bench-201 entry dict (either order).
+pub const NB201_HPS: [&str; 2] = ["full", "less"];
 
 /// Series container: `None`.
 pub const FORM_NONE: u8 = 0;
@@ -85,10 +101,8 @@ pub const KS_STR: u8 = 1;
 /// Keyset flag: int keys `0, 1, …, len-1` in this order (`get(k)` is position `k`).
 pub const KS_DENSE: u8 = 2;
 
-/// Entry flag: the entry's `{'full', 'less'}` dict is an OrderedDict.
+/// Entry flag: the entry's hp dict is an OrderedDict (every other bit is reserved, zero).
 pub const ENTRY_ODICT: u8 = 1;
-/// Entry flag: `'less'` comes before `'full'`.
-pub const ENTRY_LESS_FIRST: u8 = 2;
 
 /// ArchResults flag: `clear_net_done` is True.
 pub const AR_CLEAR: u8 = 1;
@@ -134,5 +148,10 @@ pub const NODE_ODICT: u8 = 12;
 pub const NODE_META_ARCHS: u8 = 13;
 /// Generic node: `arch2infos` (`a`: 1 if an OrderedDict, else 0).
 pub const NODE_ARCH2INFOS: u8 = 14;
-/// Generic node: `evaluated_indexes` (a list of the `evaluated` ints).
+/// Generic node: `evaluated_indexes` (the `evaluated` ints: a list if `a == 0`, a set if
+/// `a == 1`).
 pub const NODE_EVALUATED: u8 = 15;
+/// Generic node: a set (children, in the pickle's order).
+pub const NODE_SET: u8 = 16;
+/// Generic node: a frozenset (children, in the pickle's order).
+pub const NODE_FROZENSET: u8 = 17;

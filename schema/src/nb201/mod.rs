@@ -1,4 +1,5 @@
-//! NAS-Bench-201 (`.tnb` archives whose header names family 1): the archived types, the payload
+//! NAS-Bench-201 and NATS-Bench (`.tnb` archives whose header names family 1, 2 or 3): the
+//! archived types, the payload
 //! framing, their schema text and hash, and the small codes stored in the payload. The
 //! byte-level specification is `schema/FORMAT-NB201.md`.
 //!
@@ -23,7 +24,7 @@ pub use model::{
 
 /// Version of the NB201 payload format. Bumped on any change to the payload types or framing;
 /// a reader accepts exactly its own version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A description of every archived type, field by field, in order, and of the framing. Its hash
 /// is written in the header. Keep it in step with `model.rs` (a test checks the field names).
@@ -31,17 +32,17 @@ pub const SCHEMA: &str = "\
 NB201{cells:[u64le;cells],pad16,root:Nb201,trailer:{magic:[u8;8],cells:u64,root_offset:u64,\
 root_len:u64}}\
 Nb201{str_offsets:Vec<u32>,str_bytes:Vec<u8>,str_slots:Vec<u32>,meta_archs:Vec<u32>,\
-meta_slots:Vec<u32>,evaluated:Vec<i64>,generic:Generic,top:u32,entry_keys:Vec<i64>,\
-entry_flags:Vec<u8>,key_slots:Vec<u32>,ar_index:Vec<i64>,ar_str:Vec<u32>,ar_flags:Vec<u8>,\
+meta_slots:Vec<u32>,evaluated:Vec<i64>,generic:Generic,top:u32,form:u32,entry_keys:Vec<i64>,\
+entry_flags:Vec<u8>,key_slots:Vec<u32>,entry_recs:Vec<u32>,rec_hp:Vec<u32>,ar_index:Vec<i64>,ar_str:Vec<u32>,ar_flags:Vec<u8>,\
 ar_runs:Vec<u32>,ar_datasets:Vec<u32>,ds_name:Vec<u32>,ds_seeds:Vec<u32>,seeds:Vec<i64>,\
 run_dataset:Vec<u32>,run_seed:Vec<i64>,run_name:Vec<u32>,run_seed_str:Vec<u32>,\
 run_epochs:Vec<i64>,run_flags:Vec<u8>,run_params_type:Vec<u8>,run_params:Vec<u64>,\
-run_flop_type:Vec<u8>,run_flop:Vec<u64>,run_config:Vec<i64>,run_config_str:Vec<u32>,\
-run_eval_names:Vec<u32>,eval_names:Vec<u32>,series:Series,keysets:Keysets,mixed_types:Vec<u8>}\
+run_flop_type:Vec<u8>,run_flop:Vec<u64>,run_config:Vec<u32>,config_keys:Vec<u32>,\
+config_types:Vec<u8>,config_vals:Vec<u64>,run_eval_names:Vec<u32>,eval_names:Vec<u32>,series:Series,keysets:Keysets,mixed_types:Vec<u8>}\
 Series{form:Vec<u8>,ty:Vec<u8>,keys:Vec<u32>,at:Vec<u64>,aux:Vec<u64>}\
 Keysets{start:Vec<u64>,flags:Vec<u8>,items:Vec<i64>,sorted:Vec<u32>}\
 Generic{kinds:Vec<u8>,a:Vec<u64>,b:Vec<u64>,children:Vec<u32>,bytes:Vec<u8>}\
-rkyv=0.8.18;little_endian;aligned;pointer_width_32;slots=fnv1a;series=8";
+rkyv=0.8.18;little_endian;aligned;pointer_width_32;slots=fnv1a;series=8;nodes=18;forms=2";
 
 /// FNV-1a of [`SCHEMA`], written in every NB201 header.
 pub const SCHEMA_HASH: u64 = fnv1a(SCHEMA.as_bytes());
@@ -174,15 +175,29 @@ mod layout_tests {
     /// FORMAT-NB201.md's tables of the root's byte layout.
     #[test]
     fn archived_layout_matches_format_nb201_md() {
-        assert_eq!((size_of::<ArchivedNb201>(), align_of::<ArchivedNb201>()), (372, 4));
+        assert_eq!((size_of::<ArchivedNb201>(), align_of::<ArchivedNb201>()), (408, 4));
+        assert_eq!(offset_of!(ArchivedNb201, evaluated), 40);
         assert_eq!(offset_of!(ArchivedNb201, generic), 48);
         assert_eq!(offset_of!(ArchivedNb201, top), 88);
-        assert_eq!(offset_of!(ArchivedNb201, entry_keys), 92);
-        assert_eq!(offset_of!(ArchivedNb201, run_dataset), 180);
-        assert_eq!(offset_of!(ArchivedNb201, eval_names), 284);
-        assert_eq!(offset_of!(ArchivedNb201, series), 292);
-        assert_eq!(offset_of!(ArchivedNb201, keysets), 332);
-        assert_eq!(offset_of!(ArchivedNb201, mixed_types), 364);
+        assert_eq!(offset_of!(ArchivedNb201, form), 92);
+        assert_eq!(offset_of!(ArchivedNb201, entry_keys), 96);
+        assert_eq!(offset_of!(ArchivedNb201, key_slots), 112);
+        assert_eq!(offset_of!(ArchivedNb201, entry_recs), 120);
+        assert_eq!(offset_of!(ArchivedNb201, rec_hp), 128);
+        assert_eq!(offset_of!(ArchivedNb201, ar_index), 136);
+        assert_eq!(offset_of!(ArchivedNb201, ds_name), 176);
+        assert_eq!(offset_of!(ArchivedNb201, run_dataset), 200);
+        assert_eq!(offset_of!(ArchivedNb201, run_epochs), 232);
+        assert_eq!(offset_of!(ArchivedNb201, run_params_type), 248);
+        assert_eq!(offset_of!(ArchivedNb201, run_config), 280);
+        assert_eq!(offset_of!(ArchivedNb201, config_keys), 288);
+        assert_eq!(offset_of!(ArchivedNb201, config_types), 296);
+        assert_eq!(offset_of!(ArchivedNb201, config_vals), 304);
+        assert_eq!(offset_of!(ArchivedNb201, run_eval_names), 312);
+        assert_eq!(offset_of!(ArchivedNb201, eval_names), 320);
+        assert_eq!(offset_of!(ArchivedNb201, series), 328);
+        assert_eq!(offset_of!(ArchivedNb201, keysets), 368);
+        assert_eq!(offset_of!(ArchivedNb201, mixed_types), 400);
         assert_eq!(size_of::<ArchivedSeries>(), 40);
         assert_eq!(size_of::<ArchivedKeysets>(), 32);
         assert_eq!(size_of::<ArchivedGeneric>(), 40);

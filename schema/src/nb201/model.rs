@@ -4,8 +4,8 @@
 //! Everything is a flat column (struct of arrays) so that rkyv's validation at open costs
 //! microseconds whatever the archive's size; the per-epoch numbers are not here at all but in the
 //! payload's raw cell section, addressed by u64 cell indexes (`Series::at`). Conventions: `E`
-//! arch2infos entries, `A = 2E` ArchResults records (record `2e` is entry `e`'s `'full'`, `2e+1`
-//! its `'less'`), `R` runs (ResultsCount states), `S = R × SERIES_PER_RUN` series.
+//! arch2infos entries, `A` ArchResults records (entry `e`'s hp items are records
+//! `entry_recs[e]..entry_recs[e+1]`; NAS-Bench-201 has two per entry), `R` runs (ResultsCount states), `S = R × SERIES_PER_RUN` series.
 //!
 //! Every index stored here is untrusted when an archive is read: the store checks the table
 //! lengths at open and every index where it is used, so a crafted archive can make a query fail
@@ -36,12 +36,22 @@ pub struct Nb201 {
     pub generic: Generic,
     /// Generic node id of the top-level object.
     pub top: u32,
+    /// What the archive was converted from (`codes::FORM_*_SOURCE`): one object (`0`: a NB201
+    /// `.pth`, a NATS single file), or a NATS `-simple` folder (`1`: the top is the meta file's
+    /// object, the entries are the per-arch files).
+    pub form: u32,
     /// Per arch2infos entry (insertion order): its int key.
     pub entry_keys: Vec<i64>,
     /// Per entry: `codes::ENTRY_*` flags.
     pub entry_flags: Vec<u8>,
     /// Dense table key → entry: `key_slots[k]` is `0` (no entry) or `entry + 1`.
     pub key_slots: Vec<u32>,
+    /// `E + 1` offsets into the ArchResults records: entry `e`'s dict items (hp → ArchResults)
+    /// are records `entry_recs[e]..entry_recs[e+1]`, in the dict's order.
+    pub entry_recs: Vec<u32>,
+    /// Per ArchResults record: its hp key in the entry dict (pool id: `'full'`/`'less'` for
+    /// NAS-Bench-201, `'12'`, `'200'`, `'01'`, `'90'` for NATS-Bench).
+    pub rec_hp: Vec<u32>,
     /// Per ArchResults record: `arch_index`.
     pub ar_index: Vec<i64>,
     /// Per record: `arch_str` (pool id).
@@ -79,10 +89,14 @@ pub struct Nb201 {
     pub run_flop_type: Vec<u8>,
     /// Per run: `flop`'s bits.
     pub run_flop: Vec<u64>,
-    /// Per run: `arch_config`'s `channel`, `num_cells`, `class_num` (3 ints per run).
-    pub run_config: Vec<i64>,
-    /// Per run: `arch_config['arch_str']` (pool id).
-    pub run_config_str: Vec<u32>,
+    /// `R + 1` offsets into the `config_*` columns: run `r`'s `arch_config` items, in order.
+    pub run_config: Vec<u32>,
+    /// Per `arch_config` item: its str key (pool id).
+    pub config_keys: Vec<u32>,
+    /// Per `arch_config` item: its value's type (`codes::T_*` number codes, or `codes::T_STR`).
+    pub config_types: Vec<u8>,
+    /// Per `arch_config` item: the number's bits, or the str's pool id.
+    pub config_vals: Vec<u64>,
     /// `R + 1` offsets into `eval_names`.
     pub run_eval_names: Vec<u32>,
     /// `eval_names` lists' strings (pool ids), concatenated.

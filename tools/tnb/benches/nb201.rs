@@ -24,7 +24,7 @@ fn convert(src: &Path, dst: &Path) {
     let scan = tnb_pth::stream_scan(src, &limits, &mut |_, _| {}).expect("scan");
     let size = std::fs::metadata(src).unwrap().len();
     let accept = |_: &Path| Ok(());
-    tnb_nb201_convert::write_file(dst, &accept, |conv| {
+    tnb_nb201_convert::write_file(dst, tnb_nb201_convert::Family::Nb201, &accept, |conv| {
         let mut on =
             |k: tnb_pth::Obj, v: tnb_pth::Obj| conv.entry(&k, &v).map_err(|e| e.to_string());
         let top = tnb_pth::stream_load(src, &scan, "arch2infos", &limits, &mut on, &mut |_, _| {})

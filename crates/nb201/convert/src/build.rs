@@ -8,6 +8,7 @@ use std::io::Write;
 
 use tnb_pickle::Dtype;
 use tnb_pickle::stream::Obj;
+use tnb_schema::header::Family;
 use tnb_schema::nb201::Nb201;
 use tnb_schema::nb201::codes::*;
 
@@ -106,6 +107,8 @@ struct Row {
 
 /// Appends entries to the columns (see the module docs).
 pub(crate) struct Builder<W: Write> {
+    /// The benchmark (NAS-Bench-201 entries are `{'full', 'less'}`; NATS-Bench's any hp keys).
+    pub(crate) family: Family,
     pub(crate) cells: Cells<W>,
     pub(crate) root: Nb201,
     pool: HashMap<Box<str>, u32>,
@@ -120,15 +123,18 @@ pub(crate) struct Builder<W: Write> {
 }
 
 impl<W: Write> Builder<W> {
-    pub(crate) fn new(out: W) -> Builder<W> {
+    pub(crate) fn new(out: W, family: Family) -> Builder<W> {
         let mut root = Nb201::default();
         root.str_offsets.push(0);
         root.ar_runs.push(0);
         root.ar_datasets.push(0);
         root.ds_seeds.push(0);
         root.run_eval_names.push(0);
+        root.run_config.push(0);
+        root.entry_recs.push(0);
         root.keysets.start.push(0);
         Builder {
+            family,
             cells: Cells::new(out),
             root,
             pool: HashMap::new(),
@@ -172,6 +178,15 @@ impl<W: Write> Builder<W> {
     }
 
     /// One `arch2infos` item.
+    /// What an entry value looks like, for messages.
+    fn entry_shape(&self) -> &'static str {
+        if self.family == Family::Nb201 {
+            "{'full': ..., 'less': ...}"
+        } else {
+            "{hp: ArchResults state} (e.g. {'12': ..., '200': ...})"
+        }
+    }
+
     pub(crate) fn entry(&mut self, key: &Obj, value: &Obj) -> Result<(), Error> {
         let a2i = TOP.key("arch2infos");
         let k = match key {
@@ -196,33 +211,39 @@ impl<W: Write> Builder<W> {
         let Obj::Dict { items, ordered } = value else {
             return Err(Error::at(
                 at,
-                format!(
-                    "expected a dict {{'full': ..., 'less': ...}}, found {}",
-                    value.type_name()
-                ),
+                format!("expected a dict {}, found {}", self.entry_shape(), value.type_name()),
             ));
         };
-        let full = items.iter().position(|(k, _)| k.as_str() == Some("full"));
-        let less = items.iter().position(|(k, _)| k.as_str() == Some("less"));
-        let (Some(full), Some(less), 2) = (full, less, items.len()) else {
-            return Err(Error::at(
-                at,
-                format!(
-                    "expected exactly the keys 'full' and 'less' (the official API needs both), \
-                     found {}",
-                    keys_of(items)
-                ),
-            ));
-        };
-        let mut flags = 0;
-        if *ordered {
-            flags |= ENTRY_ODICT;
+        if self.family == Family::Nb201 {
+            let full = items.iter().position(|(k, _)| k.as_str() == Some("full"));
+            let less = items.iter().position(|(k, _)| k.as_str() == Some("less"));
+            if !matches!((full, less, items.len()), (Some(_), Some(_), 2)) {
+                return Err(Error::at(
+                    at,
+                    format!(
+                        "expected exactly the keys 'full' and 'less' (the official API needs \
+                         both), found {}",
+                        keys_of(items)
+                    ),
+                ));
+            }
+        } else if items.is_empty() {
+            return Err(Error::at(at, "expected at least one hp key (e.g. '12'), found none"));
         }
-        if less < full {
-            flags |= ENTRY_LESS_FIRST;
+        for (hp, state) in items {
+            let Some(name) = hp.as_str() else {
+                return Err(Error::at(
+                    at,
+                    format!("expected str hp keys, found a {} key", hp.type_name()),
+                ));
+            };
+            self.arch_results(state, &at.key(name))?;
+            let id = self.intern(name)?;
+            self.root.rec_hp.push(id);
         }
-        self.arch_results(&items[full].1, &at.key("full"))?;
-        self.arch_results(&items[less].1, &at.key("less"))?;
+        let recs = u32_of(self.root.rec_hp.len(), "ArchResults records")?;
+        self.root.entry_recs.push(recs);
+        let flags = if *ordered { ENTRY_ODICT } else { 0 };
         self.root.entry_keys.push(k);
         self.root.entry_flags.push(flags);
         Ok(())
@@ -323,14 +344,7 @@ impl<W: Write> Builder<W> {
         ] {
             rows[slot] = self.series(&items[pos].1, slot, dataset, &field(pos))?;
         }
-        let ca = field(5);
-        let (config, config_ordered) =
-            fixed_dict(&items[5].1, &CONFIG_KEYS, "an arch_config dict", &ca)?;
-        let channel = int(&config[0].1, &ca.key(CONFIG_KEYS[0]))?;
-        let cells = int(&config[1].1, &ca.key(CONFIG_KEYS[1]))?;
-        let config_str = string(&config[2].1, &ca.key(CONFIG_KEYS[2]))?;
-        let config_str = self.intern(config_str)?;
-        let class_num = int(&config[3].1, &ca.key(CONFIG_KEYS[3]))?;
+        let config_ordered = self.config(&items[5].1, &field(5))?;
         let params = number(&items[6].1).ok_or_else(|| {
             Error::at(field(6), format!("expected a number, found {}", items[6].1.type_name()))
         })?;
@@ -376,8 +390,8 @@ impl<W: Write> Builder<W> {
         r.run_params.push(params.1);
         r.run_flop_type.push(flop.0);
         r.run_flop.push(flop.1);
-        r.run_config.extend_from_slice(&[channel, cells, class_num]);
-        r.run_config_str.push(config_str);
+        let end = u32_of(r.config_keys.len(), "arch_config items")?;
+        r.run_config.push(end);
         for row in rows {
             r.series.form.push(row.form);
             r.series.ty.push(row.ty);
@@ -386,6 +400,36 @@ impl<W: Write> Builder<W> {
             r.series.aux.push(row.aux);
         }
         Ok(())
+    }
+
+    /// `arch_config`: a dict of str keys and str or number values, kept item by item (NAS-Bench
+    /// 201 and NATS tss: `channel, num_cells, arch_str, class_num`; NATS sss: `name, channels,
+    /// arch_str, genotype, class_num`). Returns whether it is an OrderedDict.
+    fn config(&mut self, v: &Obj, at: &At<'_>) -> Result<bool, Error> {
+        let Obj::Dict { items, ordered } = v else {
+            return Err(Error::at(
+                at,
+                format!("expected an arch_config dict, found {}", v.type_name()),
+            ));
+        };
+        for (k, x) in items {
+            let key = string(k, at)?;
+            let (ty, bits) = match x {
+                Obj::Str(s) => (T_STR, u64::from(self.intern(s)?)),
+                other => number(other).ok_or_else(|| {
+                    Error::at(
+                        at.key(key),
+                        format!("expected a str or a number, found {}", other.type_name()),
+                    )
+                })?,
+            };
+            let key = self.intern(key)?;
+            let r = &mut self.root;
+            r.config_keys.push(key);
+            r.config_types.push(ty);
+            r.config_vals.push(bits);
+        }
+        Ok(*ordered)
     }
 
     /// A series value: `None`, a dict of numbers (int or str keys), or a list of numbers.

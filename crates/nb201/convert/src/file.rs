@@ -130,7 +130,7 @@ pub fn convert_scanned(
     let mut t = Instant::now();
     let (header, archive_size, stats) = std::thread::scope(|sc| {
         let hash = sc.spawn(|| sha256_file(src));
-        write_file(dst, accept, |conv| {
+        write_file(dst, tnb_schema::header::Family::Nb201, accept, |conv| {
             let top = feed(src, scan, limits, conv, &mut |d, n| progress(Phase::Convert, d, n))?;
             timings.push((Phase::Convert, t.elapsed()));
             t = Instant::now();

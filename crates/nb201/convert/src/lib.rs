@@ -1,4 +1,9 @@
-//! Converts NAS-Bench-201 objects into NB201 `.tnb` archives (format: `schema/FORMAT-NB201.md`).
+//! Converts NAS-Bench-201 and NATS-Bench objects into NB201 `.tnb` archives (format:
+//! `schema/FORMAT-NB201.md`; the header's family says which benchmark: [`Converter::new`] is
+//! NAS-Bench-201, [`Converter::with_family`] a NATS-Bench space, whose entries are
+//! `{hp: ArchResults state}` dicts with any str hp keys). One object (a `.pth`, a NATS single
+//! file) ends with [`Converter::finish`]; a NATS `-simple` folder, whose entries are the per-arch
+//! files, ends with [`Converter::finish_folder`] and the meta file's object.
 //!
 //! A [`Converter`] takes the `arch2infos` entries one at a time (as the streaming reader hands
 //! them out, each dropped after), checks each against the NB201 layout (ArchResults and
@@ -50,6 +55,7 @@ pub use file::{
     looks_like_nb201, rebuild_payload_file, sha256_file,
 };
 use tnb_pickle::stream::Obj;
+pub use tnb_schema::header::Family;
 use tnb_schema::header::{HEADER_LEN, Header};
 pub use top::REQUIRED_KEYS;
 pub use write::{Accept, CONVERTER};
@@ -87,6 +93,8 @@ pub struct Payload<W> {
 /// Builds one payload (see the crate docs).
 pub struct Converter<W: Write> {
     b: build::Builder<W>,
+    /// Whether [`Converter::finish`] writes form 1 (a NATS `-simple` folder).
+    folder: bool,
 }
 
 impl Converter<Vec<u8>> {
@@ -97,12 +105,37 @@ impl Converter<Vec<u8>> {
 }
 
 impl<W: Write> Converter<W> {
-    /// A converter writing the payload to `out` as it goes (the cells first, as entries come).
+    /// A NAS-Bench-201 converter writing the payload to `out` as it goes (the cells first, as
+    /// entries come).
     pub fn new(out: W) -> Converter<W> {
-        Converter { b: build::Builder::new(out) }
+        Converter::with_family(out, Family::Nb201)
     }
 
-    /// One `arch2infos` item `(key, value)`, in the source's order.
+    /// A converter for `family` (NAS-Bench-201, or a NATS-Bench space: then entries are
+    /// `{hp: ArchResults state}` dicts with any str hp keys). The family goes in the header
+    /// (`header_for`); nothing space-specific is checked here (the caller checks the archs).
+    pub fn with_family(out: W, family: Family) -> Converter<W> {
+        Converter { b: build::Builder::new(out, family), folder: false }
+    }
+
+    /// The family the converter was made for.
+    pub fn family(&self) -> Family {
+        self.b.family
+    }
+
+    /// Makes [`Converter::finish`] write a NATS `-simple` folder (form 1, as
+    /// [`Converter::finish_folder`]): for feeders of [`write_file`], which calls `finish`.
+    pub fn mark_folder(&mut self) {
+        self.folder = true;
+    }
+
+    /// The header of a payload this converter made (its family, this converter's name).
+    pub fn header_for(&self, p: &Stats, crc32: u32, source_size: u64, sha: [u8; 32]) -> Header {
+        write::header(self.b.family, p.payload_len, crc32, source_size, sha)
+    }
+
+    /// One `arch2infos` item `(key, value)`, in the source's order (for a folder: the file's
+    /// index and the file's object, by ascending index).
     pub fn entry(&mut self, key: &Obj, value: &Obj) -> Result<(), Error> {
         self.b.entry(key, value)
     }
@@ -116,7 +149,7 @@ impl<W: Write> Converter<W> {
     /// `evaluated_indexes`; the items of its `arch2infos` are not read: they came through
     /// [`Converter::entry`]).
     pub fn finish(mut self, top: &Obj) -> Result<Payload<W>, Error> {
-        self.b.top(top)?;
+        self.b.top(top, self.folder)?;
         let root = std::mem::take(&mut self.b.root);
         let mut stats = Stats {
             entries: root.entry_keys.len(),
@@ -130,6 +163,16 @@ impl<W: Write> Converter<W> {
         stats.root_len = root_len;
         stats.payload_len = len;
         Ok(Payload { out, crc32, stats })
+    }
+}
+
+impl<W: Write> Converter<W> {
+    /// Finishes a NATS `-simple` folder (form 1) with `meta.pickle.pbz2`'s object as the top
+    /// (`meta_archs` modelled; its `arch2infos` (None), `evaluated_indexes` (an empty set) and
+    /// any other key kept as they are). The entries were the per-arch files.
+    pub fn finish_folder(mut self, meta_top: &Obj) -> Result<Payload<W>, Error> {
+        self.folder = true;
+        self.finish(meta_top)
     }
 }
 
@@ -165,38 +208,91 @@ pub fn rebuild_payload(
     conv.finish(&top)
 }
 
-/// The whole archive (header and payload) of a whole object, in memory.
+/// The whole NAS-Bench-201 archive (header and payload) of a whole object, in memory.
 pub fn archive_bytes(
     top: &Obj,
     source_size: u64,
     source_sha256: [u8; 32],
 ) -> Result<Vec<u8>, Error> {
-    let p = payload_bytes(top)?;
-    let h = write::header(p.stats.payload_len, p.crc32, source_size, source_sha256);
+    archive_bytes_family(Family::Nb201, top, source_size, source_sha256)
+}
+
+/// [`archive_bytes`] of `family` (a NATS-Bench single file's object: form 0).
+pub fn archive_bytes_family(
+    family: Family,
+    top: &Obj,
+    source_size: u64,
+    source_sha256: [u8; 32],
+) -> Result<Vec<u8>, Error> {
+    let p = feed_object(Converter::with_family(Vec::new(), family), top)?;
+    Ok(framed(family, p, source_size, source_sha256))
+}
+
+/// The whole archive of a NATS-Bench `-simple` folder held in memory (form 1): `meta` is
+/// `meta.pickle.pbz2`'s object, `files` the per-arch files' `(index, object)` by ascending
+/// index.
+pub fn folder_archive_bytes(
+    family: Family,
+    meta: &Obj,
+    files: &[(i64, Obj)],
+    source_size: u64,
+    source_sha256: [u8; 32],
+) -> Result<Vec<u8>, Error> {
+    let mut conv = Converter::with_family(Vec::new(), family);
+    for (k, v) in files {
+        conv.entry(&Obj::Int(*k), v)?;
+    }
+    let p = conv.finish_folder(meta)?;
+    Ok(framed(family, p, source_size, source_sha256))
+}
+
+/// Header + payload.
+fn framed(family: Family, p: Payload<Vec<u8>>, size: u64, sha: [u8; 32]) -> Vec<u8> {
+    let h = write::header(family, p.stats.payload_len, p.crc32, size, sha);
     let mut out = Vec::with_capacity(HEADER_LEN + p.out.len());
     out.extend_from_slice(&h.encode());
     out.extend_from_slice(&p.out);
-    Ok(out)
+    out
 }
 
 /// The parts of a whole object's payload: the rkyv root and the cells' bytes. With
 /// [`assemble`], for tests and tools that forge archives (a changed field, an offset out of
 /// range) to check that readers refuse them.
 pub fn parts(top: &Obj) -> Result<(tnb_schema::nb201::Nb201, Vec<u8>), Error> {
-    let mut b = build::Builder::new(Vec::new());
+    parts_family(Family::Nb201, top)
+}
+
+/// [`parts`] of `family`.
+pub fn parts_family(
+    family: Family,
+    top: &Obj,
+) -> Result<(tnb_schema::nb201::Nb201, Vec<u8>), Error> {
+    let mut b = build::Builder::new(Vec::new(), family);
     if let Some(Obj::Dict { items, .. }) = top.get("arch2infos") {
         for (k, v) in items {
             b.entry(k, v)?;
         }
     }
-    b.top(top)?;
+    b.top(top, false)?;
     let root = std::mem::take(&mut b.root);
     let (cells, _, _) = b.cells.finish();
     Ok((root, cells))
 }
 
-/// A whole archive from a root and cell bytes (a multiple of 8), as the converter frames them.
+/// A whole NAS-Bench-201 archive from a root and cell bytes (a multiple of 8), as the converter
+/// frames them.
 pub fn assemble(
+    root: &tnb_schema::nb201::Nb201,
+    cells: &[u8],
+    source_size: u64,
+    source_sha256: [u8; 32],
+) -> Result<Vec<u8>, Error> {
+    assemble_family(Family::Nb201, root, cells, source_size, source_sha256)
+}
+
+/// [`assemble`] with `family` in the header.
+pub fn assemble_family(
+    family: Family,
     root: &tnb_schema::nb201::Nb201,
     cells: &[u8],
     source_size: u64,
@@ -209,7 +305,7 @@ pub fn assemble(
         .collect();
     c.push(&words).map_err(|e| Error::io("assembling", e))?;
     let (payload, len, crc, _) = write::finish_payload(c, root)?;
-    let h = write::header(len, crc, source_size, source_sha256);
+    let h = write::header(family, len, crc, source_size, source_sha256);
     let mut out = h.encode().to_vec();
     out.extend_from_slice(&payload);
     Ok(out)
@@ -229,15 +325,17 @@ pub struct Fed {
 /// The file a streamed conversion writes to.
 pub type FileConverter = Converter<BufWriter<File>>;
 
-/// Writes an archive to `dst` atomically (`tnb_mapped::replace`): a temporary file of its own
+/// Writes an archive of `family` to `dst` atomically (`tnb_mapped::replace`): a temporary file of its own
 /// in the same folder gets the payload as `feed` hands entries to the converter, then the
 /// header; it is flushed to disk, checked by `accept` (normally the store's open: whatever
 /// convert writes, open must accept), then renamed over `dst`. On any failure `dst` is untouched
 /// (a previous archive there survives) and the temporary file is removed; temporary files that
 /// killed conversions left are removed by the next one. Returns the header, the archive's size
-/// and what it holds.
+/// and what it holds. A NATS `-simple` folder's feed calls [`Converter::mark_folder`] (the
+/// returned top is then the meta file's object).
 pub fn write_file(
     dst: &Path,
+    family: Family,
     accept: Accept<'_>,
     feed: impl FnOnce(&mut FileConverter) -> Result<Fed, Error>,
 ) -> Result<(Header, u64, Stats), Error> {
@@ -247,13 +345,14 @@ pub fn write_file(
         // The converter writes through its own handle on the same file (a clone shares the
         // position), after the header's room.
         let handle = f.try_clone().map_err(io)?;
-        let mut conv = Converter::new(BufWriter::with_capacity(1 << 20, handle));
+        let mut conv = Converter::with_family(BufWriter::with_capacity(1 << 20, handle), family);
         let fed = feed(&mut conv)?;
         let p = conv.finish(&fed.top)?;
         let mut out = p.out;
         out.flush().map_err(io)?;
         drop(out);
-        let h = write::header(p.stats.payload_len, p.crc32, fed.source_size, fed.source_sha256);
+        let h =
+            write::header(family, p.stats.payload_len, p.crc32, fed.source_size, fed.source_sha256);
         f.seek(SeekFrom::Start(0)).map_err(io)?;
         f.write_all(&h.encode()).map_err(io)?;
         Ok::<_, Error>((h, p.stats))

@@ -18,7 +18,11 @@ pub const REQUIRED_KEYS: [&str; 3] = ["meta_archs", "arch2infos", "evaluated_ind
 impl<W: Write> Builder<W> {
     /// Finishes the columns with the top-level object. Its `arch2infos` items are not read:
     /// they came through [`Builder::entry`].
-    pub(crate) fn top(&mut self, top: &Obj) -> Result<(), Error> {
+    ///
+    /// `folder`: the top is a NATS `-simple` folder's `meta.pickle.pbz2` object (form 1): only
+    /// `meta_archs` is required and modelled, everything else (its `'arch2infos': None`, its
+    /// `'evaluated_indexes': set()`) is kept as generic values.
+    pub(crate) fn top(&mut self, top: &Obj, folder: bool) -> Result<(), Error> {
         let Obj::Dict { items, ordered } = top else {
             return Err(Error::at(
                 TOP,
@@ -28,7 +32,8 @@ impl<W: Write> Builder<W> {
                 ),
             ));
         };
-        for want in REQUIRED_KEYS {
+        let required: &[&str] = if folder { &REQUIRED_KEYS[..1] } else { &REQUIRED_KEYS };
+        for &want in required {
             if !items.iter().any(|(k, _)| k.as_str() == Some(want)) {
                 return Err(Error::at(
                     TOP,
@@ -41,6 +46,7 @@ impl<W: Write> Builder<W> {
             let key = self.generic(k, 0, &TOP)?;
             let value = match k.as_str() {
                 Some("meta_archs") => self.meta_archs(v)?,
+                Some(name) if folder => self.generic(v, 0, &TOP.key(name))?,
                 Some("arch2infos") => {
                     let Obj::Dict { ordered, .. } = v else {
                         return Err(Error::at(
@@ -59,6 +65,7 @@ impl<W: Write> Builder<W> {
         }
         let kind = if *ordered { NODE_ODICT } else { NODE_DICT };
         self.root.top = self.container(kind, &children)?;
+        self.root.form = if folder { SOURCE_FOLDER } else { SOURCE_OBJECT };
         self.tables()
     }
 
@@ -89,8 +96,16 @@ impl<W: Write> Builder<W> {
 
     fn evaluated(&mut self, v: &Obj) -> Result<u32, Error> {
         let at = TOP.key("evaluated_indexes");
-        let Obj::List(list) = v else {
-            return Err(Error::at(at, format!("expected a list of int, found {}", v.type_name())));
+        let (list, set) = match v {
+            Obj::List(list) => (list, false),
+            // NATS-Bench's single files hold a set (kept in the pickle's order).
+            Obj::Set(list) => (list, true),
+            _ => {
+                return Err(Error::at(
+                    at,
+                    format!("expected a list or set of int, found {}", v.type_name()),
+                ));
+            }
         };
         for (i, x) in list.iter().enumerate() {
             let Obj::Int(x) = x else {
@@ -101,7 +116,7 @@ impl<W: Write> Builder<W> {
             };
             self.root.evaluated.push(*x);
         }
-        self.node(NODE_EVALUATED, 0, 0)
+        self.node(NODE_EVALUATED, u64::from(set), 0)
     }
 
     fn node(&mut self, kind: u8, a: u64, b: u64) -> Result<u32, Error> {
@@ -147,12 +162,18 @@ impl<W: Write> Builder<W> {
             Obj::Str(s) => self.bytes_node(NODE_STR, s.as_bytes()),
             Obj::Bytes(b) => self.bytes_node(NODE_BYTES, b),
             Obj::BigInt(b) => self.bytes_node(NODE_BIGINT, b),
-            Obj::Tuple(xs) | Obj::List(xs) => {
+            Obj::Tuple(xs) | Obj::List(xs) | Obj::Set(xs) | Obj::FrozenSet(xs) => {
                 let mut c = Vec::with_capacity(xs.len());
                 for x in xs {
                     c.push(self.generic(x, depth + 1, at)?);
                 }
-                self.container(if matches!(v, Obj::Tuple(_)) { NODE_TUPLE } else { NODE_LIST }, &c)
+                let kind = match v {
+                    Obj::Tuple(_) => NODE_TUPLE,
+                    Obj::List(_) => NODE_LIST,
+                    Obj::Set(_) => NODE_SET,
+                    _ => NODE_FROZENSET,
+                };
+                self.container(kind, &c)
             }
             Obj::Dict { items, ordered } => {
                 let mut c = Vec::with_capacity(items.len() * 2);
@@ -162,11 +183,6 @@ impl<W: Write> Builder<W> {
                 }
                 self.container(if *ordered { NODE_ODICT } else { NODE_DICT }, &c)
             }
-            // Minimal arm (reader helper) until format v2's set nodes land (format helper).
-            Obj::Set(_) | Obj::FrozenSet(_) => Err(Error::at(
-                at,
-                format!("a {} (sets are not stored by this archive version)", v.type_name()),
-            )),
         }
     }
 

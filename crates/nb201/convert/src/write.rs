@@ -42,9 +42,15 @@ pub(crate) fn finish_payload<W: Write>(
     Ok((out, len, crc.finalize(), bytes.len() as u64))
 }
 
-/// The header of an NB201 payload.
-pub(crate) fn header(len: u64, crc: u32, source_size: u64, sha: [u8; 32]) -> Header {
-    Header::new_family(Family::Nb201, len, crc, source_size, sha, CONVERTER)
+/// The header of a payload of `family` (NAS-Bench-201 or a NATS-Bench space).
+pub(crate) fn header(
+    family: Family,
+    len: u64,
+    crc: u32,
+    source_size: u64,
+    sha: [u8; 32],
+) -> Header {
+    Header::new_family(family, len, crc, source_size, sha, CONVERTER)
 }
 
 /// The reader's acceptance check of a written archive (`Err` says why the reader refuses it):

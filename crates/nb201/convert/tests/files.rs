@@ -5,7 +5,7 @@ use std::process::Command;
 
 use tnb_nb201_convert::sample::{self, Options};
 use tnb_nb201_convert::{
-    Fed, feed_object, from_document, payload_bytes, rebuild_payload, write_file,
+    Family, Fed, feed_object, from_document, payload_bytes, rebuild_payload, write_file,
 };
 use tnb_nb201_store::Archive;
 
@@ -26,7 +26,7 @@ fn write_file_is_atomic_and_equals_the_in_memory_archive() {
     let dir = temp("write");
     let dst = dir.join("nb201.tnb");
     let top = sample::object(&Options { archs: 4, full_epochs: 20, ..Options::default() });
-    let (header, size, stats) = write_file(&dst, &opens, |conv| {
+    let (header, size, stats) = write_file(&dst, Family::Nb201, &opens, |conv| {
         if let Some(tnb_pickle::stream::Obj::Dict { items, .. }) = top.get("arch2infos") {
             for (k, v) in items {
                 conv.entry(k, v)?;
@@ -40,20 +40,23 @@ fn write_file_is_atomic_and_equals_the_in_memory_archive() {
     assert_eq!(on_disk, tnb_nb201_convert::archive_bytes(&top, 77, [9; 32]).unwrap());
     assert_eq!((header.source_size, stats.entries), (77, 4));
     // A refusing reader: the old archive stays, no temporary file is left.
-    let e = write_file(&dst, &|_| Err("no".into()), |_| {
+    let e = write_file(&dst, Family::Nb201, &|_| Err("no".into()), |_| {
         Ok(Fed { top: top.clone(), source_size: 1, source_sha256: [0; 32] })
     })
     .unwrap_err();
     assert!(e.to_string().contains("no"), "{e}");
     // A failing feed: the same.
     assert!(
-        write_file(&dst, &opens, |_| Err(tnb_nb201_convert::Error::Source("boom".into()))).is_err()
+        write_file(&dst, Family::Nb201, &opens, |_| Err(tnb_nb201_convert::Error::Source(
+            "boom".into()
+        )))
+        .is_err()
     );
     assert_eq!(std::fs::read(&dst).unwrap(), on_disk);
     let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 1, "{names:?}");
     // A folder is not replaced.
-    assert!(write_file(&dir, &opens, |_| unreachable!()).is_err());
+    assert!(write_file(&dir, Family::Nb201, &opens, |_| unreachable!()).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -128,4 +131,58 @@ sys.stdout.buffer.write(pickle.dumps(obj, protocol=2))
         run.eval_acc1es().unwrap().get_str("ori-test@4").unwrap().unwrap().to_f64(),
         80.0 + 5.0 / 7.0
     );
+}
+
+/// `write_file` of a NATS family writes that family in the header; a feed that marks the
+/// conversion as a folder gets form 1, the same bytes as `folder_archive_bytes`.
+#[test]
+fn write_file_writes_the_family_and_the_folder_form() {
+    use tnb_nb201_store::SourceForm;
+    use tnb_pickle::stream::Obj;
+    let dir = temp("family");
+    let dst = dir.join("nats.tnb");
+    let top = sample::object(&Options { archs: 3, full_epochs: 5, ..Options::default() });
+    let Some(Obj::Dict { items, .. }) = top.get("arch2infos") else { panic!() };
+    let mut entries: Vec<(i64, Obj)> = items
+        .iter()
+        .map(|(k, v)| (if let Obj::Int(k) = k { *k } else { panic!() }, v.clone()))
+        .collect();
+    entries.sort_by_key(|e| e.0);
+    // The meta file's shape: arch2infos None, an empty set.
+    let meta = Obj::Dict {
+        items: vec![
+            (Obj::Str("meta_archs".into()), top.get("meta_archs").unwrap().clone()),
+            (Obj::Str("total_archs".into()), Obj::Int(3)),
+            (Obj::Str("arch2infos".into()), Obj::None),
+            (Obj::Str("evaluated_indexes".into()), Obj::Set(vec![])),
+        ],
+        ordered: false,
+    };
+    let (h, _, stats) = write_file(&dst, Family::NatsTss, &opens, |conv| {
+        conv.mark_folder();
+        for (k, v) in &entries {
+            conv.entry(&Obj::Int(*k), v)?;
+        }
+        Ok(Fed { top: meta.clone(), source_size: 3, source_sha256: [4; 32] })
+    })
+    .unwrap();
+    assert_eq!((h.family, stats.entries), (Family::NatsTss, 3));
+    let bytes = std::fs::read(&dst).unwrap();
+    let want =
+        tnb_nb201_convert::folder_archive_bytes(Family::NatsTss, &meta, &entries, 3, [4; 32])
+            .unwrap();
+    assert_eq!(bytes, want);
+    let a = Archive::copy_from(&bytes).unwrap();
+    assert_eq!((a.family(), a.form().unwrap()), (Family::NatsTss, SourceForm::Folder));
+    // A folder's top needs meta_archs only.
+    let e = tnb_nb201_convert::folder_archive_bytes(
+        Family::NatsTss,
+        &Obj::Dict { items: vec![], ordered: false },
+        &[],
+        0,
+        [0; 32],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("Can not find key[meta_archs]"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -149,3 +149,53 @@ fn a_failed_entry_is_an_error_the_stream_can_carry() {
         "not a NAS-Bench-201 file: arch2infos[1]: expected a dict {'full': ..., 'less': ...}, found NoneType"
     );
 }
+
+/// NATS-Bench entries: any str hp keys (at least one), and arch_config values that are strs or
+/// numbers; everything else is named.
+#[test]
+fn nats_entries_and_arch_configs_are_checked() {
+    use tnb_nb201_convert::{Family, archive_bytes_family};
+    let nats = |top: &Obj| archive_bytes_family(Family::NatsSss, top, 0, [0; 32]);
+    // An NB201-shaped object is also a valid NATS one (hp keys 'full', 'less').
+    assert!(nats(&small()).is_ok());
+    // Renamed and reordered hp keys are kept.
+    let mut top = small();
+    let a2i = get_mut(&mut top, "arch2infos");
+    let entry = items_mut(&mut items_mut(a2i)[0].1);
+    entry[0].0 = s("90");
+    entry.swap(0, 1);
+    assert!(nats(&top).is_ok());
+    assert!(refused(&top).contains("'full' and 'less'"));
+    // A non-str hp key.
+    let mut top = small();
+    let a2i = get_mut(&mut top, "arch2infos");
+    items_mut(&mut items_mut(a2i)[0].1)[0].0 = Obj::Int(12);
+    let e = nats(&top).unwrap_err().to_string();
+    assert!(e.contains("expected str hp keys, found a int key"), "{e}");
+    // arch_config: any str keys in any order, str or number values; not a list.
+    let mut top = small();
+    let config = get_mut(first_run(&mut top), "arch_config");
+    *config = Obj::Dict {
+        items: vec![
+            (s("name"), s("infer.shape.tiny")),
+            (s("channels"), s("8:8:8:8:8")),
+            (s("ratio"), Obj::Float(0.5)),
+            (s("class_num"), Obj::Int(10)),
+        ],
+        ordered: true,
+    };
+    let a = tnb_nb201_store::Archive::copy_from(&archive_bytes(&top, 0, [0; 32]).unwrap()).unwrap();
+    let key = a.entry_keys().unwrap().get(0).unwrap();
+    let run = a.arch_results(key, tnb_nb201_store::Hp::Full).unwrap().unwrap().run(0).unwrap();
+    let c = run.unwrap().arch_config_dict().unwrap();
+    assert!(c.ordered() && c.len() == 4);
+    assert_eq!(c.item(1).unwrap().unwrap().0, "channels");
+    let config = get_mut(first_run(&mut top), "arch_config");
+    items_mut(config)[2].1 = Obj::List(vec![]);
+    let e = refused(&top);
+    assert!(e.contains("['arch_config']['ratio']: expected a str or a number, found list"), "{e}");
+    let config = get_mut(first_run(&mut top), "arch_config");
+    items_mut(config)[2].0 = Obj::Int(1);
+    let e = refused(&top);
+    assert!(e.contains("['arch_config']: expected a str, found int"), "{e}");
+}

@@ -27,7 +27,9 @@ pub(crate) fn check(r: &ArchivedNb201) -> Result<(), String> {
     }
     let e = r.entry_keys.len();
     same(r.entry_flags.len(), e, "entry flags")?;
-    let a = 2 * e;
+    let a = r.rec_hp.len();
+    ends_at(r.entry_recs.as_slice(), a, "entry record offsets")?;
+    same(r.entry_recs.len(), e + 1, "entry record offsets")?;
     for (n, what) in [
         (r.ar_index.len(), "arch indexes"),
         (r.ar_str.len(), "arch strings"),
@@ -42,6 +44,10 @@ pub(crate) fn check(r: &ArchivedNb201) -> Result<(), String> {
     same(r.ar_datasets.len(), a + 1, "dataset offsets")?;
     ends_at(r.ds_seeds.as_slice(), r.seeds.len(), "seed offsets")?;
     same(r.ds_seeds.len(), r.ds_name.len() + 1, "seed offsets")?;
+    ends_at(r.run_config.as_slice(), r.config_keys.len(), "arch_config offsets")?;
+    same(r.run_config.len(), runs + 1, "arch_config offsets")?;
+    same(r.config_types.len(), r.config_keys.len(), "arch_config types")?;
+    same(r.config_vals.len(), r.config_keys.len(), "arch_config values")?;
     for (n, what) in [
         (r.run_seed.len(), "run seeds"),
         (r.run_name.len(), "run names"),
@@ -52,11 +58,9 @@ pub(crate) fn check(r: &ArchivedNb201) -> Result<(), String> {
         (r.run_params.len(), "params"),
         (r.run_flop_type.len(), "flop types"),
         (r.run_flop.len(), "flops"),
-        (r.run_config_str.len(), "arch_config strings"),
     ] {
         same(n, runs, what)?;
     }
-    same(r.run_config.len(), 3 * runs, "arch_config ints")?;
     ends_at(r.run_eval_names.as_slice(), r.eval_names.len(), "eval_names offsets")?;
     same(r.run_eval_names.len(), runs + 1, "eval_names offsets")?;
     let s = &r.series;
@@ -81,7 +85,7 @@ pub(crate) fn check(r: &ArchivedNb201) -> Result<(), String> {
 }
 
 /// The generic nodes form a forest (children before parents, each node at most one parent),
-/// with the three special nodes once each, and the top node a dict.
+/// with the special nodes as the form requires, and the top node a dict.
 fn generic(r: &ArchivedNb201) -> Result<(), String> {
     let g = &r.generic;
     let n = g.kinds.len();
@@ -101,10 +105,10 @@ fn generic(r: &ArchivedNb201) -> Result<(), String> {
             NODE_STR | NODE_BYTES | NODE_BIGINT => {
                 range(g.bytes.len()).ok_or("a generic string lies outside its bytes")?;
             }
-            NODE_TUPLE | NODE_LIST | NODE_DICT | NODE_ODICT => {
+            NODE_TUPLE | NODE_LIST | NODE_DICT | NODE_ODICT | NODE_SET | NODE_FROZENSET => {
                 let c =
                     range(g.children.len()).ok_or("a generic container's children lie outside")?;
-                if kind >= NODE_DICT && b % 2 != 0 {
+                if (kind == NODE_DICT || kind == NODE_ODICT) && b % 2 != 0 {
                     return Err("a generic dict has an odd number of children".into());
                 }
                 for &child in &g.children[c] {
@@ -115,14 +119,26 @@ fn generic(r: &ArchivedNb201) -> Result<(), String> {
                     parent[child] = true;
                 }
             }
+            NODE_EVALUATED if a > 1 => {
+                return Err("evaluated_indexes is neither a list nor a set".into());
+            }
             NODE_META_ARCHS | NODE_ARCH2INFOS | NODE_EVALUATED => {
                 special[usize::from(kind - NODE_META_ARCHS)] += 1;
             }
             _ => return Err(format!("generic node {i} has unknown kind {kind}")),
         }
     }
-    if special != [1, 1, 1] {
-        return Err("meta_archs, arch2infos and evaluated_indexes must appear once each".into());
+    // One object: the three tables once each; a NATS folder: the meta file's object, whose
+    // `meta_archs` is the table and whose other keys are generic.
+    match r.form.to_native() {
+        SOURCE_OBJECT if special != [1, 1, 1] => {
+            return Err("meta_archs, arch2infos and evaluated_indexes must appear once each".into());
+        }
+        SOURCE_FOLDER if special != [1, 0, 0] => {
+            return Err("a folder archive's top must hold meta_archs alone as a table".into());
+        }
+        SOURCE_OBJECT | SOURCE_FOLDER => {}
+        f => return Err(format!("unknown source form {f}")),
     }
     let top = r.top.to_native() as usize;
     match g.kinds.get(top) {

@@ -77,6 +77,24 @@ impl<'a> Data<'a> {
         Ok(u64::from_le_bytes(x))
     }
 
+    /// The record of hp item `j` of entry `e`, if both are in range.
+    #[inline]
+    pub(crate) fn record(self, e: usize, j: usize) -> R<Option<usize>> {
+        if e >= self.r.entry_keys.len() {
+            return Ok(None);
+        }
+        let (s, end) = range(self.r.entry_recs.as_slice(), e)?;
+        Ok(s.checked_add(j).filter(|&rec| rec < end))
+    }
+
+    /// The record of entry `e` whose hp key is pool string `id`, if there.
+    #[inline]
+    pub(crate) fn record_of(self, e: usize, id: u32) -> R<Option<usize>> {
+        let (s, end) = range(self.r.entry_recs.as_slice(), e)?;
+        let hps = self.r.rec_hp.get(s..end).ok_or(Corrupt("an hp record is out of range"))?;
+        Ok(hps.iter().position(|h| h.to_native() == id).map(|j| s + j))
+    }
+
     #[inline]
     pub(crate) fn entry(self, key: i64) -> R<Option<usize>> {
         let Ok(k) = usize::try_from(key) else { return Ok(None) };

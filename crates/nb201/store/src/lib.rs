@@ -15,7 +15,11 @@
 //! - `arch2infos`: [`Archive::entry_keys`] (the keys in order), [`Archive::arch_results`] by key
 //!   and hp ([`Hp::Less`] is `'12'` / `less`, [`Hp::Full`] is `'200'` / `full`) → an
 //!   [`ArchResults`] (its fields, `dataset_seed`, and `all_results` → [`Run`]s);
-//! - a [`Run`] (ResultsCount) has every field; its per-epoch dicts and `latency` are
+//! - NATS-Bench archives (families 2, 3: [`Archive::family`]) have any hp keys per entry:
+//!   [`Archive::hp_count`], [`Archive::hp_key`], [`Archive::results_by_key`] (`'12'`, `'200'`,
+//!   `'01'`, `'90'`), [`Archive::results_at`]; [`Archive::form`] says whether the source was one
+//!   object or a `-simple` folder, [`Archive::walk_entry`] walks one entry (one per-arch file);
+//! - a [`Run`] (ResultsCount) has every field ([`Run::arch_config_dict`]: any `arch_config`); its per-epoch dicts and `latency` are
 //!   [`Series`]: ordered maps with `get`, values as [`Num`] (float / np.float64 / int / bool).
 //!   Hot loops skip the per-key work: [`Series::set_keys`] places every `'set@epoch'` key of
 //!   an eval dict by arithmetic when its keys are the runs the real files write (decided once
@@ -69,8 +73,12 @@ pub use num::{Num, NumKind};
 use rkyv::util::AlignedVec;
 use tnb_schema::file::open_regular;
 use tnb_schema::header::{Family, Header};
+use tnb_schema::nb201::codes::{SOURCE_FOLDER, SOURCE_OBJECT};
 use tnb_schema::nb201::{ArchivedNb201, Trailer, str_hash};
-pub use view::{ArchResults, Config, DatasetSeeds, Field, Form, Hp, Ints, Key, Run, Series, Strs};
+pub use view::{
+    ArchResults, Config, ConfigDict, ConfigValue, DatasetSeeds, Field, Form, Hp, Ints, Key, Run,
+    Series, Strs,
+};
 pub use walk::{Events, MAX_WALK_EVENTS_PER_BYTE};
 
 /// Result of a read: `Err` only for a corrupted archive.
@@ -111,6 +119,19 @@ pub struct Archive<B: AsRef<[u8]> = Buffer> {
     cells: Range<usize>,
     /// Per keyset: whether its `'set@epoch'` keys are found by arithmetic, decided once.
     canon: canon::Cache,
+    /// Pool ids of `'full'` and `'less'` (NAS-Bench-201's hp keys, [`Hp::index`] order), found
+    /// once at open so that [`Archive::arch_results`] compares ids.
+    nb201_hps: [Option<u32>; 2],
+}
+
+/// What an archive was converted from ([`Archive::form`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceForm {
+    /// One object: a NAS-Bench-201 `.pth`, or a NATS-Bench single `.pickle.pbz2`.
+    Object,
+    /// A NATS-Bench `-simple` folder: the top is `meta.pickle.pbz2`'s object, each entry one
+    /// `{index:06d}.pickle.pbz2` file.
+    Folder,
 }
 
 /// Archives at least this big are read into huge pages (see [`read_anon`]).
@@ -202,7 +223,13 @@ impl<B: AsRef<[u8]>> Archive<B> {
         let r = token.root(root_bytes).ok_or_else(|| OpenError::Invalid("payload moved".into()))?;
         check::check(r).map_err(OpenError::Invalid)?;
         let canon = canon::cache(r.keysets.flags.len());
-        Ok(Archive { bytes, header, token, root, cells, canon })
+        let mut nb201_hps = [None; 2];
+        for hp in Hp::ALL {
+            let d = data::Data { r, cells: &[], canon: &canon };
+            nb201_hps[hp.index()] =
+                d.pool_id(hp.key().as_bytes()).map_err(|c| OpenError::Invalid(c.0.to_string()))?;
+        }
+        Ok(Archive { bytes, header, token, root, cells, canon, nb201_hps })
     }
 
     /// The header (version, provenance).
@@ -323,17 +350,92 @@ impl<B: AsRef<[u8]>> Archive<B> {
     }
 
     /// `arch2infos[key]['less' or 'full']` (the official API's `arch2infos_dict[key]['12' or
-    /// '200']`), if `key` is there.
+    /// '200']`), if `key` is there (and its entry has that hp key: always, in a NAS-Bench-201
+    /// archive).
     #[inline]
     pub fn arch_results(&self, key: i64, hp: Hp) -> R<Option<ArchResults<'_>>> {
         let d = self.data()?;
-        Ok(d.entry(key)?.map(|e| ArchResults::new(d, 2 * e + hp.offset())))
+        match d.entry(key)? {
+            Some(e) => self.nb201_record(d, e, hp),
+            None => Ok(None),
+        }
     }
 
     /// The ArchResults of entry `e` (position in `arch2infos`), for walks in source order.
     pub fn arch_results_at(&self, entry: usize, hp: Hp) -> R<Option<ArchResults<'_>>> {
         let d = self.data()?;
-        Ok((entry < d.r.entry_keys.len()).then(|| ArchResults::new(d, 2 * entry + hp.offset())))
+        if entry >= d.r.entry_keys.len() {
+            return Ok(None);
+        }
+        self.nb201_record(d, entry, hp)
+    }
+
+    /// Entry `e`'s record whose hp key is `hp`'s (`'full'`/`'less'`), by pool id.
+    #[inline]
+    fn nb201_record<'a>(&self, d: data::Data<'a>, e: usize, hp: Hp) -> R<Option<ArchResults<'a>>> {
+        let Some(id) = self.nb201_hps[hp.index()] else { return Ok(None) };
+        Ok(d.record_of(e, id)?.map(|rec| ArchResults::new(d, rec)))
+    }
+
+    /// What the archive was converted from: one object, or a NATS-Bench `-simple` folder.
+    pub fn form(&self) -> R<SourceForm> {
+        match self.data()?.r.form.to_native() {
+            SOURCE_OBJECT => Ok(SourceForm::Object),
+            SOURCE_FOLDER => Ok(SourceForm::Folder),
+            _ => Err(Corrupt("the source form is unknown")),
+        }
+    }
+
+    /// Whether `evaluated_indexes` is a set (NATS-Bench single files) rather than a list.
+    /// A folder archive's top holds the meta file's own `evaluated_indexes` as a generic value
+    /// and this says `false` (the `evaluated` column is then empty).
+    pub fn evaluated_is_set(&self) -> R<bool> {
+        let g = &self.data()?.r.generic;
+        for (i, &k) in g.kinds.iter().enumerate() {
+            if k == tnb_schema::nb201::codes::NODE_EVALUATED {
+                let a = g.a.get(i).ok_or(Corrupt("a generic node is out of range"))?;
+                return Ok(a.to_native() == 1);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Number of hp keys of entry `entry` (position in `arch2infos`): 2 in NAS-Bench-201
+    /// (`'full'`, `'less'`), 2 or 3 in NATS-Bench. 0 when `entry` is out of range.
+    pub fn hp_count(&self, entry: usize) -> R<usize> {
+        let d = self.data()?;
+        if entry >= d.r.entry_keys.len() {
+            return Ok(0);
+        }
+        let (s, e) = data::range(d.r.entry_recs.as_slice(), entry)?;
+        Ok(e - s)
+    }
+
+    /// Hp key `j` of entry `entry`, in the entry dict's order (`None` when out of range).
+    pub fn hp_key(&self, entry: usize, j: usize) -> R<Option<&str>> {
+        let d = self.data()?;
+        match d.record(entry, j)? {
+            Some(rec) => {
+                let id = d.r.rec_hp.get(rec).ok_or(Corrupt("an hp record is out of range"))?;
+                d.string(id.to_native()).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// `arch2infos[key][hp]` by the exact hp string (NATS-Bench: `'12'`, `'200'`, `'01'`,
+    /// `'90'`; NAS-Bench-201: `'full'`, `'less'`), if both are there.
+    pub fn results_by_key(&self, key: i64, hp: &str) -> R<Option<ArchResults<'_>>> {
+        let d = self.data()?;
+        let Some(e) = d.entry(key)? else { return Ok(None) };
+        let Some(id) = d.pool_id(hp.as_bytes())? else { return Ok(None) };
+        Ok(d.record_of(e, id)?.map(|rec| ArchResults::new(d, rec)))
+    }
+
+    /// The ArchResults of hp item `j` of entry `entry` (positions), if there.
+    pub fn results_at(&self, entry: usize, j: usize) -> R<Option<ArchResults<'_>>> {
+        let d = self.data()?;
+        Ok(d.record(entry, j)?.map(|rec| ArchResults::new(d, rec)))
     }
 }
 

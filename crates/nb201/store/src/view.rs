@@ -22,7 +22,10 @@ pub enum Hp {
 }
 
 impl Hp {
-    pub(crate) fn offset(self) -> usize {
+    /// Both: `Full` (`'200'`) then `Less` (`'12'`).
+    pub const ALL: [Hp; 2] = [Hp::Full, Hp::Less];
+
+    pub(crate) fn index(self) -> usize {
         match self {
             Hp::Full => 0,
             Hp::Less => 1,
@@ -243,7 +246,9 @@ impl<'a> DatasetSeeds<'a> {
     }
 }
 
-/// `arch_config` of a run.
+/// `arch_config` of a NAS-Bench-201 run, its four keys looked up by name
+/// ([`Run::arch_config`]; a key that is missing, or not of the type, reads as `0` / `""`: use
+/// [`Run::arch_config_dict`] for any `arch_config`, e.g. NATS-Bench sss's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config<'a> {
     /// `channel`.
@@ -256,6 +261,74 @@ pub struct Config<'a> {
     pub class_num: i64,
     /// Whether the dict is an OrderedDict (dump only).
     pub ordered: bool,
+}
+
+/// A value of an `arch_config` item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigValue<'a> {
+    /// A str.
+    Str(&'a str),
+    /// A number (int in the real files).
+    Num(Num),
+}
+
+/// A run's whole `arch_config` dict: its items in order ([`Run::arch_config_dict`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ConfigDict<'a> {
+    d: Data<'a>,
+    start: usize,
+    end: usize,
+    ordered: bool,
+}
+
+impl<'a> ConfigDict<'a> {
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// Whether the dict is an OrderedDict.
+    pub fn ordered(&self) -> bool {
+        self.ordered
+    }
+
+    /// Item `i`: its key and value.
+    pub fn item(&self, i: usize) -> R<Option<(&'a str, ConfigValue<'a>)>> {
+        if i >= self.len() {
+            return Ok(None);
+        }
+        let j = self.start + i;
+        let r = self.d.r;
+        let bad = Corrupt("an arch_config item is out of range");
+        let (k, t, v) = match (r.config_keys.get(j), r.config_types.get(j), r.config_vals.get(j)) {
+            (Some(k), Some(t), Some(v)) => (k.to_native(), *t, v.to_native()),
+            _ => return Err(bad),
+        };
+        let key = self.d.string(k)?;
+        let value = if t == T_STR {
+            ConfigValue::Str(self.d.string(u32::try_from(v).map_err(|_| BAD_STR)?)?)
+        } else {
+            ConfigValue::Num(Num::new(t, v).ok_or(Corrupt("a number has an unknown type code"))?)
+        };
+        Ok(Some((key, value)))
+    }
+
+    /// The value of `key`, if there.
+    pub fn get(&self, key: &str) -> R<Option<ConfigValue<'a>>> {
+        for i in 0..self.len() {
+            if let Some((k, v)) = self.item(i)? {
+                if k == key {
+                    return Ok(Some(v));
+                }
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// A run's series fields.
@@ -372,17 +445,33 @@ impl<'a> Run<'a> {
         self.num_at(self.d.r.run_params_type.as_slice(), self.d.r.run_params.as_slice())
     }
 
-    /// `arch_config`.
+    /// `arch_config`, NAS-Bench-201's four keys (see [`Config`]).
     pub fn arch_config(&self) -> R<Config<'a>> {
-        let c = self.d.r.run_config.get(3 * self.run..3 * self.run + 3).ok_or(BAD_RUN)?;
-        let flags = *self.d.r.run_flags.get(self.run).ok_or(BAD_RUN)?;
+        let c = self.arch_config_dict()?;
+        let int = |k: &str| -> R<i64> {
+            Ok(match c.get(k)? {
+                Some(ConfigValue::Num(n)) if n.kind() == crate::NumKind::Int => n.bits() as i64,
+                _ => 0,
+            })
+        };
+        let arch_str = match c.get(CONFIG_KEYS[2])? {
+            Some(ConfigValue::Str(s)) => s,
+            _ => "",
+        };
         Ok(Config {
-            channel: c[0].to_native(),
-            num_cells: c[1].to_native(),
-            arch_str: self.str_at(self.d.r.run_config_str.as_slice())?,
-            class_num: c[2].to_native(),
-            ordered: flags & RUN_CONFIG_ODICT != 0,
+            channel: int(CONFIG_KEYS[0])?,
+            num_cells: int(CONFIG_KEYS[1])?,
+            arch_str,
+            class_num: int(CONFIG_KEYS[3])?,
+            ordered: c.ordered,
         })
+    }
+
+    /// The whole `arch_config` dict, items in order.
+    pub fn arch_config_dict(&self) -> R<ConfigDict<'a>> {
+        let (start, end) = range(self.d.r.run_config.as_slice(), self.run)?;
+        let flags = *self.d.r.run_flags.get(self.run).ok_or(BAD_RUN)?;
+        Ok(ConfigDict { d: self.d, start, end, ordered: flags & RUN_CONFIG_ODICT != 0 })
     }
 
     /// Whether the state dict is an OrderedDict (dump only).

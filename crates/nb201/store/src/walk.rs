@@ -5,9 +5,9 @@ use tnb_pickle::{Dtype, Scalar};
 use tnb_pyjson::{Event, Seq};
 use tnb_schema::nb201::codes::*;
 
-use crate::data::Data;
+use crate::data::{Data, range};
 use crate::num::{Num, NumKind};
-use crate::view::{ArchResults, Hp, Key, Run, Series};
+use crate::view::{ArchResults, ConfigValue, Key, Run, Series};
 use crate::{Archive, Form, R};
 
 /// Most events a walk may emit per byte of archive (plus a fixed 2^20): a walk is linear in
@@ -98,13 +98,15 @@ impl<'a> Walker<'a, '_> {
                     None => format!("an integer of {} bytes does not fit in 64 bits", b.len()),
                 })
             }
-            NODE_TUPLE | NODE_LIST | NODE_DICT | NODE_ODICT => {
+            NODE_TUPLE | NODE_LIST | NODE_DICT | NODE_ODICT | NODE_SET | NODE_FROZENSET => {
                 let s = usize::try_from(a).map_err(|_| bad())?;
                 let e = s.checked_add(usize::try_from(b).map_err(|_| bad())?).ok_or_else(bad)?;
                 let children = g.children.get(s..e).ok_or_else(bad)?;
                 self.emit(match kind {
                     NODE_TUPLE => Event::BeginSeq(Seq::Tuple),
                     NODE_LIST => Event::BeginSeq(Seq::List),
+                    NODE_SET => Event::BeginSeq(Seq::Set),
+                    NODE_FROZENSET => Event::BeginSeq(Seq::FrozenSet),
                     _ => Event::BeginMap,
                 })?;
                 for c in children {
@@ -121,7 +123,7 @@ impl<'a> Walker<'a, '_> {
                 self.emit(Event::End)
             }
             NODE_EVALUATED => {
-                self.emit(Event::BeginSeq(Seq::List))?;
+                self.emit(Event::BeginSeq(if a == 1 { Seq::Set } else { Seq::List }))?;
                 for x in self.d.r.evaluated.iter() {
                     self.emit(Event::Int(x.to_native()))?;
                 }
@@ -144,18 +146,28 @@ impl<'a> Walker<'a, '_> {
         self.emit(Event::End)
     }
 
-    /// Entry `e` of `arch2infos`: its key, then its `{'full', 'less'}` dict.
+    /// Entry `e` of `arch2infos`: its key, then its value.
     fn entry(&mut self, e: usize) -> Result<(), String> {
         let d = self.d;
         let key = d.r.entry_keys.get(e).ok_or("corrupted tnb archive: entry keys")?;
         self.emit(Event::Int(key.to_native()))?;
-        self.emit(Event::BeginMap)?;
+        self.entry_value(e)
+    }
+
+    /// Entry `e`'s value: the dict hp → ArchResults, in its order.
+    fn entry_value(&mut self, e: usize) -> Result<(), String> {
+        let d = self.d;
         let flags = *d.r.entry_flags.get(e).ok_or("corrupted tnb archive: entry flags")?;
-        let order =
-            if flags & ENTRY_LESS_FIRST != 0 { [Hp::Less, Hp::Full] } else { [Hp::Full, Hp::Less] };
-        for hp in order {
-            self.str(hp.key())?;
-            self.arch(ArchResults::new(d, 2 * e + hp.offset())).map_err(|c| c.to_string())??;
+        if flags & !ENTRY_ODICT != 0 {
+            return Err("corrupted tnb archive: an entry has reserved flags set".into());
+        }
+        let (s, end) = range(d.r.entry_recs.as_slice(), e).map_err(|c| c.to_string())?;
+        self.emit(Event::BeginMap)?;
+        for rec in s..end {
+            let id =
+                d.r.rec_hp.get(rec).ok_or("corrupted tnb archive: an hp record is out of range")?;
+            self.str(d.string(id.to_native()).map_err(|c| c.to_string())?)?;
+            self.arch(ArchResults::new(d, rec)).map_err(|c| c.to_string())??;
         }
         self.emit(Event::End)
     }
@@ -206,16 +218,16 @@ impl<'a> Walker<'a, '_> {
                 3 => t!(self.series(run.train_losses()?)?),
                 4 => t!(self.series(run.train_times()?)?),
                 5 => {
-                    let c = run.arch_config()?;
+                    let c = run.arch_config_dict()?;
                     t!(self.emit(Event::BeginMap));
-                    t!(self.str(CONFIG_KEYS[0]));
-                    t!(self.emit(Event::Int(c.channel)));
-                    t!(self.str(CONFIG_KEYS[1]));
-                    t!(self.emit(Event::Int(c.num_cells)));
-                    t!(self.str(CONFIG_KEYS[2]));
-                    t!(self.str(c.arch_str));
-                    t!(self.str(CONFIG_KEYS[3]));
-                    t!(self.emit(Event::Int(c.class_num)));
+                    for i in 0..c.len() {
+                        let Some((k, v)) = c.item(i)? else { break };
+                        t!(self.str(k));
+                        t!(self.emit(match v {
+                            ConfigValue::Str(s) => Event::Str(s),
+                            ConfigValue::Num(n) => n.event(),
+                        }));
+                    }
                     t!(self.emit(Event::End));
                 }
                 6 => t!(self.emit(run.params()?.event())),
@@ -279,6 +291,30 @@ impl<B: AsRef<[u8]>> Archive<B> {
             .saturating_add(1 << 20);
         let mut w = Walker { d, sink, left, emitted: 0, defer: false, entries_at: None };
         w.generic(d.r.top.to_native(), 0)
+    }
+
+    /// Emits entry `entry`'s value (position in `arch2infos`; for a NATS-Bench archive the
+    /// per-arch file's object: `{hp: ArchResults}`) as walk events, exactly as the walk of
+    /// that value in the source (`tnb dump --arch I` prints what `tnb dump` of
+    /// `{I:06d}.pickle.pbz2` prints). `Err` when `entry` is out of range, the archive is
+    /// corrupted, or `sink` fails.
+    pub fn walk_entry<'a>(
+        &'a self,
+        entry: usize,
+        sink: &mut dyn FnMut(Event<'a>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let d = self.data().map_err(|e| e.to_string())?;
+        if entry >= d.r.entry_keys.len() {
+            return Err(format!(
+                "entry {entry} is out of range (the archive has {} entries)",
+                d.r.entry_keys.len()
+            ));
+        }
+        let left = (self.bytes().len() as u64)
+            .saturating_mul(MAX_WALK_EVENTS_PER_BYTE)
+            .saturating_add(1 << 20);
+        let mut w = Walker { d, sink, left, emitted: 0, defer: false, entries_at: None };
+        w.entry_value(entry)
     }
 
     /// Writes the whole object as `json.dumps` text (as `tnb dump` of the source does).

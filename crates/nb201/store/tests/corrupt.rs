@@ -37,6 +37,30 @@ fn read_everything(a: &Archive) {
             let _ = a.arch_index(s);
         }
     }
+    let _ = (a.form(), a.evaluated_is_set(), a.family());
+    if let Ok(keys) = a.entry_keys() {
+        for e in 0..keys.len() + 1 {
+            let _ = a.walk_entry(e, &mut |_| Ok(()));
+            let n = a.hp_count(e).unwrap_or(0).min(8);
+            for j in 0..n + 1 {
+                if let Ok(Some(hp)) = a.hp_key(e, j) {
+                    let _ = a.results_by_key(keys.get(e).unwrap_or(0), hp);
+                }
+                if let Ok(Some(ar)) = a.results_at(e, j) {
+                    let _ = (ar.arch_index(), ar.arch_str(), ar.run_count());
+                    if let Ok(Some(run)) = ar.run(0) {
+                        if let Ok(c) = run.arch_config_dict() {
+                            for i in 0..c.len().min(16) {
+                                let _ = c.item(i);
+                            }
+                            let _ = c.get("arch_str");
+                        }
+                    }
+                }
+            }
+        }
+        let _ = a.results_by_key(0, "12");
+    }
     let Ok(keys) = a.entry_keys() else { return };
     for k in keys.iter().chain([-1, 0, 1 << 30]) {
         for hp in [Hp::Full, Hp::Less] {
@@ -155,7 +179,28 @@ fn inconsistent_tables_are_refused_at_open() {
     let (root, cells) = parts(&top).unwrap();
     assert!(Archive::copy_from(&assemble(&root, &cells, 0, [0; 32]).unwrap()).is_ok());
     type Forge = fn(&mut tnb_schema::nb201::Nb201);
-    let forged: [(&str, Forge); 10] = [
+    let forged: [(&str, Forge); 21] = [
+        ("entry record offsets", |r| *r.entry_recs.last_mut().unwrap() += 1),
+        ("entry record offsets", |r| r.entry_recs[0] = 1),
+        ("entry record offsets", |r| {
+            r.entry_recs.pop();
+        }),
+        ("entry record offsets", |r| r.rec_hp.push(0)),
+        ("arch_config offsets", |r| *r.run_config.last_mut().unwrap() += 1),
+        ("arch_config offsets", |r| {
+            r.run_config.pop();
+        }),
+        ("arch_config types", |r| {
+            r.config_types.pop();
+        }),
+        ("arch_config values", |r| r.config_vals.push(0)),
+        ("unknown source form 7", |r| r.form = 7),
+        ("a folder archive's top", |r| r.form = tnb_schema::nb201::codes::SOURCE_FOLDER),
+        ("neither a list nor a set", |r| {
+            let g = &mut r.generic;
+            let at = g.kinds.iter().position(|&k| k == tnb_schema::nb201::codes::NODE_EVALUATED);
+            g.a[at.unwrap()] = 2;
+        }),
         ("run offsets", |r| *r.ar_runs.last_mut().unwrap() += 1),
         ("run offsets", |r| r.ar_runs[0] = 1),
         ("arch flags", |r| {
@@ -188,7 +233,14 @@ fn out_of_range_indexes_are_corrupt_errors_not_panics() {
     let top = sample::object(&Options { version: Version::V1_1, archs: 3, full_epochs: 12 });
     let (root, cells) = parts(&top).unwrap();
     type Forge = fn(&mut tnb_schema::nb201::Nb201);
-    let walked: [Forge; 7] = [
+    let walked: [Forge; 14] = [
+        |r| r.entry_recs[1] = u32::MAX,
+        |r| r.entry_recs[1] = 5,
+        |r| r.rec_hp.iter_mut().for_each(|h| *h = u32::MAX),
+        |r| r.entry_flags.iter_mut().for_each(|f| *f |= 2),
+        |r| r.run_config[1] = u32::MAX,
+        |r| r.config_keys.iter_mut().for_each(|k| *k = u32::MAX),
+        |r| r.config_types.iter_mut().for_each(|t| *t = 0x7f),
         |r| r.series.at.iter_mut().for_each(|a| *a += 1 << 40),
         |r| r.series.at.iter_mut().for_each(|a| *a = u64::MAX - 1),
         |r| r.series.keys.iter_mut().for_each(|k| *k = u32::MAX),
@@ -197,6 +249,12 @@ fn out_of_range_indexes_are_corrupt_errors_not_panics() {
         |r| r.meta_archs.iter_mut().for_each(|n| *n = u32::MAX),
         |r| r.series.aux.iter_mut().for_each(|n| *n = u64::MAX),
     ];
+    // arch_config str values pointing outside the pool.
+    let str_values: Forge = |r| {
+        r.config_types.iter_mut().for_each(|t| *t = tnb_schema::nb201::codes::T_STR);
+        r.config_vals.iter_mut().for_each(|v| *v = u64::MAX);
+    };
+    let walked: Vec<Forge> = walked.into_iter().chain([str_values]).collect();
     let open = |r: &tnb_schema::nb201::Nb201| {
         Archive::copy_from(&assemble(r, &cells, 0, [0; 32]).unwrap()).unwrap()
     };
@@ -216,6 +274,20 @@ fn out_of_range_indexes_are_corrupt_errors_not_panics() {
     let a = open(&r);
     read_everything(&a);
     assert!(a.arch_results(0, Hp::Full).is_err());
+    // The hp records of an entry are read by the lookups too.
+    let mut r = root.clone();
+    r.entry_recs[1] = u32::MAX;
+    let a = open(&r);
+    let key = a.entry_keys().unwrap().get(0).unwrap();
+    assert!(a.arch_results(key, Hp::Full).is_err());
+    assert!(a.results_by_key(key, "full").is_err());
+    assert!(a.results_at(1, 0).is_err());
+    assert!(a.hp_count(1).is_err());
+    let mut r = root.clone();
+    r.rec_hp.iter_mut().for_each(|h| *h = u32::MAX);
+    let a = open(&r);
+    assert!(a.hp_key(0, 0).is_err());
+    assert!(a.walk_entry(0, &mut |_| Ok(())).unwrap_err().starts_with("corrupted tnb archive"));
     let mut r = root.clone();
     r.keysets.sorted.iter_mut().for_each(|n| *n = u32::MAX);
     let a = open(&r);
@@ -233,6 +305,58 @@ proptest! {
     fn byte_flips_never_panic(at in 0usize..1 << 20, x in 1u8..=255) {
         let mut f = small();
         let at = at % f.len();
+        f[at] ^= x;
+        match Archive::copy_from(&f) {
+            Err(e) => { one_line(&e); }
+            Ok(a) => {
+                read_everything(&a);
+                prop_assert!(a.verify_checksum().is_err() || at < HEADER_LEN);
+            }
+        }
+    }
+}
+
+/// A NATS-Bench folder archive (form 1: hp records, generic arch_config, the meta file's set)
+/// of the real sss samples, built once.
+fn nats_folder() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../data/nats/samples/NATS-sss-v1_0-50262-simple");
+        let load = |name: &str| {
+            let bz = std::fs::read(dir.join(name)).unwrap();
+            let pickle = tnb_bz2::decompress(&bz, 16 << 20).unwrap();
+            tnb_nb201_convert::from_document(&tnb_pth::load(&pickle).unwrap()).unwrap()
+        };
+        let files: Vec<_> =
+            [0i64, 11, 284].iter().map(|i| (*i, load(&format!("{i:06}.pickle.pbz2")))).collect();
+        let family = tnb_schema::header::Family::NatsSss;
+        tnb_nb201_convert::folder_archive_bytes(
+            family,
+            &load("meta.pickle.pbz2"),
+            &files,
+            1,
+            [0; 32],
+        )
+        .unwrap()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Byte flips in a NATS-Bench archive: refused in one line, or every read (the hp records,
+    /// walk_entry, arch_config items) returns a value or an error.
+    #[test]
+    fn byte_flips_in_a_nats_archive_never_panic(
+        at in 0usize..1 << 24,
+        x in 1u8..=255,
+        in_root in any::<bool>(),
+    ) {
+        let mut f = nats_folder().to_vec();
+        // Half the flips land in the last 16 KiB: the root's columns and the trailer (the
+        // cells are most of the file).
+        let at = if in_root { f.len() - 1 - at % (16 << 10) } else { at % f.len() };
         f[at] ^= x;
         match Archive::copy_from(&f) {
             Err(e) => { one_line(&e); }

@@ -39,9 +39,11 @@ fn render(o: &Obj, out: &mut String) {
                 write!(out, "{x:02x}").unwrap();
             }
         }
-        Obj::BigInt(_) | Obj::Set(_) | Obj::FrozenSet(_) => panic!("not rendered"),
+        Obj::BigInt(_) => panic!("not rendered"),
         Obj::List(xs) => seq(xs, "[", "]", out),
         Obj::Tuple(xs) => seq(xs, "(", ")", out),
+        Obj::Set(xs) => seq(xs, "S[", "]", out),
+        Obj::FrozenSet(xs) => seq(xs, "F[", "]", out),
         Obj::Dict { items, ordered } => {
             out.push_str(if *ordered { "O{" } else { "{" });
             for (i, (k, v)) in items.iter().enumerate() {
@@ -128,6 +130,73 @@ fn the_plain_python_reader_reads_what_the_source_holds() {
                 &want[lo..(at + 80).min(want.len())]
             );
         }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A real NATS-Bench sample file's object (bz2, then tnb_pth's arena reader).
+fn nats_sample(dir: &Path, name: &str) -> Obj {
+    let bz = std::fs::read(dir.join(name)).unwrap();
+    let pickle = tnb_bz2::decompress(&bz, 16 << 20).unwrap();
+    tnb_nb201_convert::from_document(&tnb_pth::load(&pickle).unwrap()).unwrap()
+}
+
+/// NATS-Bench archives of both forms and both spaces, from the real samples: the meta file's
+/// object then each per-arch file (form 1), and the single-file layout with a set (form 0).
+#[test]
+fn the_plain_python_reader_reads_nats_archives() {
+    use tnb_schema::header::Family;
+    let reader = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../schema/read_nb201.py");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../data/nats/samples");
+    let dir = std::env::temp_dir().join(format!("tnb-nb201-pyreader-nats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |bytes: Vec<u8>, want: String, what: &str| {
+        let path = dir.join(format!("{what}.tnb"));
+        std::fs::write(&path, bytes).unwrap();
+        let out = Command::new("python3").arg(&reader).arg(&path).output().expect("python3 runs");
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8(out.stdout).unwrap() == want, "{what} differs");
+    };
+    for (space, family, folder) in [
+        ("tss", Family::NatsTss, "NATS-tss-v1_0-3ffb9-simple"),
+        ("sss", Family::NatsSss, "NATS-sss-v1_0-50262-simple"),
+    ] {
+        let d = samples.join(folder);
+        let meta = nats_sample(&d, "meta.pickle.pbz2");
+        let files: Vec<(i64, Obj)> = [0i64, 11, 284]
+            .iter()
+            .map(|i| (*i, nats_sample(&d, &format!("{i:06}.pickle.pbz2"))))
+            .collect();
+        let mut want = String::new();
+        render(&meta, &mut want);
+        for (k, o) in &files {
+            write!(want, "\n{k}=").unwrap();
+            render(o, &mut want);
+        }
+        let bytes =
+            tnb_nb201_convert::folder_archive_bytes(family, &meta, &files, 1, [0; 32]).unwrap();
+        run(bytes, want, &format!("{space}-folder"));
+        let s = |x: &str| Obj::Str(x.into());
+        let top = Obj::Dict {
+            items: vec![
+                (s("meta_archs"), meta.get("meta_archs").unwrap().clone()),
+                (s("total_archs"), meta.get("total_archs").unwrap().clone()),
+                (
+                    s("arch2infos"),
+                    Obj::Dict {
+                        items: files.iter().map(|(k, o)| (Obj::Int(*k), o.clone())).collect(),
+                        ordered: true,
+                    },
+                ),
+                (s("evaluated_indexes"), Obj::Set(vec![Obj::Int(0), Obj::Int(11), Obj::Int(284)])),
+                (s("frozen"), Obj::FrozenSet(vec![s("a"), Obj::Int(1)])),
+            ],
+            ordered: false,
+        };
+        let mut want = String::new();
+        render(&top, &mut want);
+        let bytes = tnb_nb201_convert::archive_bytes_family(family, &top, 1, [0; 32]).unwrap();
+        run(bytes, want, &format!("{space}-object"));
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
