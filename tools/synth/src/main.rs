@@ -1,5 +1,6 @@
 //! `tnb-synth`: write a full-size TransNAS-Bench-101 look-alike `.pth` file, or with
-//! `tnb-synth nb201 ...` a NAS-Bench-201 one (see `nb201.rs`).
+//! `tnb-synth nb201 ...` a NAS-Bench-201 one (see `nb201.rs`), or with `tnb-synth nats ...` a
+//! NATS-Bench one (see `nats.rs`).
 //!
 //! Exit codes: 0 success, 2 bad usage or a failure to write. Errors are one line on stderr.
 #![forbid(unsafe_code)]
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+mod nats;
 mod nb201;
 
 use tnb_synth::{Container, DEFAULT_SEED, InfoMode, Options, Synth, TimeFormat};
@@ -63,6 +65,10 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
         let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nb201"));
         return nb201::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
     }
+    if args.get(1).is_some_and(|a| a == "nats") {
+        let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nats"));
+        return nats::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
+    }
     run_with(args, err, |cli: &Cli, err| generate(cli, err, show_progress))
 }
 
@@ -98,10 +104,9 @@ fn run_with<C: Parser>(
     }
 }
 
-/// Runs `write` with a progress callback (architectures pickled so far) that, when `show`,
-/// draws a bar of `total` on stderr, cleared when `write` returns.
-fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(usize)) -> T) -> T {
-    let bar = show.then(|| {
+/// A bar of `total` architectures on stderr, when `show`.
+fn progress_bar(total: u64, show: bool) -> Option<indicatif::ProgressBar> {
+    show.then(|| {
         let bar = indicatif::ProgressBar::with_draw_target(
             Some(total),
             indicatif::ProgressDrawTarget::stderr(),
@@ -112,7 +117,13 @@ fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(us
             bar.set_style(style);
         }
         bar
-    });
+    })
+}
+
+/// Runs `write` with a progress callback (architectures pickled so far) that, when `show`,
+/// draws a bar of `total` on stderr, cleared when `write` returns.
+fn with_progress<T>(total: u64, show: bool, write: impl FnOnce(&mut dyn FnMut(usize)) -> T) -> T {
+    let bar = progress_bar(total, show);
     let mut progress = |done: usize| {
         if let Some(b) = &bar {
             if done % 64 == 0 || done as u64 == total {
@@ -258,6 +269,47 @@ mod tests {
             &["nb201", "--archs", "1", "/nonexistent-dir/x.pth"],
             "writing /nonexistent-dir/",
         );
+    }
+
+    #[test]
+    fn nats_bad_input_is_one_line_and_exit_2() {
+        let out = tmp("nats-bad");
+        let out = out.to_str().unwrap();
+        one_line_error(&["nats", out], "required");
+        one_line_error(&["nats", "--space", "xss", out], "expected 'tss' or 'sss'");
+        one_line_error(&["nats", "--space", "tss", "--form", "zip", out], "expected 'folder'");
+        one_line_error(&["nats", "--space", "tss", "--archs", "0", out], "between 1 and 15625");
+        one_line_error(&["nats", "--space", "sss", "--archs", "32769", out], "found 32769");
+        one_line_error(&["nats", "--space", "tss", "--indexes", "2,2", out], "duplicate");
+        let args = ["nats", "--space", "tss", "--form", "file", "--indexes", "1", out];
+        one_line_error(&args, "--indexes applies to a folder");
+        one_line_error(
+            &["nats", "--space", "sss", "--form", "file", "--archs", "1", "/nonexistent-dir/x"],
+            "/nonexistent-dir/",
+        );
+    }
+
+    #[test]
+    fn nats_small_folder_and_file_are_written_with_a_summary() {
+        let dir = tmp("nats-small");
+        let args = ["nats", "--space", "sss", "--archs", "2", dir.to_str().unwrap()];
+        let (code, err) = cli(&args);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains("NATS-Bench sss look-alike (-simple folder), 2 archs of 32768"),
+            "{err}"
+        );
+        assert!(dir.join("032767.pickle.pbz2").is_file() && dir.join("meta.pickle.pbz2").is_file());
+        let file = tmp("nats-small.pickle.pbz2");
+        let args = ["nats", "--space", "sss", "--form", "file", "--archs", "2"];
+        let (code, err) = cli(&[&args[..], &[file.to_str().unwrap()]].concat());
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("(single file), 2 archs of 2 in meta_archs, 1 files"), "{err}");
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(err.contains(&format!("{} bz2 bytes", bytes.len())), "{err}");
+        assert!(bytes.starts_with(b"BZh9"));
+        let _ = std::fs::remove_dir_all(dir);
+        let _ = std::fs::remove_file(file);
     }
 
     #[test]

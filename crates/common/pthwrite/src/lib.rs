@@ -5,7 +5,8 @@
 //! made of dicts, lists, tuples, strings, floats, ints, bools and `None`. It exists to make
 //! look-alike benchmark files and test inputs without Python or torch.
 //!
-//! - [`Pickler`]: a streaming protocol-2 pickle writer with CPython's opcode choices (batches of
+//! - [`Pickler`]: a streaming protocol-2 (or, with [`Pickler::protocol4`], protocol-4) pickle
+//!   writer with CPython's opcode choices (batches of
 //!   1000, memo puts and gets, `BININT1`/`BININT2`/`BININT`/`LONG1`, big-endian `BINFLOAT`).
 //!   Identity is explicit: [`Pickler::str`] and the `begin_*` methods return a [`Memo`], and
 //!   [`Pickler::get`] writes that same object again.
@@ -54,6 +55,7 @@
 mod error;
 mod legacy;
 mod pickle;
+mod proto4;
 mod serial_id;
 mod value;
 mod zip;
@@ -62,7 +64,8 @@ pub use error::Error;
 pub use legacy::{
     LEGACY_MAGIC, LEGACY_PROTOCOL_VERSION, legacy_header, legacy_trailer, save_legacy,
 };
-pub use pickle::{BATCH_SIZE, Memo, PROTOCOL, Pickler};
+pub use pickle::{BATCH_SIZE, Memo, PROTOCOL, PROTOCOL_4, Pickler};
+pub use proto4::FRAME_SIZE_TARGET;
 pub use value::{DumpOptions, MAX_DEPTH, Value, dumps, dumps_with};
 pub use zip::{ALIGNMENT, TorchZipWriter, folder_for_path, records, save_zip, save_zip_with_crc};
 

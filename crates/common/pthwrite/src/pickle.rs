@@ -1,5 +1,6 @@
-//! A streaming protocol-2 pickle writer that makes the opcode choices of CPython's C pickler
-//! (`_pickle.Pickler`, which `pickle.dumps` and `torch.save` use).
+//! A streaming protocol-2 or protocol-4 pickle writer that makes the opcode choices of CPython's
+//! C pickler (`_pickle.Pickler`, which `pickle.dumps` and `torch.save` use). Protocol 4's own
+//! parts (frames, `MEMOIZE`, `STACK_GLOBAL`, bytes and sets) are in `proto4.rs`.
 //!
 //! The caller walks its data and calls one method per Python object; containers are opened with
 //! their item count, because CPython's batching depends on it (see [`Pickler::begin_dict`]).
@@ -8,8 +9,11 @@
 
 use crate::error::Error;
 
-/// The pickle protocol written: torch writes protocol 2 by default.
+/// The pickle protocol [`Pickler::new`] writes: torch writes protocol 2 by default.
 pub const PROTOCOL: u8 = 2;
+
+/// The protocol [`Pickler::protocol4`] writes (NATS-Bench's files, `pickle.dumps(x, 4)`).
+pub const PROTOCOL_4: u8 = 4;
 
 /// Items per `SETITEMS` / `APPENDS` group, as in CPython (`BATCHSIZE`).
 pub const BATCH_SIZE: usize = 1000;
@@ -26,6 +30,7 @@ const BININT2: u8 = b'M';
 const LONG1: u8 = 0x8a;
 const BINFLOAT: u8 = b'G';
 const BINUNICODE: u8 = b'X';
+pub(crate) const ADDITEMS: u8 = 0x90;
 const EMPTY_DICT: u8 = b'}';
 const EMPTY_LIST: u8 = b']';
 const EMPTY_TUPLE: u8 = b')';
@@ -33,7 +38,7 @@ const TUPLE: u8 = b't';
 const TUPLE1: u8 = 0x85;
 const TUPLE2: u8 = 0x86;
 const TUPLE3: u8 = 0x87;
-const MARK: u8 = b'(';
+pub(crate) const MARK: u8 = b'(';
 const SETITEM: u8 = b's';
 const SETITEMS: u8 = b'u';
 const APPEND: u8 = b'a';
@@ -45,6 +50,9 @@ const LONG_BINGET: u8 = b'j';
 const GLOBAL: u8 = b'c';
 const REDUCE: u8 = b'R';
 const BUILD: u8 = b'b';
+pub(crate) const MEMOIZE: u8 = 0x94;
+pub(crate) const SHORT_BINUNICODE: u8 = 0x8c;
+pub(crate) const BINUNICODE8: u8 = 0x8d;
 
 /// A memo id: what a later [`Pickler::get`] refers to. Python's pickler memoizes every string,
 /// list, dict and non-empty tuple it writes, so that writing the *same object* again costs a
@@ -60,7 +68,7 @@ impl Memo {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Dict,
     List,
     Tuple,
@@ -69,6 +77,8 @@ enum Kind {
     /// The items of a reduced object (e.g. an `OrderedDict`), batched as the C pickler's
     /// `batch_dict` does for an iterator.
     Items,
+    /// A `set` (protocol 4: `EMPTY_SET`, then `MARK ... ADDITEMS` groups).
+    Set,
 }
 
 impl Kind {
@@ -79,17 +89,18 @@ impl Kind {
             Kind::Tuple => "tuple",
             Kind::Reduce => "reduce",
             Kind::Items => "items",
+            Kind::Set => "set",
         }
     }
 }
 
 #[derive(Debug)]
-struct Frame {
-    kind: Kind,
+pub(crate) struct Frame {
+    pub(crate) kind: Kind,
     /// Items declared when the container was opened.
-    len: usize,
+    pub(crate) len: usize,
     /// Complete values written inside it (a dict item is two).
-    values: usize,
+    pub(crate) values: usize,
 }
 
 /// Writes one protocol-2 pickle into memory, byte for byte as CPython 3's C pickler would for
@@ -138,12 +149,17 @@ struct Frame {
 ///   more; non-empty tuples are memoized after they are built.
 #[derive(Debug)]
 pub struct Pickler {
-    out: Vec<u8>,
+    pub(crate) out: Vec<u8>,
     memo_len: u64,
-    frames: Vec<Frame>,
+    pub(crate) frames: Vec<Frame>,
     /// Complete values written at the top level (a pickle holds exactly one).
     roots: usize,
     error: Option<Error>,
+    /// [`PROTOCOL`] or [`PROTOCOL_4`].
+    pub(crate) proto: u8,
+    /// Protocol 4: where in `out` the open pickle frame's 9-byte header is reserved (a frame
+    /// is always open while writing, as in the C pickler once the first opcode is written).
+    pub(crate) frame_at: Option<usize>,
 }
 
 impl Default for Pickler {
@@ -160,9 +176,28 @@ impl Pickler {
 
     /// Starts a pickle with room for `bytes` bytes of output, to avoid regrowing a big buffer.
     pub fn with_capacity(bytes: usize) -> Pickler {
+        Pickler::with_protocol(PROTOCOL, bytes)
+    }
+
+    /// `proto` is [`PROTOCOL`] or [`PROTOCOL_4`] (anything else is reported by `finish`).
+    pub(crate) fn with_protocol(proto: u8, bytes: usize) -> Pickler {
         let mut out = Vec::with_capacity(bytes.max(2));
-        out.extend_from_slice(&[PROTO, PROTOCOL]);
-        Pickler { out, memo_len: 0, frames: Vec::new(), roots: 0, error: None }
+        out.extend_from_slice(&[PROTO, proto]);
+        let mut p = Pickler {
+            out,
+            memo_len: 0,
+            frames: Vec::new(),
+            roots: 0,
+            error: None,
+            proto,
+            frame_at: None,
+        };
+        match proto {
+            PROTOCOL => {}
+            PROTOCOL_4 => p.open_frame(),
+            other => p.misuse(format!("protocol {other} (this writer knows 2 and 4)")),
+        }
+        p
     }
 
     /// Bytes written so far and still held (not moved out by [`Pickler::drain_into`]).
@@ -170,9 +205,9 @@ impl Pickler {
         self.out.len()
     }
 
-    /// Whether nothing but the protocol header was written yet.
+    /// Whether no value was written yet.
     pub fn is_empty(&self) -> bool {
-        self.out.len() <= 2
+        self.roots == 0 && self.frames.is_empty()
     }
 
     /// Memo entries made so far (the next put gets this id).
@@ -182,18 +217,21 @@ impl Pickler {
 
     /// Writes `None`.
     pub fn none(&mut self) {
+        self.save_start();
         self.out.push(NONE);
         self.value_done();
     }
 
     /// Writes a `bool`.
     pub fn bool(&mut self, b: bool) {
+        self.save_start();
         self.out.push(if b { NEWTRUE } else { NEWFALSE });
         self.value_done();
     }
 
     /// Writes an `int`.
     pub fn int(&mut self, v: i64) {
+        self.save_start();
         if (0..=0xff).contains(&v) {
             self.out.extend_from_slice(&[BININT1, v as u8]);
         } else if (0..=0xffff).contains(&v) {
@@ -213,6 +251,7 @@ impl Pickler {
         match i64::try_from(v) {
             Ok(small) => self.int(small),
             Err(_) => {
+                self.save_start();
                 self.long1(v);
                 self.value_done();
             }
@@ -237,6 +276,7 @@ impl Pickler {
 
     /// Writes a `float`, bit for bit.
     pub fn float(&mut self, v: f64) {
+        self.save_start();
         let b = v.to_bits().to_be_bytes();
         self.out.extend_from_slice(&[BINFLOAT, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
         self.value_done();
@@ -245,6 +285,28 @@ impl Pickler {
     /// Writes a new `str` object and memoizes it; pass the returned [`Memo`] to [`Pickler::get`]
     /// to write the same object again.
     pub fn str(&mut self, s: &str) -> Memo {
+        let m = self.save_str(s);
+        self.value_done();
+        m
+    }
+
+    /// A `str` and its memo put, as `save_unicode` writes it.
+    pub(crate) fn save_str(&mut self, s: &str) -> Memo {
+        self.save_start();
+        if self.proto >= PROTOCOL_4 {
+            let n = s.len() as u64;
+            if n <= 0xff {
+                self.write_payload(&[SHORT_BINUNICODE, n as u8], s.as_bytes());
+            } else if let Ok(n) = u32::try_from(n) {
+                let h = n.to_le_bytes();
+                self.write_payload(&[BINUNICODE, h[0], h[1], h[2], h[3]], s.as_bytes());
+            } else {
+                let mut h = [BINUNICODE8; 9];
+                h[1..].copy_from_slice(&n.to_le_bytes());
+                self.write_payload(&h, s.as_bytes());
+            }
+            return self.put();
+        }
         match u32::try_from(s.len()) {
             Ok(n) => {
                 self.out.push(BINUNICODE);
@@ -256,9 +318,7 @@ impl Pickler {
                 s.len()
             ))),
         }
-        let m = self.put();
-        self.value_done();
-        m
+        self.put()
     }
 
     /// Writes an object written before (a memo get): Python's pickler does this whenever it meets
@@ -270,6 +330,7 @@ impl Pickler {
                 m.0, self.memo_len
             )));
         }
+        self.save_start();
         if m.0 < 256 {
             self.out.extend_from_slice(&[BINGET, m.0 as u8]);
         } else {
@@ -289,6 +350,7 @@ impl Pickler {
     /// The empty container `op`, memoized, then (for two items or more) the `MARK` of its
     /// first batch, as the C pickler writes dicts and lists.
     fn begin_batched(&mut self, op: u8, kind: Kind, len: usize) -> Memo {
+        self.save_start();
         self.out.push(op);
         let m = self.put();
         self.frames.push(Frame { kind, len, values: 0 });
@@ -326,6 +388,7 @@ impl Pickler {
 
     /// Opens a tuple of `len` items; write them, then call [`Pickler::end_tuple`].
     pub fn begin_tuple(&mut self, len: usize) {
+        self.save_start();
         self.frames.push(Frame { kind: Kind::Tuple, len, values: 0 });
         if len > 3 {
             self.out.push(MARK);
@@ -357,7 +420,12 @@ impl Pickler {
 
     /// Writes a global (`GLOBAL module name`, as for a class or function) and memoizes it, as
     /// the C pickler does; write the same global again with [`Pickler::get`].
+    /// Protocol 4 writes `STACK_GLOBAL` after the module and name strings (each memoized).
     pub fn global(&mut self, module: &str, name: &str) -> Memo {
+        self.save_start();
+        if self.proto >= PROTOCOL_4 {
+            return self.stack_global(module, name);
+        }
         if module.contains('\n') || name.contains('\n') {
             self.misuse(format!("a global name with a newline: {module:?} {name:?}"));
         }
@@ -376,6 +444,7 @@ impl Pickler {
     /// tuple, call [`Pickler::reduce`], then optionally a state and [`Pickler::build`] or
     /// dict items ([`Pickler::begin_items`]), and close with [`Pickler::end_reduce`].
     pub fn begin_reduce(&mut self) {
+        self.save_start();
         self.frames.push(Frame { kind: Kind::Reduce, len: 0, values: 0 });
     }
 
@@ -437,9 +506,19 @@ impl Pickler {
     /// Moves the bytes written so far to `w` and empties the buffer (the memo and open
     /// containers stay), so that a pickle of any size can be written with bounded memory;
     /// [`Pickler::finish`] then returns only the rest.
+    /// In protocol 4 only whole frames move: the open frame stays until it is committed.
     pub fn drain_into<W: std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(&self.out)?;
-        self.out.clear();
+        match self.frame_at {
+            Some(at) => {
+                w.write_all(&self.out[..at])?;
+                self.out.drain(..at);
+                self.frame_at = Some(0);
+            }
+            None => {
+                w.write_all(&self.out)?;
+                self.out.clear();
+            }
+        }
         Ok(())
     }
 
@@ -463,6 +542,7 @@ impl Pickler {
             )));
         }
         self.out.push(STOP);
+        self.commit_frame();
         Ok(self.out)
     }
 
@@ -470,15 +550,25 @@ impl Pickler {
         self.fail(Error::Misuse(message));
     }
 
-    fn fail(&mut self, e: Error) {
+    pub(crate) fn fail(&mut self, e: Error) {
         if self.error.is_none() {
             self.error = Some(e);
         }
     }
 
-    fn put(&mut self) -> Memo {
+    pub(crate) fn put(&mut self) -> Memo {
         let id = self.memo_len;
         self.memo_len += 1;
+        if self.proto >= PROTOCOL_4 {
+            self.out.push(MEMOIZE);
+            return match u32::try_from(id) {
+                Ok(id) => Memo(id),
+                Err(_) => {
+                    self.fail(Error::Unrepresentable("more than 2^32 memo entries".to_owned()));
+                    Memo(u32::MAX)
+                }
+            };
+        }
         if id < 256 {
             self.out.extend_from_slice(&[BINPUT, id as u8]);
             Memo(id as u32)
@@ -492,7 +582,7 @@ impl Pickler {
         }
     }
 
-    fn pop(&mut self, kind: Kind) -> Option<Frame> {
+    pub(crate) fn pop(&mut self, kind: Kind) -> Option<Frame> {
         let Some(f) = self.frames.pop() else {
             self.fail(Error::Misuse(format!("end_{} with no container open", kind.name())));
             return None;
@@ -519,7 +609,7 @@ impl Pickler {
     /// Called after every complete value: counts it in its container and writes the grouping
     /// opcodes CPython writes at that point.
     #[inline]
-    fn value_done(&mut self) {
+    pub(crate) fn value_done(&mut self) {
         let Some(f) = self.frames.last_mut() else {
             self.roots += 1;
             return;
@@ -543,6 +633,12 @@ impl Pickler {
                 return;
             }
             Kind::Items => return,
+            Kind::Set => {
+                if f.values % BATCH_SIZE == 0 {
+                    self.out.extend_from_slice(&[ADDITEMS, MARK]);
+                }
+                return;
+            }
             Kind::List => (Kind::List, f.len, f.values),
             Kind::Dict if f.values % 2 == 0 => (Kind::Dict, f.len, f.values / 2),
             Kind::Dict => return,

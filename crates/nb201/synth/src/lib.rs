@@ -39,6 +39,7 @@
 
 pub mod meta;
 pub mod model;
+pub mod nats;
 mod write;
 
 use std::fmt;

@@ -321,3 +321,11 @@ fn streaming_writes_equal_the_in_memory_file_and_the_file_on_disk() {
     assert!(disk == whole);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// The NATS-Bench look-alikes against the real sample files.
+#[path = "nats/samples.rs"]
+mod nats_samples;
+
+// The committed NATS look-alike fixtures.
+#[path = "nats/fixtures.rs"]
+mod nats_fixtures;
