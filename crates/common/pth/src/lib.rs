@@ -57,7 +57,10 @@ pub use error::Error;
 pub use events::{Events, big_int_problem, events, events_of, key_label};
 pub use globals::{MAX_COPIED, MAX_STORAGE_KEY_LEN};
 pub use json::{JsonError, write_json};
-pub use stream::{StreamScan, stream_load, stream_scan};
+pub use stream::{
+    Reopen, StreamScan, StreamTorchHooks, stream_load, stream_load_source, stream_scan,
+    stream_scan_source,
+};
 pub use tensor::{MAX_DIMS, TENSOR_ELEMENT_SLACK};
 pub use tnb_pickle::stream::{Obj, StreamLimits};
 use tnb_pickle::{Limits, Pickle, Value, parse};

@@ -26,7 +26,7 @@ use tnb_pickle::stream::{self, Obj, Scan, ScanStats, StreamLimits};
 use tnb_pickle::{Kind, Limits, PlainData, Value, parse, pickle_end};
 
 use crate::error::Error;
-use crate::stream_hooks::StreamTorchHooks;
+pub use crate::stream_hooks::StreamTorchHooks;
 use crate::{Format, legacy, stream_zip, tar};
 
 /// Bytes read from the start of a file to locate the object pickle (the legacy format's first
@@ -248,6 +248,112 @@ pub fn stream_load(
     .map_err(pickle_err(&scan.part, scan.pickle_start))?;
     progress(total, total);
     Ok(obj)
+}
+
+/// A bare pickle that each pass reads again from its first byte: the two-pass reader over a
+/// source that cannot seek, such as a decoder of a compressed file (NATS-Bench's
+/// `.pickle.pbz2`) opened anew for each pass, so that nothing but a read window is ever held.
+pub trait Reopen {
+    /// The reader of one pass.
+    type Reader: Read;
+    /// A reader at the pickle's first byte.
+    fn reopen(&self) -> Result<Self::Reader, Error>;
+    /// The source's name in messages (a file name).
+    fn name(&self) -> String;
+}
+
+/// Counts the bytes read through it, and keeps the message of a read error (a decoder's own
+/// one-line error, returned instead of the pickle reader's wrapping of it).
+struct Counted<R> {
+    r: R,
+    n: u64,
+    failed: Option<String>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.r.read(buf) {
+            Ok(k) => {
+                self.n += k as u64;
+                Ok(k)
+            }
+            Err(e) => {
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    self.failed = Some(e.to_string());
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl<R> Counted<R> {
+    fn err(&mut self, name: &str, error: tnb_pickle::Error) -> Error {
+        match self.failed.take() {
+            Some(m) => Error::Io(m),
+            None => Error::Pickle { part: format!("{name} (the pickle)"), error },
+        }
+    }
+}
+
+/// Pass 1 of [`stream_scan`] over a bare pickle from `src` (no container: the whole source
+/// is one pickle, read up to its `STOP` without knowing its length in advance; bytes after the
+/// `STOP` are refused, as for a bare `.pth` pickle). `progress(done)` reports pickle bytes read.
+pub fn stream_scan_source<S: Reopen>(
+    src: &S,
+    limits: &StreamLimits,
+    progress: &mut dyn FnMut(u64),
+) -> Result<StreamScan, Error> {
+    let mut r = Counted { r: src.reopen()?, n: 0, failed: None };
+    let scan = match stream::scan_unsized(&mut r, limits, progress) {
+        Ok(s) => s,
+        Err(e) => return Err(r.err(&src.name(), e)),
+    };
+    // The read window went past the STOP; whatever follows it must be nothing.
+    if let Err(e) = std::io::copy(&mut r, &mut std::io::sink()) {
+        return Err(Error::Io(r.failed.take().unwrap_or_else(|| format!("{}: {e}", src.name()))));
+    }
+    if r.n != scan.len {
+        return Err(Error::Pickle {
+            part: format!("{} (the pickle)", src.name()),
+            error: tnb_pickle::Error {
+                offset: Some(scan.len),
+                kind: tnb_pickle::ErrorKind::Stream(format!(
+                    "{} bytes follow the pickle's STOP",
+                    r.n - scan.len
+                )),
+            },
+        });
+    }
+    Ok(StreamScan {
+        top_keys: scan.top_keys.clone(),
+        format: Format::Pickle,
+        pickle_start: 0,
+        pickle_len: scan.len,
+        stats: scan.stats,
+        scan,
+        part: src.name(),
+        file_len: r.n,
+    })
+}
+
+/// Pass 2 of [`stream_load`] over a bare pickle from `src` that [`stream_scan_source`]
+/// scanned, with the caller's `hooks` (e.g. [`StreamTorchHooks::numpy_data`]); `split_key`
+/// `None` builds the whole object. `progress(done)` reports pickle bytes read.
+pub fn stream_load_source<S: Reopen>(
+    src: &S,
+    scan: &StreamScan,
+    hooks: &mut StreamTorchHooks,
+    split_key: Option<&str>,
+    limits: &StreamLimits,
+    on_entry: &mut dyn FnMut(Obj, Obj) -> Result<(), String>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Obj, Error> {
+    let mut r = Counted { r: src.reopen()?, n: 0, failed: None };
+    match stream::load(&mut r, &scan.scan, hooks, split_key, limits, on_entry, progress) {
+        Ok(o) => Ok(o),
+        Err(e) => Err(r.err(&src.name(), e)),
+    }
 }
 
 /// Computes the CRC-32 of what passes through (a zip record's check, in pass 1).

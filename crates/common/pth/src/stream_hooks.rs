@@ -1,7 +1,7 @@
 //! The allowlist of [`crate::globals`] for the streaming reader: the same names, resolved the
 //! same way (numpy scalars with their dtype and byte order, `_codecs.encode`, `OrderedDict`,
-//! `bytes`, `torch.Size`), building owned values. Tensors and sets, which have no owned form,
-//! are refused naming them.
+//! `bytes`, `torch.Size`, sets), building owned values. Tensors, which have no owned form, are
+//! refused naming them.
 
 use tnb_pickle::stream::{Item, Obj, StreamHooks};
 use tnb_pickle::{Dtype, Scalar};
@@ -31,10 +31,13 @@ fn unpack(h: u64) -> (String, Option<Dtype>, bool) {
     (code, dtype, h & (1 << 40) != 0)
 }
 
-/// tnb-pth's globals for [`tnb_pickle::stream::load`].
+/// tnb-pth's globals for [`tnb_pickle::stream::load`]: torch's allowlist
+/// ([`StreamTorchHooks::default`], what [`crate::stream_load`] uses), or only what a pickle of
+/// numpy-typed data needs ([`StreamTorchHooks::numpy_data`]).
 #[derive(Debug, Default)]
-pub(crate) struct StreamTorchHooks {
+pub struct StreamTorchHooks {
     classes: Vec<(Class, String)>,
+    numpy_only: bool,
 }
 
 fn tensors() -> String {
@@ -44,6 +47,14 @@ fn tensors() -> String {
 }
 
 impl StreamTorchHooks {
+    /// Hooks allowing only `collections.OrderedDict`, `numpy.core.multiarray.scalar` (also
+    /// spelled `numpy._core.multiarray.scalar`, numpy 2) and `numpy.dtype`: what NATS-Bench's
+    /// bz2 pickles need, nothing else (every other global, torch's included, is refused naming
+    /// it).
+    pub fn numpy_data() -> StreamTorchHooks {
+        StreamTorchHooks { classes: Vec::new(), numpy_only: true }
+    }
+
     fn class(&self, id: u32) -> Result<Class, String> {
         self.classes.get(id as usize).map(|c| c.0).ok_or_else(|| "unknown class".to_owned())
     }
@@ -63,6 +74,11 @@ fn string(it: &Item, what: &str) -> Result<String, String> {
 impl StreamHooks for StreamTorchHooks {
     fn find_class(&mut self, module: &str, name: &str) -> Option<u32> {
         let class = globals::find(module, name)?;
+        if self.numpy_only
+            && !matches!(class, Class::OrderedDict | Class::NumpyScalar | Class::NumpyDtype)
+        {
+            return None;
+        }
         let full = format!("{module}.{name}");
         if let Some(i) = self.classes.iter().position(|c| c.1 == full) {
             return Some(i as u32);

@@ -23,6 +23,9 @@ pub(crate) struct Input<'p, R: Read> {
     base: u64,
     /// Bytes the caller says the stream holds (reads stop there, lengths are checked against it).
     total: u64,
+    /// Whether `total` is the stream's length (false: only a bound, the stream may end before:
+    /// then an end inside the pickle is a truncation, not a file shortened while reading).
+    sized: bool,
     /// Bytes read from `r` so far.
     read: u64,
     next_report: u64,
@@ -41,11 +44,28 @@ impl<'p, R: Read> Input<'p, R> {
             hi: 0,
             base: 0,
             total,
+            sized: true,
             read: 0,
             next_report: PROGRESS_EVERY,
             progress,
             op_at: 0,
         })
+    }
+
+    /// The same input, its length unknown: `total` is only a bound.
+    pub(crate) fn length_unknown(mut self) -> Self {
+        self.sized = false;
+        self
+    }
+
+    /// Whether the caller gave the stream's length (see [`Input::length_unknown`]).
+    pub(crate) fn is_sized(&self) -> bool {
+        self.sized
+    }
+
+    /// Whether every byte up to the caller's bound was read.
+    pub(crate) fn at_bound(&self) -> bool {
+        self.read >= self.total
     }
 
     pub(crate) fn err(&self, kind: ErrorKind) -> Error {
@@ -83,6 +103,7 @@ impl<'p, R: Read> Input<'p, R> {
                 return Ok(false);
             }
             let got = match self.r.read(&mut self.buf[self.hi..self.hi + want]) {
+                Ok(0) if !self.sized => return Ok(false),
                 Ok(0) => {
                     return Err(Error {
                         offset: Some(self.read),

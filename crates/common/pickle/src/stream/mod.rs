@@ -44,5 +44,5 @@ mod vm;
 pub use hooks::{Item, PlainStream, StreamHooks};
 pub use limits::StreamLimits;
 pub use obj::{NotOwned, Obj};
-pub use scan::{Scan, ScanStats, scan};
+pub use scan::{Scan, ScanStats, scan, scan_unsized};
 pub use vm::load;

@@ -218,7 +218,27 @@ pub fn scan<R: Read>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Scan, Error> {
     let clipped = total > limits.max_pickle_size;
-    let mut inp = Input::new(r, total.min(limits.max_pickle_size), progress)?;
+    let inp = Input::new(r, total.min(limits.max_pickle_size), progress)?;
+    scan_input(inp, clipped, limits)
+}
+
+/// [`scan`] of a stream whose length is not known in advance (a decoder's output): it is read
+/// up to the pickle's `STOP` (and at most [`StreamLimits::max_pickle_size`] bytes); an end
+/// before is a truncation. [`Scan::len`] then gives the length for [`crate::stream::load`].
+pub fn scan_unsized<R: Read>(
+    r: R,
+    limits: &StreamLimits,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Scan, Error> {
+    let inp = Input::new(r, limits.max_pickle_size, progress)?.length_unknown();
+    scan_input(inp, false, limits)
+}
+
+fn scan_input<R: Read>(
+    mut inp: Input<'_, R>,
+    clipped: bool,
+    limits: &StreamLimits,
+) -> Result<Scan, Error> {
     let mut ids = Ids::new(limits.max_memo_id, true);
     let mut sh = Shape {
         depth: 0,
@@ -381,7 +401,10 @@ pub fn scan<R: Read>(
     })();
     if let Err(e) = res {
         // Running into the size limit is the limit's error, not a truncation.
-        if clipped && matches!(e.kind, ErrorKind::Truncated { .. }) {
+        if (clipped || !inp.is_sized())
+            && inp.at_bound()
+            && matches!(e.kind, ErrorKind::Truncated { .. })
+        {
             return Err(Error {
                 offset: Some(limits.max_pickle_size),
                 kind: ErrorKind::Limit {
