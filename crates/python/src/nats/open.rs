@@ -1,7 +1,8 @@
 //! Opening NATS-Bench sources for `tnb.nats`: a tnb archive is mapped; a `-simple` folder or a
-//! single `.pickle.pbz2` is read by tnb's reader (bounded bz2, restricted pickle: nothing
-//! executed) into memory. Each is kept for the process's life (the query source borrows it):
-//! opening the same source again reuses it.
+//! single `.pickle.pbz2` is read by tnb's reader (`tnb_nats`: bounded bz2, restricted pickle,
+//! nothing executed): a small one into memory, a large one converted into a temporary archive
+//! that is then mapped and removed (the mapping keeps its pages). Each is kept for the process's
+//! life (the query source borrows it): opening the same source again reuses it.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -54,7 +55,7 @@ pub(crate) fn open(path: &Path, family: Family) -> Result<Opened, String> {
                     let a = crate::map::open_nb201(path).map_err(|e| format!("{shown}: {e}"))?;
                     Opened::Archive(Box::leak(Box::new(a)))
                 } else {
-                    Opened::Mem(Box::leak(Box::new(in_memory(path)?)))
+                    read_source(path)?
                 };
                 cache.push((id, o));
                 o
@@ -79,57 +80,67 @@ fn space_family(m: &MemSource) -> Family {
     }
 }
 
-/// The most per-arch files a folder may hold (the size space's 32768).
-pub const MAX_ARCH_FILES: usize = 1 << 15;
+/// Sources up to this many bytes on disk are read into memory; larger ones are converted into an
+/// archive (an in-memory object tree costs ~20x the bz2 bytes: a full-size folder would not fit).
+pub const MAX_IN_MEMORY_SOURCE: u64 = 64 << 20;
 
-/// A `-simple` folder (`meta.pickle.pbz2` and the `NNNNNN.pickle.pbz2` present) or a single
-/// benchmark file, read into memory.
-fn in_memory(path: &Path) -> Result<MemSource, String> {
-    let read = |p: &Path| -> Result<Obj, String> {
-        let bytes = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        tnb_nb201_api::obj_from_pbz2_bytes(&bytes).map_err(|e| format!("{}: {e}", p.display()))
-    };
+/// The bytes of a source on disk (a folder's files, not recursing).
+fn source_bytes(path: &Path) -> u64 {
     if !path.is_dir() {
-        return MemSource::from_nats_obj(&read(path)?)
-            .map_err(|e| format!("{}: {e}", path.display()));
+        return std::fs::metadata(path).map_or(0, |m| m.len());
     }
-    let meta = read(&path.join("meta.pickle.pbz2"))?;
-    let mut files = Vec::new();
-    let entries =
-        std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let name = entry.file_name();
-        let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".pickle.pbz2")) else {
-            continue;
-        };
-        if stem.is_empty() || !stem.bytes().all(|b| b.is_ascii_digit()) || stem.len() > 9 {
-            continue;
+    std::fs::read_dir(path).map_or(0, |d| {
+        d.filter_map(Result::ok).filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum()
+    })
+}
+
+/// A folder or single file: in memory when small, else converted.
+fn read_source(path: &Path) -> Result<Opened, String> {
+    if source_bytes(path) > MAX_IN_MEMORY_SOURCE {
+        return Ok(Opened::Archive(Box::leak(Box::new(converted(path)?))));
+    }
+    let loaded = tnb_nats::load_object(path).map_err(|e| e.to_string())?;
+    let mut top = loaded.top;
+    // A single file's `evaluated_indexes` is a set; the in-memory source takes its items.
+    if let Obj::Dict { items, .. } = &mut top {
+        for (k, v) in items.iter_mut() {
+            if let (Some("evaluated_indexes"), Obj::Set(x) | Obj::FrozenSet(x)) =
+                (k.as_str(), &mut *v)
+            {
+                *v = Obj::List(std::mem::take(x));
+            }
         }
-        let index: i64 = stem.parse().map_err(|_| format!("bad file name {stem}"))?;
-        if files.len() >= MAX_ARCH_FILES {
-            return Err(format!("{}: more than {MAX_ARCH_FILES} per-arch files", path.display()));
-        }
-        files.push((index, entry.path()));
     }
-    files.sort();
-    files.dedup_by_key(|(i, _)| *i);
-    let mut archs = Vec::with_capacity(files.len());
-    for (index, p) in &files {
-        archs.push((*index, read(p)?));
+    let mem = if loaded.form == tnb_nats::Form::Folder {
+        MemSource::from_nats_folder(&top, &loaded.archs)
+    } else {
+        MemSource::from_nats_obj(&top)
     }
-    MemSource::from_nats_folder(&meta, &archs).map_err(|e| format!("{}: {e}", path.display()))
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Opened::Mem(Box::leak(Box::new(mem))))
+}
+
+/// A folder or single file converted into a temporary archive, mapped, the file removed.
+fn converted(path: &Path) -> Result<Archive, String> {
+    let tmp = std::env::temp_dir().join(format!(
+        "tnb-nats-{}-{}.tmp",
+        std::process::id(),
+        SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    ));
+    let done = convert(path, &tmp).and_then(|()| {
+        crate::map::open_nb201(&tmp).map_err(|e| format!("{}: {e}", path.display()))
+    });
+    let _ = std::fs::remove_file(&tmp);
+    done
 }
 
 /// Converts the folder or single file `src` into the archive `dst` (atomically).
 pub(crate) fn convert(src: &Path, dst: &Path) -> Result<(), String> {
-    // Until tnb-nats (the reader's converter) is merged.
-    let _ = dst;
-    Err(format!("{}: this build of tnb cannot convert NATS-Bench sources yet", src.display()))
+    let accept = |_: &Path| Ok(());
+    tnb_nats::convert(src, dst, &mut |_, _, _| {}, &accept).map(drop).map_err(|e| e.to_string())
 }
 
 /// The object of one `.pickle.pbz2`, read by tnb's reader (nothing executed).
 pub(crate) fn load(path: &Path) -> Result<Obj, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    tnb_nb201_api::obj_from_pbz2_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    tnb_nats::decode_file(path).map_err(|e| e.to_string())
 }
