@@ -19,16 +19,17 @@ trap 'rm -rf "$VENV"' EXIT
 "$VENV/bin/python" -m pip install --quiet numpy pytest
 # The official NAS-Bench-201 API (its code only: torch is replaced by a stand-in in the test).
 "$VENV/bin/python" -m pip install --quiet --no-deps nas-bench-201==2.1
-# The official NATS-Bench API (pure Python, no torch): tnb.nats is tested side by side with it.
+# The official NATS-Bench API (its code only; it needs numpy): the NATS semantics and tnb.nats
+# are tested side by side with it.
 "$VENV/bin/python" -m pip install --quiet --no-deps nats-bench==1.8
 # pandas only enables the to_pandas tests (they skip without it).
 "$VENV/bin/python" -m pip install --quiet pandas || echo "test-all: pandas not installable; its tests skip" >&2
 "$VENV/bin/python" -m pip install ./crates/python
 
-# The Rust NAS-Bench-201 semantics against the official code and numpy themselves: these tests
+# The Rust NAS-Bench-201 and NATS-Bench semantics against the official code and numpy themselves: these tests
 # are ignored in a plain `cargo test` (they need this venv's numpy and nas-bench-201), not here.
 TNB_OFFICIAL_PYTHON="$VENV/bin/python" TNB_NUMPY_PYTHON="$VENV/bin/python" \
-    cargo test -p tnb-nb201-api --test official --test sums -- --ignored
+    cargo test -p tnb-nb201-api --test official --test sums --test nats -- --ignored
 # From the tests' folder, so that `import tnb` finds the installed package, not the sources.
 cd crates/python/tests
 "$VENV/bin/python" -m pytest -q .

@@ -11,14 +11,20 @@
 //! per-arch archive, which the benchmark file does not hold), `avaliable_hps` is
 //! `['12', '200']` (Python's order is that of a `set`, which varies between processes), and
 //! `ArchResults` / `ResultsCount` answers render as their `repr` strings in JSON.
+//!
+//! On a NATS-Bench object ([`crate::Nb201::nats`]) [`call`] answers [`NATS_METHODS`]: the
+//! same refusals (`reload` too: every arch of the source is loaded already), `avaliable_hps`
+//! in first-seen order over the archs, `reset_fast_mode` (a bool) and `reset_archive_dir` (a
+//! str or `None`) kept in the [`Session`] for the next calls, and `warnings.warn` messages
+//! appended to [`Session::warnings`] (a binding drains them).
 
 use tnb_pycall::{Arg, Exc, MAX_PARAMS, Signature, arg_str, bind, py_repr_str, short, sig};
 use tnb_pyjson::{Event, Seq};
 
 use crate::api::{Io, Nb201, OPS, Session, remap_dataset_set_names, str2lists, str2matrix};
+use crate::dialect::Space;
 use crate::draw::NoDraw;
 use crate::error::ApiError;
-use crate::dialect::Space;
 use crate::source::{Hp, Source};
 use crate::value::{ResultsRef, RunRef, Value};
 
@@ -205,7 +211,10 @@ fn call_nats<'s, S: Source>(
                 other => {
                     return Err(ApiError::new(
                         Exc::TypeError,
-                        format!("tnb takes a str or None as archive_dir, not {}", other.type_name()),
+                        format!(
+                            "tnb takes a str or None as archive_dir, not {}",
+                            other.type_name()
+                        ),
                     ));
                 }
             };

@@ -38,6 +38,16 @@ impl Space {
         }
     }
 
+    /// The space of an archive's header family (`None` for NAS-Bench-201 and TransNAS).
+    pub fn from_family(f: tnb_schema::header::Family) -> Option<Space> {
+        use tnb_schema::header::Family;
+        match f {
+            Family::NatsTss => Some(Space::Tss),
+            Family::NatsSss => Some(Space::Sss),
+            _ => None,
+        }
+    }
+
     /// The space `create(..., search_space)` names (`'tss'`, `'topology'`, `'sss'`, `'size'`).
     pub fn from_name(s: &str) -> Option<Space> {
         match s {

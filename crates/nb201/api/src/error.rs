@@ -6,6 +6,10 @@ use tnb_pycall::{Exc, one_line};
 
 use crate::value::Value;
 
+/// The longest message [`ApiError::listing`] keeps (a run's key list: the real files' longest
+/// is ~10 thousand characters).
+pub const MAX_KEYS_MESSAGE: usize = 1 << 20;
+
 /// The object a `KeyError` carries (Python's `str(e)` is its `repr`, which the message holds).
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeyObj {
@@ -41,6 +45,26 @@ impl ApiError {
     /// A failure of class `exc` with `message` (made one line).
     pub fn new(exc: Exc, message: impl AsRef<str>) -> ApiError {
         ApiError { exc, message: one_line(message.as_ref()), key: None }
+    }
+
+    /// A failure whose message lists a whole table's keys, as NATS-Bench's
+    /// `'k not in dict_keys([...])'` does (thousands of characters for a 200-epoch run): kept
+    /// whole up to [`MAX_KEYS_MESSAGE`] characters (control characters escaped), where
+    /// [`ApiError::new`] cuts at `tnb_pycall::MAX_MESSAGE`.
+    pub fn listing(exc: Exc, message: &str) -> ApiError {
+        let mut out = String::with_capacity(message.len().min(MAX_KEYS_MESSAGE));
+        for (i, c) in message.chars().enumerate() {
+            if i == MAX_KEYS_MESSAGE {
+                out.push('…');
+                break;
+            }
+            if c.is_control() {
+                out.extend(c.escape_debug());
+            } else {
+                out.push(c);
+            }
+        }
+        ApiError { exc, message: out, key: None }
     }
 
     /// `KeyError(key)` for a key the official code built.

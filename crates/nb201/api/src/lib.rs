@@ -1,5 +1,5 @@
 //! The official NAS-Bench-201 API (`nas_201_api` v2.1: `NASBench201API`, `ArchResults`,
-//! `ResultsCount`) as Rust functions over any [`Source`] of NB201 data: the same values with
+//! `ResultsCount`) and NATS-Bench API (`nats_bench` v1.8, below) as Rust functions over any [`Source`] of NB201 data: the same values with
 //! their Python types ([`Value`]: `np.float64` where the official code calls `np.mean`, Python
 //! floats for single seeds, ints, `None`), the same checks in the same order, the same
 //! exception classes and messages ([`ApiError`]: [`Exc`], message, `KeyError` key object).
@@ -25,6 +25,22 @@
 //!   cache) lives in a [`Session`]; nothing is ever written to the source.
 //! - Printing: with `verbose`, the lines the official methods print (nested calls included)
 //!   go to [`Io::print`].
+//!
+//! NATS-Bench (`nats_bench` v1.8: `NATStopology`, `NATSsize`) is the same data layout with
+//! other hp keys and a revised class: [`Nb201::nats`] (a [`Dialect::Nats`] with its
+//! [`Space`], `fast_mode` and `archive_dir`) gives its semantics over the same sources
+//! ([`MemSource::from_nats_obj`] / [`MemSource::from_nats_folder`], [`StoreSource`] of a v2
+//! archive of family 2 or 3), and [`call`] serves its methods ([`NATS_METHODS`]). What differs
+//! (nats-layout.md section 7): `arch` raises `ValueError`; `_prepare_info` runs first in most
+//! queries (in tnb every arch of the source is there from the start, so it only raises what
+//! the official code raises for an arch the source lacks); "Call ..." lines start with
+//! `time_string()`; `get_more_info` adds `comment`; averages are Python's `sum(x) / len(x)`;
+//! `get_compute_costs` keeps seed 888's flops/params when the seeds disagree;
+//! `ResultsCount.get_train/get_eval` raise `ValueError` (`judge_valid`, missing eval time);
+//! `simulate_train_eval` takes `iepoch` and draws twice in its `valtest` fallback; `find_best`
+//! takes `enforce_all`; `query_info_str_by_arch` and `clear_params` warn
+//! ([`Session::warnings`]) where NAS-Bench-201 printed or raised; `get_unique_str`, the
+//! properties and `reset_*` are new; `ArchResults.show` is gone.
 //!
 //! Upstream quirks kept: `query_info_str_by_arch` with an unknown hp and `get_net_config` of
 //! an arch not loaded raise `NameError`, `ArchResults.show()` too, `show(-1)` raises
@@ -57,15 +73,13 @@ pub use api::{
     str2lists, str2matrix,
 };
 pub use call::{
-    CLASS, METHODS, NATS_METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results, call_run,
-    call_with, events,
+    CLASS, METHODS, NATS_METHODS, NO_RANDOM, RESULTS_METHODS, RUN_METHODS, call, call_results,
+    call_run, call_with, events,
 };
 pub use dialect::{Dialect, Nats, Space};
 pub use draw::{Draw, FnDraw, NO_DRAW, NoDraw};
-pub use error::{ApiError, KeyObj};
-pub use mem::{
-    MAX_PBZ2_PICKLE, MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes, obj_from_pbz2_bytes,
-};
+pub use error::{ApiError, KeyObj, MAX_KEYS_MESSAGE};
+pub use mem::{MemResultsRef, MemRunRef, MemSource, obj_from_file_bytes, obj_from_pbz2_bytes};
 pub use num::{PySum, add, div, lt, np_mean, np_mean_sum, np_sum, pairwise, py_sum};
 pub use objects::{ARCH_RESULTS_ATTRS, RESULTS_COUNT_ATTRS};
 pub use source::{Hp, MAX_HP_LEN, Num, Scalar, Source, Table, TableKey, TableKind};

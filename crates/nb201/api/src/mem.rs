@@ -297,7 +297,7 @@ impl MemSource {
         }
         let (meta_archs, archstr2index) = meta(top)?;
         let mut evaluated: Vec<i64> = match top.get("evaluated_indexes") {
-            Some(Obj::List(v) | Obj::Tuple(v)) => {
+            Some(Obj::List(v) | Obj::Tuple(v) | Obj::Set(v) | Obj::FrozenSet(v)) => {
                 v.iter().map(|x| int(x, "evaluated_indexes")).collect::<Result<_, _>>()?
             }
             _ => return Err("evaluated_indexes: expected a set or list".into()),
@@ -348,7 +348,9 @@ impl MemSource {
 /// constructor refuses it).
 fn meta(top: &Obj) -> Result<(Vec<String>, HashMap<String, usize>), String> {
     let meta_archs: Vec<String> = match top.get("meta_archs") {
-        Some(Obj::List(v)) => v.iter().map(|x| string(x, "meta_archs")).collect::<Result<_, _>>()?,
+        Some(Obj::List(v)) => {
+            v.iter().map(|x| string(x, "meta_archs")).collect::<Result<_, _>>()?
+        }
         _ => return Err("meta_archs: expected a list".into()),
     };
     let mut archstr2index = HashMap::new();
@@ -373,16 +375,11 @@ fn nats_entry(v: &Obj, what: &str) -> Result<Vec<(Hp, MemResults)>, String> {
     Ok(out)
 }
 
-/// The most bytes a NATS-Bench `.pickle.pbz2` file may decompress to in
-/// [`obj_from_pbz2_bytes`] (the real per-arch pickles are ~326 KB, the meta files ~1.4 MB).
-pub const MAX_PBZ2_PICKLE: u64 = 256 << 20;
-
 /// The object of a NATS-Bench `.pickle.pbz2` file's bytes (bz2 around a protocol-4 pickle,
-/// decoded up to [`MAX_PBZ2_PICKLE`] bytes and read by tnb-pth's arena reader, which allows
-/// `collections.OrderedDict` and the numpy scalar/dtype globals and executes nothing); a `set`
-/// becomes a list of its items in pickled order.
+/// decoded up to `tnb_bz2::MAX_ARCH_PICKLE` bytes (the bomb bound) and read by tnb-pth's arena reader, which allows
+/// `collections.OrderedDict` and the numpy scalar/dtype globals and executes nothing).
 pub fn obj_from_pbz2_bytes(bytes: &[u8]) -> Result<Obj, String> {
-    let pickle = tnb_bz2::decompress(bytes, MAX_PBZ2_PICKLE).map_err(|e| e.to_string())?;
+    let pickle = tnb_bz2::decompress(bytes, tnb_bz2::MAX_ARCH_PICKLE).map_err(|e| e.to_string())?;
     obj_from_file_bytes(&pickle)
 }
 
@@ -414,7 +411,8 @@ fn to_obj(arena: &tnb_pickle::Arena<'_>, r: tnb_pickle::Ref, depth: usize) -> Re
             let v: Vec<Obj> =
                 children.iter().map(|c| to_obj(arena, c, depth + 1)).collect::<Result<_, _>>()?;
             match kind {
-                Kind::List | Kind::Set => Obj::List(v),
+                Kind::List => Obj::List(v),
+                Kind::Set => Obj::Set(v),
                 Kind::Tuple => Obj::Tuple(v),
                 Kind::Dict => {
                     let mut items = Vec::with_capacity(v.len() / 2);

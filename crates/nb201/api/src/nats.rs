@@ -5,9 +5,7 @@
 
 use tnb_pycall::{Arg, Exc, arg_repr, arg_str};
 
-use super::{
-    FindBestCache, Io, Nb201, Session, add_values, consider, dict_index, fmt_f, truthy,
-};
+use super::{FindBestCache, Io, Nb201, Session, add_values, consider, dict_index, fmt_f, truthy};
 use crate::dialect::{Nats, Space};
 use crate::error::{ApiError, type_error, value_error};
 use crate::num::add;
@@ -144,7 +142,8 @@ impl<'s, S: Source> Nb201<'s, S> {
         let random = Some(Arg::Bool(true));
         let info = self.get_more_info(index, Arg::Str(inner), iepoch, Some(hp), random, io)?;
         let train_all = info.get("train-all-time").cloned();
-        let train_all = || train_all.clone().ok_or_else(|| ApiError::key(Value::str("train-all-time")));
+        let train_all =
+            || train_all.clone().ok_or_else(|| ApiError::key(Value::str("train-all-time")));
         let (valid_acc, time_cost) = match info.get("valid-accuracy") {
             Some(acc) => {
                 let per = info
@@ -457,7 +456,11 @@ impl<'s, S: Source> Nb201<'s, S> {
 
 /// `os.path.join(dir, name)`.
 fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir.ends_with('/') { format!("{dir}{name}") } else { format!("{dir}/{name}") }
+    if dir.is_empty() || dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 /// `TopologyStructure.str2structure(s).to_unique_str(consider_zero=True)`.

@@ -31,6 +31,9 @@ pub(crate) struct Mode {
     pub sum: PySum,
     /// NATS-Bench v1.8's arithmetic.
     pub nats: bool,
+    /// The caller discards a failure (the official code catches it): messages that cost
+    /// time to build (a whole table's keys) are left empty.
+    pub quiet: bool,
 }
 
 impl Mode {

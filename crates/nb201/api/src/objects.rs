@@ -46,7 +46,14 @@ impl<'s, S: Source> Nb201<'s, S> {
     ) -> Result<Value<'static>, ApiError> {
         let r = self.results_of(at)?;
         let d = results::get_metrics(
-            self.src, r, dataset, setname, iepoch, is_random, self.mode(), io.draw,
+            self.src,
+            r,
+            dataset,
+            setname,
+            iepoch,
+            is_random,
+            self.mode(),
+            io.draw,
         )?;
         Ok(Value::Dict(d.into_iter().map(|(k, v)| (Value::str(k), v)).collect()))
     }

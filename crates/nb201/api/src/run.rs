@@ -2,7 +2,7 @@
 
 use tnb_pycall::{Arg, Exc, arg_str, py_repr_float};
 
-use crate::error::{ApiError, type_error, value_error};
+use crate::error::{ApiError, type_error};
 use crate::num::{Mode, py_sum};
 use crate::source::{Num, Scalar, Source, Table, TableKey, TableKind};
 use crate::text::fixed;
@@ -197,10 +197,16 @@ pub(crate) fn get_eval<S: Source>(
         && src.table_len(run, Table::EvalTimes) > 0
     {
         if mode.nats && src.table_get_str(run, Table::EvalTimes, &key).is_none() {
-            return Err(value_error(format!(
-                "{key} not in dict_keys([{}])",
-                table_keys_repr(src, run, Table::EvalTimes)
-            )));
+            if mode.quiet {
+                return Err(ApiError::listing(Exc::ValueError, ""));
+            }
+            return Err(ApiError::listing(
+                Exc::ValueError,
+                &format!(
+                    "{key} not in dict_keys([{}])",
+                    table_keys_repr(src, run, Table::EvalTimes)
+                ),
+            ));
         }
         let x = get_str(src, run, Table::EvalTimes, &key)?;
         let stop = e.range_stop()?;
@@ -251,11 +257,7 @@ impl TimeKey<'_> {
 /// `ResultsCount.get_times()`: `T-train@epoch`/`@total` (`np.mean`/`np.sum` of the train
 /// times' values, `None` if they are `None`), then per eval name the same over
 /// `eval_times['name@i']` for every epoch (`None` when any is missing).
-pub(crate) fn get_times<S: Source>(
-    src: &S,
-    run: S::Run,
-    mode: Mode,
-) -> Vec<(String, Option<Num>)> {
+pub(crate) fn get_times<S: Source>(src: &S, run: S::Run, mode: Mode) -> Vec<(String, Option<Num>)> {
     let mut out = Vec::with_capacity(2 + 2 * src.eval_name_count(run));
     times(src, run, mode, |k, v| out.push((k.text(), v)));
     out
@@ -364,11 +366,26 @@ pub(crate) fn repr<S: Source>(src: &S, run: S::Run) -> Result<String, ApiError> 
 
 /// The `repr` of a table's keys as `dict.keys()` lists them (`'x-valid@0', ...`).
 fn table_keys_repr<S: Source>(src: &S, run: S::Run, t: Table) -> String {
-    let keys: Vec<String> = (0..src.table_len(run, t))
-        .map(|p| match src.table_key(run, t, p) {
-            TableKey::Int(i) => i.to_string(),
-            TableKey::Str(s) => tnb_pycall::py_repr_str(s),
-        })
-        .collect();
-    keys.join(", ")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(src.table_len(run, t) * 16);
+    src.for_table_keys(run, t, &mut |k| {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        match k {
+            TableKey::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            // The files' keys (`'x-valid@12'`) need no escaping: written as they are.
+            TableKey::Str(s)
+                if s.bytes().all(|b| b.is_ascii_graphic() && b != b'\'' && b != b'\\') =>
+            {
+                out.push('\'');
+                out.push_str(s);
+                out.push('\'');
+            }
+            TableKey::Str(s) => out.push_str(&tnb_pycall::py_repr_str(s)),
+        }
+    });
+    out
 }

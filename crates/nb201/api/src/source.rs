@@ -291,6 +291,13 @@ pub trait Source {
         Ok(())
     }
 
+    /// Every key of the table in order, given to `f` (the official messages list them).
+    fn for_table_keys(&self, run: Self::Run, t: Table, f: &mut dyn FnMut(TableKey<'_>)) {
+        for p in 0..self.table_len(run, t) {
+            f(self.table_key(run, t, p));
+        }
+    }
+
     /// `list(table.values())` appended to `out`.
     fn table_values(&self, run: Self::Run, t: Table, out: &mut Vec<Num>) {
         out.extend((0..self.table_len(run, t)).map(|p| self.table_value(run, t, p)));

@@ -9,7 +9,11 @@
 
 use std::cell::Cell;
 
-use tnb_nb201_store::{ArchResults, Archive, Corrupt, Form, Key, NumKind, R, Run, Series};
+use tnb_schema::header::Family;
+
+use tnb_nb201_store::{
+    ArchResults, Archive, ConfigValue, Corrupt, Form, Key, NumKind, R, Run, Series, SourceForm,
+};
 
 use crate::source::{Hp, Num, Scalar, Source, Table, TableKey, TableKind};
 
@@ -18,22 +22,44 @@ use crate::source::{Hp, Num, Scalar, Source, Table, TableKey, TableKind};
 pub struct StoreSource<'a, B: AsRef<[u8]>> {
     archive: &'a Archive<B>,
     /// `sorted(evaluated_indexes)` when the file's list is not already ascending (the real
-    /// files' is), so the common case allocates nothing.
+    /// files' is), so the common case allocates nothing; for an archive of a NATS-Bench
+    /// `-simple` folder, the archs it holds (its entries).
     sorted: Option<Vec<i64>>,
+    /// Whether the hp keys are NATS-Bench's own (else NAS-Bench-201's `less`/`full`, which the
+    /// API names `'12'`/`'200'`).
+    nats: bool,
     failure: Cell<Option<&'static str>>,
 }
 
 impl<'a, B: AsRef<[u8]>> StoreSource<'a, B> {
     /// The source over `archive`.
     pub fn new(archive: &'a Archive<B>) -> Result<Self, Corrupt> {
+        let nats = archive.family() != Family::Nb201;
+        if nats && archive.form()? == SourceForm::Folder {
+            // In tnb every arch of a folder is available from the start: `evaluated_indexes`
+            // is the per-arch files present.
+            let mut v: Vec<i64> = archive.entry_keys()?.iter().collect();
+            v.sort_unstable();
+            v.dedup();
+            return Ok(StoreSource { archive, sorted: Some(v), nats, failure: Cell::new(None) });
+        }
         let ev = archive.evaluated_indexes()?;
-        let ascending = ev.iter().zip(ev.iter().skip(1)).all(|(a, b)| a <= b);
+        let ascending = ev.iter().zip(ev.iter().skip(1)).all(|(a, b)| a < b);
         let sorted = (!ascending).then(|| {
             let mut v: Vec<i64> = ev.iter().collect();
             v.sort_unstable();
+            // NATS-Bench keeps a set; NAS-Bench-201's list has no duplicates in any release.
+            if nats {
+                v.dedup();
+            }
             v
         });
-        Ok(StoreSource { archive, sorted, failure: Cell::new(None) })
+        Ok(StoreSource { archive, sorted, nats, failure: Cell::new(None) })
+    }
+
+    /// The entry (position) of arch key `index`.
+    fn entry(&self, index: i64) -> Option<usize> {
+        self.ok(self.archive.entry(index), None)
     }
 
     /// The archive.
@@ -140,7 +166,10 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         self.ok(self.archive.arch_index(arch), None)
     }
     fn evaluated_len(&self) -> usize {
-        self.ok(self.archive.evaluated_indexes().map(|e| e.len()), 0)
+        match &self.sorted {
+            Some(v) => v.len(),
+            None => self.ok(self.archive.evaluated_indexes().map(|e| e.len()), 0),
+        }
     }
     fn evaluated(&self, k: usize) -> i64 {
         match &self.sorted {
@@ -149,8 +178,34 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         }
     }
     fn results(&self, index: i64, hp: Hp) -> Option<ArchResults<'a>> {
+        if self.nats {
+            return self.ok(self.archive.results_by_key(index, hp.key()), None);
+        }
         let h = store_hp(hp)?;
         self.ok(self.archive.arch_results(index, h), None)
+    }
+    fn has_entry(&self, index: i64) -> bool {
+        self.entry(index).is_some()
+    }
+    fn hp_count(&self, index: i64) -> usize {
+        match self.entry(index) {
+            // The official NAS-Bench-201 constructor makes `{'12': less, '200': full}`,
+            // whatever the file's order.
+            Some(_) if !self.nats => 2,
+            Some(e) => self.ok(self.archive.hp_count(e), 0),
+            None => 0,
+        }
+    }
+    fn hp_at(&self, index: i64, j: usize) -> Hp {
+        if !self.nats {
+            return Hp::ALL[j.min(1)];
+        }
+        let key = self.entry(index).and_then(|e| self.ok(self.archive.hp_key(e, j), None));
+        let hp = key.and_then(Hp::from_key);
+        hp.unwrap_or_else(|| {
+            self.fail("an hp key is out of range");
+            Hp::Less
+        })
     }
     fn arch_index_of(&self, r: ArchResults<'a>) -> i64 {
         self.ok(r.arch_index(), 0)
@@ -221,19 +276,22 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
         let Some(run) = self.some(run) else { return "" };
         self.ok(run.eval_names().and_then(|n| n.get(k)), None).unwrap_or("")
     }
-    fn arch_config_len(&self, _run: Option<Run<'a>>) -> usize {
-        4
+    fn arch_config_len(&self, run: Option<Run<'a>>) -> usize {
+        self.some(run).map_or(0, |run| self.ok(run.arch_config_dict().map(|c| c.len()), 0))
     }
     fn arch_config_item(&self, run: Option<Run<'a>>, k: usize) -> (&str, Scalar<'_>) {
-        let Some(c) = self.some(run).and_then(|run| self.ok(run.arch_config().map(Some), None))
+        let Some(c) =
+            self.some(run).and_then(|run| self.ok(run.arch_config_dict().map(Some), None))
         else {
             return ("", Scalar::None);
         };
-        match k {
-            0 => ("channel", Scalar::Num(Num::Int(c.channel))),
-            1 => ("num_cells", Scalar::Num(Num::Int(c.num_cells))),
-            2 => ("arch_str", Scalar::Str(c.arch_str)),
-            _ => ("class_num", Scalar::Num(Num::Int(c.class_num))),
+        match self.ok(c.item(k), None) {
+            Some((key, ConfigValue::Str(v))) => (key, Scalar::Str(v)),
+            Some((key, ConfigValue::Num(n))) => (key, Scalar::Num(num(n))),
+            None => {
+                self.fail("an arch_config item is out of range");
+                ("", Scalar::None)
+            }
         }
     }
     fn table_kind(&self, run: Option<Run<'a>>, t: Table) -> TableKind {
@@ -320,6 +378,16 @@ impl<'a, B: AsRef<[u8]>> Source for StoreSource<'a, B> {
             out.push(num(v));
         }
         Ok(())
+    }
+    fn for_table_keys(&self, run: Option<Run<'a>>, t: Table, f: &mut dyn FnMut(TableKey<'_>)) {
+        let Some(s) = self.series(run, t) else { return };
+        for p in 0..s.len() {
+            match self.ok(s.key(p), None) {
+                Some(Key::Int(i)) => f(TableKey::Int(i)),
+                Some(Key::Str(k)) => f(TableKey::Str(k)),
+                None => f(TableKey::Int(p as i64)),
+            }
+        }
     }
     fn table_values(&self, run: Option<Run<'a>>, t: Table, out: &mut Vec<Num>) {
         if let Some(s) = self.series(run, t) {

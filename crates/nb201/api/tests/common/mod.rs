@@ -5,8 +5,8 @@
 use serde_json::{Value as J, json};
 
 use tnb_nb201_api::{
-    ApiError, Arg, FnDraw, Hp, Io, KeyObj, Nb201, PySum, ResultsRef, RunRef, Session, Shown,
-    Source, Value, call_results, call_run, call_with,
+    ApiError, Arg, Dialect, FnDraw, Hp, Io, KeyObj, Nb201, PySum, ResultsRef, RunRef, Session,
+    Shown, Source, Value, call_results, call_run, call_with,
 };
 
 pub fn enc<S: Source>(nb: &Nb201<'_, S>, session: &Session, v: &Value<'_>) -> J {
@@ -127,6 +127,45 @@ pub fn drawn(d: &J, at: usize) -> Result<i64, ApiError> {
 /// them, or as [`digest`] keeps them: with `h`, the hash of the answer and printed lines,
 /// instead of `ok` and `out`) on `src`; returns (calls, failures).
 pub fn replay<S: Source>(src: &S, text: &str, name: &str) -> (usize, Vec<String>) {
+    replay_dialect(src, text, name, &Dialect::Nb201)
+}
+
+/// `'[2026-12-06 22:49:00]'` (NATS-Bench's `time_string()`) replaced by `'[T]'`, so that lines
+/// printed at different times compare.
+pub fn mask_time(line: &str) -> String {
+    let b = line.as_bytes();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < b.len() {
+        let is_stamp = b.len() - i >= 21
+            && b[i] == b'['
+            && b[i + 20] == b']'
+            && b[i + 1..i + 20].iter().enumerate().all(|(k, c)| match k {
+                4 | 7 => *c == b'-',
+                10 => *c == b' ',
+                13 | 16 => *c == b':',
+                _ => c.is_ascii_digit(),
+            });
+        if is_stamp {
+            out.push_str("[T]");
+            i += 21;
+        } else {
+            let ch = line[i..].chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+/// [`replay`] for the official code of `dialect` (NATS-Bench's calls also record the
+/// `warnings.warn` messages, and their printed lines compare with the times masked).
+pub fn replay_dialect<S: Source>(
+    src: &S,
+    text: &str,
+    name: &str,
+    dialect: &Dialect,
+) -> (usize, Vec<String>) {
     let mut session = Session::default();
     let mut failures = Vec::new();
     let mut n = 0;
@@ -152,7 +191,8 @@ pub fn replay<S: Source>(src: &S, text: &str, name: &str) -> (usize, Vec<String>
         let kwargs: Vec<(&str, Arg<'_>)> =
             k_json.iter().map(|(k, j)| (k.as_str(), arg(j, &reprs, &mut ri))).collect();
         let verbose = case.get("verbose").and_then(J::as_bool).unwrap_or(false);
-        let nb = Nb201::new(src, PySum::Plain, verbose);
+        let nb = Nb201 { dialect: dialect.clone(), ..Nb201::new(src, PySum::Plain, verbose) };
+        session.warnings.clear();
         let draws: Vec<J> = case.get("draws").and_then(J::as_array).cloned().unwrap_or_default();
         let mut di = 0usize;
         let di_cell = std::cell::Cell::new(0usize);
@@ -208,12 +248,14 @@ pub fn replay<S: Source>(src: &S, text: &str, name: &str) -> (usize, Vec<String>
             }
         };
         di = di.max(di_cell.get());
+        let table = match dialect {
+            Dialect::Nb201 => tnb_nb201_api::METHODS,
+            Dialect::Nats(_) => tnb_nb201_api::NATS_METHODS,
+        };
         let sig_params: Vec<&str> = match obj.and_then(J::as_array) {
-            None => tnb_nb201_api::METHODS
-                .iter()
-                .find(|s| s.name == m)
-                .map(|s| s.params.to_vec())
-                .unwrap_or_default(),
+            None => {
+                table.iter().find(|s| s.name == m).map(|s| s.params.to_vec()).unwrap_or_default()
+            }
             Some(o) if o[0] == "ar" => tnb_nb201_api::RESULTS_METHODS
                 .iter()
                 .find(|s| s.name == m)
@@ -255,9 +297,18 @@ pub fn replay<S: Source>(src: &S, text: &str, name: &str) -> (usize, Vec<String>
         let want_out: Vec<String> = case
             .get("out")
             .and_then(J::as_array)
+            .map(|v| v.iter().map(|s| mask_time(s.as_str().unwrap())).collect())
+            .unwrap_or_default();
+        let printed: Vec<String> = printed.iter().map(|s| mask_time(s)).collect();
+        let mut problems = mismatch.into_inner();
+        let want_warn: Vec<String> = case
+            .get("warn")
+            .and_then(J::as_array)
             .map(|v| v.iter().map(|s| s.as_str().unwrap().to_owned()).collect())
             .unwrap_or_default();
-        let mut problems = mismatch.into_inner();
+        if session.warnings != want_warn {
+            problems.push(format!("warned {:?}\n   want {want_warn:?}", session.warnings));
+        }
         if di != draws.len() {
             problems.push(format!("{} draws made, {} expected", di, draws.len()));
         }
