@@ -268,6 +268,8 @@ class NASBenchMetaAPI(object):
 
 
 _LAZY = ("meta_archs", "evaluated_indexes", "archstr2index", "arch2infos_dict", "_avaliable_hps")
+# The attributes `_hot` depends on.
+_HOT_INPUTS = frozenset(("verbose", "_store", "meta_archs", "arch2infos_dict", "evaluated_indexes"))
 
 
 class _NATS(NASBenchMetaAPI):
@@ -380,11 +382,28 @@ class _NATS(NASBenchMetaAPI):
         object.__setattr__(self, name, value)
         if name == "archstr2index":
             object.__setattr__(self, "_lookup", value.get)
+        if name in _HOT_INPUTS:
+            self._set_hot()
 
     def __delattr__(self, name):
         object.__delattr__(self, name)
         if name == "archstr2index" and self.__dict__.get("_store") is not None:
             object.__setattr__(self, "_lookup", self._store.index_of)
+        if name in _HOT_INPUTS:
+            self._set_hot()
+
+    def _set_hot(self):
+        """`_hot`: the store's whole `get_more_info` fast path (a bound method) while nothing
+        it skips can differ: not verbose, and `meta_archs`, `arch2infos_dict` and
+        `evaluated_indexes` not built (the store then answers every check they make); None
+        otherwise."""
+        d = self.__dict__
+        store = d.get("_store")
+        hot = None
+        if (store is not None and d.get("verbose") is False and "meta_archs" not in d
+                and "arch2infos_dict" not in d and "evaluated_indexes" not in d):
+            hot = store.more_info_fast
+        object.__setattr__(self, "_hot", hot)
 
     def _first_lookup(self, name, default):
         """`_lookup` until the first str lookup: then the `get` of the store's name dict."""
@@ -396,7 +415,7 @@ class _NATS(NASBenchMetaAPI):
         new = object.__new__(type(self))
         memo[id(self)] = new
         for key, value in self.__dict__.items():
-            if key in ("_store", "_lookup"):
+            if key in ("_store", "_lookup", "_hot"):
                 continue
             object.__setattr__(new, key, copy.deepcopy(value, memo))
         store = self.__dict__.get("_store")
@@ -405,6 +424,7 @@ class _NATS(NASBenchMetaAPI):
             object.__setattr__(new, "_lookup", new.archstr2index.get)
         elif store is not None:
             object.__setattr__(new, "_lookup", store.index_of)
+        new._set_hot()
         return new
 
     def _num_evaluated(self):
@@ -846,9 +866,17 @@ class _NATS(NASBenchMetaAPI):
         """Train/valid/test loss, accuracy and times of ``index`` on ``dataset`` after epoch
         ``iepoch``: of one random trial (``is_random=True``: ``random.choice`` of the seeds),
         the mean over trials (``False``) or of the seed given."""
-        if type(index) is int and not self.verbose:
-            # The whole fast path in one Rust call (checks, draw, answer) while the archive
-            # answers for `index`; it declines (None) before drawing when anything is off.
+        hot = self._hot
+        if hot is not None and type(index) is int:
+            # The whole fast path in one Rust call (the checks, the draw, the answer); it
+            # declines (None) before drawing when anything is off.
+            answer = hot(index, dataset, iepoch, hp, is_random, random)
+            if type(answer) is dict:
+                return answer
+            if answer is not None:  # (seed,): drawn; the official steps answer
+                return _objects().more_info(self._results(index, str(hp)), dataset, iepoch, answer[0], hp, self._SIZE)
+        elif type(index) is int and not self.verbose:
+            # The same while the archive still answers for `index` (objects built for others).
             d = self.__dict__
             store = d["_store"]
             names = d.get("meta_archs")  # `query_index_by_arch(index)`'s range check

@@ -112,4 +112,5 @@ known_texts! {
     "flops" "params" "latency" "T-train@epoch" "T-train@total"
     "T-x-valid@epoch" "T-x-valid@total" "T-ori-test@epoch" "T-ori-test@total"
     "T-x-test@epoch" "T-x-test@total" "iepoch" "loss" "accuracy" "cur_time" "all_time"
+    "comment"
 }
