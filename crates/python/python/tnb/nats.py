@@ -367,6 +367,9 @@ class _NATS(NASBenchMetaAPI):
             value = store.meta_archs()
         elif name == "evaluated_indexes":
             value = set(store.evaluated_indexes())
+            # What the archive answers for: the whole-benchmark fast paths still serve while the
+            # set equals it.
+            object.__setattr__(self, "_evaluated0", frozenset(value))
         elif name == "archstr2index":
             value = dict(zip(store.meta_archs(), range(store.num_archs())))
         elif name == "_avaliable_hps":
@@ -468,9 +471,13 @@ class _NATS(NASBenchMetaAPI):
         return list(self.arch2infos_dict[index].keys())
 
     def _all_pristine(self):
-        """Whether the archive answers for every architecture (nothing built or changed)."""
+        """Whether the archive answers for every architecture (no entry built or changed, and
+        `evaluated_indexes`, if built, still the archive's)."""
         d = self.__dict__
-        if d["_store"] is None or "evaluated_indexes" in d:
+        if d["_store"] is None:
+            return False
+        evs = d.get("evaluated_indexes")
+        if evs is not None and not (type(evs) is set and evs == d.get("_evaluated0")):
             return False
         infos = d.get("arch2infos_dict")
         return infos is None or (type(infos) is _ArchInfos and not infos._built and not infos._touched)
