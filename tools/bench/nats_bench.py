@@ -110,6 +110,10 @@ def main():
         import contextlib
         import io
 
+        # This script's own name would shadow the official package: import it from elsewhere.
+        here = os.path.dirname(os.path.abspath(__file__))
+        sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+        sys.modules.pop("nats_bench", None)
         import nats_bench
 
         with contextlib.redirect_stdout(io.StringIO()):
