@@ -127,6 +127,18 @@ def test_refusals(tmp_path):
         nats.create(str(bad), "tss", verbose=False)
     with pytest.raises(tnb.FormatError):
         nats.pickle_load(str(bad))
+    # Truncated: a one-line error naming the file, from the folder and from pickle_load.
+    data = open(os.path.join(nats_fixtures.FOLDERS["tss"], "000011.pickle.pbz2"), "rb").read()
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    meta = open(os.path.join(nats_fixtures.FOLDERS["tss"], "meta.pickle.pbz2"), "rb").read()
+    (cut / "meta.pickle.pbz2").write_bytes(meta)
+    (cut / "000011.pickle.pbz2").write_bytes(data[: len(data) // 2])
+    for f in (lambda: nats.create(str(cut), "tss", fast_mode=True, verbose=False),
+              lambda: nats.pickle_load(str(cut / "000011.pickle.pbz2"))):
+        with pytest.raises(tnb.FormatError) as e:
+            f()
+        assert "000011" in str(e.value) and "\n" not in str(e.value)
     # A pickle naming a global outside the three: refused, nothing executed.
     import bz2
     import pickle
