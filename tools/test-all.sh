@@ -19,7 +19,8 @@ trap 'rm -rf "$VENV"' EXIT
 "$VENV/bin/python" -m pip install --quiet numpy pytest
 # The official NAS-Bench-201 API (its code only: torch is replaced by a stand-in in the test).
 "$VENV/bin/python" -m pip install --quiet --no-deps nas-bench-201==2.1
-# The official NATS-Bench API (its code only; it needs numpy).
+# The official NATS-Bench API (its code only; it needs numpy): the NATS semantics and tnb.nats
+# are tested side by side with it.
 "$VENV/bin/python" -m pip install --quiet --no-deps nats-bench==1.8
 # pandas only enables the to_pandas tests (they skip without it).
 "$VENV/bin/python" -m pip install --quiet pandas || echo "test-all: pandas not installable; its tests skip" >&2

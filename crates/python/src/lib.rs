@@ -24,4 +24,6 @@ pub mod open;
 #[cfg(feature = "python")]
 mod binding;
 #[cfg(feature = "python")]
+mod nats;
+#[cfg(feature = "python")]
 mod nb201;

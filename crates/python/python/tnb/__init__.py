@@ -24,6 +24,10 @@ _NB201 = ("NASBench201API", "ArchResults", "ResultsCount")
 
 
 def __getattr__(name):
+    if name == "nats":
+        import tnb.nats
+
+        return tnb.nats
     if name in _NB201 or name == "nas201":
         import tnb.nas201
 

@@ -116,6 +116,9 @@ fn _tnb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lazy::ArchSource>()?;
     m.add_class::<crate::nb201::Store>()?;
     m.add_function(wrap_pyfunction!(crate::nb201::nb201_convert, m)?)?;
+    m.add_class::<crate::nats::Store>()?;
+    m.add_function(wrap_pyfunction!(crate::nats::nats_load, m)?)?;
+    m.add_function(wrap_pyfunction!(crate::nats::nats_convert, m)?)?;
     m.add("FormatError", m.py().get_type::<FormatError>())?;
     m.add_function(wrap_pyfunction!(_reopen, m)?)?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;

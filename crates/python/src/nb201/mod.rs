@@ -10,8 +10,8 @@
 //! exactly what the official class raises (so no error path needs a Rust twin here).
 
 mod best;
-mod state;
-mod value;
+pub(crate) mod state;
+pub(crate) mod value;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
@@ -76,7 +76,7 @@ pub struct Store {
 
 /// A Python argument as the semantics take it, for the plain kinds only (`None` otherwise:
 /// the fast path then declines). A `str` is copied into `text`.
-fn plain_arg<'a>(o: &Bound<'_, PyAny>, text: &'a mut String) -> Option<Arg<'a>> {
+pub(crate) fn plain_arg<'a>(o: &Bound<'_, PyAny>, text: &'a mut String) -> Option<Arg<'a>> {
     if o.is_none() {
         return Some(Arg::None);
     }

@@ -13,7 +13,7 @@ use super::value::{num, scalar};
 static ORDERED_DICT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// `{'full': ..., 'less': ...}` of arch `index` (`KeyError(index)` if it has none).
-pub(super) fn arch_state<'py, S: Source>(
+pub(crate) fn arch_state<'py, S: Source>(
     py: Python<'py>,
     s: &S,
     index: i64,
@@ -24,6 +24,35 @@ pub(super) fn arch_state<'py, S: Source>(
         out.set_item(key, results(py, s, r)?)?;
     }
     Ok(out)
+}
+
+/// The per-arch object of NATS-Bench arch `index`: an `OrderedDict` hp -> `ArchResults` state
+/// in the entry's order (`KeyError(index)` if it has none).
+pub(crate) fn entry_state<'py, S: Source>(
+    py: Python<'py>,
+    s: &S,
+    index: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !s.has_entry(index) {
+        return Err(PyKeyError::new_err(index));
+    }
+    let out = ordered_dict(py)?;
+    for j in 0..s.hp_count(index) {
+        let hp = s.hp_at(index, j);
+        let r = s.results(index, hp).ok_or_else(|| PyKeyError::new_err(index))?;
+        out.set_item(hp.key(), results(py, s, r)?)?;
+    }
+    Ok(out)
+}
+
+/// A new `collections.OrderedDict`.
+fn ordered_dict(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    ORDERED_DICT
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("collections")?.getattr("OrderedDict")?.unbind())
+        })?
+        .bind(py)
+        .call0()
 }
 
 fn results<'py, S: Source>(py: Python<'py>, s: &S, r: S::Results) -> PyResult<Bound<'py, PyDict>> {
@@ -55,12 +84,7 @@ fn table<'py, S: Source>(
     let d = match s.table_kind(x, t) {
         TableKind::None => return Ok(py.None().into_bound(py)),
         TableKind::Dict => PyDict::new(py).into_any(),
-        TableKind::OrderedDict => ORDERED_DICT
-            .get_or_try_init(py, || {
-                Ok::<_, PyErr>(py.import("collections")?.getattr("OrderedDict")?.unbind())
-            })?
-            .bind(py)
-            .call0()?,
+        TableKind::OrderedDict => ordered_dict(py)?,
     };
     for pos in 0..s.table_len(x, t) {
         let value = num(py, s.table_value(x, t, pos))?;

@@ -8,7 +8,7 @@ use tnb_nb201_api::{Num, Scalar, Value};
 static FLOAT64: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// `numpy.float64(x)`.
-pub(super) fn float64(py: Python<'_>, x: f64) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn float64(py: Python<'_>, x: f64) -> PyResult<Bound<'_, PyAny>> {
     FLOAT64
         .get_or_try_init(py, || Ok::<_, PyErr>(py.import("numpy")?.getattr("float64")?.unbind()))?
         .bind(py)
@@ -16,7 +16,7 @@ pub(super) fn float64(py: Python<'_>, x: f64) -> PyResult<Bound<'_, PyAny>> {
 }
 
 /// A number with its Python type.
-pub(super) fn num(py: Python<'_>, n: Num) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn num(py: Python<'_>, n: Num) -> PyResult<Bound<'_, PyAny>> {
     Ok(match n {
         Num::Int(i) => i.into_pyobject(py)?.into_any(),
         Num::Float(x) => PyFloat::new(py, x).into_any(),
@@ -25,7 +25,7 @@ pub(super) fn num(py: Python<'_>, n: Num) -> PyResult<Bound<'_, PyAny>> {
 }
 
 /// A scalar attribute value.
-pub(super) fn scalar<'py>(py: Python<'py>, s: Scalar<'_>) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn scalar<'py>(py: Python<'py>, s: Scalar<'_>) -> PyResult<Bound<'py, PyAny>> {
     Ok(match s {
         Scalar::None => py.None().into_bound(py),
         Scalar::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
@@ -36,7 +36,7 @@ pub(super) fn scalar<'py>(py: Python<'py>, s: Scalar<'_>) -> PyResult<Bound<'py,
 
 /// `v` as a Python object; `None` for kinds the fast paths never hand out (`ArchResults`,
 /// `ResultsCount`, matrices: those answers come from the Python objects).
-pub(super) fn to_py<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub(crate) fn to_py<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Option<Bound<'py, PyAny>>> {
     Ok(Some(match v {
         Value::None => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
@@ -79,7 +79,7 @@ pub(super) fn to_py<'py>(py: Python<'py>, v: &Value<'_>) -> PyResult<Option<Boun
 }
 
 /// A value as numpy's float64 conversion of it (`None` as NaN); `None` for anything else.
-pub(super) fn number(v: Option<&Value<'_>>) -> Option<f64> {
+pub(crate) fn number(v: Option<&Value<'_>>) -> Option<f64> {
     match v? {
         Value::None => Some(f64::NAN),
         Value::Bool(b) => Some(f64::from(u8::from(*b))),
@@ -112,4 +112,5 @@ known_texts! {
     "flops" "params" "latency" "T-train@epoch" "T-train@total"
     "T-x-valid@epoch" "T-x-valid@total" "T-ori-test@epoch" "T-ori-test@total"
     "T-x-test@epoch" "T-x-test@total" "iepoch" "loss" "accuracy" "cur_time" "all_time"
+    "comment"
 }
