@@ -7,22 +7,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{Run, TempDir, data, python, run_bin, tnb};
+use crate::common::{TempDir, data, python, run_bin, tnb};
+use crate::nb201::{ok, s};
 
 const SPACES: [(&str, &str); 2] =
     [("tss", "NATS-tss-v1_0-3ffb9-simple"), ("sss", "NATS-sss-v1_0-50262-simple")];
 
 fn sample(folder: &str) -> PathBuf {
     data().join("nats/samples").join(folder)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn ok(r: &Run, what: &str) -> String {
-    assert_eq!(r.code, Some(0), "{what}: {}", r.stderr);
-    String::from_utf8(r.stdout.clone()).expect("UTF-8 output")
 }
 
 /// One `.pickle.pbz2` read by plain python3 (bz2 + its own unpickler allowing only the three

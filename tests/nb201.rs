@@ -23,7 +23,7 @@ fn fixtures() -> Vec<PathBuf> {
     v
 }
 
-fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
@@ -37,7 +37,7 @@ fn convert(src: &Path, dst: &Path) {
     assert_eq!(r.code, Some(0), "convert {}: {}", src.display(), r.stderr);
 }
 
-fn ok(r: &Run, what: &str) -> String {
+pub(crate) fn ok(r: &Run, what: &str) -> String {
     assert_eq!(r.code, Some(0), "{what}: {}", r.stderr);
     String::from_utf8(r.stdout.clone()).expect("UTF-8 output")
 }

@@ -146,10 +146,19 @@ pub fn archive(path: &Path, arch: Option<i64>) -> Result<(), Fail> {
                 Fail::input(format!("{name}: arch {i} has no entry in the archive"))
             })?),
         };
-    let walk = |sink: &mut dyn FnMut(Event<'_>) -> Result<(), String>| match entry {
+    print_walk(&name.to_string(), &mut |sink| match entry {
         None => a.walk(sink),
         Some(e) => a.walk_entry(e, sink),
-    };
+    })
+}
+
+/// One walk's events, as JSON on stdout: `walk` runs once into a sink first, so that an object
+/// that fails (a corrupted archive, a value JSON cannot hold) prints nothing, then again to
+/// stdout. Errors name `name`.
+pub fn print_walk(
+    name: &str,
+    walk: &mut dyn FnMut(&mut Emit<'_>) -> Result<(), String>,
+) -> Result<(), Fail> {
     {
         let mut sink = KeySink::new(std::io::sink());
         walk(&mut |e| sink.event(e).map_err(sink_error))

@@ -2,14 +2,13 @@
 //! with an archive's payload) and `tnb dump` (the meta file, one per-arch file, or a small
 //! single file, printed as the archive's `dump --arch` prints an arch).
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tnb_nats::Phase;
-use tnb_pyjson::{Event, JsonSinkError};
 
 use crate::fail::Fail;
-use crate::nb201::json::{KeySink, obj_events};
+use crate::nb201::json::obj_events;
 use crate::nb201::progress::Passes;
 use crate::shown;
 
@@ -110,32 +109,7 @@ pub fn dump_source(src: &Path, arch: Option<i64>) -> Result<(), Fail> {
     let path = dump_target(src, arch)?;
     let name = path.display();
     let obj = tnb_nats::decode_file(&path).map_err(|e| Fail::input(format!("{name}: {e}")))?;
-    let mut at = Vec::new();
-    {
-        let mut sink = KeySink::new(std::io::sink());
-        obj_events(&obj, &mut at, &mut |e| sink.event(e).map_err(|e| e.to_string()))
-            .map_err(|e| Fail::input(format!("{name}: cannot write as JSON: {e}")))?;
-        sink.finish().map_err(|e| Fail::input(format!("{name}: {e}")))?;
-    }
-    let stdout = std::io::stdout().lock();
-    let mut sink = KeySink::new(BufWriter::with_capacity(1 << 16, stdout));
-    let mut io_error = None;
-    let r = obj_events(&obj, &mut at, &mut |e: Event<'_>| {
-        sink.event(e).map_err(|err| match err {
-            JsonSinkError::Io(io) => {
-                let m = io.to_string();
-                io_error = Some(io);
-                m
-            }
-            other => other.to_string(),
-        })
-    });
-    if let Some(e) = io_error {
-        return Err(Fail::from(e));
-    }
-    r.map_err(|e| Fail::input(format!("{name}: {e}")))?;
-    let mut out = sink.finish().map_err(|e| Fail::input(format!("{name}: {e}")))?;
-    out.write_all(b"\n")?;
-    out.flush()?;
-    Ok(())
+    crate::nb201::dump::print_walk(&name.to_string(), &mut |sink| {
+        obj_events(&obj, &mut Vec::new(), sink)
+    })
 }
