@@ -35,13 +35,14 @@ by the methods once they have been built (so mutating them is seen), and answere
 archive before.
 """
 
-import collections
-import collections.abc
 import os
 import sys
 from collections import OrderedDict, defaultdict
 
 import numpy as np
+
+from tnb import _common
+from tnb._common import remap_dataset_set_names
 
 
 class _OnFirstUse(object):
@@ -92,55 +93,12 @@ def _name_error(name):
 
 
 # ---------------------------------------------------------------------------------------------
-# The official classes' behaviour over Python objects
-
-
-def remap_dataset_set_names(dataset, metric_on_set, verbose=False):
-    """``find_best``'s names: ``('cifar10', 'valid')`` -> ``('cifar10-valid', 'x-valid')``,
-    ``'test'`` -> ``'ori-test'`` (cifar10) or ``'x-test'``, ``'valid'`` -> ``'x-valid'``."""
-    if verbose:
-        print("Call internal function _remap_dataset_set_names with dataset={:} and metric_on_set={:}"
-              .format(dataset, metric_on_set))
-    if dataset == "cifar10" and metric_on_set == "valid":
-        dataset, metric_on_set = "cifar10-valid", "x-valid"
-    elif dataset == "cifar10" and metric_on_set == "test":
-        dataset, metric_on_set = "cifar10", "ori-test"
-    elif dataset == "cifar10" and metric_on_set == "train":
-        dataset, metric_on_set = "cifar10", "train"
-    elif (dataset == "cifar100" or dataset == "ImageNet16-120") and metric_on_set == "valid":
-        metric_on_set = "x-valid"
-    elif (dataset == "cifar100" or dataset == "ImageNet16-120") and metric_on_set == "test":
-        metric_on_set = "x-test"
-    if verbose:
-        print("  return dataset={:} and metric_on_set={:}".format(dataset, metric_on_set))
-    return dataset, metric_on_set
-
-
-# ---------------------------------------------------------------------------------------------
 # The lazy arch2infos_dict
 
 
-class _ArchInfos(collections.abc.MutableMapping):
-    """``arch2infos_dict`` of an object opened from a file: index -> ``OrderedDict`` of hp
-    (``'12'``, ``'200'``) -> ``ArchResults``, in ascending index order as the official class
-    builds it. An architecture's entry is built from the archive when first read and kept;
-    the API answers an architecture from the archive only while its entry has not been built,
-    replaced or deleted."""
-
-    def __init__(self, store):
-        self._store = store
-        self._keys = None  # dict of the keys in order once the key set has been needed
-        self._built = {}
-        self._touched = set()
-
-    def _key_dict(self):
-        if self._keys is None:
-            self._keys = dict.fromkeys(self._store.arch_keys())
-        return self._keys
-
-    def pristine(self, index):
-        """Whether the archive still answers for arch `index` (an int key of the archive)."""
-        return index not in self._built and index not in self._touched
+class _ArchInfos(_common.ArchInfos):
+    """``arch2infos_dict`` of an object opened from a file (``tnb._common.ArchInfos``): an entry is
+    hp (``'12'``, ``'200'``) -> ``ArchResults`` of the archive's ``less`` and ``full`` results."""
 
     def _build(self, key):
         state = self._store.arch_state(key)
@@ -148,62 +106,6 @@ class _ArchInfos(collections.abc.MutableMapping):
         entry["12"] = _objects().ArchResults.create_from_state_dict(state["less"])
         entry["200"] = _objects().ArchResults.create_from_state_dict(state["full"])
         return entry
-
-    def __getitem__(self, key):
-        try:
-            return self._built[key]
-        except KeyError:
-            pass
-        if key not in self._key_dict():
-            raise KeyError(key)
-        if key in self._touched:
-            raise KeyError(key)
-        # The archive's own int key (True and 1.0 find the key 1, as in a dict).
-        for k in (key,):
-            stored = next(x for x in self._keys if x == k and hash(x) == hash(k))
-        entry = self._build(stored)
-        self._built[stored] = entry
-        return entry
-
-    def __setitem__(self, key, value):
-        keys = self._key_dict()
-        if key not in keys:
-            keys[key] = None
-        self._touched.add(key)
-        self._built[key] = value
-
-    def __delitem__(self, key):
-        keys = self._key_dict()
-        if key not in keys:
-            raise KeyError(key)
-        stored = next(x for x in keys if x == key and hash(x) == hash(key))
-        del keys[stored]
-        self._built.pop(stored, None)
-        self._touched.add(stored)
-
-    def __contains__(self, key):
-        if self._keys is None and type(key) is int:
-            return self._store.has_arch(key)
-        return key in self._key_dict()
-
-    def __iter__(self):
-        return iter(self._key_dict())
-
-    def __len__(self):
-        if self._keys is None:
-            return self._store.num_keys()
-        return len(self._keys)
-
-    def __repr__(self):
-        return "{}({!r})".format(type(self).__name__, dict(self.items()))
-
-    def __deepcopy__(self, memo):
-        new = _ArchInfos(self._store)
-        memo[id(self)] = new
-        new._keys = copy.deepcopy(self._keys, memo)
-        new._built = copy.deepcopy(self._built, memo)
-        new._touched = set(self._touched)
-        return new
 
 
 # ---------------------------------------------------------------------------------------------
@@ -803,39 +705,12 @@ class NASBench201API(NASBenchMetaAPI):
         for an architecture that is not evaluated or a value that is None. Errors are the
         per-architecture call's. Answered by Rust from an archive with ``is_random`` False or a
         seed; with ``is_random=True`` one ``random.randint`` per architecture, in index order."""
-        n = len(self)
-        if (self._all_pristine() and "meta_archs" not in self.__dict__ and type(dataset) is str
-                and type(setname) is str and type(metric) is str and type(hp) is str
-                and (iepoch is None or type(iepoch) is int) and (is_random is False or type(is_random) is int)):
-            values = self._store.metric_array(dataset, setname, metric, iepoch, hp, is_random)
-            if values is not None:
-                return np.frombuffer(values, dtype=np.float64).copy()
-        out = np.empty(n, dtype=np.float64)
-        for i in range(n):
-            if not self._has(i):
-                out[i] = np.nan
-                continue
-            value = self._entry_hp(i, hp).get_metrics(dataset, setname, iepoch, is_random)[metric]
-            out[i] = np.nan if value is None else value
-        return out
+        return _common.metric_array(self, self._entry_hp, dataset, setname, metric, iepoch, hp, is_random)
 
     def cost_array(self, dataset, metric="flops", hp="12"):
         """numpy float64 array over every architecture index of
         ``get_cost_info(i, dataset, hp)[metric]`` (NaN where not evaluated or None)."""
-        n = len(self)
-        if (self._all_pristine() and "meta_archs" not in self.__dict__ and type(dataset) is str
-                and type(metric) is str and type(hp) is str):
-            values = self._store.cost_array(dataset, metric, hp)
-            if values is not None:
-                return np.frombuffer(values, dtype=np.float64).copy()
-        out = np.empty(n, dtype=np.float64)
-        for i in range(n):
-            if not self._has(i):
-                out[i] = np.nan
-                continue
-            value = self._entry_hp(i, hp).get_compute_costs(dataset)[metric]
-            out[i] = np.nan if value is None else value
-        return out
+        return _common.cost_array(self, self._entry_hp, dataset, metric, hp)
 
     def to_pandas(self, hp="12", iepoch=None):
         """One row per architecture index with ``arch``, then per dataset (seed means, as

@@ -41,14 +41,15 @@ then answer every query of that architecture, so changes made to them (``clear_p
 ``metric_array``, ``cost_array`` (numpy arrays over every index) and ``to_pandas``.
 """
 
-import collections
-import collections.abc
 import copy
 import os
 import random
 import time
 import warnings
 from collections import OrderedDict, defaultdict
+
+from tnb import _common
+from tnb._common import remap_dataset_set_names
 
 __all__ = [
     "create",
@@ -146,27 +147,6 @@ def pickle_load(file_path, ext=".pbz2"):
     return load(path)
 
 
-def remap_dataset_set_names(dataset, metric_on_set, verbose=False):
-    """``find_best``'s names: ``('cifar10', 'valid')`` -> ``('cifar10-valid', 'x-valid')``,
-    ``'test'`` -> ``'ori-test'`` (cifar10) or ``'x-test'``, ``'valid'`` -> ``'x-valid'``."""
-    if verbose:
-        print("Call internal function _remap_dataset_set_names with dataset={:} and metric_on_set={:}"
-              .format(dataset, metric_on_set))
-    if dataset == "cifar10" and metric_on_set == "valid":
-        dataset, metric_on_set = "cifar10-valid", "x-valid"
-    elif dataset == "cifar10" and metric_on_set == "test":
-        dataset, metric_on_set = "cifar10", "ori-test"
-    elif dataset == "cifar10" and metric_on_set == "train":
-        dataset, metric_on_set = "cifar10", "train"
-    elif (dataset == "cifar100" or dataset == "ImageNet16-120") and metric_on_set == "valid":
-        metric_on_set = "x-valid"
-    elif (dataset == "cifar100" or dataset == "ImageNet16-120") and metric_on_set == "test":
-        metric_on_set = "x-test"
-    if verbose:
-        print("  return dataset={:} and metric_on_set={:}".format(dataset, metric_on_set))
-    return dataset, metric_on_set
-
-
 def _objects():
     """`tnb._nats_objects` (imported on the first call: most scripts never build one)."""
     from tnb import _nats_objects
@@ -184,82 +164,21 @@ def _entry(state):
 # The lazy arch2infos_dict
 
 
-class _ArchInfos(collections.abc.MutableMapping):
-    """``arch2infos_dict`` of an object opened from a file: index -> ``OrderedDict`` of hp ->
-    ``ArchResults``, ascending. An entry is built from the archive when first read and kept; the
-    archive answers an architecture only while its entry has not been built, set or deleted."""
+class _ArchInfos(_common.ArchInfos):
+    """``arch2infos_dict`` of an object opened from a file (``tnb._common.ArchInfos``): an entry is
+    the archive's per-arch object, hp -> ``ArchResults``, in its order."""
 
-    def __init__(self, store):
-        self._store = store
-        self._keys = None  # dict of the keys in order, once the key set has been needed
-        self._built = {}
-        self._touched = set()
-
-    def _key_dict(self):
-        if self._keys is None:
-            self._keys = dict.fromkeys(self._store.arch_keys())
-        return self._keys
-
-    def pristine(self, index):
-        """Whether the archive still answers for arch `index` (an int)."""
-        return index not in self._built and index not in self._touched
-
-    def __getitem__(self, key):
-        try:
-            return self._built[key]
-        except KeyError:
-            pass
-        keys = self._key_dict()
-        if key not in keys or key in self._touched:
-            raise KeyError(key)
-        stored = next(x for x in keys if x == key and hash(x) == hash(key))
-        entry = _entry(self._store.arch_state(stored))
-        self._built[stored] = entry
-        return entry
-
-    def __setitem__(self, key, value):
-        keys = self._key_dict()
-        if key not in keys:
-            keys[key] = None
-        self._touched.add(key)
-        self._built[key] = value
-
-    def __delitem__(self, key):
-        keys = self._key_dict()
-        if key not in keys:
-            raise KeyError(key)
-        stored = next(x for x in keys if x == key and hash(x) == hash(key))
-        del keys[stored]
-        self._built.pop(stored, None)
-        self._touched.add(stored)
-
-    def __contains__(self, key):
-        if self._keys is None and type(key) is int:
-            return self._store.has_arch(key)
-        return key in self._key_dict()
-
-    def __iter__(self):
-        return iter(self._key_dict())
-
-    def __len__(self):
-        if self._keys is None:
-            return self._store.num_keys()
-        return len(self._keys)
-
-    def __repr__(self):
-        return "{}({!r})".format(type(self).__name__, dict(self.items()))
-
-    def __deepcopy__(self, memo):
-        new = _ArchInfos(self._store)
-        memo[id(self)] = new
-        new._keys = copy.deepcopy(self._keys, memo)
-        new._built = copy.deepcopy(self._built, memo)
-        new._touched = set(self._touched)
-        return new
+    def _build(self, key):
+        return _entry(self._store.arch_state(key))
 
 
 # ---------------------------------------------------------------------------------------------
 # The API
+
+
+def _getter(name):
+    """A read-only property answering attribute `name`, as the official plain getters do."""
+    return property(lambda self: getattr(self, name))
 
 
 class NASBenchMetaAPI(object):
@@ -517,37 +436,18 @@ class _NATS(NASBenchMetaAPI):
     def avaliable_hps(self):
         return list(copy.deepcopy(self._avaliable_hps))
 
-    @property
-    def used_time(self):
-        return self._used_time
-
-    @property
-    def search_space_name(self):
-        return self._search_space_name
-
-    @property
-    def fast_mode(self):
-        return self._fast_mode
-
-    @property
-    def archive_dir(self):
-        return self._archive_dir
-
-    @property
-    def full_train_epochs(self):
-        return self._full_train_epochs
-
-    @property
-    def is_size(self):
-        return self._SIZE
+    # The official read-only properties, each answering one attribute.
+    used_time = _getter("_used_time")
+    search_space_name = _getter("_search_space_name")
+    fast_mode = _getter("_fast_mode")
+    archive_dir = _getter("_archive_dir")
+    full_train_epochs = _getter("_full_train_epochs")
+    is_size = _getter("_SIZE")
+    full_epochs_in_paper = _getter("_EPOCHS")
 
     @property
     def is_topology(self):
         return not self._SIZE
-
-    @property
-    def full_epochs_in_paper(self):
-        return self._EPOCHS
 
     def reset_archive_dir(self, archive_dir):
         self._archive_dir = archive_dir
@@ -791,14 +691,20 @@ class _NATS(NASBenchMetaAPI):
         trials = info.query(dataset, None)
         return next(iter(trials.values())).get_config(None)
 
-    def get_cost_info(self, index, dataset, hp="12"):
-        """FLOPs, params, latency and time costs of ``index`` on ``dataset`` (seed means)."""
+    def _fast_cost_info(self, index, dataset, hp):
+        """``get_cost_info``'s answer from the archive (an int `index` it answers, not verbose),
+        else None (the Python steps answer)."""
         if type(index) is int and not self.verbose:
             store = self._fast(index)
             if store is not None:
-                answer = store.cost_info(index, dataset, hp)
-                if answer is not None:
-                    return answer
+                return store.cost_info(index, dataset, hp)
+        return None
+
+    def get_cost_info(self, index, dataset, hp="12"):
+        """FLOPs, params, latency and time costs of ``index`` on ``dataset`` (seed means)."""
+        answer = self._fast_cost_info(index, dataset, hp)
+        if answer is not None:
+            return answer
         if self.verbose:
             print("{:} Call the get_cost_info function with index={:}, dataset={:}, and hp={:}.".format(
                 time_string(), index, dataset, hp))
@@ -807,12 +713,9 @@ class _NATS(NASBenchMetaAPI):
 
     def get_latency(self, index, dataset, hp="12"):
         """The latency of ``index`` in seconds (``get_cost_info(...)['latency']``)."""
-        if type(index) is int and not self.verbose:
-            store = self._fast(index)
-            if store is not None:
-                answer = store.cost_info(index, dataset, hp)
-                if answer is not None:
-                    return answer["latency"]
+        answer = self._fast_cost_info(index, dataset, hp)
+        if answer is not None:
+            return answer["latency"]
         if self.verbose:
             print("{:} Call the get_latency function with index={:}, dataset={:}, and hp={:}.".format(
                 time_string(), index, dataset, hp))
@@ -934,43 +837,12 @@ class _NATS(NASBenchMetaAPI):
         (``metric``: ``loss``, ``accuracy``, ``cur_time``, ``all_time`` or ``iepoch``), NaN for an
         architecture not held or a None value. Errors are the per-architecture call's. With
         ``is_random=True``, one ``random.randint`` per architecture, in index order."""
-        import numpy as np
-
-        n = len(self)
-        if (self._all_pristine() and "meta_archs" not in self.__dict__ and type(dataset) is str
-                and type(setname) is str and type(metric) is str and type(hp) is str
-                and (iepoch is None or type(iepoch) is int) and (is_random is False or type(is_random) is int)):
-            values = self._store.metric_array(dataset, setname, metric, iepoch, hp, is_random)
-            if values is not None:
-                return np.frombuffer(values, dtype=np.float64).copy()
-        out = np.empty(n, dtype=np.float64)
-        for i in range(n):
-            if not self._has(i):
-                out[i] = np.nan
-                continue
-            value = self._results(i, hp).get_metrics(dataset, setname, iepoch, is_random)[metric]
-            out[i] = np.nan if value is None else value
-        return out
+        return _common.metric_array(self, self._results, dataset, setname, metric, iepoch, hp, is_random)
 
     def cost_array(self, dataset, metric="flops", hp="12"):
         """numpy float64 array over every architecture index of
         ``get_cost_info(i, dataset, hp)[metric]`` (NaN where not held or None)."""
-        import numpy as np
-
-        n = len(self)
-        if (self._all_pristine() and "meta_archs" not in self.__dict__ and type(dataset) is str
-                and type(metric) is str and type(hp) is str):
-            values = self._store.cost_array(dataset, metric, hp)
-            if values is not None:
-                return np.frombuffer(values, dtype=np.float64).copy()
-        out = np.empty(n, dtype=np.float64)
-        for i in range(n):
-            if not self._has(i):
-                out[i] = np.nan
-                continue
-            value = self._results(i, hp).get_compute_costs(dataset)[metric]
-            out[i] = np.nan if value is None else value
-        return out
+        return _common.cost_array(self, self._results, dataset, metric, hp)
 
     def to_pandas(self, hp="12", iepoch=None):
         """One row per architecture index with ``arch``, then per dataset (seed means):
