@@ -27,9 +27,12 @@ pub(crate) const BAD_STR: Corrupt = Corrupt("a string id or offset is out of ran
 pub(crate) const BAD_RUN: Corrupt = Corrupt("a run's columns are out of range");
 
 #[inline]
-pub(crate) fn range(v: &[u32_le], i: usize) -> R<(usize, usize)> {
+pub(crate) fn range(v: &[u32_le], i: usize, len: usize) -> R<(usize, usize)> {
+    // Bounded by the indexed column's length too: a count read from a crafted offsets column
+    // (e.g. `run_count`) can then never promise more items than the archive holds, so a caller
+    // looping over it stays linear in the archive's size.
     match (v.get(i), v.get(i + 1)) {
-        (Some(s), Some(e)) if s.to_native() <= e.to_native() => {
+        (Some(s), Some(e)) if s.to_native() <= e.to_native() && e.to_native() as usize <= len => {
             Ok((s.to_native() as usize, e.to_native() as usize))
         }
         _ => Err(Corrupt("an offsets column is out of range or not increasing")),
@@ -39,7 +42,8 @@ pub(crate) fn range(v: &[u32_le], i: usize) -> R<(usize, usize)> {
 impl<'a> Data<'a> {
     #[inline]
     pub(crate) fn string_bytes(self, id: u32) -> R<&'a [u8]> {
-        let (s, e) = range(self.r.str_offsets.as_slice(), id as usize).map_err(|_| BAD_STR)?;
+        let (s, e) = range(self.r.str_offsets.as_slice(), id as usize, self.r.str_bytes.len())
+            .map_err(|_| BAD_STR)?;
         self.r.str_bytes.get(s..e).ok_or(BAD_STR)
     }
 
@@ -83,14 +87,14 @@ impl<'a> Data<'a> {
         if e >= self.r.entry_keys.len() {
             return Ok(None);
         }
-        let (s, end) = range(self.r.entry_recs.as_slice(), e)?;
+        let (s, end) = range(self.r.entry_recs.as_slice(), e, self.r.rec_hp.len())?;
         Ok(s.checked_add(j).filter(|&rec| rec < end))
     }
 
     /// The record of entry `e` whose hp key is pool string `id`, if there.
     #[inline]
     pub(crate) fn record_of(self, e: usize, id: u32) -> R<Option<usize>> {
-        let (s, end) = range(self.r.entry_recs.as_slice(), e)?;
+        let (s, end) = range(self.r.entry_recs.as_slice(), e, self.r.rec_hp.len())?;
         let hps = self.r.rec_hp.get(s..end).ok_or(Corrupt("an hp record is out of range"))?;
         Ok(hps.iter().position(|h| h.to_native() == id).map(|j| s + j))
     }

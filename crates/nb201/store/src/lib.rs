@@ -134,6 +134,11 @@ pub enum SourceForm {
     Folder,
 }
 
+/// Longest series (a per-epoch dict or list) a read accepts: the streaming reader's
+/// `DEFAULT_MAX_ENTRY_ITEMS` (2^23), since no longer one can come from a converted source. A
+/// crafted archive claiming more is corrupt, so loops over a series stay bounded.
+pub const MAX_SERIES_LEN: usize = tnb_pickle::stream::limits::DEFAULT_MAX_ENTRY_ITEMS as usize;
+
 /// Archives at least this big are read into huge pages (see [`read_anon`]).
 const HUGE_PAGE_READ: u64 = 64 << 20;
 
@@ -407,7 +412,7 @@ impl<B: AsRef<[u8]>> Archive<B> {
         if entry >= d.r.entry_keys.len() {
             return Ok(0);
         }
-        let (s, e) = data::range(d.r.entry_recs.as_slice(), entry)?;
+        let (s, e) = data::range(d.r.entry_recs.as_slice(), entry, d.r.rec_hp.len())?;
         Ok(e - s)
     }
 

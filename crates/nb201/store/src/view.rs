@@ -6,11 +6,11 @@ use std::ops::Range;
 use rkyv::rend::{i64_le, u32_le};
 use tnb_schema::nb201::codes::*;
 
-use crate::R;
 use crate::canon::SetKeys;
 use crate::data::{BAD_RUN, BAD_STR, Data, range};
 use crate::error::Corrupt;
 use crate::num::Num;
+use crate::{MAX_SERIES_LEN, R};
 
 /// Which half of an `arch2infos` entry: the official API's hp.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -175,25 +175,26 @@ impl<'a> ArchResults<'a> {
 
     /// `dataset_seed`.
     pub fn dataset_seed(&self) -> R<DatasetSeeds<'a>> {
-        let (start, end) = range(self.d.r.ar_datasets.as_slice(), self.rec)?;
+        let (start, end) =
+            range(self.d.r.ar_datasets.as_slice(), self.rec, self.d.r.ds_name.len())?;
         Ok(DatasetSeeds { d: self.d, start, end })
     }
 
     /// Number of runs in `all_results`.
     pub fn run_count(&self) -> R<usize> {
-        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec)?;
+        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec, self.d.r.run_dataset.len())?;
         Ok(e - s)
     }
 
     /// `all_results`' item `i` (insertion order).
     pub fn run(&self, i: usize) -> R<Option<Run<'a>>> {
-        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec)?;
+        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec, self.d.r.run_dataset.len())?;
         Ok((i < e - s).then_some(Run { d: self.d, run: s + i }))
     }
 
     /// `all_results`' items in insertion order.
     pub fn runs(&self) -> R<impl ExactSizeIterator<Item = Run<'a>> + 'a> {
-        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec)?;
+        let (s, e) = range(self.d.r.ar_runs.as_slice(), self.rec, self.d.r.run_dataset.len())?;
         let d = self.d;
         Ok((s..e).map(move |run| Run { d, run }))
     }
@@ -228,7 +229,7 @@ impl<'a> DatasetSeeds<'a> {
         let j = self.start + i;
         let id = self.d.r.ds_name.get(j).ok_or(Corrupt("a dataset_seed item is out of range"))?;
         let name = self.d.string(id.to_native())?;
-        let (s, e) = range(self.d.r.ds_seeds.as_slice(), j)?;
+        let (s, e) = range(self.d.r.ds_seeds.as_slice(), j, self.d.r.seeds.len())?;
         let seeds = self.d.r.seeds.get(s..e).ok_or(Corrupt("a seed list is out of range"))?;
         Ok(Some((name, Ints(seeds))))
     }
@@ -469,7 +470,8 @@ impl<'a> Run<'a> {
 
     /// The whole `arch_config` dict, items in order.
     pub fn arch_config_dict(&self) -> R<ConfigDict<'a>> {
-        let (start, end) = range(self.d.r.run_config.as_slice(), self.run)?;
+        let (start, end) =
+            range(self.d.r.run_config.as_slice(), self.run, self.d.r.config_keys.len())?;
         let flags = *self.d.r.run_flags.get(self.run).ok_or(BAD_RUN)?;
         Ok(ConfigDict { d: self.d, start, end, ordered: flags & RUN_CONFIG_ODICT != 0 })
     }
@@ -481,7 +483,8 @@ impl<'a> Run<'a> {
 
     /// `eval_names`, in order.
     pub fn eval_names(&self) -> R<Strs<'a>> {
-        let (s, e) = range(self.d.r.run_eval_names.as_slice(), self.run)?;
+        let (s, e) =
+            range(self.d.r.run_eval_names.as_slice(), self.run, self.d.r.eval_names.len())?;
         let ids = self.d.r.eval_names.get(s..e).ok_or(BAD_RUN)?;
         Ok(Strs { d: self.d, ids })
     }
@@ -520,6 +523,18 @@ impl<'a> Run<'a> {
         };
         if form & STORE_RLE != 0 && (aux > MAX_RLE_PAIRS || ty == T_MIXED) {
             return Err(Corrupt("a run-length series has too many pairs"));
+        }
+        // Lengths bounded here keep every loop over a series linear in the archive's size: a
+        // raw series' values are cells, and no series (a run-length list may hold more values
+        // than cells) is longer than the streaming reader lets one entry hold.
+        let cells = (self.d.cells.len() / 8) as u64;
+        let raw_end = at.checked_add(len as u64);
+        if len > MAX_SERIES_LEN
+            || (form & STORE_RLE == 0 && !raw_end.is_some_and(|end| end <= cells))
+        {
+            return Err(Corrupt(
+                "a series is longer than its cells or than any the converter writes",
+            ));
         }
         Ok(Series { d: self.d, form, ty, ks, len, at, aux })
     }

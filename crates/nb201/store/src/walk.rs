@@ -161,7 +161,8 @@ impl<'a> Walker<'a, '_> {
         if flags & !ENTRY_ODICT != 0 {
             return Err("corrupted tnb archive: an entry has reserved flags set".into());
         }
-        let (s, end) = range(d.r.entry_recs.as_slice(), e).map_err(|c| c.to_string())?;
+        let (s, end) =
+            range(d.r.entry_recs.as_slice(), e, d.r.rec_hp.len()).map_err(|c| c.to_string())?;
         self.emit(Event::BeginMap)?;
         for rec in s..end {
             let id =

@@ -367,3 +367,37 @@ proptest! {
         }
     }
 }
+
+/// Counts read from crafted columns are bounded by what the archive holds: an offset past its
+/// column (a `run_count` of billions) and a series longer than its cells or than
+/// `MAX_SERIES_LEN` are corrupt errors, so no caller can loop over them for minutes (found by
+/// `byte_flips_never_panic` with seed 638622424: one flip made a run count of ~2^32).
+#[test]
+fn counts_from_crafted_columns_are_bounded_by_the_archive() {
+    let top = sample::object(&Options { version: Version::V1_1, archs: 3, full_epochs: 12 });
+    let (root, cells) = parts(&top).unwrap();
+    let open = |r: &tnb_schema::nb201::Nb201| {
+        Archive::copy_from(&assemble(r, &cells, 0, [0; 32]).unwrap()).unwrap()
+    };
+    let mut r = root.clone();
+    r.ar_runs[1] = u32::MAX - 1;
+    let a = open(&r);
+    let ar = a.results_at(0, 0).unwrap().unwrap();
+    assert!(ar.run_count().is_err());
+    assert!(ar.run(0).is_err());
+    let mut r = root.clone();
+    let n = r.series.form.len();
+    for s in 0..n {
+        if r.series.form[s] & tnb_schema::nb201::codes::FORM_MASK
+            == tnb_schema::nb201::codes::FORM_LIST
+        {
+            r.series.keys[s] = (tnb_nb201_store::MAX_SERIES_LEN + 1) as u32;
+            r.series.form[s] |= tnb_schema::nb201::codes::STORE_RLE;
+            r.series.aux[s] = 1;
+        }
+    }
+    let a = open(&r);
+    let run = a.arch_results(0, Hp::Full).unwrap().unwrap().run(0).unwrap().unwrap();
+    assert!(run.latency().is_err());
+    read_everything(&a);
+}
