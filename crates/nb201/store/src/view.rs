@@ -529,8 +529,7 @@ impl<'a> Run<'a> {
         // than cells) is longer than the streaming reader lets one entry hold.
         let cells = (self.d.cells.len() / 8) as u64;
         let raw_end = at.checked_add(len as u64);
-        if len > MAX_SERIES_LEN
-            || (form & STORE_RLE == 0 && !raw_end.is_some_and(|end| end <= cells))
+        if len > MAX_SERIES_LEN || (form & STORE_RLE == 0 && raw_end.is_none_or(|end| end > cells))
         {
             return Err(Corrupt(
                 "a series is longer than its cells or than any the converter writes",
