@@ -57,17 +57,27 @@ pub fn canonical_key(m: Matrix, labels: &[i8]) -> u64 {
     if labels[1..n - 1].iter().any(|l| !(0..=MAX_KEY_LABEL).contains(l)) {
         return NO_KEY;
     }
-    let mut out = [0u8; 8];
-    let mut inn = [0u8; 8];
-    for v in 0..n {
-        out[v] = m.row(v);
-        inn[v] = m.col(v);
-    }
+    let (out, inn) = neighbours(m);
     if inn[0] != 0 || out[n - 1] != 0 {
         return NO_KEY;
     }
-    let Some(depth) = depths(&inn[..n]) else {
-        return NO_KEY;
+    let depth = if m.is_upper_triangular() {
+        // Vertex order is a topological order: one pass.
+        let mut d = [0u8; 8];
+        for v in 1..n {
+            let mut ins = inn[v];
+            while ins != 0 {
+                let u = ins.trailing_zeros() as usize;
+                d[v] = d[v].max(d[u] + 1);
+                ins &= ins - 1;
+            }
+        }
+        d
+    } else {
+        match depths(&inn[..n]) {
+            Some(d) => d,
+            None => return NO_KEY,
+        }
     };
     // Initial colours: depth first (so colour order is a topological order), then the label,
     // the degrees. Input and output have labels of their own.
@@ -145,6 +155,19 @@ pub fn canonical_key(m: Matrix, labels: &[i8]) -> u64 {
         }
     }
     bounds[nb] = inner;
+    if nb == inner {
+        // Every interior vertex has a colour of its own: one order, one encoding.
+        let mut pos = [0u8; 8];
+        pos[n - 1] = (n - 1) as u8;
+        for (i, &v) in order[..inner].iter().enumerate() {
+            pos[v as usize] = (i + 1) as u8;
+        }
+        let mut code = 0u64;
+        for &(u, w) in edges {
+            code |= 1 << edge_bit(pos[u as usize] as usize, pos[w as usize] as usize);
+        }
+        return head | code << 4;
+    }
     let mut best = u64::MAX;
     loop {
         best = best.min(encode(n, &seq[..inner], &order[..inner], edges));
@@ -207,6 +230,24 @@ fn next_permutation(s: &mut [u8]) -> bool {
     s.swap(i - 1, j);
     s[i..].reverse();
     true
+}
+
+/// Out- and in-neighbour masks of every vertex.
+pub(crate) fn neighbours(m: Matrix) -> ([u8; 8], [u8; 8]) {
+    let n = m.n as usize;
+    let mut out = [0u8; 8];
+    let mut inn = [0u8; 8];
+    let mask = crate::matrix::mask8(n);
+    for (v, o) in out.iter_mut().enumerate().take(n) {
+        let row = (m.bits >> (v * n)) as u8 & mask;
+        *o = row;
+        let mut r = row;
+        while r != 0 {
+            inn[r.trailing_zeros() as usize] |= 1 << v;
+            r &= r - 1;
+        }
+    }
+    (out, inn)
 }
 
 /// For the neighbours in `mask`: the count of each colour, three bits per colour.

@@ -156,13 +156,8 @@ const MESSAGE_MAX: usize = 17 * 32 + 2;
 pub fn hash_module(m: Matrix, labels: &[i8]) -> [u8; 16] {
     let n = m.n as usize;
     assert_eq!(labels.len(), n, "hash_module: {} labels for {n} vertices", labels.len());
-    let mut out_mask = [0u8; 8];
-    let mut in_mask = [0u8; 8];
+    let (out_mask, in_mask) = crate::canon::neighbours(m);
     let mut hashes = [[0u8; 16]; 8];
-    for v in 0..n {
-        out_mask[v] = m.row(v);
-        in_mask[v] = m.col(v);
-    }
     for v in 0..n {
         hashes[v] = initial(out_mask[v].count_ones(), in_mask[v].count_ones(), labels[v]);
     }

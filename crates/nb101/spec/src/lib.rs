@@ -31,6 +31,7 @@
 
 mod canon;
 mod check;
+mod checked;
 mod enumerate;
 mod hash;
 mod matrix;
@@ -39,6 +40,7 @@ mod spec;
 
 pub use canon::{MAX_KEY_LABEL, NO_KEY, canonical_key, edge_bit};
 pub use check::{AVAILABLE_OPS_STR, CheckError, check};
+pub use checked::{Checked, Refused, check_matrix};
 pub use enumerate::{
     Cell, MAX_ENUMERATE_VERTICES, UpTo, enumerate, enumerate_graphs, enumerate_with_counts,
     hash_cells, is_full_dag,
