@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod archive;
 mod error;
 mod pipeline;
 
@@ -19,6 +20,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+pub use archive::{
+    MAX_RESERVED_RECORDS, Summary, compare_source, compare_source_with_progress, convert,
+    convert_bytes,
+};
 pub use error::ConvertError;
 pub use pipeline::{BATCH_BYTES, BATCHES_IN_FLIGHT, DECODERS};
 use pipeline::{Item, Stop};
