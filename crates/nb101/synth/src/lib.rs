@@ -7,8 +7,9 @@
 //!
 //! Records come cell by cell (in enumeration order), budgets ascending, repeats in order, or
 //! shuffled. Every `ModelMetrics` has three evaluations (init, halfway, final) with all five
-//! doubles, `trainable_parameters` and `total_time`, no `checkpoint_path`: about 412 bytes a
-//! record, so the full-size files come out at the README's ~1.95 GB and ~499 MB (GiB, MiB).
+//! doubles, `trainable_parameters` and `total_time`, no `checkpoint_path`: about 405 bytes a
+//! record, so the full-size files come out at 2,055,485,088 bytes (1.91 GiB) and 515,142,144
+//! bytes (491 MiB), near the README's ~1.95 GB and ~499 MB.
 //! Values are made up ([`values`]), deterministic from the seed.
 //!
 //! ```
