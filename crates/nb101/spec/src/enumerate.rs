@@ -152,7 +152,16 @@ pub fn enumerate_graphs(
 /// `graph_util.is_full_dag`: no zero row but the last, no zero column but the first.
 pub fn is_full_dag(m: Matrix) -> bool {
     let n = m.n as usize;
-    (0..n.saturating_sub(1)).all(|r| m.row(r) != 0) && (1..n).all(|c| m.col(c) != 0)
+    // The union of the rows is the set of columns with an entry.
+    let mut columns = 0u8;
+    for r in 0..n {
+        let row = m.row(r);
+        if row == 0 && r + 1 < n {
+            return false;
+        }
+        columns |= row;
+    }
+    columns | 1 == crate::matrix::mask8(n) | 1
 }
 
 /// Sets every cell's `hash` to [`hash_module`] of its graph, the cells split between the
