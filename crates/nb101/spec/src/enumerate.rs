@@ -185,6 +185,24 @@ mod tests {
     use super::*;
 
     #[test]
+    #[should_panic(expected = "max_vertices 8 > 7")]
+    fn more_vertices_than_the_limit_panic() {
+        enumerate_graphs(MAX_ENUMERATE_VERTICES + 1, 9, 3);
+    }
+
+    #[test]
+    #[should_panic(expected = "num_ops 5 > 4")]
+    fn more_ops_than_a_key_holds_panic() {
+        enumerate_graphs(3, 9, MAX_KEY_LABEL as usize + 2);
+    }
+
+    #[test]
+    fn four_ops_fit_a_key() {
+        // Labels 0..=3: 1 + 4 + 4 cells up to 3 vertices.
+        assert_eq!(enumerate_graphs(3, 9, 4).0.len(), 9);
+    }
+
+    #[test]
     fn full_dags() {
         let m = |rows: &[&[u8]]| Matrix::from_rows(rows).unwrap();
         assert!(is_full_dag(m(&[&[0, 1], &[0, 0]])));
