@@ -66,7 +66,8 @@ pub use tnb_mapped::open::Buffer;
 use tnb_schema::file::open_regular;
 use tnb_schema::header::{Family, Header};
 pub use tnb_schema::nb101::{
-    Counts, MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS, MAX_RUNS,
+    Counts, MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS, MAX_RUN_OFFSETS,
+    MAX_RUNS,
 };
 use tnb_schema::nb101::{Layout, SECTIONS, Sec};
 use zerocopy::FromBytes;
