@@ -275,7 +275,7 @@ mod tests {
             budget_items: (MAX_RUN_OFFSETS / MAX_BUDGETS - 1) * MAX_BUDGETS,
             canon: MAX_RUN_OFFSETS / MAX_BUDGETS - 1,
         };
-        assert!(MAX_RUN_OFFSETS / MAX_BUDGETS - 1 <= MAX_CELLS);
+        const { assert!(MAX_RUN_OFFSETS / MAX_BUDGETS - 1 <= MAX_CELLS) };
         at_limits.check_limits().unwrap();
         assert!(Layout::for_counts(at_limits).is_some());
     }
