@@ -66,6 +66,24 @@ SECTIONS = [
 ] + [(m, "d", 8, lambda c: c["runs"]) for m in METRICS]
 
 
+class Hashes:
+    """A section of 16-byte hashes, as a sequence of `bytes` (read on access)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def __len__(self):
+        return len(self.raw) // 16
+
+    def __getitem__(self, i):
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return bytes(self.raw[16 * i : 16 * i + 16])
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
 class ArchiveError(Exception):
     """The file is not an NB101 archive this reader reads, or it is corrupted."""
 
@@ -154,7 +172,10 @@ class Archive:
         for (name, code, size, _count), (start, length) in zip(SECTIONS, want):
             raw = p[start : start + length]
             if code is None:
-                self.sec[name] = [bytes(raw[i : i + 16]) for i in range(0, length, 16)]
+                self.sec[name] = Hashes(raw)
+            elif sys.byteorder == "little":
+                # Zero-copy: the archive's byte order is this machine's.
+                self.sec[name] = raw.cast(code)
             else:
                 self.sec[name] = list(struct.unpack("<%d%s" % (length // size, code), raw))
         s = self.sec
