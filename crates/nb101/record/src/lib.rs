@@ -120,6 +120,12 @@ impl Record<'_> {
     }
 }
 
+/// Appends the padded standard base64 of `data` to `out` (what the official writer's
+/// `base64.b64encode` gives), for building records around a protobuf.
+pub fn encode_base64(data: &[u8], out: &mut Vec<u8>) {
+    base64::encode(data, out);
+}
+
 /// Decodes one record's data (see the crate docs for what is accepted). `scratch` holds the
 /// decoded base64 between calls, so that a loop over records allocates nothing for it.
 pub fn decode<'a>(data: &'a [u8], scratch: &mut Vec<u8>) -> Result<Record<'a>, RecordError> {

@@ -46,7 +46,19 @@ impl<'a> Wire<'a> {
         self.base + self.i
     }
 
+    #[inline]
     fn varint(&mut self) -> Result<u64, RecordError> {
+        // Most varints here (tags, lengths) are one byte.
+        if let Some(&b) = self.b.get(self.i) {
+            if b < 0x80 {
+                self.i += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.varint_long()
+    }
+
+    fn varint_long(&mut self) -> Result<u64, RecordError> {
         let start = self.at();
         let mut v = 0u64;
         for k in 0..MAX_VARINT_LEN {
@@ -66,6 +78,7 @@ impl<'a> Wire<'a> {
     }
 
     /// The next field's number and wire type, or `None` at the end.
+    #[inline]
     fn tag(&mut self) -> Result<Option<(u32, u8)>, RecordError> {
         if self.i == self.b.len() {
             return Ok(None);
@@ -85,11 +98,13 @@ impl<'a> Wire<'a> {
         Ok(Some((field, wire)))
     }
 
+    #[inline]
     fn fixed64(&mut self) -> Result<u64, RecordError> {
         let b = self.take(8, "truncated fixed64")?;
         Ok(u64::from_le_bytes(b.try_into().expect("8 bytes")))
     }
 
+    #[inline]
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], RecordError> {
         let start = self.at();
         let s = self.b.get(self.i..).and_then(|r| r.get(..n)).ok_or_else(|| err(start, what))?;
