@@ -138,6 +138,20 @@ impl<'a> Wire<'a> {
     }
 }
 
+/// The bits of [`f64::NAN`] as Python's `math.nan` has them: what protobuf's pure-Python
+/// decoder returns for every NaN double.
+pub const CANONICAL_NAN: u64 = 0x7ff8_0000_0000_0000;
+
+/// A double as the official loader sees it: protobuf's pure-Python decoder (the backend
+/// protobuf 3.20 runs on current CPython) returns `math.nan` for every NaN, dropping its sign
+/// and payload; other values keep their bits. (The C++ backend would keep them; no API method
+/// shows the difference except bit inspection.)
+#[inline]
+pub fn official_double(bits: u64) -> f64 {
+    let v = f64::from_bits(bits);
+    if v.is_nan() { f64::from_bits(CANONICAL_NAN) } else { v }
+}
+
 /// Checks a known field's wire type.
 fn want(field: u32, wire: u8, expected: u8, at: usize, name: &str) -> Result<(), RecordError> {
     if wire == expected {
@@ -171,7 +185,7 @@ fn parse_eval(b: &[u8], base: usize) -> Result<Eval, RecordError> {
         match field {
             1..=5 => {
                 want(field, wire, FIXED64, at, EVAL_NAMES[field as usize - 1])?;
-                let v = f64::from_bits(w.fixed64()?);
+                let v = official_double(w.fixed64()?);
                 match field {
                     2 => e.training_time = v,
                     3 => e.train_accuracy = v,
