@@ -59,6 +59,17 @@ pub(crate) fn check<B: AsRef<[u8]>>(s: &Nb101Store<B>) -> Result<(), String> {
     if keys.windows(2).any(|w| w[0] >= w[1]) {
         return Err("the hash index is not strictly increasing (or a hash repeats)".into());
     }
+    let bits = tnb_schema::nb101::dir_bits(cells as u64);
+    let dir: &[u32] = s.cast(Sec::IndexBuckets);
+    for (j, w) in dir.windows(2).enumerate() {
+        let (a, b) = (w[0] as usize, w[1] as usize);
+        let fits = a <= b
+            && b <= keys.len()
+            && keys[a..b].iter().all(|k| tnb_schema::nb101::bucket(k, bits) == j);
+        if !fits {
+            return Err(format!("hash directory bucket {j} does not hold exactly its hashes"));
+        }
+    }
     for (k, (h, &r)) in keys.iter().zip(rows).enumerate() {
         if s.hash(r) != Some(*h) {
             return Err(format!("hash index entry {k} points to row {r} of another hash"));

@@ -6,7 +6,7 @@ use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use tnb_schema::header::{Family, HEADER_LEN, Header};
-use tnb_schema::nb101::{Counts, Layout, Sec};
+use tnb_schema::nb101::{Counts, Layout, Sec, bucket, dir_bits};
 
 use crate::build::{BuildError, Builder, Provenance, Summary};
 use crate::{Nb101Store, canon};
@@ -188,6 +188,19 @@ impl Builder {
                 Sec::BudgetOffsets => o.each(p.budget_offsets.iter().map(|x| x.to_le_bytes()))?,
                 Sec::BudgetList => o.bytes(&p.budget_list)?,
                 Sec::RunOffsets => o.each(p.run_offsets.iter().map(|x| x.to_le_bytes()))?,
+                Sec::IndexBuckets => {
+                    // index_buckets[j] = the first sorted hash whose bucket is j or more.
+                    let bits = dir_bits(self.hashes.len() as u64);
+                    let mut k = 0usize;
+                    for j in 0..=(1usize << bits) {
+                        while k < p.index_rows.len()
+                            && bucket(&self.hashes[p.index_rows[k] as usize], bits) < j
+                        {
+                            k += 1;
+                        }
+                        o.bytes(&(k as u32).to_le_bytes())?;
+                    }
+                }
                 Sec::IndexHashes => {
                     o.each(p.index_rows.iter().map(|&r| self.hashes[r as usize]))?
                 }
