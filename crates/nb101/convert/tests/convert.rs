@@ -221,3 +221,24 @@ fn a_consumer_error_stops_the_reading_and_names_the_record() {
     use sha2::Digest;
     assert_eq!(s.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&src)));
 }
+
+#[test]
+fn a_record_claiming_2_pow_63_bytes_is_an_error_not_an_allocation() {
+    for len in [1u64 << 63, u64::MAX, tnb_tfrecord::MAX_RECORD_LEN + 1] {
+        let mut f = file(5, 2);
+        let at = f.len();
+        let l = len.to_le_bytes();
+        f.extend_from_slice(&l);
+        f.extend_from_slice(&tnb_tfrecord::masked_crc32c(&l).to_le_bytes());
+        f.extend_from_slice(&[0u8; 64]);
+        let e = err_of(convert_bytes(&f));
+        assert_eq!(
+            e,
+            format!(
+                "<memory>: record 5 at byte {at}: length {len} is over the limit of {} bytes per \
+                 record",
+                tnb_tfrecord::MAX_RECORD_LEN
+            )
+        );
+    }
+}
