@@ -238,6 +238,14 @@ fn forged_offsets_ids_and_rows_are_refused_or_bounded() {
     assert!(one_line(&e).contains("run offsets"), "{e}");
     let e = forged(&good, Sec::OpOffsets, 1, 4, 9999).unwrap_err();
     assert!(one_line(&e).contains("label"), "{e}");
+    let last = 1usize << tnb_schema::nb101::dir_bits(cells as u64);
+    let e = forged(&good, Sec::IndexBuckets, last, 4, 0).unwrap_err();
+    assert!(one_line(&e).contains("index_buckets"), "{e}");
+    // A directory bucket pointing past the index: lookups in it fail, check() names it.
+    let s = forged(&good, Sec::IndexBuckets, 1, 4, 0xffff_ffff).unwrap();
+    let failed = s0.hashes().iter().filter(|h| s.row_of_hash(h).is_err()).count();
+    assert!(failed > 0 && s.check().unwrap_err().contains("directory bucket"));
+    read_everything(&s);
     // Damage only reads see: each read fails, check() names it, nothing panics.
     let s = forged(&good, Sec::Vertices, 0, 1, 9).unwrap();
     assert!(s.adjacency(0).is_err() && s.check().unwrap_err().contains("cell 0"));
