@@ -182,14 +182,16 @@ def _value(rnd):
     return struct.unpack("<f", struct.pack("<f", rnd.random()))[0]
 
 
-def records(seed=0, cells=12, budgets=(4, 12, 36, 108), shuffle=True, ragged=True):
-    """The payloads of a small file: every cell at every budget (some budgets and repeats
-    missing when `ragged`), 3 repeats, optional fields sometimes absent, order shuffled."""
+def records(seed=0, cells=12, budgets=(4, 12, 36, 108), shuffle=True, ragged=True, given=()):
+    """The payloads of a small file: every cell (the `given` (matrix, ops) pairs, then random
+    ones up to `cells`) at every budget (some budgets and repeats missing when `ragged`), 3
+    repeats, optional fields sometimes absent, order shuffled."""
     rnd = random.Random(seed)
     out = []
     seen = set()
-    while len(seen) < cells:
-        matrix, ops = random_cell(rnd)
+    given = list(given)
+    while len(seen) < max(cells, len(given)) or given:
+        matrix, ops = given.pop(0) if given else random_cell(rnd)
         h = cell_hash(matrix, ops)
         if h in seen:
             continue
