@@ -140,6 +140,7 @@ class Archive:
             c["cells"] > c["runs"]
             or c["canon"] > c["cells"]
             or c["budget_items"] > min(c["cells"] * c["budgets"], (1 << 32) - 1)
+            or c["budgets"] * (c["cells"] + 1) > (1 << 27)
         ):
             raise ArchiveError("corrupted tnb archive: inconsistent counts")
         want = layout(c)

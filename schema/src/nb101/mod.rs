@@ -71,6 +71,11 @@ pub const MAX_OP_BYTES: u64 = 1 << 20;
 /// Largest total number of operations over all cells: the operations offsets are u32.
 pub const MAX_OP_ITEMS: u64 = u32::MAX as u64;
 
+/// Largest `budgets × (cells + 1)`, the length of `run_offsets` (u32 each, 512 MiB at most):
+/// without it, 256 distinct epochs in a file of a million cells would make the archive (and
+/// the builder) hold a gigabyte of offsets. The real files need 4 × 423,625.
+pub const MAX_RUN_OFFSETS: u64 = 1 << 27;
+
 /// The sections, in payload order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]

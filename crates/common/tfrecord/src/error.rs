@@ -65,8 +65,13 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "record {} at byte {}: ", self.index, self.offset)?;
-        match &self.problem {
+        write!(f, "record {} at byte {}: {}", self.index, self.offset, self.problem)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Problem::LengthCrc { stored, computed } => write!(
                 f,
                 "length CRC-32C mismatch (stored 0x{stored:08x}, computed 0x{computed:08x}): \

@@ -47,6 +47,16 @@ impl<R: Read> Reader<R> {
         self.index
     }
 
+    /// The underlying reader (it may have been read ahead of [`Reader::position`]).
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// The underlying reader, dropping whatever was read ahead into the buffer.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+
     /// Reads the next record's data into `buf` (replacing its contents). `Ok(None)` at a clean
     /// end of file (after a whole record, or in an empty file).
     pub fn next_into(&mut self, buf: &mut Vec<u8>) -> Result<Option<RecordAt>, Error> {

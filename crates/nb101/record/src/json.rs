@@ -86,6 +86,7 @@ impl<'a> Cursor<'a> {
         self.i += 1;
         let start = self.i;
         // Fast path: no escape.
+        self.i = plain_run(self.b, self.i);
         loop {
             match self.peek() {
                 None => return Err(err(start - 1, "unterminated string")),
@@ -104,12 +105,7 @@ impl<'a> Cursor<'a> {
         let mut out = String::from(&self.s[start..self.i]);
         loop {
             let run = self.i;
-            while let Some(c) = self.peek() {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
+            self.i = plain_run(self.b, self.i);
             out.push_str(&self.s[run..self.i]);
             match self.peek() {
                 None => return Err(err(start - 1, "unterminated string")),
@@ -222,6 +218,33 @@ impl<'a> Cursor<'a> {
         }
         Ok(v)
     }
+}
+
+/// The end of the run of bytes from `i` that need no attention inside a string (anything but
+/// `"`, `\\` and control characters), eight bytes at a time.
+fn plain_run(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero: exact for the first such byte (later ones may be false hits,
+    // which the byte loop below sorts out).
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let hit = zero(w ^ (LO * u64::from(b'"')))
+            | zero(w ^ (LO * u64::from(b'\\')))
+            | (w.wrapping_sub(LO * 0x20) & !w & HI);
+        if hit != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Parses the record's text as the 5-list.
