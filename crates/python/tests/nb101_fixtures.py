@@ -141,7 +141,9 @@ def decode_metrics(b):
             e = [0.0, 0.0, 0.0, 0.0]
             for f2, w2, v2 in _fields(v):
                 if 2 <= f2 <= 5 and w2 == 1:
-                    e[f2 - 2] = v2
+                    # protobuf's pure-Python decoder (the official loader's) reads every NaN
+                    # as math.nan.
+                    e[f2 - 2] = float("nan") if v2 != v2 else v2
             evals.append(e)
         elif field == 2 and wire == 0:
             params = v & 0xFFFFFFFF

@@ -18,6 +18,7 @@ from tnb.nasbench101 import api
 from tnb.nasbench101.lib import config, graph_util, model_spec
 
 import nb101_fixtures as fx
+from conftest import DATA
 
 HAS_STORE = hasattr(tnb._tnb, "NB101Store")
 pytestmark = pytest.mark.skipif(not HAS_STORE, reason="no NAS-Bench-101 in this build")
@@ -55,11 +56,23 @@ def files(tmp_path_factory):
         dst = str(out / (name + ".tnb"))
         nasbench101.convert(src, dst)
         made[name] = (src, dst)
+    # The official helper's held-out files (data/nb101), when present.
+    for name in DATA_FILES:
+        src = os.path.join(DATA, "nb101", name + ".tfrecord")
+        if os.path.isfile(src):
+            dst = str(out / (name + ".tnb"))
+            nasbench101.convert(src, dst)
+            made[name] = (src, dst)
     return made
 
 
-@pytest.fixture(scope="module", params=["full", "only108", "ordered"])
-def name(request):
+DATA_FILES = ["full_small", "only108_small", "edge"]
+
+
+@pytest.fixture(scope="module", params=["full", "only108", "ordered"] + DATA_FILES)
+def name(request, files):
+    if request.param not in files:
+        pytest.skip("data/nb101/%s.tfrecord is not in this checkout" % request.param)
     return request.param
 
 
@@ -146,7 +159,7 @@ def _specs(ref, rnd):
             out.append((pad.tolist(), ops[:-1] + ["maxpool3x3", "output"]))
     for _ in range(10):
         out.append(fx.random_cell(rnd))
-    out += [
+    return out, [
         ([[0, 0], [0, 0]], ["input", "output"]),  # disconnected
         ([[0, 1, 0], [0, 0, 0], [0, 0, 0]], ["input", "conv3x3-bn-relu", "output"]),
         ((np.eye(8, k=1, dtype=int)).tolist(), ["input"] + [OPS[0]] * 6 + ["output"]),  # 8
@@ -158,7 +171,6 @@ def _specs(ref, rnd):
         ([[0, 1, 1], [0, 0, 1], [0, 0, 0]], ["input", "conv3x3-bn-relu", "output"]),
         ([[0, 1, 1], [0, 0, 1], [0, 0, 0]], ["input", "maxpool3x3", "output"]),
     ]
-    return out
 
 
 def _outcome(f, *args, **kwargs):
@@ -182,10 +194,10 @@ def test_random_sequences_answer_as_the_official_class(files, name, kind):
     path = files[name][0]
     ref = fx.Reference(path, seed=3)
     rnd = random.Random(11)
-    specs = _specs(ref, rnd)
+    specs, odd = _specs(ref, rnd)
     calls = []
     for _ in range(400):
-        m, ops = rnd.choice(specs)
+        m, ops = rnd.choice(odd if rnd.random() < 0.25 else specs)
         spec = api.ModelSpec(m, ops)
         pick = rnd.random()
         if pick < 0.5:
@@ -196,7 +208,7 @@ def test_random_sequences_answer_as_the_official_class(files, name, kind):
         elif pick < 0.85:
             calls.append(("get_metrics_from_spec", (spec,), {}))
         elif pick < 0.95:
-            h = rnd.choice(list(ref.hash_iterator()) + ["0" * 32, 5, "x"])
+            h = rnd.choice(["0" * 32, 5, "x", [1]] if rnd.random() < 0.3 else list(ref.hash_iterator()))
             calls.append(("get_metrics_from_hash", (h,), {}))
         else:
             calls.append(("reset_budget_counters", (), {}))
@@ -354,6 +366,22 @@ def test_model_spec_behaves_as_the_official():
     if not hasattr(model_spec, "graphviz"):
         with pytest.raises(NameError):
             s.visualize()
+
+
+def test_pickles_and_copies(files):
+    import pickle
+
+    nb = api.NASBench(files["full"][1], seed=0)
+    h = next(iter(nb.hash_iterator()))
+    spec = api.ModelSpec(*[nb.get_metrics_from_hash(h)[0][k]
+                           for k in ("module_adjacency", "module_operations")])
+    nb.query(spec)
+    for other in (pickle.loads(pickle.dumps(nb)), copy.deepcopy(nb)):
+        assert other.get_budget_counters() == nb.get_budget_counters()
+        assert same(other.get_metrics_from_hash(h), nb.get_metrics_from_hash(h))
+        assert list(other.hash_iterator()) == list(nb.hash_iterator())
+        assert other.valid_epochs == nb.valid_epochs
+        assert same(other.fixed_statistics[h], nb.fixed_statistics[h])
 
 
 def test_evaluate_is_not_available(files):

@@ -7,11 +7,9 @@ config and valid_epochs."""
 
 import contextlib
 import glob
-import hashlib
 import io
 import json
 import os
-import random
 
 import pytest
 
@@ -21,9 +19,10 @@ from tnb.nasbench101 import api
 from conftest import DATA
 
 try:
+    import nb101_answers as answers
     from nb101_answers import encode
 except ImportError:  # the shared encoder is not in this checkout
-    encode = None
+    answers = encode = None
 
 ANSWERS = sorted(glob.glob(os.path.join(DATA, "nb101", "official", "*.jsonl")))
 pytestmark = [
@@ -68,18 +67,13 @@ def fixture_path(name):
     pytest.skip("fixture %s not in data/nb101" % name)
 
 
-def state():
-    return hashlib.sha256(repr(random.getstate()).encode()).hexdigest()[:16]
-
-
 def spec_of(line):
-    s = line["spec"]
-    return api.ModelSpec(decode(s["matrix"]), decode(s["ops"]))
+    return answers.build_spec(api, line["spec"])
 
 
-@pytest.mark.parametrize("answers", ANSWERS, ids=lambda p: os.path.basename(p)[:-6])
-def test_replay(answers, monkeypatch, tmp_path):
-    with open(answers) as f:
+@pytest.mark.parametrize("path_of_answers", ANSWERS, ids=lambda p: os.path.basename(p)[:-6])
+def test_replay(path_of_answers, tmp_path):
+    with open(path_of_answers) as f:
         lines = [json.loads(x) for x in f if x.strip()]
     head, calls = lines[0], lines[1:]
     path = fixture_path(head["fixture"])
@@ -99,20 +93,11 @@ def test_replay(answers, monkeypatch, tmp_path):
             assert encode(nb.config) == head["config"]
         if "valid_epochs" in head:
             assert encode(nb.valid_epochs) == head["valid_epochs"]
-        replay(nb, calls, monkeypatch)
+        replay(nb, calls)
 
 
-def replay(nb, calls, monkeypatch):
-    draws = []
-    real = random.randint
-
-    def recording(a, b):
-        v = real(a, b)
-        draws.append(v)
-        return v
-
-    monkeypatch.setattr(random, "randint", recording)
-    try:
+def replay(nb, calls):
+    with answers.capture_draws() as draws:
         for k, line in enumerate(calls):
             del draws[:]
             args = [decode(a) for a in line.get("args", [])]
@@ -121,24 +106,20 @@ def replay(nb, calls, monkeypatch):
                 try:
                     args.insert(0, spec_of(line))
                 except Exception as e:  # noqa: BLE001 - compared with the recorded error
-                    got = {"type": type(e).__name__, "msg": str(e)}
-                    assert got == line["err"], (k, line)
+                    assert answers.exc_record(e) == line["err"], (k, line)
                     continue
             method = getattr(nb, line["call"])
             try:
                 value = method(*args, **kwargs)
             except Exception as e:  # noqa: BLE001 - compared with the recorded error
                 assert "err" in line, (k, line, e)
-                assert {"type": type(e).__name__, "msg": str(e)} == line["err"], (k, line)
+                assert answers.exc_record(e) == line["err"], (k, line)
             else:
                 assert "ok" in line, (k, line, value)
                 assert encode(value) == line["ok"], (k, line["call"])
             if "draws" in line:
                 assert draws == line["draws"], (k, line)
             if "state" in line:
-                assert state() == line["state"], (k, line)
+                assert answers.state_digest() == line["state"], (k, line)
             if "budget" in line:
-                t, e = nb.get_budget_counters()
-                assert [float.hex(t), e] == line["budget"], (k, line)
-    finally:
-        monkeypatch.setattr(random, "randint", real)
+                assert answers.budget_record(nb) == line["budget"], (k, line)

@@ -87,8 +87,9 @@ pub(crate) fn metric_array<'py>(
     let mut raw = Vec::with_capacity(cells * widest * 8);
     for w in offsets.windows(2) {
         for j in 0..widest {
+            // A NaN as the official loader reads it (see `build::metric`).
             let v = match column.get(w[0] + j) {
-                Some(&v) if w[0] + j < w[1] => v,
+                Some(&v) if w[0] + j < w[1] && !v.is_nan() => v,
                 _ => f64::NAN,
             };
             raw.extend_from_slice(&v.to_ne_bytes());

@@ -72,6 +72,12 @@ fn op_str<'py>(py: Python<'py>, s: &str) -> Bound<'py, PyString> {
     }
 }
 
+/// A metric as the official loader makes it: protobuf's pure-Python decoder reads every NaN
+/// double as `math.nan` (the quiet NaN 0x7ff8000000000000, payload and sign dropped).
+pub(crate) fn metric(py: Python<'_>, v: f64) -> Bound<'_, PyFloat> {
+    PyFloat::new(py, if v.is_nan() { f64::NAN } else { v })
+}
+
 /// The most vertices of a stored cell.
 const SIDE: usize = 7;
 
@@ -154,19 +160,24 @@ impl Objects {
         Ok(d)
     }
 
-    /// One run's dict (8 floats).
+    /// One run's dict (8 floats) from the store's columns.
     pub(crate) fn run<'py>(
         &self,
         py: Python<'py>,
-        db: &Db,
+        columns: &[&[f64]; 8],
         i: usize,
     ) -> PyResult<Bound<'py, PyDict>> {
         let d = template(py, &self.run, &RUN_KEYS)?;
         let keys = self.run_keys.get_or_init(py, || {
             RUN_KEYS.iter().map(|k| PyString::intern(py, k).unbind()).collect()
         });
-        for (k, v) in keys.iter().zip(db.run(i)?) {
-            d.set_item(k.bind(py), PyFloat::new(py, v))?;
+        for (k, column) in keys.iter().zip(columns) {
+            let v = *column.get(i).ok_or_else(|| {
+                crate::binding::FormatError::new_err(
+                    "corrupted NAS-Bench-101 archive: a run is out of range",
+                )
+            })?;
+            d.set_item(k.bind(py), metric(py, v))?;
         }
         Ok(d)
     }
@@ -179,10 +190,11 @@ impl Objects {
         row: u32,
     ) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
+        let columns = db.columns();
         for (epochs, runs) in db.budgets(row)? {
             let l = PyList::empty(py);
             for i in runs {
-                l.append(self.run(py, db, i)?)?;
+                l.append(self.run(py, &columns, i)?)?;
             }
             d.set_item(epochs, l)?;
         }
@@ -204,10 +216,10 @@ impl Objects {
         d.set_item(pyo3::intern!(py, "trainable_parameters"), db.trainable_parameters(row)?)?;
         let v = db.run(i)?;
         let at = if halfway { 0 } else { 4 };
-        d.set_item(pyo3::intern!(py, "training_time"), PyFloat::new(py, v[at]))?;
-        d.set_item(pyo3::intern!(py, "train_accuracy"), PyFloat::new(py, v[at + 1]))?;
-        d.set_item(pyo3::intern!(py, "validation_accuracy"), PyFloat::new(py, v[at + 2]))?;
-        d.set_item(pyo3::intern!(py, "test_accuracy"), PyFloat::new(py, v[at + 3]))?;
+        d.set_item(pyo3::intern!(py, "training_time"), metric(py, v[at]))?;
+        d.set_item(pyo3::intern!(py, "train_accuracy"), metric(py, v[at + 1]))?;
+        d.set_item(pyo3::intern!(py, "validation_accuracy"), metric(py, v[at + 2]))?;
+        d.set_item(pyo3::intern!(py, "test_accuracy"), metric(py, v[at + 3]))?;
         Ok(d)
     }
 }

@@ -17,7 +17,7 @@ fn corrupt(e: Corrupt) -> pyo3::PyErr {
 
 /// Converts the TFRecord `src` into the archive `dst` (streamed, written atomically).
 pub(crate) fn convert_file(src: &Path, dst: &Path) -> Result<(), String> {
-    tnb_nb101_convert::convert(src, dst, &mut |_: u64, _: u64| {})
+    tnb_nb101_convert::convert(src, dst, |_: u64, _: u64| {})
         .map(drop)
         .map_err(|e| format!("{}: {e}", src.display()))
 }
@@ -103,6 +103,12 @@ impl Db {
         let Run { halfway: h, final_: f } =
             self.store.run(i).ok_or_else(|| corrupt(Corrupt("a run is out of range")))?;
         Ok([h[0], h[1], h[2], h[3], f[0], f[1], f[2], f[3]])
+    }
+
+    /// The 8 metric columns (official key order), each over every run: read once per answer
+    /// instead of once per value.
+    pub(crate) fn columns(&self) -> [&[f64]; 8] {
+        Metric::ALL.map(|m| self.store.column(m))
     }
 
     /// Metric `k` (official key order) of every run.

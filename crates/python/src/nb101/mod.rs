@@ -131,6 +131,8 @@ pub(crate) fn register(m: &Bound<'_, pyo3::types::PyModule>) -> PyResult<()> {
 /// An opened NAS-Bench-101 benchmark: the data side of `tnb.nasbench101.api.NASBench`.
 #[pyclass(module = "tnb._tnb", name = "NB101Store", frozen)]
 pub struct Store {
+    /// The path opened (pickling reopens it).
+    path: PathBuf,
     db: Db,
     objects: Objects,
     /// `{hash: row}` in file order, built on first need (`hash_iterator`).
@@ -206,7 +208,8 @@ impl Store {
         let db = py
             .detach(|| if is_archive { Db::open_archive(&path) } else { Db::convert(&path) })
             .map_err(FormatError::new_err)?;
-        Ok(Store { db, objects: Objects::new(), keys: PyOnceLock::new() })
+        let path = std::path::absolute(&path).unwrap_or(path);
+        Ok(Store { path, db, objects: Objects::new(), keys: PyOnceLock::new() })
     }
 
     /// The number of cells.
@@ -383,6 +386,14 @@ impl Store {
             raw.extend_from_slice(&hex_bytes(h));
         }
         arrays::hashes(py, &raw)
+    }
+
+    /// Pickles as its path: unpickling opens the file again (a `NASBench` object then pickles
+    /// as its attributes and this path, e.g. for `multiprocessing`).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let args = PyTuple::new(py, [slf.get().path.clone()])?;
+        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
     }
 
     /// Immutable: copies are the object itself.

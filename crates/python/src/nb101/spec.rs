@@ -5,6 +5,8 @@
 //! Python class then runs the official steps, which raise what they raise.
 
 use super::db::Matrix;
+use std::sync::Mutex;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 
@@ -37,38 +39,36 @@ struct Config<'py> {
     available_ops: Bound<'py, PyList>,
 }
 
-fn int_item(d: &Bound<'_, PyDict>, key: &str) -> Option<i64> {
+fn int_item(d: &Bound<'_, PyDict>, key: &Bound<'_, PyString>) -> Option<i64> {
     let v = d.get_item(key).ok()??;
     if v.is_exact_instance_of::<PyInt>() { v.extract::<i64>().ok() } else { None }
 }
 
 /// `config['num_repeats']` when a plain int.
 pub(crate) fn num_repeats(config: &Bound<'_, PyAny>) -> Option<i64> {
-    int_item(config.cast_exact::<PyDict>().ok()?, "num_repeats")
+    let py = config.py();
+    int_item(config.cast_exact::<PyDict>().ok()?, pyo3::intern!(py, "num_repeats"))
 }
 
 fn read_config<'py>(config: &Bound<'py, PyAny>) -> Option<Config<'py>> {
+    let py = config.py();
     let d = config.cast_exact::<PyDict>().ok()?;
-    let ops = d.get_item("available_ops").ok()??;
+    let ops = d.get_item(pyo3::intern!(py, "available_ops")).ok()??;
     let ops = ops.cast_exact::<PyList>().ok()?.clone();
+    // Labels are i8 (hash_module's); a longer list is left to the official steps.
     if ops.len() > 100 || ops.iter().any(|o| !o.is_exact_instance_of::<PyString>()) {
         return None;
     }
     Some(Config {
-        module_vertices: int_item(d, "module_vertices")?,
-        max_edges: int_item(d, "max_edges")?,
+        module_vertices: int_item(d, pyo3::intern!(py, "module_vertices"))?,
+        max_edges: int_item(d, pyo3::intern!(py, "max_edges"))?,
         available_ops: ops,
     })
 }
 
-/// One numpy element of `size` bytes as 0 or 1 (`None` for any other value).
+/// One numpy element as 0 or 1 (`None` for any other value).
 fn bit(bytes: &[u8], little: bool) -> Option<bool> {
-    let (low, rest) = if little {
-        bytes.split_first()?
-    } else {
-        let (last, rest) = bytes.split_last()?;
-        (last, rest)
-    };
+    let (low, rest) = if little { bytes.split_first()? } else { bytes.split_last()? };
     if rest.iter().any(|&b| b != 0) {
         return None;
     }
@@ -79,12 +79,11 @@ fn bit(bytes: &[u8], little: bool) -> Option<bool> {
     }
 }
 
-/// A numpy array's elements as a 0/1 matrix of `rows` x `cols` (row-major bits), from its
-/// `dtype.str` and `tobytes()`; `None` unless an integer or boolean dtype holding only 0 and 1
-/// and at most 8 x 8.
-pub(crate) fn bits_of(rows: usize, cols: usize, dtype: &str, raw: &[u8]) -> Option<u64> {
+/// An integer or boolean numpy dtype's layout: `(little-endian, item size)`, from its
+/// `dtype.str` (e.g. `<i8`, `|b1`); `None` for any other dtype.
+pub(crate) fn layout(dtype: &str) -> Option<(bool, usize)> {
     let b = dtype.as_bytes();
-    if b.len() < 3 || !matches!(b[1], b'i' | b'u' | b'b') || rows > 8 || cols > 8 {
+    if b.len() < 3 || !matches!(b[1], b'i' | b'u' | b'b') {
         return None;
     }
     let little = match b[0] {
@@ -94,16 +93,63 @@ pub(crate) fn bits_of(rows: usize, cols: usize, dtype: &str, raw: &[u8]) -> Opti
         _ => return None,
     };
     let size: usize = dtype[2..].parse().ok()?;
-    if size == 0 || size > 16 || raw.len() != rows * cols * size {
+    (1..=16).contains(&size).then_some((little, size))
+}
+
+/// A `rows` x `cols` matrix's elements (`tobytes()` of a dtype of `layout`) as 0/1 bits,
+/// row-major; `None` unless only 0 and 1 and at most 8 x 8.
+pub(crate) fn bits(
+    rows: usize,
+    cols: usize,
+    (little, size): (bool, usize),
+    raw: &[u8],
+) -> Option<u64> {
+    if rows > 8 || cols > 8 || raw.len() != rows * cols * size {
         return None;
     }
-    let mut bits = 0u64;
+    let mut out = 0u64;
     for (k, item) in raw.chunks_exact(size).enumerate() {
         if bit(item, little)? {
-            bits |= 1 << k;
+            out |= 1 << k;
         }
     }
-    Some(bits)
+    Some(out)
+}
+
+/// [`bits`] of a matrix given by its `dtype.str`.
+pub(crate) fn bits_of(rows: usize, cols: usize, dtype: &str, raw: &[u8]) -> Option<u64> {
+    bits(rows, cols, layout(dtype)?, raw)
+}
+
+/// The layouts of the dtypes seen, by dtype object (kept alive here, so that an address is
+/// never reused by another dtype): numpy's built-in dtypes are singletons, so this stays a
+/// handful of entries; it stops growing at `MAX_DTYPES`.
+static DTYPES: Mutex<Vec<(Py<PyAny>, Layout)>> = Mutex::new(Vec::new());
+
+/// An integer or boolean dtype's `(little-endian, item size)`, `None` for other dtypes.
+type Layout = Option<(bool, usize)>;
+
+/// The most dtypes [`DTYPES`] remembers.
+const MAX_DTYPES: usize = 32;
+
+fn dtype_layout(dtype: &Bound<'_, PyAny>) -> PyResult<Layout> {
+    let py = dtype.py();
+    if let Ok(known) = DTYPES.lock() {
+        if let Some((_, l)) = known.iter().find(|(d, _)| d.bind(py).is(dtype)) {
+            return Ok(*l);
+        }
+    }
+    let s = dtype.getattr(pyo3::intern!(py, "str"))?;
+    let l = match s.cast_exact::<PyString>() {
+        Ok(s) => layout(&s.to_cow()?),
+        Err(_) => None,
+    };
+    if let Ok(mut known) = DTYPES.lock() {
+        if known.len() < MAX_DTYPES {
+            known.push((dtype.clone().unbind(), l));
+        }
+    }
+    Ok(l)
 }
 
 /// A 2-D numpy array of exact type `ndarray` as `(rows, cols, bits)`.
@@ -112,6 +158,7 @@ fn matrix_of(m: &Bound<'_, PyAny>) -> PyResult<Option<(usize, usize, u64)>> {
     if !m.get_type().is(classes(py)?.ndarray.bind(py)) {
         return Ok(None);
     }
+    let Some(l) = dtype_layout(&m.getattr(pyo3::intern!(py, "dtype"))?)? else { return Ok(None) };
     let shape = m.getattr(pyo3::intern!(py, "shape"))?;
     let Ok(shape) = shape.cast_exact::<PyTuple>() else { return Ok(None) };
     if shape.len() != 2 {
@@ -119,11 +166,21 @@ fn matrix_of(m: &Bound<'_, PyAny>) -> PyResult<Option<(usize, usize, u64)>> {
     }
     let (rows, cols): (usize, usize) =
         (shape.get_item(0)?.extract()?, shape.get_item(1)?.extract()?);
-    let dtype = m.getattr(pyo3::intern!(py, "dtype"))?.getattr(pyo3::intern!(py, "str"))?;
-    let Ok(dtype) = dtype.cast_exact::<PyString>() else { return Ok(None) };
+    if rows > 8 || cols > 8 {
+        return Ok(None);
+    }
     let raw = m.call_method0(pyo3::intern!(py, "tobytes"))?;
     let Ok(raw) = raw.cast_exact::<PyBytes>() else { return Ok(None) };
-    Ok(bits_of(rows, cols, &dtype.to_cow()?, raw.as_bytes()).map(|b| (rows, cols, b)))
+    Ok(bits(rows, cols, l, raw.as_bytes()).map(|b| (rows, cols, b)))
+}
+
+/// `a == b` for two exact `str`s (identity first: the usual ops are the same objects).
+fn same(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(a.is(b) || a.eq(b)?)
+}
+
+fn out_of_domain(m: impl Into<String>) -> PyResult<Read> {
+    Ok(Read::Checked(Checked::OutOfDomain(m.into())))
 }
 
 /// `_check_spec(spec)` in the official order, for a plain spec and config.
@@ -135,9 +192,7 @@ pub(crate) fn check(spec: &Bound<'_, PyAny>, config: &Bound<'_, PyAny>) -> PyRes
     };
     let Ok(valid) = valid.cast_exact::<PyBool>() else { return Ok(Read::Decline) };
     if !valid.is_true() {
-        return Ok(Read::Checked(Checked::OutOfDomain(
-            "invalid spec, provided graph is disconnected.".to_owned(),
-        )));
+        return out_of_domain("invalid spec, provided graph is disconnected.");
     }
     let (Ok(ops), Ok(matrix)) =
         (spec.getattr(pyo3::intern!(py, "ops")), spec.getattr(pyo3::intern!(py, "matrix")))
@@ -150,10 +205,9 @@ pub(crate) fn check(spec: &Bound<'_, PyAny>, config: &Bound<'_, PyAny>) -> PyRes
     if rows != cols || rows != n || !(2..=8).contains(&n) {
         return Ok(Read::Decline);
     }
-    let mut names = Vec::with_capacity(n);
-    for op in ops.iter() {
-        let Ok(s) = op.cast_exact::<PyString>() else { return Ok(Read::Decline) };
-        names.push(s.to_cow()?.into_owned());
+    let ops: Vec<Bound<'_, PyAny>> = ops.iter().collect();
+    if ops.iter().any(|o| !o.is_exact_instance_of::<PyString>()) {
+        return Ok(Read::Decline);
     }
     // The official order: vertices (its message formats the module: TypeError), edges, the
     // first and last ops, then each interior op.
@@ -165,37 +219,34 @@ pub(crate) fn check(spec: &Bound<'_, PyAny>, config: &Bound<'_, PyAny>) -> PyRes
     }
     let edges = i64::from(bits.count_ones());
     if edges > config.max_edges {
-        return Ok(Read::Checked(Checked::OutOfDomain(format!(
+        return out_of_domain(format!(
             "too many edges, got {edges} (max edges = {})",
             config.max_edges
-        ))));
+        ));
     }
-    if names[0] != "input" {
-        return Ok(Read::Checked(Checked::OutOfDomain(
-            "first operation should be 'input'".to_owned(),
-        )));
+    if !same(&ops[0], pyo3::intern!(py, "input").as_any())? {
+        return out_of_domain("first operation should be 'input'");
     }
-    if names[n - 1] != "output" {
-        return Ok(Read::Checked(Checked::OutOfDomain(
-            "last operation should be 'output'".to_owned(),
-        )));
+    if !same(&ops[n - 1], pyo3::intern!(py, "output").as_any())? {
+        return out_of_domain("last operation should be 'output'");
     }
-    let available: Vec<String> = config
-        .available_ops
-        .iter()
-        .map(|o| o.cast_exact::<PyString>().map(|s| s.to_string()).unwrap_or_default())
-        .collect();
     let mut labels = [0i8; 8];
     labels[0] = -1;
     labels[n - 1] = -2;
-    for (k, name) in names.iter().enumerate().take(n - 1).skip(1) {
-        match available.iter().position(|a| a == name) {
-            Some(i) => labels[k] = i as i8,
+    for k in 1..n - 1 {
+        let mut found = None;
+        for (i, a) in config.available_ops.iter().enumerate() {
+            if same(&ops[k], &a)? {
+                found = Some(i as i8);
+                break;
+            }
+        }
+        match found {
+            Some(i) => labels[k] = i,
             None => {
+                let name = ops[k].str()?;
                 let listed = config.available_ops.str()?;
-                return Ok(Read::Checked(Checked::OutOfDomain(format!(
-                    "unsupported op {name} (available ops = {listed})"
-                ))));
+                return out_of_domain(format!("unsupported op {name} (available ops = {listed})"));
             }
         }
     }

@@ -309,7 +309,7 @@ class NASBench(object):
             raise OutOfDomainError(
                 "invalid number of epochs, must be one of %s" % self.valid_epochs
             )
-        return self._store.metric_array(METRICS.index(metric), epochs)
+        return self._store.metric_array(METRICS.index(metric), int(epochs))
 
     def trainable_parameters_array(self):
         """Every cell's ``trainable_parameters`` (int64 array, ``hash_iterator()`` order)."""
@@ -325,17 +325,19 @@ class NASBench(object):
         Imports pandas (not a dependency of tnb)."""
         import pandas as pd
 
+        if epochs not in self.valid_epochs:
+            raise OutOfDomainError(
+                "invalid number of epochs, must be one of %s" % self.valid_epochs
+            )
         hashes = self.hashes()
         params = self.trainable_parameters_array()
-        columns = {m: self.metric_array(m, epochs) for m in METRICS}
-        repeats = columns[METRICS[0]].shape[1]
-        present = ~np.isnan(columns["final_training_time"])
-        for m in METRICS:
-            present &= ~np.isnan(columns[m]) | present
-        cell, rep = np.nonzero(present)
+        counts = self._store.repeat_counts(int(epochs))
+        # (cell, repeat) of every stored run, cell by cell in file order.
+        cell = np.repeat(np.arange(len(hashes)), counts)
+        starts = np.cumsum(counts) - counts
+        rep = np.arange(len(cell)) - np.repeat(starts, counts)
         frame = {"trainable_parameters": params[cell]}
         for m in METRICS:
-            frame[m] = columns[m][cell, rep]
+            frame[m] = self.metric_array(m, epochs)[cell, rep]
         index = pd.MultiIndex.from_arrays([hashes[cell], rep], names=["hash", "repeat"])
-        del repeats
         return pd.DataFrame(frame, index=index)
