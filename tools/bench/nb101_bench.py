@@ -79,6 +79,12 @@ def measure(api, path, n, rounds, label):
             return a.mean(axis=1).argmax()
 
         rows["best mean test accuracy @108 (metric_array)"] = per_call(best, [0], 20, rounds)
+
+        def top(_):
+            return nb.metric_array("final_test_accuracy", 108).max()
+
+        rows["best test accuracy @108, any repeat (metric_array().max())"] = per_call(
+            top, [0], 20, rounds)
     else:
         def best(_):
             top = None
