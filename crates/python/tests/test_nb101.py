@@ -437,6 +437,19 @@ def test_metric_array_is_a_view_when_evenly_laid_out(files):
     assert not a.flags.writeable and not a.flags.owndata
 
 
+def test_views_outlive_the_object(files):
+    import gc
+
+    nb = api.NASBench(files["only108"][1])
+    a = nb.metric_array("final_test_accuracy")
+    want = [r["final_test_accuracy"] for r in nb.get_metrics_from_hash(nb.hashes()[0])[1][108]]
+    del nb
+    gc.collect()
+    assert [float(x) for x in a[0]] == want
+    with pytest.raises(ValueError):
+        a[0, 0] = 1.0  # read-only: the archive's own pages
+
+
 def test_to_pandas(files):
     pd = pytest.importorskip("pandas")
     nb = api.NASBench(files["full"][1])
