@@ -119,31 +119,35 @@ impl Objects {
         })
     }
 
-    /// Cell `row`'s adjacency: a new C-contiguous int8 array of shape (n, n).
-    pub(crate) fn adjacency<'py>(
+    /// Cell `row`'s adjacency (`n` vertices): a new C-contiguous int8 array of shape (n, n).
+    fn adjacency<'py>(
         &self,
         py: Python<'py>,
         db: &Db,
         row: u32,
+        n: u8,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (n, _) = db.adjacency(row)?;
         let views = self.views(py, db)?;
         let view = views[usize::from(n).min(SIDE)].bind(py).get_item(row)?;
         view.call_method0(pyo3::intern!(py, "copy"))
     }
 
-    /// Cell `row`'s ops: a new list.
-    pub(crate) fn operations<'py>(
+    /// The fixed statistics' three values of `row`, read from the archive before any Python
+    /// object is made (independent reads: the CPU overlaps their cache misses).
+    fn fixed_values<'py>(
         &self,
         py: Python<'py>,
         db: &Db,
         row: u32,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyList>, i32)> {
+        let params = db.trainable_parameters(row)?;
+        let (n, _) = db.adjacency(row)?;
+        let ops: Vec<&str> = db.operations(row)?.collect();
         let l = PyList::empty(py);
-        for op in db.operations(row)? {
+        for op in ops {
             l.append(op_str(py, op))?;
         }
-        Ok(l)
+        Ok((self.adjacency(py, db, row, n)?, l, params))
     }
 
     /// `fixed_statistics[hash of row]`, new objects.
@@ -153,30 +157,21 @@ impl Objects {
         db: &Db,
         row: u32,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let (adjacency, ops, params) = self.fixed_values(py, db, row)?;
         let d = template(py, &self.fixed, &FIXED_KEYS)?;
-        d.set_item(pyo3::intern!(py, "module_adjacency"), self.adjacency(py, db, row)?)?;
-        d.set_item(pyo3::intern!(py, "module_operations"), self.operations(py, db, row)?)?;
-        d.set_item(pyo3::intern!(py, "trainable_parameters"), db.trainable_parameters(row)?)?;
+        d.set_item(pyo3::intern!(py, "module_adjacency"), adjacency)?;
+        d.set_item(pyo3::intern!(py, "module_operations"), ops)?;
+        d.set_item(pyo3::intern!(py, "trainable_parameters"), params)?;
         Ok(d)
     }
 
-    /// One run's dict (8 floats) from the store's columns.
-    pub(crate) fn run<'py>(
-        &self,
-        py: Python<'py>,
-        columns: &[&[f64]; 8],
-        i: usize,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    /// One run's dict from its 8 values.
+    fn run_of<'py>(&self, py: Python<'py>, values: &[f64; 8]) -> PyResult<Bound<'py, PyDict>> {
         let d = template(py, &self.run, &RUN_KEYS)?;
         let keys = self.run_keys.get_or_init(py, || {
             RUN_KEYS.iter().map(|k| PyString::intern(py, k).unbind()).collect()
         });
-        for (k, column) in keys.iter().zip(columns) {
-            let v = *column.get(i).ok_or_else(|| {
-                crate::binding::FormatError::new_err(
-                    "corrupted NAS-Bench-101 archive: a run is out of range",
-                )
-            })?;
+        for (k, &v) in keys.iter().zip(values) {
             d.set_item(k.bind(py), metric(py, v))?;
         }
         Ok(d)
@@ -189,12 +184,33 @@ impl Objects {
         db: &Db,
         row: u32,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
         let columns = db.columns();
-        for (epochs, runs) in db.budgets(row)? {
+        // Every value read first, in one tight loop: the cell's runs lie in a few places of
+        // each of 8 columns (one block per budget), so these reads miss the caches; issued
+        // back to back the CPU overlaps the misses, instead of taking them one by one between
+        // building Python objects.
+        let budgets: Vec<(i64, std::ops::Range<usize>)> = db.budgets(row)?.collect();
+        let mut values: Vec<[f64; 8]> = Vec::with_capacity(budgets.iter().map(|b| b.1.len()).sum());
+        for (_, runs) in &budgets {
+            for i in runs.clone() {
+                let mut v = [0.0; 8];
+                for (x, column) in v.iter_mut().zip(&columns) {
+                    *x = *column.get(i).ok_or_else(|| {
+                        crate::binding::FormatError::new_err(
+                            "corrupted NAS-Bench-101 archive: a run is out of range",
+                        )
+                    })?;
+                }
+                values.push(v);
+            }
+        }
+        let d = PyDict::new(py);
+        let mut next = values.iter();
+        for (epochs, runs) in budgets {
             let l = PyList::empty(py);
-            for i in runs {
-                l.append(self.run(py, &columns, i)?)?;
+            for _ in runs {
+                let v = next.next().copied().unwrap_or([0.0; 8]);
+                l.append(self.run_of(py, &v)?)?;
             }
             d.set_item(epochs, l)?;
         }
@@ -210,11 +226,12 @@ impl Objects {
         i: usize,
         halfway: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let d = template(py, &self.query, &QUERY_KEYS)?;
-        d.set_item(pyo3::intern!(py, "module_adjacency"), self.adjacency(py, db, row)?)?;
-        d.set_item(pyo3::intern!(py, "module_operations"), self.operations(py, db, row)?)?;
-        d.set_item(pyo3::intern!(py, "trainable_parameters"), db.trainable_parameters(row)?)?;
         let v = db.run(i)?;
+        let (adjacency, ops, params) = self.fixed_values(py, db, row)?;
+        let d = template(py, &self.query, &QUERY_KEYS)?;
+        d.set_item(pyo3::intern!(py, "module_adjacency"), adjacency)?;
+        d.set_item(pyo3::intern!(py, "module_operations"), ops)?;
+        d.set_item(pyo3::intern!(py, "trainable_parameters"), params)?;
         let at = if halfway { 0 } else { 4 };
         d.set_item(pyo3::intern!(py, "training_time"), metric(py, v[at]))?;
         d.set_item(pyo3::intern!(py, "train_accuracy"), metric(py, v[at + 1]))?;
