@@ -26,4 +26,6 @@ mod binding;
 #[cfg(feature = "python")]
 mod nats;
 #[cfg(feature = "python")]
+mod nb101;
+#[cfg(feature = "python")]
 mod nb201;

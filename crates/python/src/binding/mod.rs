@@ -119,6 +119,7 @@ fn _tnb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<crate::nats::Store>()?;
     m.add_function(wrap_pyfunction!(crate::nats::nats_load, m)?)?;
     m.add_function(wrap_pyfunction!(crate::nats::nats_convert, m)?)?;
+    crate::nb101::register(m)?;
     m.add("FormatError", m.py().get_type::<FormatError>())?;
     m.add_function(wrap_pyfunction!(_reopen, m)?)?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
