@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{nb201, transnas};
+use crate::{nb101, nb201, transnas};
 
 /// Length of the header; the payload starts right after it (64-byte aligned).
 pub const HEADER_LEN: usize = 128;
@@ -25,7 +25,8 @@ pub const FLAGS: u32 = FLAG_LITTLE_ENDIAN | FLAG_ALIGNED | FLAG_POINTER_32;
 pub const MAX_PAYLOAD: u64 = i32::MAX as u64;
 
 /// Largest NAS-Bench-201 payload: its big sections are raw arrays addressed by u64 offsets (only
-/// the small rkyv root must stay under 2 GiB), so the bound is what a file offset can say.
+/// the small rkyv root must stay under 2 GiB), so the bound is what a file offset can say. The
+/// NAS-Bench-101 payload (plain arrays, u64 offsets) has the same bound.
 pub const MAX_PAYLOAD_NB201: u64 = i64::MAX as u64 - HEADER_LEN as u64;
 
 /// The benchmark family an archive holds (header bytes 44..48, u32 little-endian). Each family
@@ -40,12 +41,14 @@ pub enum Family {
     NatsTss,
     /// NATS-Bench's size space, sss (`3`): NB201's payload format (FORMAT-NB201.md).
     NatsSss,
+    /// NAS-Bench-101 (`4`): its own payload format (FORMAT-NB101.md).
+    Nb101,
 }
 
 impl Family {
     /// Every family, by code.
-    pub const ALL: [Family; 4] =
-        [Family::TransNas, Family::Nb201, Family::NatsTss, Family::NatsSss];
+    pub const ALL: [Family; 5] =
+        [Family::TransNas, Family::Nb201, Family::NatsTss, Family::NatsSss, Family::Nb101];
 
     /// The families whose payload is the NB201 format (FORMAT-NB201.md), all read by the NB201
     /// store: NAS-Bench-201 and both NATS-Bench spaces (the same ArchResults layout).
@@ -53,7 +56,7 @@ impl Family {
 
     /// Whether the family's payload is the NB201 format (see [`Family::NB201_FORMAT`]).
     pub const fn is_nb201_format(self) -> bool {
-        !matches!(self, Family::TransNas)
+        matches!(self, Family::Nb201 | Family::NatsTss | Family::NatsSss)
     }
 
     /// The code in header bytes 44..48.
@@ -63,6 +66,7 @@ impl Family {
             Family::Nb201 => 1,
             Family::NatsTss => 2,
             Family::NatsSss => 3,
+            Family::Nb101 => 4,
         }
     }
 
@@ -73,6 +77,7 @@ impl Family {
             1 => Some(Family::Nb201),
             2 => Some(Family::NatsTss),
             3 => Some(Family::NatsSss),
+            4 => Some(Family::Nb101),
             _ => None,
         }
     }
@@ -84,6 +89,7 @@ impl Family {
             Family::Nb201 => "NAS-Bench-201",
             Family::NatsTss => "NATS-Bench topology (tss)",
             Family::NatsSss => "NATS-Bench size (sss)",
+            Family::Nb101 => "NAS-Bench-101",
         }
     }
 
@@ -92,6 +98,7 @@ impl Family {
         match self {
             Family::TransNas => transnas::FORMAT_VERSION,
             Family::Nb201 | Family::NatsTss | Family::NatsSss => nb201::FORMAT_VERSION,
+            Family::Nb101 => nb101::FORMAT_VERSION,
         }
     }
 
@@ -100,6 +107,7 @@ impl Family {
         match self {
             Family::TransNas => transnas::SCHEMA_HASH,
             Family::Nb201 | Family::NatsTss | Family::NatsSss => nb201::SCHEMA_HASH,
+            Family::Nb101 => nb101::SCHEMA_HASH,
         }
     }
 
@@ -108,6 +116,8 @@ impl Family {
         match self {
             Family::TransNas => MAX_PAYLOAD,
             Family::Nb201 | Family::NatsTss | Family::NatsSss => MAX_PAYLOAD_NB201,
+            // Also raw arrays addressed by u64 offsets (FORMAT-NB101.md).
+            Family::Nb101 => MAX_PAYLOAD_NB201,
         }
     }
 }
@@ -659,6 +669,35 @@ mod tests {
         let t = file(b"abcd");
         let e = Header::decode_families(&t, &Family::NB201_FORMAT).unwrap_err().to_string();
         assert!(e.contains("TransNAS-Bench-101 archive, not a NAS-Bench-201"), "{e}");
+    }
+
+    #[test]
+    fn nb101_is_family_4_and_the_other_readers_name_it() {
+        let fam = Family::Nb101;
+        assert_eq!((fam.code(), Family::from_code(4), fam.name()), (4, Some(fam), "NAS-Bench-101"));
+        assert!(!fam.is_nb201_format());
+        assert!(!Family::NB201_FORMAT.contains(&fam) && Family::ALL.contains(&fam));
+        assert_eq!((fam.version(), fam.schema_hash()), (nb101::FORMAT_VERSION, nb101::SCHEMA_HASH));
+        assert_eq!(fam.max_payload(), MAX_PAYLOAD_NB201);
+        let h = Header::new_family(fam, 4, crc32fast::hash(b"abcd"), 1, [0; 32], "t");
+        let mut f = h.encode().to_vec();
+        f.extend_from_slice(b"abcd");
+        assert_eq!(&f[FAMILY_AT..FAMILY_AT + 4], &4u32.to_le_bytes());
+        assert_eq!(Header::peek_family(&f), Some(fam));
+        assert_eq!(Header::decode_family(&f, fam).unwrap(), h);
+        let e = Header::decode(&f).unwrap_err().to_string();
+        assert!(e.contains("this is a NAS-Bench-101 archive, not a TransNAS-Bench-101 one"), "{e}");
+        let e = Header::decode_families(&f, &Family::NB201_FORMAT).unwrap_err().to_string();
+        assert!(e.contains("this is a NAS-Bench-101 archive, not a NAS-Bench-201 one"), "{e}");
+        let e = Header::decode_family(&file(b"abcd"), fam).unwrap_err().to_string();
+        assert!(e.contains("TransNAS-Bench-101 archive, not a NAS-Bench-101 one"), "{e}");
+        let e = Header::decode_family(&nb201_file(b"abcd"), fam).unwrap_err().to_string();
+        assert!(e.contains("NAS-Bench-201 archive, not a NAS-Bench-101 one"), "{e}");
+        let mut newer = f;
+        newer[VERSION_AT..VERSION_AT + 4]
+            .copy_from_slice(&(nb101::FORMAT_VERSION + 1).to_le_bytes());
+        let e = Header::decode_family(&newer, fam).unwrap_err().to_string();
+        assert!(e.contains("newer"), "{e}");
     }
 
     #[test]

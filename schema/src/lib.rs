@@ -6,7 +6,8 @@
 //!   checksum, provenance), its encoding and its checks, with the exact error texts;
 //! - [`file`]: opening input files (regular files only, never blocking), for every crate that
 //!   reads a path;
-//! - one module per benchmark family with its archived types: [`transnas`], [`nb201`].
+//! - one module per benchmark family with its archived types: [`transnas`], [`nb201`],
+//!   [`nb101`] (a section table of plain arrays).
 //!
 //! ```
 //! use tnb_schema::header::{Header, HEADER_LEN};
@@ -24,6 +25,7 @@
 
 pub mod file;
 pub mod header;
+pub mod nb101;
 pub mod nb201;
 pub mod transnas;
 

@@ -1,2 +1,136 @@
-//! Converts NAS-Bench-101 TFRecord files into archives without executing anything, streaming, and compares an archive with its source.
+//! Converts NAS-Bench-101 TFRecord files into archives without executing anything, streaming,
+//! and compares an archive with its source.
+//!
+//! The source is read with `read()` (never mapped: a mapped 2 GB file's pages would count in
+//! the process's memory) by one thread that checks each record's framing and CRCs
+//! (`tnb-tfrecord`) and hashes the file (SHA-256, for the archive's provenance) as it goes; two
+//! threads decode batches of records (`tnb-nb101-record`: exactly what the official loader
+//! makes of them, anything else refused); the caller's thread pushes them, in file order, to
+//! the archive builder (`tnb-nb101-store`). Memory stays bounded by the builder's columns plus
+//! a few batches, whatever the file's size. Every error is one line naming the file, the
+//! record's index and the byte offset of its length field.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod archive;
+mod error;
+mod pipeline;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+pub use archive::{
+    MAX_RESERVED_RECORDS, Summary, compare_source, compare_source_with_progress, convert,
+    convert_bytes,
+};
+pub use error::ConvertError;
+pub use pipeline::{BATCH_BYTES, BATCHES_IN_FLIGHT, DECODERS};
+use pipeline::{Item, Stop};
+use tnb_tfrecord::RecordAt;
+
+/// One decoded record as the pipeline hands it on (the fields of `tnb_nb101_record::Record`,
+/// the evaluations as `[training_time, train, validation, test]`).
+#[derive(Clone, Copy, Debug)]
+pub struct Flat<'a> {
+    /// Where the record is in the file.
+    pub at: RecordAt,
+    /// `module_hash`.
+    pub hash: [u8; 16],
+    /// `epochs`.
+    pub epochs: i64,
+    /// Vertices.
+    pub n: u8,
+    /// Adjacency bits (`r*n + c`).
+    pub adjacency: u64,
+    /// `raw_operations`, not split.
+    pub operations: &'a str,
+    /// `trainable_parameters`.
+    pub trainable_parameters: i32,
+    /// `evaluation_data[1]`.
+    pub halfway: [f64; 4],
+    /// `evaluation_data[2]`.
+    pub final_: [f64; 4],
+}
+
+/// The source's size and SHA-256, as read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// Bytes read.
+    pub size: u64,
+    /// SHA-256 of those bytes.
+    pub sha256: [u8; 32],
+    /// Records read.
+    pub records: u64,
+}
+
+/// Reads every record of `src` (named `name` in errors; `total` bytes expected, for
+/// `progress(read, total)`) through the parallel pipeline and hands each, decoded, to `each`
+/// in file order. `each`'s error (a message) stops the reading and is reported for that
+/// record.
+pub fn for_each_record<R: Read + Send>(
+    src: R,
+    name: &str,
+    total: u64,
+    mut each: impl FnMut(&Flat<'_>) -> Result<(), String>,
+    progress: impl FnMut(u64, u64),
+) -> Result<Source, ConvertError> {
+    let mut records = 0u64;
+    let sink = |it: Item<'_>| {
+        let d = it.rec;
+        records += 1;
+        each(&Flat {
+            at: it.at,
+            hash: d.hash,
+            epochs: d.epochs,
+            n: d.n,
+            adjacency: d.adjacency,
+            operations: it.ops,
+            trainable_parameters: d.trainable_parameters,
+            halfway: d.halfway,
+            final_: d.final_,
+        })
+        .map_err(|reason| (it.at, reason))
+    };
+    let at_record = |at: RecordAt, reason: String| ConvertError::Record {
+        file: name.to_string(),
+        index: at.index,
+        offset: at.offset,
+        reason,
+    };
+    match pipeline::run(src, total, sink, progress) {
+        Ok((sha256, size)) => Ok(Source { size, sha256, records }),
+        Err(Stop::Sink((at, reason))) => Err(at_record(at, reason)),
+        Err(Stop::Record(at, e)) => Err(at_record(at, e.to_string())),
+        Err(Stop::Framing(e)) => {
+            if e.index == 0 && !matches!(e.problem, tnb_tfrecord::Problem::Io(_)) {
+                // The very first header does not check: not a TFRecord file (an empty file
+                // reads as zero records).
+                if let tnb_tfrecord::Problem::LengthCrc { .. } = e.problem {
+                    return Err(ConvertError::NotTfrecord(name.to_string()));
+                }
+            }
+            Err(ConvertError::Record {
+                file: name.to_string(),
+                index: e.index,
+                offset: e.offset,
+                reason: e.problem.to_string(),
+            })
+        }
+    }
+}
+
+/// Opens `src` for reading (a regular file, without waiting on a FIFO) and returns it with its
+/// size.
+pub(crate) fn open_source(src: &Path) -> Result<(File, u64), ConvertError> {
+    let what = || format!("reading {}", src.display());
+    let (f, meta) = tnb_schema::file::open_regular(src).map_err(|e| ConvertError::io(what(), e))?;
+    Ok((f, meta.len()))
+}
+
+/// Decodes every record of the file `src` without building anything: its record count, size
+/// and SHA-256, or the first problem.
+pub fn scan_file(src: &Path, progress: impl FnMut(u64, u64)) -> Result<Source, ConvertError> {
+    let (f, size) = open_source(src)?;
+    for_each_record(f, &src.display().to_string(), size, |_| Ok(()), progress)
+}
