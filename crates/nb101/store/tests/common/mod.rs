@@ -105,15 +105,12 @@ pub fn cells(rng: &mut TestRng, count: usize) -> Vec<Cell> {
         let (n, adj, ops) = valid_cell(rng);
         let mut hash = spec::hash_module(Matrix { n, bits: adj }, &labels_of(&ops));
         let mut ops = ops.join(",");
-        match rng.below(5) {
-            // A look-alike: a random hash (not the graph's), sometimes odd labels.
-            0 => {
-                hash = rng.next_u64().to_le_bytes().repeat(2).try_into().unwrap();
-                if rng.below(2) == 0 {
-                    ops = ["", "x", "input,,output", "é,ü"][rng.below(4)].to_string();
-                }
+        // One in five: a look-alike, a random hash (not the graph's), sometimes odd labels.
+        if rng.below(5) == 0 {
+            hash = rng.next_u64().to_le_bytes().repeat(2).try_into().unwrap();
+            if rng.below(2) == 0 {
+                ops = ["", "x", "input,,output", "é,ü"][rng.below(4)].to_string();
             }
-            _ => {}
         }
         if seen.insert(hash) {
             out.push(Cell { hash, n, adj, ops, params: rng.next_u64() as i32 });
@@ -166,20 +163,23 @@ pub fn records(seed: u64, count: usize, shuffle: bool) -> Vec<Rec> {
     out
 }
 
+/// Per budget (in order), the runs' metric bits.
+pub type Computed = Vec<(i64, Vec<[u64; 8]>)>;
+
 /// What the official loader holds after reading `recs` in order.
 #[derive(Debug, Default)]
 pub struct Model {
     pub order: Vec<[u8; 16]>,
     pub fixed: HashMap<[u8; 16], (u8, u64, String, i32)>,
-    pub computed: HashMap<[u8; 16], Vec<(i64, Vec<[u64; 8]>)>>,
+    pub computed: HashMap<[u8; 16], Computed>,
     pub valid_epochs: Vec<i64>,
 }
 
 pub fn model(recs: &[Rec]) -> Model {
     let mut m = Model::default();
     for r in recs {
-        if !m.fixed.contains_key(&r.hash) {
-            m.fixed.insert(r.hash, (r.n, r.adj, r.ops.clone(), r.params));
+        if let std::collections::hash_map::Entry::Vacant(e) = m.fixed.entry(r.hash) {
+            e.insert((r.n, r.adj, r.ops.clone(), r.params));
             m.order.push(r.hash);
         }
         if !m.valid_epochs.contains(&r.epochs) {
