@@ -8,17 +8,29 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod call;
 mod config;
 mod draw;
 mod error;
+mod glue;
+mod mem;
+mod nasbench;
 mod pyset;
 mod random;
+mod source;
+mod store;
 mod value;
 
+pub use call::{ATTRIBUTES, CLASS, MAX_SPECS, METHODS, call, spec_arg, truthy};
 pub use config::{CONFIG, Flag, NUM_REPEATS, config_value};
 pub use draw::{Draw, Fixed, NO_DRAW, NoDraw};
 pub use error::{ApiError, Class};
+pub use glue::{Spec, check_error, refused, spec_error};
+pub use mem::{MemRecord, MemSource};
+pub use nasbench::{DATA_KEYS, Data, Epochs, EpochsArg, NasBench, RUN_KEYS, hex, parse_hex};
 pub use pyset::{MAX_SET_LEN, int_hash, set_order, set_str};
 pub use random::PyRandom;
-pub use tnb_pycall::{Arg, Exc};
+pub use source::{Budget, Run, Source};
+pub use store::StoreSource;
+pub use tnb_pycall::{Arg, Exc, Shown};
 pub use value::Value;
