@@ -133,7 +133,11 @@ pub struct Summary {
 #[derive(Debug, Default)]
 pub struct Builder {
     pub(crate) limits: Limits,
+    /// Hash → row. The standard library's randomly keyed SipHash: the hashes come from the
+    /// file, and a crafted file must not make the table degenerate.
     pub(crate) row_of: HashMap<[u8; 16], u32>,
+    /// The previous record's hash and row.
+    pub(crate) last: Option<([u8; 16], u32)>,
     pub(crate) hashes: Vec<[u8; 16]>,
     pub(crate) vertices: Vec<u8>,
     pub(crate) adjacency: Vec<u64>,
@@ -215,10 +219,15 @@ impl Builder {
                 )));
             }
         };
-        let row = match self.row_of.get(&r.hash) {
-            Some(&row) => row,
-            None => self.new_cell(r).map_err(err)?,
+        // A hash's records tend to come together: the last row is checked before the table.
+        let row = match self.last {
+            Some((h, row)) if h == r.hash => row,
+            _ => match self.row_of.get(&r.hash) {
+                Some(&row) => row,
+                None => self.new_cell(r).map_err(err)?,
+            },
         };
+        self.last = Some((r.hash, row));
         if b == self.epochs.len() {
             self.epochs.push(r.epochs);
         }

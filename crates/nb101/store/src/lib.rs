@@ -308,10 +308,17 @@ impl<B: AsRef<[u8]>> Nb101Store<B> {
 
     /// The row of a pruned valid spec (`matrix`, `labels` as `hash_module` takes them): the
     /// canonical index, else `hash_module` and [`Nb101Store::row_of_hash`]. Exactly the row
-    /// the official `hash_spec` lookup finds.
+    /// the official `hash_spec` lookup finds. `None` when `labels` does not have one label per
+    /// vertex or the matrix has more than 8 vertices (no spec the official API hashes).
     pub fn row_of_spec(&self, m: spec::Matrix, labels: &[i8]) -> R<Option<u32>> {
-        if let Some(row) = self.row_of_canonical(spec::canonical_key(m, labels))? {
-            return Ok(Some(row));
+        if labels.len() != m.n as usize || m.n > 8 {
+            return Ok(None);
+        }
+        let key = spec::canonical_key(m, labels);
+        if key != spec::NO_KEY {
+            if let Some(row) = self.row_of_canonical(key)? {
+                return Ok(Some(row));
+            }
         }
         self.row_of_hash(&spec::hash_module(m, labels))
     }

@@ -1,13 +1,8 @@
-//! Searching the sorted hash index: interpolation on the hashes' first 8 bytes (MD5s are
-//! uniform, so a probe or two lands next to the answer), then binary search. Bounded whatever
-//! the index holds: a crafted, unsorted index gives a wrong position or none, never a hang
-//! (the caller compares the row's own hash).
-
-/// Interpolation probes before falling back to binary search.
-const PROBES: usize = 4;
-
-/// Ranges at most this long are searched by bisection.
-const SMALL: usize = 16;
+//! Searching the sorted hash index: one interpolation on the hashes' first 8 bytes (MD5s are
+//! uniform, so the guess lands within about `sqrt(n)` positions of the answer: a few pages),
+//! then galloping from the guess towards the answer and bisecting the bracket found. Bounded
+//! whatever the index holds (at most `2 log2(n)` probes): a crafted, unsorted index gives a
+//! wrong position or none, never a hang (the caller compares the row's own hash).
 
 fn top(h: &[u8; 16]) -> u64 {
     let mut a = [0u8; 8];
@@ -17,27 +12,37 @@ fn top(h: &[u8; 16]) -> u64 {
 
 /// The position of `h` in `keys` (sorted ascending, bytewise), if it is there.
 pub(crate) fn hash(keys: &[[u8; 16]], h: &[u8; 16]) -> Option<usize> {
-    let (mut lo, mut hi) = (0usize, keys.len());
-    let t = top(h);
-    for _ in 0..PROBES {
-        if hi - lo <= SMALL {
-            break;
-        }
-        let (a, b) = (top(&keys[lo]), top(&keys[hi - 1]));
-        if t < a || t > b {
-            return None;
-        }
-        let span = (hi - 1 - lo) as u128;
-        let pos = if b > a { lo + ((t - a) as u128 * span / (b - a) as u128) as usize } else { lo };
-        let pos = pos.min(hi - 1);
-        match keys[pos].cmp(h) {
-            std::cmp::Ordering::Equal => return Some(pos),
-            std::cmp::Ordering::Less => lo = pos + 1,
-            std::cmp::Ordering::Greater => hi = pos,
-        }
+    let n = keys.len();
+    let (first, last) = (keys.first()?, keys.last()?);
+    let (a, b, t) = (top(first), top(last), top(h));
+    if t < a || t > b {
+        return None;
     }
+    // The guess: where `t` falls between the first and last keys.
+    let guess =
+        if b > a { ((t - a) as u128 * (n - 1) as u128 / (b - a) as u128) as usize } else { 0 };
+    let guess = guess.min(n - 1);
+    // Gallop away from the guess until the bracket holds `h`'s place, then bisect it.
+    let (lo, hi) = match keys[guess].cmp(h) {
+        std::cmp::Ordering::Equal => return Some(guess),
+        std::cmp::Ordering::Less => {
+            let mut step = 1;
+            while guess + step < n && keys[guess + step] < *h {
+                step *= 2;
+            }
+            (guess + step / 2 + 1, (guess + step + 1).min(n))
+        }
+        std::cmp::Ordering::Greater => {
+            let mut step = 1;
+            while step <= guess && keys[guess - step] > *h {
+                step *= 2;
+            }
+            (guess.saturating_sub(step), guess - step / 2)
+        }
+    };
+    let lo = lo.min(hi);
     let k = lo + keys[lo..hi].partition_point(|k| k < h);
-    (keys.get(k) == Some(h) && k < hi).then_some(k)
+    (k < hi && keys[k] == *h).then_some(k)
 }
 
 #[cfg(test)]

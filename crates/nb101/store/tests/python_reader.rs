@@ -42,10 +42,10 @@ fn render(s: &Nb101Store) -> String {
     for row in 0..s.cells() as u32 {
         let (n, bits) = s.adjacency(row).unwrap();
         let ops: Vec<&str> = s.operations(row).unwrap().collect();
-        let Some(labels) = tnb_nb101_store::spec::labels(ops.iter().copied()) else { continue };
-        if labels.len() != n as usize {
+        if ops.len() != n as usize {
             continue;
         }
+        let Some(labels) = tnb_nb101_store::spec::labels(ops.iter().copied()) else { continue };
         let m = tnb_nb101_store::spec::Matrix { n, bits };
         let Some((p, keep)) = tnb_nb101_store::spec::prune(m) else { continue };
         let kept: Vec<i8> =
@@ -54,6 +54,9 @@ fn render(s: &Nb101Store) -> String {
             continue;
         }
         let key = tnb_nb101_store::spec::canonical_key(p, &kept);
+        if key == tnb_nb101_store::spec::NO_KEY {
+            continue;
+        }
         assert_eq!(s.row_of_canonical(key).unwrap(), Some(row));
         entries.push((key, row));
     }

@@ -139,10 +139,11 @@ fn lookups_by_spec_find_the_row_of_the_spec_hash_for_isomorphic_specs() {
     for (row, h) in m.order.iter().enumerate() {
         let (n, bits, ops, _) = &m.fixed[h];
         let ops: Vec<&str> = ops.split(',').collect();
-        let Some(labels) = spec::labels(ops.iter().copied()) else { continue };
-        if labels.len() != *n as usize {
+        if ops.len() != *n as usize {
             continue;
         }
+        let Some(labels) = spec::labels(ops.iter().copied()) else { continue };
+        let labels = labels[..ops.len()].to_vec();
         let mtx = Matrix { n: *n, bits: *bits };
         let Some((p, _)) = spec::prune(mtx) else { continue };
         let hash = spec::hash_module(p, &labels);
