@@ -76,15 +76,26 @@ fn spec_of(raw: &RawValue) -> Option<Result<Spec, Failed>> {
 }
 
 fn build(matrix: &serde_json::Value, ops: &serde_json::Value) -> Result<Spec, Failed> {
+    use serde_json::Value as J;
     let bad = |m: &str| Failed { message: m.to_owned(), class: crate::cmd::batch::REQUEST_ERROR };
-    let rows =
-        matrix.as_array().ok_or_else(|| bad("a spec's \"matrix\" must be a list of rows"))?;
+    // numpy's shape of anything but a list of lists of scalars is not 2-D: not square.
+    let not_square = || Failed { message: "matrix must be square".to_owned(), class: "ValueError" };
+    let rows = matrix.as_array().ok_or_else(not_square)?;
     let mut m = Vec::with_capacity(rows.len());
     for r in rows {
-        let r = r.as_array().ok_or_else(|| bad("a spec's \"matrix\" must be a list of rows"))?;
-        let row: Option<Vec<i64>> =
-            r.iter().map(|x| x.as_i64().or_else(|| x.as_bool().map(i64::from))).collect();
-        m.push(row.ok_or_else(|| bad("a spec's matrix entries must be ints 0 or 1"))?);
+        let r = r.as_array().ok_or_else(not_square)?;
+        let mut row = Vec::with_capacity(r.len());
+        for x in r {
+            row.push(match x {
+                J::Bool(b) => i64::from(*b),
+                J::Number(n) => n
+                    .as_i64()
+                    .ok_or_else(|| bad("a spec's matrix entries must be ints (0 or 1) or bools"))?,
+                J::Array(_) => return Err(not_square()),
+                _ => return Err(bad("a spec's matrix entries must be ints (0 or 1) or bools")),
+            });
+        }
+        m.push(row);
     }
     let ops: Option<Vec<&str>> =
         ops.as_array().and_then(|o| o.iter().map(serde_json::Value::as_str).collect());
