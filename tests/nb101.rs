@@ -230,14 +230,17 @@ fn batch_without_a_seed_refuses_a_draw_but_takes_an_explicit_repeat() {
         "{{\"method\": \"query\", \"args\": [{spec}]}}\n\
          {{\"method\": \"query\", \"args\": [{spec}], \"kwargs\": {{\"repeat\": 2}}}}\n\
          {{\"method\": \"query\", \"args\": [{spec}], \"kwargs\": {{\"repeat\": 3}}}}\n\
-         {{\"method\": \"get_budget_counters\"}}\n"
+         {{\"method\": \"get_budget_counters\"}}\n\
+         {{\"method\": \"query\", \"args\": [{spec}, {spec}, {spec}, {spec}, {spec}]}}\n"
     );
     let r = run_bin(env!("CARGO_BIN_EXE_tnb"), &["batch", s(&a)], Some(input.as_bytes()));
     let out = ok(&r, "batch");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.len(), 5);
     assert!(lines[0].contains("--seed") && lines[0].contains("\"ValueError\""), "{}", lines[0]);
     assert!(lines[1].starts_with("{\"ok\": {\"module_adjacency\""), "{}", lines[1]);
     assert!(lines[2].contains("RequestError"), "{}", lines[2]);
     assert!(lines[3].ends_with(", 108]}"), "{}", lines[3]);
+    // More specs than tnb_nb101_api::MAX_SPECS in one request.
+    assert!(lines[4].contains("too many specs"), "{}", lines[4]);
 }
