@@ -120,6 +120,9 @@ fn show_best_and_dump_answer_as_the_api_does() {
     let want = String::from_utf8(want).unwrap();
     assert_eq!(want.split_whitespace().next(), Some(hash), "{want}");
     let one = ok(&tnb(&["dump", s(&a), "--hash", hash]), "dump --hash");
+    // The source dumps the same, converted in memory.
+    let from_source = ok(&tnb(&["dump", s(&fixture("full_small"))]), "dump of the source");
+    assert_eq!(from_source, all);
     let whole: serde_json::Value = serde_json::from_str(&all).unwrap();
     let cell: serde_json::Value = serde_json::from_str(&one).unwrap();
     assert_eq!(whole[hash], cell);
