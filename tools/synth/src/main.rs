@@ -1,6 +1,7 @@
 //! `tnb-synth`: write a full-size TransNAS-Bench-101 look-alike `.pth` file, or with
-//! `tnb-synth nb201 ...` a NAS-Bench-201 one (see `nb201.rs`), or with `tnb-synth nats ...` a
-//! NATS-Bench one (see `nats.rs`).
+//! `tnb-synth nb201 ...` a NAS-Bench-201 one (see `nb201.rs`), with `tnb-synth nats ...` a
+//! NATS-Bench one (see `nats.rs`), or with `tnb-synth nb101 ...` a NAS-Bench-101 TFRecord file
+//! (see `nb101.rs`).
 //!
 //! Exit codes: 0 success, 2 bad usage or a failure to write. Errors are one line on stderr.
 #![forbid(unsafe_code)]
@@ -12,13 +13,15 @@ use std::time::Instant;
 
 use clap::Parser;
 mod nats;
+mod nb101;
 mod nb201;
 
 use tnb_synth::{Container, DEFAULT_SEED, InfoMode, Options, Synth, TimeFormat};
 
 /// Write a file shaped exactly like TransNAS-Bench-101's transnas-bench_v10141024.pth: same keys,
 /// tasks, metrics, epochs and architecture strings in the same order, with deterministic,
-/// realistic values. `tnb-synth nb201 --help`: NAS-Bench-201 look-alikes instead.
+/// realistic values. `tnb-synth nb201 --help`, `tnb-synth nats --help`, `tnb-synth nb101 --help`:
+/// the other benchmarks' look-alikes instead.
 #[derive(Parser, Debug)]
 #[command(name = "tnb-synth", version, about, long_about = None)]
 struct Cli {
@@ -64,6 +67,10 @@ fn run(args: Vec<std::ffi::OsString>, err: &mut dyn Write, show_progress: bool) 
     if args.get(1).is_some_and(|a| a == "nb201") {
         let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nb201"));
         return nb201::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
+    }
+    if args.get(1).is_some_and(|a| a == "nb101") {
+        let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nb101"));
+        return nb101::run(rest.chain(args.into_iter().skip(2)).collect(), err, show_progress);
     }
     if args.get(1).is_some_and(|a| a == "nats") {
         let rest = std::iter::once(std::ffi::OsString::from("tnb-synth nats"));
@@ -269,6 +276,38 @@ mod tests {
             &["nb201", "--archs", "1", "/nonexistent-dir/x.pth"],
             "writing /nonexistent-dir/",
         );
+    }
+
+    #[test]
+    fn nb101_bad_input_is_one_line_and_exit_2() {
+        let out = tmp("nb101-bad.tfrecord");
+        let out = out.to_str().unwrap();
+        one_line_error(&["nb101"], "required");
+        one_line_error(&["nb101", "--form", "half", out], "expected 'full' or 'only108'");
+        one_line_error(&["nb101", "--cells", "0", out], "--cells must be between 1 and 423624");
+        one_line_error(&["nb101", "--cells", "423625", out], "found 423625");
+        one_line_error(&["nb101", "--cells", "-1", out], "-1");
+        one_line_error(
+            &["nb101", "--cells", "2", "/nonexistent-dir/x.tfrecord"],
+            "/nonexistent-dir/",
+        );
+    }
+
+    #[test]
+    fn nb101_small_file_is_written_with_a_summary() {
+        let out = tmp("nb101-small.tfrecord");
+        let args = ["nb101", "--form", "only108", "--cells", "5", "--shuffle"];
+        let (code, err) = cli(&[&args[..], &[out.to_str().unwrap()]].concat());
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(err.lines().count(), 1);
+        assert!(
+            err.contains("NAS-Bench-101 only108 look-alike, 5 cells x 1 budgets x 3 repeats = 15 records (shuffled)"),
+            "{err}"
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(err.contains(&format!("{} bytes", bytes.len())), "{err}");
+        assert!(tnb_tfrecord::is_tfrecord(&bytes));
+        let _ = std::fs::remove_file(out);
     }
 
     #[test]

@@ -88,6 +88,9 @@ pub fn canonical_key(m: Matrix, labels: &[i8]) -> u64 {
             | u64::from(inn[v].count_ones()) << 4
             | u64::from(out[v].count_ones());
     }
+    if let Some(key) = distinct_fast_path(n, &value, &out, labels) {
+        return key;
+    }
     let mut colour = [0u8; 8];
     let mut classes = rank(&value[..n], &mut colour[..n]);
     // Refinement: colour, then the counts of in- and out-neighbours of each colour (colours
@@ -185,6 +188,47 @@ pub fn canonical_key(m: Matrix, labels: &[i8]) -> u64 {
         }
     }
     head | best << 4
+}
+
+/// The key when the initial colours already tell every interior vertex apart (most cells): the
+/// interior ordered by colour value, one encoding, no refinement. Whether this path is taken
+/// depends only on the multiset of colours, so isomorphic graphs take the same path.
+fn distinct_fast_path(n: usize, value: &[u64; 8], out: &[u8; 8], labels: &[i8]) -> Option<u64> {
+    let inner = n - 2;
+    let mut order = [0u8; 6];
+    for (i, o) in order.iter_mut().enumerate().take(inner) {
+        *o = (i + 1) as u8;
+    }
+    // Insertion sort by value; equal values: not this path.
+    for i in 1..inner {
+        let mut j = i;
+        while j > 0 && value[order[j - 1] as usize] > value[order[j] as usize] {
+            order.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    for i in 1..inner {
+        if value[order[i - 1] as usize] == value[order[i] as usize] {
+            return None;
+        }
+    }
+    let mut pos = [0u8; 8];
+    pos[n - 1] = (n - 1) as u8;
+    let mut label_bits = 0u64;
+    for (i, &v) in order[..inner].iter().enumerate() {
+        pos[v as usize] = (i + 1) as u8;
+        label_bits |= (labels[v as usize] as u64) << (2 * i);
+    }
+    let mut code = 0u64;
+    for (u, &row) in out[..n].iter().enumerate() {
+        let mut r = row;
+        while r != 0 {
+            let w = r.trailing_zeros() as usize;
+            code |= 1 << edge_bit(pos[u] as usize, pos[w] as usize);
+            r &= r - 1;
+        }
+    }
+    Some(n as u64 | label_bits << 32 | code << 4)
 }
 
 /// The upper-triangle encoding of the graph with the interior positions holding the groups

@@ -152,7 +152,16 @@ pub fn enumerate_graphs(
 /// `graph_util.is_full_dag`: no zero row but the last, no zero column but the first.
 pub fn is_full_dag(m: Matrix) -> bool {
     let n = m.n as usize;
-    (0..n.saturating_sub(1)).all(|r| m.row(r) != 0) && (1..n).all(|c| m.col(c) != 0)
+    // The union of the rows is the set of columns with an entry.
+    let mut columns = 0u8;
+    for r in 0..n {
+        let row = m.row(r);
+        if row == 0 && r + 1 < n {
+            return false;
+        }
+        columns |= row;
+    }
+    columns | 1 == crate::matrix::mask8(n) | 1
 }
 
 /// Sets every cell's `hash` to [`hash_module`] of its graph, the cells split between the
@@ -174,6 +183,24 @@ pub fn hash_cells(cells: &mut [Cell]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[should_panic(expected = "max_vertices 8 > 7")]
+    fn more_vertices_than_the_limit_panic() {
+        enumerate_graphs(MAX_ENUMERATE_VERTICES + 1, 9, 3);
+    }
+
+    #[test]
+    #[should_panic(expected = "num_ops 5 > 4")]
+    fn more_ops_than_a_key_holds_panic() {
+        enumerate_graphs(3, 9, MAX_KEY_LABEL as usize + 2);
+    }
+
+    #[test]
+    fn four_ops_fit_a_key() {
+        // Labels 0..=3: 1 + 4 + 4 cells up to 3 vertices.
+        assert_eq!(enumerate_graphs(3, 9, 4).0.len(), 9);
+    }
 
     #[test]
     fn full_dags() {
