@@ -20,7 +20,7 @@ HEADER_LEN = 128
 FAMILY = 4
 VERSION = 1
 FLAGS = 0x7
-SCHEMA_HASH = 0xDC44E3E22231E977
+SCHEMA_HASH = 0xD3A9C1EBC856F01A
 HEAD_MAGIC = b"NB101TBL"
 HEAD_LEN = 80
 ENTRY_LEN = 16
@@ -44,6 +44,18 @@ METRICS = [
     "final_validation_accuracy",
     "final_test_accuracy",
 ]
+
+
+def dir_bits(cells):
+    """Bits of the hash directory: floor(log2(max(cells, 1)))."""
+    return max(cells, 1).bit_length() - 1
+
+
+def bucket(h, bits):
+    """A hash's directory bucket: its first `bits` bits."""
+    return int.from_bytes(h[:8], "big") >> (64 - bits) if bits else 0
+
+
 # (name, struct code or None for raw 16-byte items, element size, element count from counts)
 SECTIONS = [
     ("valid_epochs", "q", 8, lambda c: c["budgets"]),
@@ -59,11 +71,30 @@ SECTIONS = [
     ("budget_offsets", "I", 4, lambda c: c["cells"] + 1),
     ("budget_list", "B", 1, lambda c: c["budget_items"]),
     ("run_offsets", "I", 4, lambda c: c["budgets"] * (c["cells"] + 1)),
+    ("index_buckets", "I", 4, lambda c: (1 << dir_bits(c["cells"])) + 1),
     ("index_hashes", None, 16, lambda c: c["cells"]),
     ("index_rows", "I", 4, lambda c: c["cells"]),
     ("canon_keys", "Q", 8, lambda c: c["canon"]),
     ("canon_rows", "I", 4, lambda c: c["canon"]),
 ] + [(m, "d", 8, lambda c: c["runs"]) for m in METRICS]
+
+
+class Hashes:
+    """A section of 16-byte hashes, as a sequence of `bytes` (read on access)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def __len__(self):
+        return len(self.raw) // 16
+
+    def __getitem__(self, i):
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return bytes(self.raw[16 * i : 16 * i + 16])
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
 
 class ArchiveError(Exception):
@@ -140,6 +171,7 @@ class Archive:
             c["cells"] > c["runs"]
             or c["canon"] > c["cells"]
             or c["budget_items"] > min(c["cells"] * c["budgets"], (1 << 32) - 1)
+            or c["budgets"] * (c["cells"] + 1) > (1 << 27)
         ):
             raise ArchiveError("corrupted tnb archive: inconsistent counts")
         want = layout(c)
@@ -153,7 +185,10 @@ class Archive:
         for (name, code, size, _count), (start, length) in zip(SECTIONS, want):
             raw = p[start : start + length]
             if code is None:
-                self.sec[name] = [bytes(raw[i : i + 16]) for i in range(0, length, 16)]
+                self.sec[name] = Hashes(raw)
+            elif sys.byteorder == "little":
+                # Zero-copy: the archive's byte order is this machine's.
+                self.sec[name] = raw.cast(code)
             else:
                 self.sec[name] = list(struct.unpack("<%d%s" % (length // size, code), raw))
         s = self.sec
@@ -170,9 +205,13 @@ class Archive:
 
     def row_of_hash(self, hex_hash):
         h = bytes.fromhex(hex_hash)
-        keys = self.sec["index_hashes"]
-        k = bisect.bisect_left(keys, h)
-        if k < len(keys) and keys[k] == h:
+        keys, d = self.sec["index_hashes"], self.sec["index_buckets"]
+        j = bucket(h, dir_bits(self.counts["cells"]))
+        lo, hi = d[j], d[j + 1]
+        if not lo <= hi <= len(keys):
+            raise ArchiveError("corrupted tnb archive: the hash directory is wrong")
+        k = bisect.bisect_left(keys, h, lo, hi)
+        if k < hi and keys[k] == h:
             row = self.sec["index_rows"][k]
             if self.sec["hashes"][row] != h:
                 raise ArchiveError("corrupted tnb archive: the hash index is wrong")

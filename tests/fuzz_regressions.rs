@@ -26,6 +26,8 @@ const TARGETS: &[(&str, Body)] = &[
     ("convert", targets::convert),
     ("stream", targets::stream),
     ("nats", targets::nats),
+    ("tfrecord", targets::tfrecord),
+    ("nb101_record", targets::nb101_record),
 ];
 
 /// Fuzz targets whose bodies live outside `fuzz/src/targets.rs`, with the test that replays
@@ -128,6 +130,16 @@ fn fuzz_convert_inputs_replay_cleanly() {
 }
 
 #[test]
+fn fuzz_tfrecord_inputs_replay_cleanly() {
+    replay_target("tfrecord");
+}
+
+#[test]
+fn fuzz_nb101_record_inputs_replay_cleanly() {
+    replay_target("nb101_record");
+}
+
+#[test]
 fn every_fuzz_input_folder_names_a_target() {
     // A folder for a renamed or misspelt target would otherwise be skipped silently.
     for kind in ["seeds", "regressions"] {
@@ -195,4 +207,37 @@ fn a_generic_dag_that_expands_past_the_limit_is_refused_at_open() {
     std::fs::write(&p, &file).unwrap();
     let r = crate::common::tnb(&["verify", p.to_str().unwrap()]);
     r.assert_clean_error("dag verify");
+}
+
+/// Runs `body` on `rounds` damaged copies of each of `target`'s seeds (bit flips, byte
+/// changes, truncations, a duplicated slice): a short stable-Rust stand-in for the fuzzer, so
+/// that CI exercises the NAS-Bench-101 bodies beyond their seeds.
+fn mutate_seeds(target: &str, body: Body, rounds: usize) {
+    let mut rng = tnb_testrng::TestRng::new(0x006e_6231_3031);
+    for path in files(&fuzz_dir().join("seeds").join(target)) {
+        let seed = std::fs::read(&path).unwrap();
+        for round in 0..rounds {
+            let mut b = seed.clone();
+            match round % 4 {
+                0 | 1 => rng.damage(&mut b, 0, round),
+                2 => b.truncate(rng.below(b.len() + 1)),
+                _ => {
+                    let (x, y) = (rng.below(b.len() + 1), rng.below(b.len() + 1));
+                    let (x, y) = (x.min(y), x.max(y));
+                    let piece = b[x..y].to_vec();
+                    b.splice(x..x, piece);
+                }
+            }
+            if let Err(p) = std::panic::catch_unwind(|| body(&b)) {
+                let msg = p.downcast_ref::<String>().cloned().unwrap_or_default();
+                panic!("{target} on round {round} of {}: {msg}\ninput: {b:02x?}", path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn nb101_bodies_survive_damaged_seeds() {
+    mutate_seeds("tfrecord", targets::tfrecord, 600);
+    mutate_seeds("nb101_record", targets::nb101_record, 600);
 }

@@ -724,3 +724,128 @@ pub fn nats(data: &[u8]) {
         }
     }
 }
+
+/// A reader handing out `step` bytes per `read` call (1 to 8), to cut records at every place.
+struct Chunky<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl io::Read for Chunky<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let k = self.step.min(buf.len()).min(self.data.len());
+        buf[..k].copy_from_slice(&self.data[..k]);
+        self.data = &self.data[k..];
+        Ok(k)
+    }
+}
+
+/// `tfrecord`: TFRecord framing (`tnb_tfrecord`) on raw bytes. Checks: the slice iterator and
+/// the streaming reader (fed a few bytes per read) agree on every record (place and data) and on
+/// the error that stops them; every accepted record lies inside the input, one after the other
+/// from byte 0; framing the accepted records again gives back the input's bytes up to the
+/// stop; `is_tfrecord` says yes exactly when the first header passes its CRC and bound.
+pub fn tfrecord(data: &[u8]) {
+    use tnb_nb101_convert::tfrecord as tf;
+    let mut from_slice = Vec::new();
+    let mut slice_error = None;
+    for r in tf::Records::new(data) {
+        match r {
+            Ok((at, d)) => from_slice.push((at, d)),
+            Err(e) => slice_error = Some(e),
+        }
+    }
+    let slice_err = slice_error.as_ref().map(|e| e.to_string());
+    let step = 1 + data.first().map_or(0, |&b| usize::from(b % 8));
+    let mut reader = tf::Reader::new(Chunky { data, step });
+    let mut buf = Vec::new();
+    let mut k = 0usize;
+    let stream_err = loop {
+        match reader.next_into(&mut buf) {
+            Ok(Some(at)) => {
+                let (sat, sd) = from_slice.get(k).expect("the reader found a record the slice did not");
+                assert_eq!(&at, sat, "record {k} placed differently");
+                assert_eq!(&buf[..], *sd, "record {k} read differently");
+                k += 1;
+            }
+            Ok(None) => break None,
+            Err(e) => break Some(e.to_string()),
+        }
+    };
+    assert_eq!(k, from_slice.len(), "the reader stopped early");
+    assert_eq!(stream_err, slice_err, "the readers stop for different reasons");
+    let mut again = Vec::new();
+    let mut end = 0u64;
+    for (at, d) in &from_slice {
+        assert_eq!(at.offset, end, "records are not contiguous");
+        assert_eq!(at.len, d.len() as u64);
+        end = at.end();
+        tf::write_record(&mut again, d).expect("writing to a Vec");
+    }
+    assert!(end <= data.len() as u64, "a record past the input");
+    assert_eq!(&again[..], &data[..end as usize], "re-framing changed the bytes");
+    if slice_err.is_none() {
+        assert_eq!(end, data.len() as u64, "clean end before the input's end");
+    }
+    let first_header_ok = match (from_slice.first(), &slice_error) {
+        (Some(_), _) => true,
+        (None, Some(e)) => matches!(
+            e.problem,
+            tf::Problem::DataCrc { .. }
+                | tf::Problem::TruncatedData { .. }
+                | tf::Problem::TruncatedCrc { .. }
+        ),
+        (None, None) => false,
+    };
+    assert_eq!(tf::is_tfrecord(data), first_header_ok, "is_tfrecord disagrees with the reader");
+}
+
+/// `nb101_record`: one NAS-Bench-101 record (`tnb_nb101_record::decode`) on raw bytes, and the
+/// same bytes as the `ModelMetrics` protobuf of an otherwise valid record (mutations of a whole
+/// record rarely get through its base64). Checks: an accepted record, encoded again from what
+/// was decoded, decodes to the same record (floats bit for bit); refusals are one line.
+pub fn nb101_record(data: &[u8]) {
+    use tnb_nb101_convert::record as rec;
+    let mut scratch = Vec::new();
+    check_record(data, &mut scratch);
+    let mut wrapped = b"[\"0123456789abcdef0123456789abcdef\", 108, \"0100\", \"input,output\", \"".to_vec();
+    rec::encode_base64(data, &mut wrapped);
+    wrapped.extend_from_slice(b"\"]");
+    check_record(&wrapped, &mut scratch);
+}
+
+fn check_record(data: &[u8], scratch: &mut Vec<u8>) {
+    use tnb_nb101_convert::record as rec;
+    let r = match rec::decode(data, scratch) {
+        Ok(r) => r,
+        Err(e) => {
+            assert!(!e.to_string().contains('\n'), "a refusal over two lines: {e}");
+            return;
+        }
+    };
+    assert!(r.n <= 7 && r.adjacency >> (u32::from(r.n) * u32::from(r.n)) == 0);
+    let full = |e: &rec::Eval| rec::EvalSpec {
+        current_epoch: None,
+        training_time: Some(e.training_time),
+        train_accuracy: Some(e.train_accuracy),
+        validation_accuracy: Some(e.validation_accuracy),
+        test_accuracy: Some(e.test_accuracy),
+        checkpoint_path: None,
+    };
+    let evals = [rec::EvalSpec::default(), full(&r.halfway), full(&r.final_)];
+    let spec = rec::RecordSpec {
+        hash: r.hash,
+        epochs: r.epochs,
+        n: r.n,
+        adjacency: r.adjacency,
+        operations: &r.operations,
+        trainable_parameters: Some(r.trainable_parameters),
+        total_time: None,
+        evaluations: &evals,
+    };
+    let mut out = Vec::new();
+    rec::encode(&spec, &mut out);
+    let mut s2 = Vec::new();
+    let back = rec::decode(&out, &mut s2).expect("an encoded record must decode");
+    assert!(back.same(&r), "re-encoding changed the record: {r:?} -> {back:?}");
+}

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::{
     ENTRY_LEN, HEAD_LEN, HEAD_MAGIC, MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS,
-    MAX_OP_STRINGS, MAX_RUNS, SECTION_ALIGN, SECTIONS, Sec,
+    MAX_OP_STRINGS, MAX_RUN_OFFSETS, MAX_RUNS, SECTION_ALIGN, SECTIONS, Sec,
 };
 
 /// The head's counts (payload bytes 16..80, u64 each, in this order).
@@ -60,6 +60,10 @@ impl Counts {
                 // Each cell lists each budget at most once; the budget offsets are u32.
                 let max = self.cells.saturating_mul(self.budgets).min(u32::MAX as u64);
                 over("cell budgets", self.budget_items, max)
+            })
+            .or_else(|| {
+                let offsets = self.budgets.saturating_mul(self.cells.saturating_add(1));
+                over("run offsets (budgets x (cells + 1))", offsets, MAX_RUN_OFFSETS)
             })
             .or_else(|| over("canonical index entries", self.canon, self.cells))
             .or_else(|| over("cells", self.cells, self.runs));
@@ -245,7 +249,7 @@ mod tests {
     #[test]
     fn every_limit_is_enforced() {
         let base = Counts { cells: 1, runs: 1, ..Counts::default() };
-        let cases: [(Counts, &str); 9] = [
+        let cases: [(Counts, &str); 10] = [
             (Counts { cells: MAX_CELLS + 1, runs: MAX_CELLS + 1, ..base }, "cells"),
             (Counts { runs: MAX_RUNS + 1, ..base }, "runs"),
             (Counts { budgets: MAX_BUDGETS + 1, ..base }, "budgets"),
@@ -254,6 +258,7 @@ mod tests {
             (Counts { op_items: MAX_OP_ITEMS + 1, ..base }, "operations"),
             (Counts { budgets: 2, budget_items: 3, ..base }, "cell budgets"),
             (Counts { canon: 2, ..base }, "canonical index entries"),
+            (Counts { cells: 1 << 20, runs: 1 << 20, budgets: 128, ..base }, "run offsets"),
             (Counts { cells: 2, ..base }, "2 cells"),
         ];
         for (c, what) in cases {
@@ -261,15 +266,16 @@ mod tests {
             assert!(e.contains(what), "{e}");
         }
         let at_limits = Counts {
-            cells: MAX_CELLS,
+            cells: MAX_RUN_OFFSETS / MAX_BUDGETS - 1,
             runs: MAX_RUNS,
             budgets: MAX_BUDGETS,
             op_strings: MAX_OP_STRINGS,
             op_bytes: MAX_OP_BYTES,
             op_items: MAX_OP_ITEMS,
-            budget_items: u32::MAX as u64,
-            canon: MAX_CELLS,
+            budget_items: (MAX_RUN_OFFSETS / MAX_BUDGETS - 1) * MAX_BUDGETS,
+            canon: MAX_RUN_OFFSETS / MAX_BUDGETS - 1,
         };
+        const { assert!(MAX_RUN_OFFSETS / MAX_BUDGETS - 1 <= MAX_CELLS) };
         at_limits.check_limits().unwrap();
         assert!(Layout::for_counts(at_limits).is_some());
     }

@@ -21,19 +21,19 @@ pub const FORMAT_VERSION: u32 = 1;
 /// A description of the payload, field by field and section by section, in order. Its hash is
 /// written in the header; any change to the layout changes it (and bumps [`FORMAT_VERSION`]).
 pub const SCHEMA: &str = "\
-NB101{head:{magic:[u8;8]=NB101TBL,sections:u32=25,reserved:u32=0,cells:u64,runs:u64,\
+NB101{head:{magic:[u8;8]=NB101TBL,sections:u32=26,reserved:u32=0,cells:u64,runs:u64,\
 budgets:u64,op_strings:u64,op_bytes:u64,op_items:u64,budget_items:u64,canon:u64},\
-table:[{offset:u64,len:u64};25],align=64,pad=zero,\
+table:[{offset:u64,len:u64};26],align=64,pad=zero,\
 valid_epochs:[i64;budgets],budget_runs:[u64;budgets+1],op_offsets:[u32;op_strings+1],\
 op_bytes:[u8;op_bytes],hashes:[[u8;16];cells],vertices:[u8;cells],adjacency:[u64;cells],\
 trainable_parameters:[i32;cells],ops_offsets:[u32;cells+1],ops:[u16;op_items],\
 budget_offsets:[u32;cells+1],budget_list:[u8;budget_items],run_offsets:[u32;budgets*(cells+1)],\
-index_hashes:[[u8;16];cells],index_rows:[u32;cells],canon_keys:[u64;canon],canon_rows:[u32;canon],\
+index_buckets:[u32;2^bits(cells)+1],index_hashes:[[u8;16];cells],index_rows:[u32;cells],canon_keys:[u64;canon],canon_rows:[u32;canon],\
 halfway_training_time:[f64;runs],halfway_train_accuracy:[f64;runs],\
 halfway_validation_accuracy:[f64;runs],halfway_test_accuracy:[f64;runs],\
 final_training_time:[f64;runs],final_train_accuracy:[f64;runs],\
 final_validation_accuracy:[f64;runs],final_test_accuracy:[f64;runs]}\
-little_endian;canon=tnb-nb101-spec::canonical_key";
+little_endian;bits(c)=floor(log2(max(c,1)));bucket=top_bits(be64(hash[..8]));canon=tnb-nb101-spec::canonical_key";
 
 /// FNV-1a of [`SCHEMA`], written in every NB101 header.
 pub const SCHEMA_HASH: u64 = fnv1a(SCHEMA.as_bytes());
@@ -71,6 +71,26 @@ pub const MAX_OP_BYTES: u64 = 1 << 20;
 /// Largest total number of operations over all cells: the operations offsets are u32.
 pub const MAX_OP_ITEMS: u64 = u32::MAX as u64;
 
+/// Largest `budgets × (cells + 1)`, the length of `run_offsets` (u32 each, 512 MiB at most):
+/// without it, 256 distinct epochs in a file of a million cells would make the archive (and
+/// the builder) hold a gigabyte of offsets. The real files need 4 × 423,625.
+pub const MAX_RUN_OFFSETS: u64 = 1 << 27;
+
+/// Bits of the hash directory (`index_buckets`) of an archive of `cells` cells:
+/// `floor(log2(max(cells, 1)))`, so `2^bits <= max(cells, 1)` buckets of about one or two
+/// hashes each (MD5s are uniform), and the directory is at most 4 bytes per cell.
+pub const fn dir_bits(cells: u64) -> u32 {
+    if cells <= 1 { 0 } else { 63 - cells.leading_zeros() }
+}
+
+/// The directory bucket of `hash`: its first `bits` bits (the first 8 bytes read as a
+/// big-endian u64, shifted right by `64 - bits`; bucket 0 when `bits` is 0).
+pub fn bucket(hash: &[u8; 16], bits: u32) -> usize {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&hash[..8]);
+    if bits == 0 { 0 } else { (u64::from_be_bytes(a) >> (64 - bits)) as usize }
+}
+
 /// The sections, in payload order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
@@ -101,6 +121,9 @@ pub enum Sec {
     BudgetList,
     /// `u32 × budgets × (cells + 1)`: budget `b`, cell `c`: runs `[b*(cells+1)+c]..[..+1]`.
     RunOffsets,
+    /// `u32 × (2^bits + 1)`: the sorted hashes whose first `bits` bits are `j` are
+    /// `index_hashes[index_buckets[j]..index_buckets[j+1]]` ([`dir_bits`], [`bucket`]).
+    IndexBuckets,
     /// `[u8; 16] × cells`: the hashes sorted ascending (bytewise).
     IndexHashes,
     /// `u32 × cells`: the row of each sorted hash.
@@ -128,7 +151,7 @@ pub enum Sec {
 }
 
 /// Number of sections.
-pub const SECTIONS: usize = 25;
+pub const SECTIONS: usize = 26;
 
 impl Sec {
     /// Every section, in payload order.
@@ -146,6 +169,7 @@ impl Sec {
         Sec::BudgetOffsets,
         Sec::BudgetList,
         Sec::RunOffsets,
+        Sec::IndexBuckets,
         Sec::IndexHashes,
         Sec::IndexRows,
         Sec::CanonKeys,
@@ -180,6 +204,7 @@ impl Sec {
             Sec::BudgetOffsets => "budget_offsets",
             Sec::BudgetList => "budget_list",
             Sec::RunOffsets => "run_offsets",
+            Sec::IndexBuckets => "index_buckets",
             Sec::IndexHashes => "index_hashes",
             Sec::IndexRows => "index_rows",
             Sec::CanonKeys => "canon_keys",
@@ -205,6 +230,7 @@ impl Sec {
             | Sec::OpsOffsets
             | Sec::BudgetOffsets
             | Sec::RunOffsets
+            | Sec::IndexBuckets
             | Sec::IndexRows
             | Sec::CanonRows => 4,
             Sec::Hashes | Sec::IndexHashes => 16,
@@ -230,6 +256,7 @@ impl Sec {
             Sec::Ops => c.op_items,
             Sec::BudgetList => c.budget_items,
             Sec::RunOffsets => c.budgets.checked_mul(cells1)?,
+            Sec::IndexBuckets => (1u64 << dir_bits(c.cells)) + 1,
             Sec::CanonKeys | Sec::CanonRows => c.canon,
             _ => c.runs,
         })
@@ -248,6 +275,13 @@ mod tests {
         }
         assert_eq!(Sec::ALL[Sec::FIRST_METRIC], Sec::HalfwayTrainingTime);
         assert_eq!(Sec::FIRST_METRIC + 8, SECTIONS);
+        assert_eq!((dir_bits(0), dir_bits(1), dir_bits(2), dir_bits(3)), (0, 0, 1, 1));
+        assert_eq!((dir_bits(423_624), dir_bits(1 << 26)), (18, 26));
+        let h = [0xA5; 16];
+        assert_eq!(
+            (bucket(&h, 0), bucket(&h, 1), bucket(&h, 4), bucket(&h, 18)),
+            (0, 1, 0xA, 0x29696)
+        );
         assert!(SCHEMA.contains(&format!("sections:u32={SECTIONS}")));
         assert!(SCHEMA.contains(&format!("align={SECTION_ALIGN}")));
     }

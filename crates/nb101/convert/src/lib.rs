@@ -27,6 +27,11 @@ pub use archive::{
 pub use error::ConvertError;
 pub use pipeline::{BATCH_BYTES, BATCHES_IN_FLIGHT, DECODERS};
 use pipeline::{Item, Stop};
+/// The record decoder this converter runs (re-exported for callers that only depend on the
+/// converter, such as the fuzz targets' replay in the CLI's tests).
+pub use tnb_nb101_record as record;
+/// The TFRecord framing this converter reads with (re-exported, as [`record`]).
+pub use tnb_tfrecord as tfrecord;
 use tnb_tfrecord::RecordAt;
 
 /// One decoded record as the pipeline hands it on (the fields of `tnb_nb101_record::Record`,

@@ -19,7 +19,10 @@
 //!   the last value of a scalar wins, `evaluation_data` in order (each occurrence appends),
 //!   `int32` truncated from its varint as protobuf does; groups, a known field with another wire
 //!   type, overlong tags, varints over 10 bytes and at least 3 evaluations missing (the
-//!   official loader's `IndexError`) are refused.
+//!   official loader's `IndexError`) are refused;
+//! - every NaN double reads as `0x7ff8000000000000` ([`CANONICAL_NAN`], Python's `math.nan`):
+//!   protobuf's pure-Python decoder, which the official loader runs on current Python, returns
+//!   `math.nan` for any NaN, whatever its sign and payload.
 //!
 //! [`encode`] writes what the official writer's `json.dumps([...])` writes, with any choice of
 //! optional protobuf fields (for look-alike files).
@@ -48,6 +51,8 @@ mod encode;
 mod error;
 mod json;
 mod proto;
+
+pub use proto::{CANONICAL_NAN, official_double};
 
 use std::borrow::Cow;
 
@@ -118,6 +123,12 @@ impl Record<'_> {
             && self.halfway.same_bits(&o.halfway)
             && self.final_.same_bits(&o.final_)
     }
+}
+
+/// Appends the padded standard base64 of `data` to `out` (what the official writer's
+/// `base64.b64encode` gives), for building records around a protobuf.
+pub fn encode_base64(data: &[u8], out: &mut Vec<u8>) {
+    base64::encode(data, out);
 }
 
 /// Decodes one record's data (see the crate docs for what is accepted). `scratch` holds the

@@ -46,7 +46,19 @@ impl<'a> Wire<'a> {
         self.base + self.i
     }
 
+    #[inline]
     fn varint(&mut self) -> Result<u64, RecordError> {
+        // Most varints here (tags, lengths) are one byte.
+        if let Some(&b) = self.b.get(self.i) {
+            if b < 0x80 {
+                self.i += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.varint_long()
+    }
+
+    fn varint_long(&mut self) -> Result<u64, RecordError> {
         let start = self.at();
         let mut v = 0u64;
         for k in 0..MAX_VARINT_LEN {
@@ -66,6 +78,7 @@ impl<'a> Wire<'a> {
     }
 
     /// The next field's number and wire type, or `None` at the end.
+    #[inline]
     fn tag(&mut self) -> Result<Option<(u32, u8)>, RecordError> {
         if self.i == self.b.len() {
             return Ok(None);
@@ -85,11 +98,13 @@ impl<'a> Wire<'a> {
         Ok(Some((field, wire)))
     }
 
+    #[inline]
     fn fixed64(&mut self) -> Result<u64, RecordError> {
         let b = self.take(8, "truncated fixed64")?;
         Ok(u64::from_le_bytes(b.try_into().expect("8 bytes")))
     }
 
+    #[inline]
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], RecordError> {
         let start = self.at();
         let s = self.b.get(self.i..).and_then(|r| r.get(..n)).ok_or_else(|| err(start, what))?;
@@ -121,6 +136,20 @@ impl<'a> Wire<'a> {
             _ => Err(err(at, format!("field {field} has the invalid wire type {wire}"))),
         }
     }
+}
+
+/// The bits of [`f64::NAN`] as Python's `math.nan` has them: what protobuf's pure-Python
+/// decoder returns for every NaN double.
+pub const CANONICAL_NAN: u64 = 0x7ff8_0000_0000_0000;
+
+/// A double as the official loader sees it: protobuf's pure-Python decoder (the backend
+/// protobuf 3.20 runs on current CPython) returns `math.nan` for every NaN, dropping its sign
+/// and payload; other values keep their bits. (The C++ backend would keep them; no API method
+/// shows the difference except bit inspection.)
+#[inline]
+pub fn official_double(bits: u64) -> f64 {
+    let v = f64::from_bits(bits);
+    if v.is_nan() { f64::from_bits(CANONICAL_NAN) } else { v }
 }
 
 /// Checks a known field's wire type.
@@ -156,7 +185,7 @@ fn parse_eval(b: &[u8], base: usize) -> Result<Eval, RecordError> {
         match field {
             1..=5 => {
                 want(field, wire, FIXED64, at, EVAL_NAMES[field as usize - 1])?;
-                let v = f64::from_bits(w.fixed64()?);
+                let v = official_double(w.fixed64()?);
                 match field {
                     2 => e.training_time = v,
                     3 => e.train_accuracy = v,

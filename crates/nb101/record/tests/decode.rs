@@ -398,3 +398,29 @@ fn protobuf_refusals_say_why() {
         Err(RecordError::Evaluations(2))
     ));
 }
+
+#[test]
+fn every_nan_reads_as_python_math_nan() {
+    // Sign and payload are dropped, as protobuf's pure-Python decoder returns math.nan;
+    // infinities and every other value keep their bits.
+    for bits in [
+        0x7ff8_0000_0000_0000u64,
+        0xfff8_0000_0000_0000,
+        0x7ff0_0000_0000_0001,
+        0xfff4_0000_dead_beef,
+        0x7fff_ffff_ffff_ffff,
+    ] {
+        let evals = [
+            EvalSpec::default(),
+            EvalSpec::full(1.0, [f64::from_bits(bits); 4]),
+            EvalSpec::full(2.0, [f64::INFINITY, f64::NEG_INFINITY, -0.0, 5e-324]),
+        ];
+        let b = enc(&RecordSpec { evaluations: &evals, ..spec() });
+        let r = dec(&b).unwrap();
+        assert_eq!(r.halfway.to_array().map(f64::to_bits), [tnb_nb101_record::CANONICAL_NAN; 4]);
+        assert_eq!(
+            r.final_.to_array().map(f64::to_bits),
+            [f64::INFINITY, f64::NEG_INFINITY, -0.0, 5e-324].map(f64::to_bits)
+        );
+    }
+}

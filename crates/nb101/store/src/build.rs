@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use tnb_schema::nb101::{
-    MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS, MAX_RUNS,
+    MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS, MAX_RUN_OFFSETS, MAX_RUNS,
 };
 
 /// One record of the `.tfrecord` file, decoded (tnb-nb101-record's `Record`, flattened).
@@ -65,6 +65,8 @@ pub struct Limits {
     pub op_bytes: u64,
     /// Most operations over all cells ([`crate::MAX_OP_ITEMS`]).
     pub op_items: u64,
+    /// Most `budgets × (cells + 1)` ([`crate::MAX_RUN_OFFSETS`]).
+    pub run_offsets: u64,
 }
 
 impl Default for Limits {
@@ -76,6 +78,7 @@ impl Default for Limits {
             op_strings: MAX_OP_STRINGS,
             op_bytes: MAX_OP_BYTES,
             op_items: MAX_OP_ITEMS,
+            run_offsets: MAX_RUN_OFFSETS,
         }
     }
 }
@@ -174,6 +177,7 @@ impl Builder {
             op_strings: limits.op_strings.min(d.op_strings),
             op_bytes: limits.op_bytes.min(d.op_bytes),
             op_items: limits.op_items.min(d.op_items),
+            run_offsets: limits.run_offsets.min(d.run_offsets),
         };
         Builder { limits, ops_offsets: vec![0], ..Builder::default() }
     }
@@ -220,6 +224,18 @@ impl Builder {
             }
         };
         // A hash's records tend to come together: the last row is checked before the table.
+        // budgets × (cells + 1) after this record, bounded before anything grows.
+        let known =
+            self.last.is_some_and(|(h, _)| h == r.hash) || self.row_of.contains_key(&r.hash);
+        let cells_after = self.cells() + u64::from(!known);
+        let budgets_after = self.epochs.len().max(b + 1) as u64;
+        if budgets_after * (cells_after + 1) > self.limits.run_offsets {
+            return Err(err(format!(
+                "{budgets_after} budgets x {} cells would pass the {} run offsets allowed",
+                cells_after + 1,
+                self.limits.run_offsets
+            )));
+        }
         let row = match self.last {
             Some((h, row)) if h == r.hash => row,
             _ => match self.row_of.get(&r.hash) {

@@ -32,3 +32,30 @@ pub(crate) fn key<'a>(
     let key = spec::canonical_key(p, &kept[..k]);
     (key != spec::NO_KEY).then_some(key)
 }
+
+/// `(key, row)` of every row `0..cells` that `key_of` gives a key, sorted by key; on two
+/// threads (the canonical index is the build's and the check's most expensive step: one
+/// `hash_module` per cell).
+pub(crate) fn entries(
+    cells: usize,
+    key_of: impl Fn(usize) -> Option<u64> + Sync,
+) -> Vec<(u64, u32)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 2);
+    let chunk = cells.div_ceil(threads).max(1);
+    let key_of = &key_of;
+    let mut out: Vec<(u64, u32)> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..cells)
+            .step_by(chunk)
+            .map(|start| {
+                s.spawn(move || {
+                    (start..(start + chunk).min(cells))
+                        .filter_map(|row| Some((key_of(row)?, row as u32)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    out.sort_unstable();
+    out
+}

@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use tnb_schema::nb101::Sec;
+
 use crate::{Nb101Store, canon};
 
 pub(crate) fn check<B: AsRef<[u8]>>(s: &Nb101Store<B>) -> Result<(), String> {
@@ -52,31 +54,45 @@ pub(crate) fn check<B: AsRef<[u8]>>(s: &Nb101Store<B>) -> Result<(), String> {
             }
         }
     }
-    let keys: &[[u8; 16]] = s.cast(tnb_schema::nb101::Sec::IndexHashes);
-    let rows: &[u32] = s.cast(tnb_schema::nb101::Sec::IndexRows);
+    let keys: &[[u8; 16]] = s.cast(Sec::IndexHashes);
+    let rows: &[u32] = s.cast(Sec::IndexRows);
     if keys.windows(2).any(|w| w[0] >= w[1]) {
         return Err("the hash index is not strictly increasing (or a hash repeats)".into());
+    }
+    let bits = tnb_schema::nb101::dir_bits(cells as u64);
+    let dir: &[u32] = s.cast(Sec::IndexBuckets);
+    for (j, w) in dir.windows(2).enumerate() {
+        let (a, b) = (w[0] as usize, w[1] as usize);
+        let fits = a <= b
+            && b <= keys.len()
+            && keys[a..b].iter().all(|k| tnb_schema::nb101::bucket(k, bits) == j);
+        if !fits {
+            return Err(format!("hash directory bucket {j} does not hold exactly its hashes"));
+        }
     }
     for (k, (h, &r)) in keys.iter().zip(rows).enumerate() {
         if s.hash(r) != Some(*h) {
             return Err(format!("hash index entry {k} points to row {r} of another hash"));
         }
     }
-    let ckeys: &[u64] = s.cast(tnb_schema::nb101::Sec::CanonKeys);
-    let crows: &[u32] = s.cast(tnb_schema::nb101::Sec::CanonRows);
+    let ckeys: &[u64] = s.cast(Sec::CanonKeys);
+    let crows: &[u32] = s.cast(Sec::CanonRows);
     if ckeys.windows(2).any(|w| w[0] >= w[1]) {
         return Err("the canonical index is not strictly increasing".into());
     }
-    let mut want = Vec::new();
-    for row in 0..cells as u32 {
-        let (n, bits) = s.adjacency(row).map_err(|e| e.0.to_string())?;
-        let ops = s.operations(row).map_err(|e| e.0.to_string())?;
-        let hash = s.hash(row).unwrap_or_default();
-        if let Some(k) = canon::key(n, bits, ops, &hash) {
-            want.push((k, row));
-        }
-    }
-    want.sort_unstable();
+    // Plain slices (shared by the two threads whatever the store's backing is); every row's
+    // offsets and ids were checked above.
+    let vertices = s.sec(Sec::Vertices);
+    let adjacency: &[u64] = s.cast(Sec::Adjacency);
+    let offsets: &[u32] = s.cast(Sec::OpsOffsets);
+    let ids: &[u16] = s.cast(Sec::Ops);
+    let labels: Vec<&str> = s.labels().collect();
+    let hashes = s.hashes();
+    let want = canon::entries(cells, |row| {
+        let (a, b) = (*offsets.get(row)? as usize, *offsets.get(row + 1)? as usize);
+        let ops = ids.get(a..b)?.iter().map(|&i| labels.get(i as usize).copied().unwrap_or(""));
+        canon::key(*vertices.get(row)?, *adjacency.get(row)?, ops, hashes.get(row)?)
+    });
     let have: Vec<(u64, u32)> = ckeys.iter().copied().zip(crows.iter().copied()).collect();
     if want != have {
         let i =

@@ -66,9 +66,10 @@ pub use tnb_mapped::open::Buffer;
 use tnb_schema::file::open_regular;
 use tnb_schema::header::{Family, Header};
 pub use tnb_schema::nb101::{
-    Counts, MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS, MAX_RUNS,
+    Counts, MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS, MAX_RUN_OFFSETS,
+    MAX_RUNS,
 };
-use tnb_schema::nb101::{Layout, SECTIONS, Sec};
+use tnb_schema::nb101::{Layout, SECTIONS, Sec, dir_bits};
 use zerocopy::FromBytes;
 
 /// Result of a read: `Err` only for a corrupted archive (or a row that is not the archive's).
@@ -200,6 +201,11 @@ impl<B: AsRef<[u8]>> Nb101Store<B> {
         };
         ends(Sec::OpsOffsets, cells, c.op_items, "ops_offsets does not span the operations")?;
         ends(Sec::BudgetOffsets, cells, c.budget_items, "budget_offsets does not span the list")?;
+        let dir = self.sec(Sec::IndexBuckets);
+        let last = 1usize << dir_bits(c.cells);
+        if u32_of(dir, 0) != Some(0) || u32_of(dir, last).map(u64::from) != Some(c.cells) {
+            return Err(Corrupt("index_buckets does not span the hash index"));
+        }
         let strings = c.op_strings as usize;
         ends(Sec::OpOffsets, strings, c.op_bytes, "op_offsets does not span the label bytes")?;
         for id in 0..strings {
@@ -277,13 +283,17 @@ impl<B: AsRef<[u8]>> Nb101Store<B> {
         self.hashes().get(row as usize).copied()
     }
 
-    /// The row of the cell with hash `h`, if there is one (interpolation search over the
-    /// sorted hashes: about two probes for MD5s). The row's own hash is compared with `h`, so
-    /// a crafted index cannot give a wrong row.
+    /// The row of the cell with hash `h`, if there is one: its directory bucket, then
+    /// bisection within the bucket (one or two hashes). The row's own hash is compared with
+    /// `h`, so a crafted index cannot give a wrong row.
     #[inline]
     pub fn row_of_hash(&self, h: &[u8; 16]) -> R<Option<u32>> {
         let keys: &[[u8; 16]] = self.cast(Sec::IndexHashes);
-        let Some(k) = search::hash(keys, h) else { return Ok(None) };
+        let dir: &[u32] = self.cast(Sec::IndexBuckets);
+        let bits = dir_bits(self.counts.cells);
+        let Some(k) = search::hash(keys, dir, bits, h).map_err(|()| BAD_INDEX)? else {
+            return Ok(None);
+        };
         let row = *self.cast::<u32>(Sec::IndexRows).get(k).ok_or(BAD_INDEX)?;
         match self.hashes().get(row as usize) {
             Some(x) if x == h => Ok(Some(row)),

@@ -1,53 +1,43 @@
-//! Searching the sorted hash index: one interpolation on the hashes' first 8 bytes (MD5s are
-//! uniform, so the guess lands within about `sqrt(n)` positions of the answer: a few pages),
-//! then galloping from the guess towards the answer and bisecting the bracket found. Bounded
-//! whatever the index holds (at most `2 log2(n)` probes): a crafted, unsorted index gives a
-//! wrong position or none, never a hang (the caller compares the row's own hash).
+//! Finding a hash in the sorted index: its directory bucket (the hash's first bits: MD5s are
+//! uniform, so a bucket holds one or two hashes), then bisection within the bucket. Three
+//! cache lines per lookup (directory, hashes, row) whatever the archive's size. Bounded
+//! whatever the index holds: a crafted directory gives a wrong bucket or an error, never a
+//! read out of bounds or a hang (the caller compares the row's own hash).
 
-fn top(h: &[u8; 16]) -> u64 {
-    let mut a = [0u8; 8];
-    a.copy_from_slice(&h[..8]);
-    u64::from_be_bytes(a)
-}
+use tnb_schema::nb101::bucket;
 
-/// The position of `h` in `keys` (sorted ascending, bytewise), if it is there.
-pub(crate) fn hash(keys: &[[u8; 16]], h: &[u8; 16]) -> Option<usize> {
-    let n = keys.len();
-    let (first, last) = (keys.first()?, keys.last()?);
-    let (a, b, t) = (top(first), top(last), top(h));
-    if t < a || t > b {
-        return None;
-    }
-    // The guess: where `t` falls between the first and last keys.
-    let guess =
-        if b > a { ((t - a) as u128 * (n - 1) as u128 / (b - a) as u128) as usize } else { 0 };
-    let guess = guess.min(n - 1);
-    // Gallop away from the guess until the bracket holds `h`'s place, then bisect it.
-    let (lo, hi) = match keys[guess].cmp(h) {
-        std::cmp::Ordering::Equal => return Some(guess),
-        std::cmp::Ordering::Less => {
-            let mut step = 1;
-            while guess + step < n && keys[guess + step] < *h {
-                step *= 2;
-            }
-            (guess + step / 2 + 1, (guess + step + 1).min(n))
-        }
-        std::cmp::Ordering::Greater => {
-            let mut step = 1;
-            while step <= guess && keys[guess - step] > *h {
-                step *= 2;
-            }
-            (guess.saturating_sub(step), guess - step / 2)
-        }
+/// The position of `h` in `keys` (sorted ascending, bytewise), if it is there, using the
+/// directory `dir` (`2^bits + 1` offsets); `Err` when the directory's bucket is out of range.
+#[inline]
+pub(crate) fn hash(
+    keys: &[[u8; 16]],
+    dir: &[u32],
+    bits: u32,
+    h: &[u8; 16],
+) -> Result<Option<usize>, ()> {
+    let j = bucket(h, bits);
+    let (s, e) = match (dir.get(j), dir.get(j + 1)) {
+        (Some(&s), Some(&e)) if s <= e && e as usize <= keys.len() => (s as usize, e as usize),
+        _ => return Err(()),
     };
-    let lo = lo.min(hi);
-    let k = lo + keys[lo..hi].partition_point(|k| k < h);
-    (k < hi && keys[k] == *h).then_some(k)
+    let b = &keys[s..e];
+    let k = b.partition_point(|k| k < h);
+    Ok((k < b.len() && b[k] == *h).then_some(s + k))
 }
 
 #[cfg(test)]
 mod tests {
+    use tnb_schema::nb101::dir_bits;
+
     use super::*;
+
+    fn dir_of(keys: &[[u8; 16]]) -> (Vec<u32>, u32) {
+        let bits = dir_bits(keys.len() as u64);
+        let dir = (0..=(1usize << bits))
+            .map(|j| keys.partition_point(|k| bucket(k, bits) < j) as u32)
+            .collect();
+        (dir, bits)
+    }
 
     #[test]
     fn finds_every_key_and_no_other() {
@@ -60,25 +50,28 @@ mod tests {
                 k
             })
             .collect();
-        // Clustered keys too (equal first bytes), and the extremes.
+        // Clustered keys too (one bucket), and the extremes.
         keys.extend((0..50u8).map(|i| [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, i]));
         keys.push([0xff; 16]);
         keys.sort_unstable();
         keys.dedup();
+        let (dir, bits) = dir_of(&keys);
         for (i, k) in keys.iter().enumerate() {
-            assert_eq!(hash(&keys, k), Some(i));
+            assert_eq!(hash(&keys, &dir, bits, k), Ok(Some(i)));
         }
         for _ in 0..2000 {
             let mut k = [0u8; 16];
             k[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
-            assert_eq!(hash(&keys, &k).is_some(), keys.binary_search(&k).is_ok());
+            assert_eq!(
+                hash(&keys, &dir, bits, &k).unwrap().is_some(),
+                keys.binary_search(&k).is_ok()
+            );
         }
-        assert_eq!(hash(&[], &[0; 16]), None);
-        // Unsorted garbage: some answer or none, no panic.
-        let mut junk = keys.clone();
-        junk.reverse();
-        for k in keys.iter().take(100) {
-            let _ = hash(&junk, k);
-        }
+        assert_eq!(hash(&[], &[0, 0], 0, &[0; 16]), Ok(None));
+        assert_eq!(hash(&keys[..1], &[0, 1], 0, &keys[0]), Ok(Some(0)));
+        // A crafted directory: an error or some answer, no panic.
+        assert_eq!(hash(&keys, &[0, 99_999], 0, &keys[0]), Err(()));
+        assert_eq!(hash(&keys, &[5, 2], 0, &keys[0]), Err(()));
+        assert_eq!(hash(&keys, &[], 0, &keys[0]), Err(()));
     }
 }

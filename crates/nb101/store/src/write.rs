@@ -6,7 +6,7 @@ use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use tnb_schema::header::{Family, HEADER_LEN, Header};
-use tnb_schema::nb101::{Counts, Layout, Sec};
+use tnb_schema::nb101::{Counts, Layout, Sec, bucket, dir_bits};
 
 use crate::build::{BuildError, Builder, Provenance, Summary};
 use crate::{Nb101Store, canon};
@@ -147,28 +147,11 @@ impl Builder {
     /// graph, sorted by key (keys are unique: equal keys mean isomorphic graphs, so equal
     /// hashes, so one cell). Two threads: this is the build's most expensive step.
     fn canonical_index(&self) -> Vec<(u64, u32)> {
-        let cells = self.hashes.len();
-        let key_of = |row: usize| -> Option<(u64, u32)> {
+        let mut out = canon::entries(self.hashes.len(), |row| {
             let (s, e) = (self.ops_offsets[row] as usize, self.ops_offsets[row + 1] as usize);
             let ops = self.ops[s..e].iter().map(|&id| self.labels[id as usize].as_str());
-            let key = canon::key(self.vertices[row], self.adjacency[row], ops, &self.hashes[row]);
-            Some((key?, row as u32))
-        };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 2);
-        let chunk = cells.div_ceil(threads).max(1);
-        let mut out: Vec<(u64, u32)> = std::thread::scope(|s| {
-            let hs: Vec<_> = (0..cells)
-                .step_by(chunk)
-                .map(|start| {
-                    let key_of = &key_of;
-                    s.spawn(move || {
-                        (start..(start + chunk).min(cells)).filter_map(key_of).collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            hs.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            canon::key(self.vertices[row], self.adjacency[row], ops, &self.hashes[row])
         });
-        out.sort_unstable();
         // Unique by construction; should a key repeat (it cannot), the first row keeps it.
         out.dedup_by_key(|x| x.0);
         out
@@ -205,6 +188,19 @@ impl Builder {
                 Sec::BudgetOffsets => o.each(p.budget_offsets.iter().map(|x| x.to_le_bytes()))?,
                 Sec::BudgetList => o.bytes(&p.budget_list)?,
                 Sec::RunOffsets => o.each(p.run_offsets.iter().map(|x| x.to_le_bytes()))?,
+                Sec::IndexBuckets => {
+                    // index_buckets[j] = the first sorted hash whose bucket is j or more.
+                    let bits = dir_bits(self.hashes.len() as u64);
+                    let mut k = 0usize;
+                    for j in 0..=(1usize << bits) {
+                        while k < p.index_rows.len()
+                            && bucket(&self.hashes[p.index_rows[k] as usize], bits) < j
+                        {
+                            k += 1;
+                        }
+                        o.bytes(&(k as u32).to_le_bytes())?;
+                    }
+                }
                 Sec::IndexHashes => {
                     o.each(p.index_rows.iter().map(|&r| self.hashes[r as usize]))?
                 }

@@ -5,7 +5,7 @@
 mod common;
 
 use tnb_nb101_store::spec::Matrix;
-use tnb_nb101_store::{Buffer, Metric, Nb101Store, OpenError};
+use tnb_nb101_store::{Buffer, MAX_RUN_OFFSETS, Metric, Nb101Store, OpenError};
 use tnb_schema::header::{Family, HEADER_LEN, Header};
 use tnb_schema::nb101::{Layout, Sec};
 use tnb_testrng::TestRng;
@@ -199,6 +199,13 @@ fn every_count_above_its_limit_is_refused_at_open() {
         assert!(e.contains("more than") && e.contains(what), "{what}: {e}");
         assert!(e.starts_with("corrupted tnb archive: "), "{e}");
     }
+    // Counts each within its own limit whose product passes MAX_RUN_OFFSETS.
+    let mut b = good.clone();
+    b[HEADER_LEN + 16..HEADER_LEN + 24].copy_from_slice(&(1u64 << 20).to_le_bytes());
+    b[HEADER_LEN + 32..HEADER_LEN + 40].copy_from_slice(&200u64.to_le_bytes());
+    reseal(&mut b);
+    let e = one_line(&Nb101Store::copy_from(&b).unwrap_err());
+    assert!(e.contains(&format!("more than the {MAX_RUN_OFFSETS} allowed")), "{e}");
     // A count that fits its limit but not the table: the section table disagrees.
     let mut b = good.clone();
     b[HEADER_LEN + 16 + 8 * 7..HEADER_LEN + 16 + 8 * 8].copy_from_slice(&0u64.to_le_bytes());
@@ -231,6 +238,14 @@ fn forged_offsets_ids_and_rows_are_refused_or_bounded() {
     assert!(one_line(&e).contains("run offsets"), "{e}");
     let e = forged(&good, Sec::OpOffsets, 1, 4, 9999).unwrap_err();
     assert!(one_line(&e).contains("label"), "{e}");
+    let last = 1usize << tnb_schema::nb101::dir_bits(cells as u64);
+    let e = forged(&good, Sec::IndexBuckets, last, 4, 0).unwrap_err();
+    assert!(one_line(&e).contains("index_buckets"), "{e}");
+    // A directory bucket pointing past the index: lookups in it fail, check() names it.
+    let s = forged(&good, Sec::IndexBuckets, 1, 4, 0xffff_ffff).unwrap();
+    let failed = s0.hashes().iter().filter(|h| s.row_of_hash(h).is_err()).count();
+    assert!(failed > 0 && s.check().unwrap_err().contains("directory bucket"));
+    read_everything(&s);
     // Damage only reads see: each read fails, check() names it, nothing panics.
     let s = forged(&good, Sec::Vertices, 0, 1, 9).unwrap();
     assert!(s.adjacency(0).is_err() && s.check().unwrap_err().contains("cell 0"));

@@ -7,8 +7,8 @@ mod common;
 use common::{Rec, assert_matches, build, model, records};
 use tnb_nb101_store::spec::{self, Matrix};
 use tnb_nb101_store::{
-    Builder, Limits, MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS, MAX_RUNS,
-    Metric, Nb101Store, Provenance,
+    Builder, Limits, MAX_BUDGETS, MAX_CELLS, MAX_OP_BYTES, MAX_OP_ITEMS, MAX_OP_STRINGS,
+    MAX_RUN_OFFSETS, MAX_RUNS, Metric, Nb101Store, Provenance,
 };
 
 fn open(bytes: &[u8]) -> Nb101Store {
@@ -259,9 +259,23 @@ fn every_builder_limit_is_named_and_enforced() {
     };
     let d = Limits::default();
     assert_eq!(
-        (d.cells, d.runs, d.budgets, d.op_strings, d.op_bytes, d.op_items),
-        (MAX_CELLS, MAX_RUNS, MAX_BUDGETS, MAX_OP_STRINGS, MAX_OP_BYTES, MAX_OP_ITEMS)
+        (d.cells, d.runs, d.budgets, d.op_strings, d.op_bytes, d.op_items, d.run_offsets),
+        (
+            MAX_CELLS,
+            MAX_RUNS,
+            MAX_BUDGETS,
+            MAX_OP_STRINGS,
+            MAX_OP_BYTES,
+            MAX_OP_ITEMS,
+            MAX_RUN_OFFSETS
+        )
     );
+    // 2 budgets x (2 + 1) = 6 fit; a third cell (2 x 4) or a third budget (3 x 3) does not.
+    let l6 = Limits { run_offsets: 6, ..d };
+    let (i, e) = lim(l6, &[rec(1, 4, "a"), rec(2, 12, "a"), rec(2, 4, "a"), rec(3, 4, "a")]);
+    assert!(i == 3 && e.contains("2 budgets x 4 cells would pass the 6 run offsets"), "{e}");
+    let (i, e) = lim(l6, &[rec(1, 4, "a"), rec(2, 12, "a"), rec(1, 36, "a")]);
+    assert!(i == 2 && e.contains("3 budgets x 3 cells"), "{e}");
     let (i, e) = lim(Limits { cells: 2, ..d }, &[rec(1, 4, "a"), rec(2, 4, "a"), rec(3, 4, "a")]);
     assert_eq!((i, e.as_str()), (2, "record 2: more than 2 distinct cells"));
     let (i, e) = lim(Limits { runs: 2, ..d }, &[rec(1, 4, "a"), rec(1, 4, "a"), rec(1, 4, "a")]);

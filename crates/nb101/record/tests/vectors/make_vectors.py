@@ -102,6 +102,8 @@ cases = [
     ("four_evaluations", record(metrics(EV + [full(200.0, 9.0, 9.0, 9.0, 9.0)]))),
     ("two_evaluations", record(metrics(EV[:2]))),
     ("nan_and_inf", record(metrics([EV[0], full(1.0, float("nan"), float("inf"), -0.0, 5e-324), EV[2]]))),
+    ("nan_payloads", record(metrics([EV[0], full(1.0, *[struct.unpack("<d", struct.pack("<Q", b))[0] for b in
+        (0xfff8000000000000, 0x7ff0000000000001, 0xfff40000deadbeef, 0x7fffffffffffffff)]), EV[2]]))),
     ("epochs_4", record(metrics(EV), epochs=4)),
     ("unicode_ops", record(metrics(EV), ops="input,\u00e9\U0001F600,\"q\\\n,output")),
     ("seven_vertices", record(metrics(EV), adj="0" * 49)),
