@@ -9,6 +9,24 @@
 //! the archive builder (`tnb-nb101-store`). Memory stays bounded by the builder's columns plus
 //! a few batches, whatever the file's size. Every error is one line naming the file, the
 //! record's index and the byte offset of its length field.
+//!
+//! ```
+//! use tnb_nb101_convert::record::{EvalSpec, RecordSpec, encode};
+//! let evals = [EvalSpec::default(), EvalSpec::full(54.0, [1.0, 0.5, 0.5, 0.5]),
+//!              EvalSpec::full(108.0, [2.0, 0.9, 0.8, 0.7])];
+//! let spec = RecordSpec {
+//!     hash: [7; 16], epochs: 108, n: 2, adjacency: 0b0010, operations: "input,output",
+//!     trainable_parameters: Some(1234), total_time: None, evaluations: &evals,
+//! };
+//! let (mut file, mut rec) = (Vec::new(), Vec::new());
+//! encode(&spec, &mut rec);
+//! tnb_nb101_convert::tfrecord::write_record(&mut file, &rec)?;
+//! let archive = tnb_nb101_convert::convert_bytes(&file)?;
+//! let store = tnb_nb101_store::Nb101Store::copy_from(&archive)?;
+//! assert_eq!((store.cells(), store.runs(), store.valid_epochs()), (1, 1, &[108][..]));
+//! assert_eq!(store.header().source_size, file.len() as u64);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

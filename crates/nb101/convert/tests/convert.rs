@@ -196,3 +196,49 @@ fn compare_source_finds_the_first_difference_provenance_first() {
     write(&other, &vec![b'x'; src.len()]);
     assert!(compare_source(&store, &other).is_err());
 }
+
+#[test]
+fn a_consumer_error_stops_the_reading_and_names_the_record() {
+    let src = file(12_000, 50);
+    let mut seen = 0u64;
+    let r = tnb_nb101_convert::for_each_record(
+        &src[..],
+        "x.tfrecord",
+        src.len() as u64,
+        |r| {
+            seen += 1;
+            if r.at.index == 10_500 { Err(format!("refused at {}", r.at.offset)) } else { Ok(()) }
+        },
+        |_, _| {},
+    );
+    let e = r.unwrap_err().to_string();
+    let offset: u64 = e.rsplit(' ').next().unwrap().parse().unwrap();
+    assert_eq!(e, format!("x.tfrecord: record 10500 at byte {offset}: refused at {offset}"));
+    assert_eq!(seen, 10_501);
+    // The whole file read: the count, size and SHA-256 of what was read.
+    let s = tnb_nb101_convert::for_each_record(&src[..], "x", 0, |_| Ok(()), |_, _| {}).unwrap();
+    assert_eq!((s.records, s.size), (12_000, src.len() as u64));
+    use sha2::Digest;
+    assert_eq!(s.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&src)));
+}
+
+#[test]
+fn a_record_claiming_2_pow_63_bytes_is_an_error_not_an_allocation() {
+    for len in [1u64 << 63, u64::MAX, tnb_tfrecord::MAX_RECORD_LEN + 1] {
+        let mut f = file(5, 2);
+        let at = f.len();
+        let l = len.to_le_bytes();
+        f.extend_from_slice(&l);
+        f.extend_from_slice(&tnb_tfrecord::masked_crc32c(&l).to_le_bytes());
+        f.extend_from_slice(&[0u8; 64]);
+        let e = err_of(convert_bytes(&f));
+        assert_eq!(
+            e,
+            format!(
+                "<memory>: record 5 at byte {at}: length {len} is over the limit of {} bytes per \
+                 record",
+                tnb_tfrecord::MAX_RECORD_LEN
+            )
+        );
+    }
+}
