@@ -1,5 +1,5 @@
-//! Criterion benchmarks of the NAS-Bench-101 hot calls: the hash of a spec (the official checks
-//! plus `hash_module`), `query` (typed, and as Python's dict), `get_metrics_from_hash`, and the
+//! Criterion benchmarks of the NAS-Bench-101 hot calls: a spec's lookup key (the official
+//! checks plus the canonical key) and its hash (plus `hash_module`), `query` (typed, and as Python's dict), `get_metrics_from_hash`, and the
 //! best mean final test accuracy over all cells at 108 epochs (what `tnb best` computes), over
 //! the archive through `tnb_nb101_api::StoreSource`, with criterion's statistics.
 //!
@@ -57,6 +57,12 @@ fn benches(c: &mut Criterion) {
         k & mask
     };
 
+    c.bench_function("nb101/spec_key", |b| {
+        b.iter(|| {
+            let (m, o) = &cells[next()];
+            black_box(tnb_nb101_spec::check_matrix(*m, o).map(|c| c.key()))
+        })
+    });
     c.bench_function("nb101/hash_of_spec", |b| {
         b.iter(|| {
             let (m, o) = &cells[next()];

@@ -8,7 +8,7 @@ use crate::draw::Draw;
 use crate::error::ApiError;
 use crate::glue::{self, Spec};
 use crate::pyset::set_order;
-use crate::source::{Run, Source};
+use crate::source::Source;
 use crate::value::Value;
 use tnb_nb101_spec::{Checked, Matrix};
 
@@ -186,8 +186,7 @@ impl<'s, S: Source> NasBench<'s, S> {
         if !(0..len).contains(&i) {
             return Err(ApiError::py(Exc::IndexError, "list index out of range"));
         }
-        let run: Run = self.src.run(runs.start + i as usize);
-        let metrics = if stop_halfway { run.halfway } else { run.final_ };
+        let metrics = self.src.run_half(runs.start + i as usize, stop_halfway);
         self.time_spent += metrics[0];
         let add = if stop_halfway { e.key.div_euclid(2) } else { e.key };
         self.epochs_spent = match (self.epochs_spent, e.float) {

@@ -54,6 +54,12 @@ pub trait Source {
     }
     /// Run `i`'s metrics.
     fn run(&self, i: usize) -> Run;
+    /// Run `i`'s four halfway or final metrics (what `query` returns; a columnar source reads
+    /// only those four).
+    fn run_half(&self, i: usize, halfway: bool) -> [f64; 4] {
+        let r = self.run(i);
+        if halfway { r.halfway } else { r.final_ }
+    }
     /// A read failure of a crafted archive since the last call, to be reported instead of the
     /// answer (the accessors cannot fail; they answer neutral values and record it here).
     fn failure(&self) -> Option<String> {

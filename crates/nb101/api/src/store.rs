@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::ops::Range;
 
 use tnb_nb101_spec::Matrix;
-use tnb_nb101_store::{Corrupt, Nb101Store, spec};
+use tnb_nb101_store::{Corrupt, Metric, Nb101Store, spec};
 
 use crate::source::{Budget, Run, Source};
 
@@ -87,6 +87,19 @@ impl<B: AsRef<[u8]>> Source for StoreSource<'_, B> {
     fn run(&self, i: usize) -> Run {
         let r = self.store.run(i).ok_or(Corrupt("a run is out of range"));
         self.ok(r, Run { halfway: [f64::NAN; 4], final_: [f64::NAN; 4] })
+    }
+    fn run_half(&self, i: usize, halfway: bool) -> [f64; 4] {
+        let first = if halfway { 0 } else { 4 };
+        let mut out = [f64::NAN; 4];
+        for (k, o) in out.iter_mut().enumerate() {
+            match self.store.column(Metric::ALL[first + k]).get(i) {
+                Some(x) => *o = *x,
+                None => {
+                    return self.ok(Err(Corrupt("a run is out of range")), [f64::NAN; 4]);
+                }
+            }
+        }
+        out
     }
     fn failure(&self) -> Option<String> {
         self.failure.take().map(|m| format!("corrupted tnb archive: {m}"))

@@ -12,42 +12,49 @@ use crate::cmd::best::{Args, Top};
 use crate::fail::Fail;
 use crate::shown;
 
-/// Per cell with runs at budget `b`: `(row, mean of metric m)`, in row order.
-pub fn means(
+/// Whether `a` ranks before `b`: mean descending, NaN last, ties by row.
+fn before(a: (u32, f64), b: (u32, f64)) -> bool {
+    match (a.1.is_nan(), b.1.is_nan()) {
+        (false, true) => true,
+        (true, false) => false,
+        (true, true) => a.0 < b.0,
+        (false, false) => a.1 > b.1 || (a.1 == b.1 && a.0 < b.0),
+    }
+}
+
+/// The first `k` cells with runs at budget `b` by the mean of metric `m` over their repeats
+/// (`sum / count` in file order), best first: one pass over the budget's column, keeping the
+/// `k` best in order (no per-cell allocation).
+pub fn top(
     store: &Nb101Store,
     b: usize,
     m: Metric,
+    k: usize,
 ) -> Result<Vec<(u32, f64)>, tnb_nb101_store::Corrupt> {
     let block = store.budget_runs(b)?;
     let col = store.budget_column(b, m)?;
     let offs = store.run_offsets(b)?;
-    let mut out = Vec::with_capacity(store.cells());
+    let outside = tnb_nb101_store::Corrupt("a cell's runs lie outside its budget");
+    let mut best: Vec<(u32, f64)> = Vec::with_capacity(k.min(store.cells()) + 1);
+    if k == 0 {
+        return Ok(best);
+    }
     for (row, w) in offs.windows(2).enumerate() {
         let (s, e) = (w[0] as usize, w[1] as usize);
         if s >= e {
             continue;
         }
-        let runs = col
-            .get(s - block.start.min(s)..e.saturating_sub(block.start))
-            .ok_or(tnb_nb101_store::Corrupt("a cell's runs lie outside its budget"))?;
-        let sum: f64 = runs.iter().sum();
-        out.push((row as u32, sum / runs.len() as f64));
+        let (s, e) = (s.checked_sub(block.start).ok_or(outside)?, e - block.start);
+        let runs = col.get(s..e).ok_or(outside)?;
+        let x = (row as u32, runs.iter().sum::<f64>() / runs.len() as f64);
+        if best.len() == k && !before(x, best[k - 1]) {
+            continue;
+        }
+        let at = best.partition_point(|y| before(*y, x));
+        best.insert(at, x);
+        best.truncate(k);
     }
-    Ok(out)
-}
-
-/// The first `k` of `v` by mean descending (NaN last), ties by row.
-pub fn top(mut v: Vec<(u32, f64)>, k: usize) -> Vec<(u32, f64)> {
-    let order = |a: &(u32, f64), b: &(u32, f64)| {
-        let key = |x: f64| if x.is_nan() { f64::NEG_INFINITY } else { x };
-        key(b.1).total_cmp(&key(a.1)).then((a.1.is_nan()).cmp(&b.1.is_nan())).then(a.0.cmp(&b.0))
-    };
-    if k < v.len() {
-        v.select_nth_unstable_by(k, order);
-        v.truncate(k);
-    }
-    v.sort_by(order);
-    v
+    Ok(best)
 }
 
 /// Runs `tnb best` on an NB101 archive.
@@ -76,12 +83,11 @@ pub fn run(args: &Args) -> Result<(), Fail> {
             tnb_nb101_api::set_str(store.valid_epochs())
         )));
     };
-    let all = means(&store, b, m).map_err(crate::nb101::corrupt(&args.file))?;
     let k = match args.top {
         Top::First(k) => k,
-        Top::All => all.len(),
+        Top::All => store.cells(),
     };
-    let best = top(all, k);
+    let best = top(&store, b, m, k).map_err(crate::nb101::corrupt(&args.file))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         let items: Vec<String> = best
@@ -108,4 +114,19 @@ pub fn run(args: &Args) -> Result<(), Fail> {
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::before;
+
+    #[test]
+    fn ranks_by_mean_descending_with_nan_last_and_ties_by_row() {
+        let mut v = [(3, f64::NAN), (2, 0.5), (0, 0.9), (1, 0.5), (4, f64::NAN), (5, -0.0)];
+        v.sort_by(|a, b| {
+            if before(*a, *b) { std::cmp::Ordering::Less } else { std::cmp::Ordering::Greater }
+        });
+        let rows: Vec<u32> = v.iter().map(|x| x.0).collect();
+        assert_eq!(rows, [0, 1, 2, 5, 3, 4]);
+    }
 }

@@ -21,7 +21,8 @@ pub fn run(path: &Path, hash: Option<&str>) -> Result<(), Fail> {
 pub fn run_source(path: &Path, hash: Option<&str>) -> Result<(), Fail> {
     let bytes = std::fs::read(path)
         .map_err(|e| Fail::input(format!("cannot read {}: {e}", path.display())))?;
-    let archive = tnb_nb101_convert::convert_bytes(&bytes).map_err(|e| Fail::input(e.to_string()))?;
+    let archive =
+        tnb_nb101_convert::convert_bytes(&bytes).map_err(|e| Fail::input(e.to_string()))?;
     drop(bytes);
     let store = tnb_nb101_store::Nb101Store::copy_from(&archive)
         .map_err(|e| Fail::input(format!("{}: {e}", path.display())))?;
