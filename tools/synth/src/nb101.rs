@@ -41,7 +41,18 @@ fn generate(cli: &Nb101Cli, err: &mut dyn Write, show_progress: bool) -> Result<
     let start = Instant::now();
     let synth = Synth::new(options).map_err(|e| e.to_string())?;
     let total = synth.records();
-    let bar = crate::progress_bar(total, show_progress);
+    let bar = show_progress.then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} writing {bar:40} {pos}/{len} records {elapsed}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
     let mut progress = |done: u64| {
         if let Some(b) = &bar {
             b.set_position(done);
