@@ -10,6 +10,7 @@ mod fuzz_regressions;
 mod io;
 mod layout;
 mod nats;
+mod nb101;
 mod nb201;
 mod parity;
 mod props;

@@ -11,6 +11,7 @@ mod fail;
 mod input;
 mod memory;
 
+mod nb101;
 mod nb201;
 mod shown;
 

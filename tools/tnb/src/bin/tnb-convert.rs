@@ -13,6 +13,9 @@ mod shown;
 #[path = "../nb201/for_convert.rs"]
 mod nb201;
 
+#[path = "../nb101/for_convert.rs"]
+mod nb101;
+
 /// `crate::cmd::convert` as in `tnb`, for the modules both binaries share.
 mod cmd {
     pub(crate) use super::convert;
@@ -20,7 +23,7 @@ mod cmd {
 
 use clap::Parser;
 
-/// Convert a TransNAS-Bench-101 or NAS-Bench-201 .pth (or pickle) into a validated .tnb archive,
+/// Convert a TransNAS-Bench-101 or NAS-Bench-201 .pth (or pickle), or a NAS-Bench-101 .tfrecord, into a validated .tnb archive,
 /// atomically; the benchmark is told from the content.
 #[derive(Parser, Debug)]
 #[command(name = "tnb-convert", version, about)]

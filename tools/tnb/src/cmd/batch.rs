@@ -46,10 +46,20 @@ get_best_archs. Answers are json.dumps of Python's return value (tuples as array
 pub struct Args {
     /// A .tnb archive.
     pub file: PathBuf,
+    /// NAS-Bench-101: draw query's repeat as NASBench(f, seed=S) does (Python's random,
+    /// emulated); without it a query must pass "repeat": 0, 1 or 2 in its kwargs.
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub seed: Option<i128>,
 }
 
 /// Runs `tnb batch`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb101::is_nb101_archive(&args.file) {
+        return crate::nb101::batch::run(&args.file, args.seed);
+    }
+    if args.seed.is_some() {
+        return Err(Fail::input("--seed applies to NAS-Bench-101 archives"));
+    }
     if crate::nb201::detect::is_nb201_archive(&args.file) {
         return crate::nb201::batch::run(&args.file);
     }

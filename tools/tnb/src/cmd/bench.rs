@@ -32,6 +32,9 @@ pub fn run(args: Args) -> Result<(), Fail> {
         return Err(Fail::input("--runs must be at least 1"));
     }
     crate::memory::prefer_huge_pages(&args.file);
+    if crate::nb101::is_nb101_archive(&args.file) {
+        return crate::nb101::bench::run(&args);
+    }
     if crate::nb201::detect::is_nb201_archive(&args.file) {
         return crate::nb201::bench::run(&args);
     }

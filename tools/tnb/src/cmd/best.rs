@@ -68,6 +68,9 @@ pub struct Args {
     /// NAS-Bench-201: the training schedule, '12' or '200' epochs.
     #[arg(long, default_value = "12")]
     pub hp: String,
+    /// NAS-Bench-101: the budget whose repeats are averaged (default 108).
+    #[arg(long)]
+    pub epochs: Option<i64>,
     /// NAS-Bench-201: skip archs whose seed-mean FLOPs (M) exceed this.
     #[arg(long, value_name = "MFLOPS")]
     pub flop_max: Option<f64>,
@@ -81,6 +84,12 @@ pub struct Args {
 
 /// Runs `tnb best`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb101::is_nb101_archive(&args.file) {
+        return crate::nb101::best::run(&args);
+    }
+    if args.epochs.is_some() {
+        return Err(Fail::input("--epochs applies to NAS-Bench-101 archives"));
+    }
     if crate::nb201::detect::is_nb201_archive(&args.file) {
         return crate::nb201::best::run(&args);
     }

@@ -12,8 +12,8 @@ use crate::shown;
 /// Arguments of `tnb convert`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The source: a torch .pth (zip or legacy), a bare pickle, or NATS-Bench's -simple folder
-    /// or single .pickle.pbz2 file.
+    /// The source: a torch .pth (zip or legacy), a bare pickle, NATS-Bench's -simple folder
+    /// or single .pickle.pbz2 file, or a NAS-Bench-101 .tfrecord.
     pub input: PathBuf,
     /// The archive to write (replaced atomically; untouched if conversion fails).
     pub output: PathBuf,
@@ -46,6 +46,9 @@ pub fn run(args: Args) -> Result<(), Fail> {
     crate::memory::prefer_huge_pages(&args.input);
     // The family is told from the content: NATS-Bench (a -simple folder or a bz2 file) and
     // NAS-Bench-201 go to their own converters.
+    if crate::nb101::convert::try_run(&args)? {
+        return Ok(());
+    }
     if crate::nb201::nats::is_source(&args.input) {
         return crate::nb201::nats::convert(&args);
     }

@@ -19,11 +19,27 @@ pub struct Args {
     /// the file `{I:06d}.pickle.pbz2` of a NATS-Bench folder (the two print the same).
     #[arg(long, value_name = "I", allow_negative_numbers = true)]
     pub arch: Option<i64>,
+    /// NAS-Bench-101 (an archive or a .tfrecord): only this cell: what
+    /// get_metrics_from_hash(H) returns.
+    #[arg(long, value_name = "H")]
+    pub hash: Option<String>,
 }
 
 /// Runs `tnb dump`.
 pub fn run(args: Args) -> Result<(), Fail> {
     crate::memory::prefer_huge_pages(&args.file);
+    if crate::nb101::is_nb101_archive(&args.file) {
+        return crate::nb101::dump::run(&args.file, args.hash.as_deref());
+    }
+    if crate::nb101::is_tfrecord(&args.file) {
+        return crate::nb101::dump::run_source(&args.file, args.hash.as_deref());
+    }
+    if args.hash.is_some() {
+        return Err(Fail::input(format!(
+            "{}: --hash applies to NAS-Bench-101 archives",
+            args.file.display()
+        )));
+    }
     // NAS-Bench-201 (told from the content) is streamed, never read whole.
     if crate::nb201::detect::is_nb201_archive(&args.file) {
         return crate::nb201::dump::archive(&args.file, args.arch);

@@ -20,6 +20,9 @@ pub struct Args {
 
 /// Runs `tnb info`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb101::is_nb101_archive(&args.file) {
+        return crate::nb101::info::run(&args);
+    }
     if crate::nb201::detect::is_nb201_archive(&args.file) {
         return crate::nb201::info::run(&args);
     }

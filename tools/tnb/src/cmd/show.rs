@@ -24,8 +24,15 @@ pub struct Args {
     pub file: PathBuf,
     /// An arch string (e.g. 64-41414-1_02_333), or an index in file order (negative counts from
     /// the end).
+    /// NAS-Bench-101: a cell hash (or give --matrix and --ops).
     #[arg(allow_hyphen_values = true)]
-    pub arch: String,
+    pub arch: Option<String>,
+    /// NAS-Bench-101: the spec's adjacency matrix as JSON, e.g. '[[0,1,1],[0,0,1],[0,0,0]]'.
+    #[arg(long)]
+    pub matrix: Option<String>,
+    /// NAS-Bench-101: the spec's ops, comma-separated, e.g. input,conv3x3-bn-relu,output.
+    #[arg(long)]
+    pub ops: Option<String>,
     /// Print one JSON object instead of tables.
     #[arg(long)]
     pub json: bool,
@@ -33,11 +40,20 @@ pub struct Args {
 
 /// Runs `tnb show`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb101::is_nb101_archive(&args.file) {
+        return crate::nb101::show::run(&args);
+    }
+    if args.matrix.is_some() || args.ops.is_some() {
+        return Err(Fail::input("--matrix and --ops are for NAS-Bench-101 archives"));
+    }
+    let Some(arch) = args.arch.clone() else {
+        return Err(Fail::input("give an arch string or an index"));
+    };
     if crate::nb201::detect::is_nb201_archive(&args.file) {
-        return crate::nb201::show::run(&args);
+        return crate::nb201::show::run(&args, &arch);
     }
     let store = crate::archive::open(&args.file)?;
-    let arch = resolve(&store, &args.arch)?;
+    let arch = resolve(&store, &arch)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let q = |e: tnb_store::QueryError| Fail::input(format!("{}: {e}", args.file.display()));
     if args.json {

@@ -13,13 +13,17 @@ use crate::shown;
 pub struct Args {
     /// A .tnb archive.
     pub file: PathBuf,
-    /// The .pth it was converted from: compare every value, bit for bit.
+    /// The .pth (or NAS-Bench-101 .tfrecord) it was converted from: compare every value, bit
+    /// for bit.
     #[arg(long)]
     pub source: Option<PathBuf>,
 }
 
 /// Runs `tnb verify`.
 pub fn run(args: Args) -> Result<(), Fail> {
+    if crate::nb101::is_nb101_archive(&args.file) {
+        return crate::nb101::verify::run(&args);
+    }
     if crate::nb201::detect::is_nb201_archive(&args.file) {
         return crate::nb201::verify::run(&args);
     }

@@ -24,11 +24,11 @@ fn hps_of<S: Source>(src: &S, index: i64) -> Vec<String> {
 }
 
 /// Runs `tnb show` on an NB201 archive.
-pub fn run(args: &Args) -> Result<(), Fail> {
+pub fn run(args: &Args, arch: &str) -> Result<(), Fail> {
     let archive = crate::nb201::open(&args.file)?;
     let src = crate::nb201::source_of(&archive, &args.file)?;
     let nb = crate::nb201::api_of(&archive, &src);
-    let index = resolve(&nb, &args.arch)?;
+    let index = resolve(&nb, arch)?;
     let arch = src.meta_arch(index).unwrap_or_default().to_owned();
     let mut draw = NoDraw;
     let mut printed = Vec::new();
