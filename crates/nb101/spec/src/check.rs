@@ -102,6 +102,20 @@ pub fn check(spec: &Spec) -> Result<(), CheckError> {
     Ok(())
 }
 
+// `Spec::hash` lives with the check it runs first (the spec module stays below the checks).
+impl Spec {
+    /// `hash_spec` after `_check_spec`, as `get_metrics_from_spec` and `query` do: the module
+    /// hash of a spec in the space, or the first check that fails.
+    pub fn hash(&self) -> Result<[u8; 16], CheckError> {
+        check(self)?;
+        // Checked: a valid spec of at most 7 vertices whose interior ops are all available.
+        let pruned = self.pruned.as_ref().ok_or(CheckError::Disconnected)?;
+        let m = pruned.matrix().ok_or(CheckError::TooManyVertices(pruned.vertices()))?;
+        let l = crate::spec::labels(&pruned.ops).map_err(|_| CheckError::Disconnected)?;
+        Ok(crate::hash::hash_module(m, &l[..pruned.vertices()]))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::needless_range_loop)] // matrices read best by (row, column)
 mod tests {

@@ -199,17 +199,6 @@ impl Spec {
     pub fn valid_spec(&self) -> bool {
         self.pruned.is_some()
     }
-
-    /// `hash_spec` after `_check_spec`, as `get_metrics_from_spec` and `query` do: the module
-    /// hash of a spec in the space, or the first check that fails.
-    pub fn hash(&self) -> Result<[u8; 16], crate::CheckError> {
-        crate::check(self)?;
-        // Checked: a valid spec of at most 7 vertices whose interior ops are all available.
-        let pruned = self.pruned.as_ref().ok_or(crate::CheckError::Disconnected)?;
-        let m = pruned.matrix().ok_or(crate::CheckError::TooManyVertices(pruned.vertices()))?;
-        let l = labels(&pruned.ops).map_err(|_| crate::CheckError::Disconnected)?;
-        Ok(crate::hash_module(m, &l[..pruned.vertices()]))
-    }
 }
 
 /// Why [`labels`] could not label a list of ops.
