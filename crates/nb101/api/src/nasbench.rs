@@ -13,16 +13,7 @@ use crate::value::Value;
 use tnb_nb101_spec::{Checked, Matrix};
 
 /// The metric names of a run dict, in the official key order.
-pub const RUN_KEYS: [&str; 8] = [
-    "halfway_training_time",
-    "halfway_train_accuracy",
-    "halfway_validation_accuracy",
-    "halfway_test_accuracy",
-    "final_training_time",
-    "final_train_accuracy",
-    "final_validation_accuracy",
-    "final_test_accuracy",
-];
+pub const RUN_KEYS: [&str; 8] = tnb_nb101_store::Metric::KEYS;
 
 /// The keys of `query`'s dict after the fixed statistics, in order.
 pub const DATA_KEYS: [&str; 4] =

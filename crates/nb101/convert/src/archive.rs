@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use tnb_nb101_store::{BuildError, Builder, Nb101Store, Provenance, RecordIn};
+use tnb_nb101_store::{BuildError, Builder, Nb101Store, Provenance};
 use tnb_schema::header::HEADER_LEN;
 
-use crate::{ConvertError, Flat, Source, for_each_record, open_source};
+use crate::{ConvertError, Source, for_each_record, open_source};
 
 /// The most records reserved up front from a source's size (a little over the full file's
 /// 5.08 M): a huge or oddly shaped file grows the builder's columns as it goes instead.
@@ -34,19 +34,6 @@ pub struct Summary {
     pub sha256: [u8; 32],
 }
 
-fn record_in<'a>(r: &Flat<'a>) -> RecordIn<'a> {
-    RecordIn {
-        hash: r.hash,
-        epochs: r.epochs,
-        n: r.n,
-        adjacency: r.adjacency,
-        operations: r.operations,
-        trainable_parameters: r.trainable_parameters,
-        halfway: r.halfway,
-        final_: r.final_,
-    }
-}
-
 /// The builder's refusal of one record, without its `record N:` prefix (the pipeline names
 /// the record and its offset).
 fn reason(e: BuildError) -> String {
@@ -66,8 +53,7 @@ fn build(
     let mut b = Builder::new();
     let estimate = (size / RECORD_BYTES_ESTIMATE).min(MAX_RESERVED_RECORDS);
     b.reserve(usize::try_from(estimate).unwrap_or(0));
-    let source =
-        for_each_record(src, name, size, |r| b.push(&record_in(r)).map_err(reason), progress)?;
+    let source = for_each_record(src, name, size, |r| b.push(&r.record).map_err(reason), progress)?;
     Ok((b, source))
 }
 

@@ -48,32 +48,19 @@ use pipeline::{Item, Stop};
 /// The record decoder this converter runs (re-exported for callers that only depend on the
 /// converter, such as the fuzz targets' replay in the CLI's tests).
 pub use tnb_nb101_record as record;
+use tnb_nb101_store::RecordIn;
 /// The TFRecord framing this converter reads with (re-exported, as [`record`]).
 pub use tnb_tfrecord as tfrecord;
 use tnb_tfrecord::RecordAt;
 
-/// One decoded record as the pipeline hands it on (the fields of `tnb_nb101_record::Record`,
-/// the evaluations as `[training_time, train, validation, test]`).
+/// One decoded record as the pipeline hands it on: where it is in the file, and what the
+/// store's builder takes (`tnb_nb101_record::Record` flattened, operations not split).
 #[derive(Clone, Copy, Debug)]
 pub struct Flat<'a> {
     /// Where the record is in the file.
     pub at: RecordAt,
-    /// `module_hash`.
-    pub hash: [u8; 16],
-    /// `epochs`.
-    pub epochs: i64,
-    /// Vertices.
-    pub n: u8,
-    /// Adjacency bits (`r*n + c`).
-    pub adjacency: u64,
-    /// `raw_operations`, not split.
-    pub operations: &'a str,
-    /// `trainable_parameters`.
-    pub trainable_parameters: i32,
-    /// `evaluation_data[1]`.
-    pub halfway: [f64; 4],
-    /// `evaluation_data[2]`.
-    pub final_: [f64; 4],
+    /// The record's fields.
+    pub record: RecordIn<'a>,
 }
 
 /// The source's size and SHA-256, as read.
@@ -102,8 +89,7 @@ pub fn for_each_record<R: Read + Send>(
     let sink = |it: Item<'_>| {
         let d = it.rec;
         records += 1;
-        each(&Flat {
-            at: it.at,
+        let record = RecordIn {
             hash: d.hash,
             epochs: d.epochs,
             n: d.n,
@@ -112,8 +98,8 @@ pub fn for_each_record<R: Read + Send>(
             trainable_parameters: d.trainable_parameters,
             halfway: d.halfway,
             final_: d.final_,
-        })
-        .map_err(|reason| (it.at, reason))
+        };
+        each(&Flat { at: it.at, record }).map_err(|reason| (it.at, reason))
     };
     let at_record = |at: RecordAt, reason: String| ConvertError::Record {
         file: name.to_string(),

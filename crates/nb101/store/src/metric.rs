@@ -35,6 +35,18 @@ impl Metric {
         Metric::FinalTestAccuracy,
     ];
 
+    /// The official dict keys of a run, in order ([`Metric::key`] of each of [`Metric::ALL`]):
+    /// the one list every consumer (the API semantics, the Python binding) builds its dicts from.
+    pub const KEYS: [&'static str; 8] = {
+        let mut keys = [""; 8];
+        let mut i = 0;
+        while i < 8 {
+            keys[i] = Metric::ALL[i].key();
+            i += 1;
+        }
+        keys
+    };
+
     /// Position in [`Metric::ALL`] (0..8).
     pub const fn index(self) -> usize {
         self as usize

@@ -10,16 +10,7 @@ use pyo3::types::{PyByteArray, PyDict, PyFloat, PyList, PyString};
 use super::db::Db;
 
 /// The keys of a run's dict, in the official order.
-pub(crate) const RUN_KEYS: [&str; 8] = [
-    "halfway_training_time",
-    "halfway_train_accuracy",
-    "halfway_validation_accuracy",
-    "halfway_test_accuracy",
-    "final_training_time",
-    "final_train_accuracy",
-    "final_validation_accuracy",
-    "final_test_accuracy",
-];
+pub(crate) const RUN_KEYS: [&str; 8] = tnb_nb101_store::Metric::KEYS;
 
 const FIXED_KEYS: [&str; 3] = ["module_adjacency", "module_operations", "trainable_parameters"];
 
