@@ -5,7 +5,7 @@
 //! ['valid-accuracy']` reports it, and the winner is shown with its `ori-test` accuracy.
 //!
 //! ```sh
-//! cargo run --release -p tnb-nb201-store --example evolution -- nb201.tnb [HP RUNS SEED]
+//! cargo run --release -p tnb-nb201-store --example nb201_evolution -- nb201.tnb [HP RUNS SEED]
 //! ```
 //!
 //! An architecture is its string, `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`: six edges, each one of

@@ -3,7 +3,7 @@
 //! `check()`, lookups by hash and by spec (the canonical index), and the 108-epoch scans.
 //!
 //! ```text
-//! cargo run --release -p tnb-nb101-store --example measure -- ARCHIVE.tnb
+//! cargo run --release -p tnb-nb101-store --example nb101_measure -- ARCHIVE.tnb
 //! ```
 
 use std::time::Instant;

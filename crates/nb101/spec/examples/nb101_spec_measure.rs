@@ -2,7 +2,7 @@
 //! `/proc/thread-self/stat`, so that a machine busy with other work does not inflate the numbers
 //! the way wall time would), and the enumeration of the space (wall and CPU time of the process).
 //!
-//! `cargo run --release -p tnb-nb101-spec --example measure [SECONDS_PER_ITEM]`
+//! `cargo run --release -p tnb-nb101-spec --example nb101_spec_measure [SECONDS_PER_ITEM]`
 
 use std::hint::black_box;
 use std::time::Instant;

@@ -4,8 +4,8 @@
 //! epochs" scan.
 //!
 //! ```text
-//! cargo run --release -p tnb-nb101-store --example scale -- full      # 5,083,488 records
-//! cargo run --release -p tnb-nb101-store --example scale -- only108   # 1,270,872 records
+//! cargo run --release -p tnb-nb101-store --example nb101_scale -- full      # 5,083,488 records
+//! cargo run --release -p tnb-nb101-store --example nb101_scale -- only108   # 1,270,872 records
 //! ```
 //! Peak RSS is the process's VmHWM (Linux).
 

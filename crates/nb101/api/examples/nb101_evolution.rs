@@ -8,7 +8,7 @@
 //! and that cell's test accuracy as the budget is spent.
 //!
 //! ```text
-//! cargo run --release -p tnb-nb101-api --example evolution -- [ARCHIVE.tnb | X.tfrecord] [BUDGET_EPOCHS] [SEED]
+//! cargo run --release -p tnb-nb101-api --example nb101_evolution -- [ARCHIVE.tnb | X.tfrecord] [BUDGET_EPOCHS] [SEED]
 //! ```
 //! Without arguments it runs on `data/nb101/only108_small.tfrecord` (converted in memory) with
 //! a budget of 30,000 epochs (about 280 queries at 108 epochs) and seed 0.
