@@ -298,6 +298,24 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
     /// Everything that must happen before the stack shrinks to `new_len`: containers leaving it
     /// are finished (their keys merged) and, when the memo keeps them, copied in.
     fn release(&mut self, new_len: usize) -> Result<(), Error> {
+        self.release_into(new_len, false)
+    }
+
+    /// `release`, where `into_top` says the values leave the stack into the top-level dict.
+    /// Once some of the streamed dict's items were handed out, that is the only way the dict
+    /// may leave: anything else (a tuple, a list, `POP`) would make `top[split_key]` a value
+    /// other than that dict, and the handed-out items would answer for a value the whole read
+    /// does not have.
+    fn release_into(&mut self, new_len: usize, into_top: bool) -> Result<(), Error> {
+        if let Some(s) = self.split {
+            if s.slot >= new_len && self.handed > 0 && !into_top {
+                return Err(self.refuse(format!(
+                    "the streamed dict '{}' is taken off the stack by something other than the \
+                     top-level dict's SETITEM(S) after some of its items were handed out",
+                    self.split_key.unwrap_or("")
+                )));
+            }
+        }
         for it in &mut self.stack[new_len..] {
             let r = match it {
                 Item::Obj(Obj::Dict { items, .. }) => keys::dedup(items),
@@ -814,7 +832,7 @@ impl<'a, R: Read, H: StreamHooks + ?Sized> Vm<'a, '_, R, H> {
             // The streamed dict: its items are handed out, never stored.
             return self.hand_out_all(from);
         }
-        self.release(from)?;
+        self.release_into(from, target == 0)?;
         let d = self.depths[from..].iter().copied().max().unwrap_or(0);
         let d = self.depths[target].max(d + 1);
         self.check_depth(d)?;
