@@ -245,3 +245,22 @@ except AssertionError:
     assert_eq!(String::from_utf8(out).unwrap(), "5\nAssertionError\n");
     assert!(tnb_convert::convert_bytes(&src).is_err());
 }
+
+/// A metric list one value longer or one value shorter than `total_epochs`: the official class
+/// only indexes the list, so it would answer `'final'` from an epoch past `total_epochs`
+/// (longer) or fail with `IndexError` where `get_epoch_status` accepted the epoch (shorter),
+/// while tnb's columns hold `total_epochs` values per arch. README promises such a file is
+/// refused at conversion, naming the list; both directions are checked so that neither
+/// "at least" nor "at most" passes for "exactly".
+#[test]
+fn a_metric_list_longer_or_shorter_than_total_epochs_is_refused_with_its_path() {
+    for len in [3, 1] {
+        let src = with_list(W::list((0..len).map(|i| W::Float(f64::from(i))).collect()));
+        assert_eq!(
+            refusal(&src),
+            format!("data/s/a1/t/metrics/m: expected 2 epochs (total_epochs), found {len}")
+        );
+    }
+    // Exactly `total_epochs` values convert.
+    tnb_convert::convert_bytes(&with_list(W::list(vec![W::Float(0.0), W::Float(1.0)]))).unwrap();
+}
