@@ -154,6 +154,18 @@ impl Drop for TempDir {
     }
 }
 
+/// The names in `dir`, sorted, hidden ones included: a failed conversion must leave its
+/// folder listing exactly as it was, and its temporary files (`.<name>.tnb-tmp-<pid>-...`)
+/// are hidden ones.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list folder")
+        .map(|e| e.expect("folder entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 /// The good fixtures: every file in `data/` with a `.json` next to it.
 pub fn good_fixtures() -> Vec<(PathBuf, PathBuf)> {
     let mut v: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(data())

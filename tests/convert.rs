@@ -4,7 +4,7 @@ use std::path::Path;
 
 use tnb_pthwrite::Value;
 
-use crate::common::{TempDir, data, good_fixtures, run_bin, tnb};
+use crate::common::{Run, TempDir, data, good_fixtures, names_in, run_bin, tnb};
 
 fn convert(src: &Path, dst: &Path) -> crate::common::Run {
     tnb(&["convert", src.to_str().unwrap(), dst.to_str().unwrap()])
@@ -371,12 +371,8 @@ fn a_failed_conversion_leaves_the_destination_untouched() {
     std::fs::write(&src, tnb_pthwrite::dumps(&bench(3, 2)).unwrap()).unwrap();
     convert(&src, &dst).assert_clean_error("bad epochs");
     assert!(std::fs::read(&dst).unwrap() == before);
-    // No temporary files are left behind.
-    let names: Vec<String> = std::fs::read_dir(&tmp.0)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(names.iter().all(|n| !n.contains("tnb-tmp")), "temporary files left: {names:?}");
+    // Nothing else is left behind.
+    assert_eq!(names_in(&tmp.0), ["bad_epochs.pkl", "keep.tnb"]);
 }
 
 /// A tiny benchmark whose `valid_top1` list has `len` values while `total_epochs` says `epochs`.
@@ -545,4 +541,78 @@ fn rewrite_checksums(f: &mut [u8]) {
     f[40..44].copy_from_slice(&crc.to_le_bytes());
     let h = crc32fast::hash(&f[..124]);
     f[124..128].copy_from_slice(&h.to_le_bytes());
+}
+
+/// Runs `bin` with `args` where a file may grow to 8 KiB at most (`ulimit -f 16`, in 512-byte
+/// blocks) and `SIGXFSZ` is ignored, so that writing the archive fails with `EFBIG` the way a
+/// full disk fails it: after the temporary file exists, which no other command-line failure
+/// reaches.
+fn run_small_files(bin: &str, args: &[&str]) -> Run {
+    let script = "trap '' XFSZ; ulimit -f 16 && exec \"$0\" \"$@\"";
+    let mut all = vec!["-c", script, bin];
+    all.extend_from_slice(args);
+    run_bin("sh", &all, None)
+}
+
+/// Every way `tnb convert` and `tnb-convert` fail, for every family's source: a one-line error,
+/// the existing archive byte-identical, nothing created where there was nothing, and no
+/// temporary file left. Each listing is taken right after its call: the next conversion to the
+/// same destination removes a dead process's temporary files, which would hide a leftover.
+#[test]
+fn every_failed_conversion_leaves_its_folder_as_it_was() {
+    let tmp = TempDir::new("convert-leftovers");
+    let dst = tmp.path("keep.tnb");
+    let old = std::fs::read(data().join("golden/transnas_small.tnb")).unwrap();
+    std::fs::write(&dst, &old).unwrap();
+    let layout = tmp.path("layout.pkl");
+    std::fs::write(&layout, tnb_pthwrite::dumps(&bench(3, 4)).unwrap()).unwrap();
+    let folder = tmp.path("folder.tnb");
+    std::fs::create_dir(&folder).unwrap();
+    let missing = tmp.path("no-such-folder/out.tnb");
+    let fresh = tmp.path("fresh.tnb");
+    let all = ["folder.tnb", "keep.tnb", "layout.pkl"];
+    let families = [
+        data().join("transnas_small.pth"),
+        data().join("nb201_v1_0_small.pth"),
+        data().join("nats/samples/NATS-tss-v1_0-3ffb9-simple"),
+        data().join("nats/synth/sss.pickle.pbz2"),
+        data().join("nb101/edge.tfrecord"),
+    ];
+    let bins =
+        [(env!("CARGO_BIN_EXE_tnb"), &["convert"][..]), (env!("CARGO_BIN_EXE_tnb-convert"), &[])];
+    let check = |what: &str, r: &Run, why: &str| {
+        r.assert_clean_error(what);
+        assert!(r.stderr.contains(why), "{what}: expected {why:?}: {}", r.stderr);
+        assert_eq!(names_in(&tmp.0), all, "{what}: files left");
+        assert!(names_in(&folder).is_empty(), "{what}: written into a folder");
+        assert!(std::fs::read(&dst).unwrap() == old, "{what}: the archive changed");
+    };
+    for (bin, sub) in bins {
+        let run = |src: &Path, to: &Path| {
+            let args: Vec<&str> = sub.iter().copied().chain([s(src), s(to)]).collect();
+            run_bin(bin, &args, None)
+        };
+        // Refused before anything is written.
+        check("missing source", &run(&tmp.path("nope.pth"), &dst), "No such file");
+        for (bad, why) in [
+            ("bad/truncated_zip.pth", "central directory"),
+            ("bad/reduce_os_system.pth", "not allowed"),
+        ] {
+            check(bad, &run(&data().join(bad), &dst), why);
+        }
+        check("bad layout", &run(&layout, &dst), "expected 3 epochs (total_epochs), found 4");
+        check("the source as destination", &run(&dst, &dst), "is the source file itself");
+        for src in &families {
+            let what = |w: &str| format!("{w} ({} by {bin})", src.display());
+            check(&what("folder"), &run(src, &folder), "is not a regular file");
+            check(&what("missing folder"), &run(src, &missing), "no-such-folder");
+            assert!(!missing.parent().unwrap().exists());
+            // Writing fails once the temporary file exists: over an archive, and where there
+            // was none.
+            let args: Vec<&str> = sub.iter().copied().chain([s(src), s(&dst)]).collect();
+            check(&what("write over an archive"), &run_small_files(bin, &args), "File too large");
+            let args: Vec<&str> = sub.iter().copied().chain([s(src), s(&fresh)]).collect();
+            check(&what("write a new file"), &run_small_files(bin, &args), "File too large");
+        }
+    }
 }
