@@ -224,6 +224,88 @@ def _is_root():
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+# Every failing `tnb.convert` (TransNAS) and `tnb.nasbench101.convert` leaves the destination's
+# folder exactly as it was: an existing archive byte-identical, nothing where there was nothing,
+# and no temporary file (`.<name>.tnb-tmp-<pid>-...`, a hidden name). Most failures come before
+# the temporary file exists; a write failing (a full disk) comes after it, and is made here by a
+# file-size limit in a child process (SIGXFSZ ignored, so the write returns EFBIG).
+_CONVERT_UNDER_A_SIZE_LIMIT = r"""
+import resource, signal, sys
+import tnb, tnb.nasbench101
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+convert = tnb.convert if sys.argv[1] == "transnas" else tnb.nasbench101.convert
+try:
+    convert(sys.argv[2], sys.argv[3])
+except Exception as e:
+    print(type(e).__name__, getattr(e, "errno", None), "File too large" in str(e))
+"""
+
+
+def _bad_layout_pickle(path):
+    # A list one value longer than `total_epochs`: refused by the layout check, after parsing.
+    result = {"total_epochs": 2, "model_info": {}, "metrics": {"m": [0.5, 0.5, 0.5]}}
+    with open(path, "wb") as f:
+        pickle.dump({"task_list": ["t"], "metrics_dict": {"t": ["m"]}, "info_names": [],
+                     "data": {"s": {"a": {"t": result}}}}, f, protocol=2)
+
+
+@pytest.mark.parametrize("family", ["transnas", "nb101"])
+def test_every_failed_conversion_leaves_its_folder_as_it_was(family, tmp_path):
+    import errno
+    import subprocess
+    import sys
+
+    import tnb.nasbench101
+
+    convert = tnb.convert if family == "transnas" else tnb.nasbench101.convert
+    source = data("transnas_small.pth" if family == "transnas" else "nb101/edge.tfrecord")
+    dst = tmp_path / "keep.tnb"
+    shutil.copy(data("golden/transnas_small.tnb"), dst)
+    old = dst.read_bytes()
+    folder = tmp_path / "folder.tnb"
+    folder.mkdir()
+    layout = tmp_path / "layout.pkl"
+    _bad_layout_pickle(layout)
+    cut = tmp_path / "cut.src"
+    cut.write_bytes(open(source, "rb").read()[:1000])
+    expected = ["cut.src", "folder.tnb", "keep.tnb", "layout.pkl"]
+
+    def unchanged(what):
+        assert sorted(os.listdir(tmp_path)) == expected, what
+        assert os.listdir(folder) == [], what
+        assert dst.read_bytes() == old, what
+
+    # `tnb.nasbench101.convert` reports every failure as `tnb.FormatError`, the operating
+    # system's too (README promises `OSError` for `tnb.convert` only).
+    os_error = (lambda e: e) if family == "transnas" else (lambda e: tnb.FormatError)
+    failures = [
+        (tmp_path / "nope", dst, os_error(FileNotFoundError)),
+        (folder, dst, tnb.FormatError),
+        (cut, dst, tnb.FormatError),
+        (dst, dst, tnb.FormatError),
+        (source, folder, tnb.FormatError),
+        (source, tmp_path / "no-such-folder" / "a.tnb", os_error(FileNotFoundError)),
+    ]
+    if family == "transnas":
+        failures += [(data("bad/reduce_os_system.pth"), dst, tnb.FormatError), (layout, dst, tnb.FormatError)]
+    for src, to, exc in failures:
+        with pytest.raises(exc):
+            convert(str(src), str(to))
+        unchanged((src, to))
+    # The write fails after the temporary file exists: over an archive, and where none was.
+    for to in [dst, tmp_path / "fresh.tnb"]:
+        run = subprocess.run([sys.executable, "-c", _CONVERT_UNDER_A_SIZE_LIMIT, family, source, str(to)],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        want = ["OSError", str(errno.EFBIG)] if family == "transnas" else ["FormatError", "None"]
+        assert run.stdout.split() == want + ["True"], (to, run.stdout)
+        unchanged(to)
+    # And nothing but the size limit stopped it.
+    convert(source, str(tmp_path / "fresh.tnb"))
+    assert sorted(os.listdir(tmp_path)) == sorted(expected + ["fresh.tnb"])
+
+
 # Issue 16, section 8: failures of the operating system raise OSError (the subclass its errno
 # names, as Python's own open() does), never tnb.FormatError.
 def test_os_failures_raise_oserror(tmp_path):
