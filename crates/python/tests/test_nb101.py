@@ -329,6 +329,38 @@ def test_hash_module_fast_path_equals_the_python_steps():
         graph_util.hash_module(m, [-1, -2])
 
 
+def test_the_fast_path_reads_every_plain_numpy_spec(files):
+    """The Rust fast path (``_store``) must answer every plain spec itself, not decline it to
+    the Python steps: an integer or boolean numpy matrix of any byte order, 2 to 8 vertices
+    (8: the upstream TypeError, raised by the fast path itself). A guard that declined too
+    much would give the same answers, only slower: this pins the guards."""
+    nb = api.NASBench(files["full"][0], seed=0)
+    dtypes = [np.int8, np.int16, np.int64, np.uint8, np.dtype(">i4"), np.dtype("<u2"), bool]
+    for n in range(2, 9):
+        m = np.eye(n, k=1, dtype=int)
+        ops = ["input"] + [OPS[k % 3] for k in range(n - 2)] + ["output"]
+        for dt in dtypes:
+            spec = api.ModelSpec(m.astype(dt), ops)
+            if n == 8:
+                for fast in (nb._store.is_valid, nb._store.metrics_of_spec):
+                    with pytest.raises(TypeError, match="'module' object is not subscriptable"):
+                        fast(spec, nb.config)
+                continue
+            assert nb._store.is_valid(spec, nb.config) is not None, (n, dt)
+            try:
+                slow = nb._check_spec(spec) or True
+            except api.OutOfDomainError:
+                slow = False
+            assert nb._store.is_valid(spec, nb.config) is slow, (n, dt)
+    # Declined: a float matrix (its hash strings differ), a 9-vertex one, entries other
+    # than 0/1.
+    m = np.eye(3, k=1, dtype=int)
+    for odd in [m.astype(float), m * 2]:
+        assert nb._store.is_valid(api.ModelSpec(odd, ["input", OPS[0], "output"]), nb.config) is None
+    nine = api.ModelSpec(np.eye(9, k=1, dtype=int), ["input"] + [OPS[0]] * 7 + ["output"])
+    assert nb._store.is_valid(nine, nb.config) is None
+
+
 def test_float_matrix_spec_queries_by_its_own_hash(files):
     nb = api.NASBench(files["full"][0])
     h = next(iter(nb.hash_iterator()))
