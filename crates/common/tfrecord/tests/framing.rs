@@ -29,10 +29,13 @@ fn stream_all(f: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut r = Reader::new(f);
     let mut out = Vec::new();
     let mut buf = Vec::new();
+    assert_eq!(r.records(), 0);
     while let Some(at) = r.next_into(&mut buf).map_err(|e| e.to_string())? {
         assert_eq!(at.index as usize, out.len());
         assert_eq!(at.len as usize, buf.len());
         out.push(buf.clone());
+        // The count of records read so far, which names the record of a later error.
+        assert_eq!(r.records(), out.len() as u64);
     }
     assert_eq!(r.position(), f.len() as u64);
     Ok(out)
