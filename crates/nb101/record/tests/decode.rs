@@ -217,6 +217,11 @@ fn json_refusals_say_why() {
         (sub(" 108,", " \"108\","), "epochs must be an integer, found a string"),
         (sub(" 108,", " 0108,"), "expected ',' between elements"),
         (sub(" 108,", " 108.,"), "expected ',' between elements"),
+        // An exponent needs digits (json.loads reads 108, then stops at the 'e').
+        (sub(" 108,", " 108e,"), "expected ',' between elements"),
+        (sub(" 108,", " 108E+,"), "expected ',' between elements"),
+        (sub(" 108,", " 108e-x,"), "expected ',' between elements"),
+        (sub(" 108,", " 108e-1,"), "epochs must be an integer, found a float"),
         (sub(" 108,", " -,"), "an invalid number"),
         (sub(" 108,", " 9223372036854775808,"), "epochs is beyond 64 bits"),
         (sub(" 108,", " [108],"), "epochs must be an integer, found a list"),
