@@ -121,6 +121,7 @@ fn a_reader_fed_one_byte_at_a_time_reads_the_same() {
 fn truncation_at_every_offset_is_an_error_naming_the_record() {
     let f = file_of(&[b"first", b"second record", b""]);
     let starts = [0usize, 21, 21 + 29];
+    let lens = [5usize, 13, 0];
     for cut in 0..f.len() {
         let part = &f[..cut];
         let whole = starts.contains(&cut);
@@ -131,10 +132,21 @@ fn truncation_at_every_offset_is_an_error_naming_the_record() {
             } else {
                 let e = got.unwrap_err();
                 let rec = starts.iter().rposition(|&s| s <= cut).unwrap();
-                assert!(
-                    e.starts_with(&format!("record {rec} at byte {}: truncated", starts[rec])),
-                    "cut {cut}: {e}"
+                // Which part of the record the file ends in: the 12-byte header, the data,
+                // or the 4-byte CRC after it (the data read whole).
+                let (off, len) = (cut - starts[rec], lens[rec]);
+                let what = if off < 12 {
+                    format!("{off} bytes into the 12-byte length header")
+                } else if off < 12 + len {
+                    format!("{} bytes into {len} bytes of data", off - 12)
+                } else {
+                    format!("{} bytes into the 4-byte data CRC", off - 12 - len)
+                };
+                let want = format!(
+                    "record {rec} at byte {}: truncated: the file ends {what}",
+                    starts[rec]
                 );
+                assert_eq!(e, want, "cut {cut}");
             }
         }
     }
