@@ -29,10 +29,13 @@ fn stream_all(f: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     let mut r = Reader::new(f);
     let mut out = Vec::new();
     let mut buf = Vec::new();
+    assert_eq!(r.records(), 0);
     while let Some(at) = r.next_into(&mut buf).map_err(|e| e.to_string())? {
         assert_eq!(at.index as usize, out.len());
         assert_eq!(at.len as usize, buf.len());
         out.push(buf.clone());
+        // The count of records read so far, which names the record of a later error.
+        assert_eq!(r.records(), out.len() as u64);
     }
     assert_eq!(r.position(), f.len() as u64);
     Ok(out)
@@ -118,6 +121,7 @@ fn a_reader_fed_one_byte_at_a_time_reads_the_same() {
 fn truncation_at_every_offset_is_an_error_naming_the_record() {
     let f = file_of(&[b"first", b"second record", b""]);
     let starts = [0usize, 21, 21 + 29];
+    let lens = [5usize, 13, 0];
     for cut in 0..f.len() {
         let part = &f[..cut];
         let whole = starts.contains(&cut);
@@ -128,10 +132,21 @@ fn truncation_at_every_offset_is_an_error_naming_the_record() {
             } else {
                 let e = got.unwrap_err();
                 let rec = starts.iter().rposition(|&s| s <= cut).unwrap();
-                assert!(
-                    e.starts_with(&format!("record {rec} at byte {}: truncated", starts[rec])),
-                    "cut {cut}: {e}"
+                // Which part of the record the file ends in: the 12-byte header, the data,
+                // or the 4-byte CRC after it (the data read whole).
+                let (off, len) = (cut - starts[rec], lens[rec]);
+                let what = if off < 12 {
+                    format!("{off} bytes into the 12-byte length header")
+                } else if off < 12 + len {
+                    format!("{} bytes into {len} bytes of data", off - 12)
+                } else {
+                    format!("{} bytes into the 4-byte data CRC", off - 12 - len)
+                };
+                let want = format!(
+                    "record {rec} at byte {}: truncated: the file ends {what}",
+                    starts[rec]
                 );
+                assert_eq!(e, want, "cut {cut}");
             }
         }
     }

@@ -206,6 +206,25 @@ mod tests {
     }
 
     #[test]
+    fn ranges_python_would_refuse_give_their_start_without_a_draw() {
+        let mut r = PyRandom::seed_int(5);
+        let fresh = r.state_repr();
+        assert_eq!(r.randint(3, 2), 3);
+        assert_eq!(r.randint(i64::MIN, i64::MAX), i64::MIN);
+        assert_eq!(r.randint(-1, i64::MAX), -1);
+        assert_eq!(r.state_repr(), fresh);
+        // One value: randbelow(1) still draws (getrandbits(1), as Python's _randbelow does).
+        assert_eq!(r.randint(7, 7), 7);
+        assert_ne!(r.state_repr(), fresh);
+        // The widest range drawn from: b - a = i64::MAX, 2^63 values.
+        let mut a = PyRandom::seed_int(5);
+        let mut b = PyRandom::seed_int(5);
+        let x = a.randint(-1, i64::MAX - 1);
+        assert_eq!(x, -1 + b.randbelow(1 << 63) as i64);
+        assert_eq!(a.state_repr(), b.state_repr());
+    }
+
+    #[test]
     fn fresh_state_digest_matches_python3() {
         let want = python(
             "import random, hashlib\nrandom.seed(7)\nprint(hashlib.sha256(repr(random.getstate()).encode()).hexdigest()[:16])",

@@ -163,4 +163,24 @@ mod tests {
             assert!(e.starts_with("raw_metrics is not strict base64 at character"), "{bad}: {e}");
         }
     }
+
+    #[test]
+    fn a_refusal_names_the_character_and_what_is_wrong_with_it() {
+        // In a whole quantum and in the last, padded one: a stray '=' is misplaced padding,
+        // anything else is outside the alphabet.
+        for (bad, at, problem) in [
+            ("Zm=vZg==", 2, "padding before the end"),
+            ("Zm*vZg==", 2, "a character outside the standard alphabet"),
+            ("Zm9vZ=g=", 5, "padding before the end"),
+            ("Zm9vZ*g=", 5, "a character outside the standard alphabet"),
+            ("Zm9v=g==", 4, "padding before the end"),
+            ("Zm9v*g==", 4, "a character outside the standard alphabet"),
+            ("Zm9vZ===", 5, "padding before the end"),
+            ("Zm9*v", 3, "a character outside the standard alphabet"),
+            ("Zm9vv", 5, "the length is not a multiple of 4 (missing padding)"),
+        ] {
+            let want = format!("raw_metrics is not strict base64 at character {at}: {problem}");
+            assert_eq!(dec(bad).unwrap_err(), want, "{bad}");
+        }
+    }
 }

@@ -195,46 +195,66 @@ fn sub(from: &str, to: &str) -> Vec<u8> {
 fn json_refusals_say_why() {
     let cases: &[(Vec<u8>, &str)] = &[
         (b"\xff[]".to_vec(), "not UTF-8 (invalid bytes at byte 0)"),
-        (b"[\"a\xed\xa0\x80\"]".to_vec(), "not UTF-8"),
-        (b"\xef\xbb\xbf[]".to_vec(), "must be a JSON list"),
-        (b"{}".to_vec(), "must be a JSON list, found an object"),
-        (b"\"abcde\"".to_vec(), "must be a JSON list, found a string"),
-        (b"[]".to_vec(), "the list is empty"),
-        (b"[\"x\"]".to_vec(), "the list has 1 elements, not 5"),
-        (sub("\"011001000\"", "11"), "raw_adjacency must be a string, found a number"),
-        (sub("\"]", "\", \"x\"]"), "more than 5 elements"),
-        (sub("\"]", "\",]"), "more than 5 elements"),
-        (sub("\"]", "\""), "expected ']' after 5 elements, found the end"),
-        (sub("\"]", "\"] x"), "extra data after the list"),
-        (sub("\"]", "\"][]"), "extra data after the list"),
-        (sub(" 108,", " 108.0,"), "epochs must be an integer, found a float"),
-        (sub(" 108,", " 1e2,"), "epochs must be an integer, found a float"),
-        (sub(" 108,", " 108E+0,"), "epochs must be an integer, found a float"),
-        (sub(" 108,", " NaN,"), "epochs must be an integer, found a float"),
-        (sub(" 108,", " -Infinity,"), "epochs must be an integer, found a float"),
-        (sub(" 108,", " true,"), "epochs must be an integer, found a boolean"),
-        (sub(" 108,", " null,"), "epochs must be an integer, found null"),
-        (sub(" 108,", " \"108\","), "epochs must be an integer, found a string"),
-        (sub(" 108,", " 0108,"), "expected ',' between elements"),
-        (sub(" 108,", " 108.,"), "expected ',' between elements"),
-        (sub(" 108,", " -,"), "an invalid number"),
-        (sub(" 108,", " 9223372036854775808,"), "epochs is beyond 64 bits"),
-        (sub(" 108,", " [108],"), "epochs must be an integer, found a list"),
-        (sub("\"input,", "[\"input\"],\""), "raw_operations must be a string, found a list"),
-        (sub("input,", "in\tput,"), "a control character inside a string"),
-        (sub("input,", "in\\xput,"), "an invalid escape"),
-        (sub("input,", "in\\u12G4put,"), "an invalid \\u escape"),
-        (sub("input,", "\\ud800,"), "a lone surrogate escape"),
-        (sub("input,", "\\udc00,"), "a lone surrogate escape"),
-        (sub("input,", "\\ud800\\u0041,"), "a lone surrogate escape"),
-        (b"[\"abc".to_vec(), "unterminated string"),
-        (b"[\"ab\\".to_vec(), "unterminated string"),
-        (b"[\"ab\\u00".to_vec(), "an invalid \\u escape"),
-        (sub(", ", " ; "), "expected ',' between elements"),
+        (b"[\"a\xed\xa0\x80\"]".to_vec(), "not UTF-8 (invalid bytes at byte 3)"),
+        (
+            b"\xef\xbb\xbf[]".to_vec(),
+            "JSON at byte 0: the record must be a JSON list, found no value",
+        ),
+        (b"{}".to_vec(), "JSON at byte 0: the record must be a JSON list, found an object"),
+        (b"\"abcde\"".to_vec(), "JSON at byte 0: the record must be a JSON list, found a string"),
+        (b"[]".to_vec(), "JSON at byte 1: the list is empty, not 5 elements"),
+        (b"[\"x\"]".to_vec(), "JSON at byte 4: the list has 1 elements, not 5"),
+        (
+            sub("\"011001000\"", "11"),
+            "JSON at byte 42: raw_adjacency must be a string, found a number",
+        ),
+        (sub("\"]", "\", \"x\"]"), "JSON at byte 325: the list has more than 5 elements"),
+        (sub("\"]", "\",]"), "JSON at byte 325: the list has more than 5 elements"),
+        (sub("\"]", "\""), "JSON at byte 325: expected ']' after 5 elements, found the end"),
+        (sub("\"]", "\"] x"), "JSON at byte 327: extra data after the list: 'x'"),
+        (sub("\"]", "\"][]"), "JSON at byte 326: extra data after the list: '['"),
+        (sub(" 108,", " 108.0,"), "JSON at byte 37: epochs must be an integer, found a float"),
+        (sub(" 108,", " 1e2,"), "JSON at byte 37: epochs must be an integer, found a float"),
+        (sub(" 108,", " 108E+0,"), "JSON at byte 37: epochs must be an integer, found a float"),
+        (sub(" 108,", " NaN,"), "JSON at byte 37: epochs must be an integer, found a float"),
+        (sub(" 108,", " -Infinity,"), "JSON at byte 37: epochs must be an integer, found a float"),
+        (sub(" 108,", " true,"), "JSON at byte 37: epochs must be an integer, found a boolean"),
+        (sub(" 108,", " null,"), "JSON at byte 37: epochs must be an integer, found null"),
+        (sub(" 108,", " \"108\","), "JSON at byte 37: epochs must be an integer, found a string"),
+        (sub(" 108,", " 0108,"), "JSON at byte 38: expected ',' between elements, found '1'"),
+        (sub(" 108,", " 108.,"), "JSON at byte 40: expected ',' between elements, found '.'"),
+        // An exponent needs digits (json.loads reads 108, then stops at the 'e').
+        (sub(" 108,", " 108e,"), "JSON at byte 40: expected ',' between elements, found 'e'"),
+        (sub(" 108,", " 108E+,"), "JSON at byte 40: expected ',' between elements, found 'E'"),
+        (sub(" 108,", " 108e-x,"), "JSON at byte 40: expected ',' between elements, found 'e'"),
+        (sub(" 108,", " 108e-1,"), "JSON at byte 37: epochs must be an integer, found a float"),
+        (
+            sub(" 108,", " -,"),
+            "JSON at byte 37: epochs must be an integer, found an invalid number",
+        ),
+        (sub(" 108,", " 9223372036854775808,"), "JSON at byte 37: epochs is beyond 64 bits"),
+        (sub(" 108,", " [108],"), "JSON at byte 37: epochs must be an integer, found a list"),
+        (
+            sub("\"input,", "[\"input\"],\""),
+            "JSON at byte 55: raw_operations must be a string, found a list",
+        ),
+        (sub("input,", "in\tput,"), "JSON at byte 58: a control character inside a string"),
+        (sub("input,", "in\\xput,"), "JSON at byte 58: an invalid escape"),
+        (sub("input,", "in\\u12G4put,"), "JSON at byte 58: an invalid \\u escape"),
+        (sub("input,", "\\ud800,"), "JSON at byte 56: a lone surrogate escape (not representable)"),
+        (sub("input,", "\\udc00,"), "JSON at byte 56: a lone surrogate escape (not representable)"),
+        (
+            sub("input,", "\\ud800\\u0041,"),
+            "JSON at byte 56: a lone surrogate escape (not representable)",
+        ),
+        (b"[\"abc".to_vec(), "JSON at byte 1: unterminated string"),
+        (b"[\"ab\\".to_vec(), "JSON at byte 4: unterminated string"),
+        (b"[\"ab\\u00".to_vec(), "JSON at byte 4: an invalid \\u escape"),
+        (sub(", ", " ; "), "JSON at byte 36: expected ',' between elements, found ';'"),
     ];
     for (bytes, want) in cases {
         let e = refused(bytes);
-        assert!(e.contains(want), "{}: {e} (wanted {want})", String::from_utf8_lossy(bytes));
+        assert_eq!(e, *want, "{}", String::from_utf8_lossy(bytes));
     }
 }
 
@@ -358,40 +378,85 @@ fn protobuf_refusals_say_why() {
         v
     };
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (base[..30].to_vec(), "a length of 9 bytes past the message's end"),
-        (base[..22].to_vec(), "has 2 evaluation_data"),
-        (plus(&[0x10]), "truncated varint"),
+        (
+            base[..30].to_vec(),
+            "ModelMetrics protobuf at byte 23: a length of 9 bytes past the message's end",
+        ),
+        (
+            base[..22].to_vec(),
+            "ModelMetrics has 2 evaluation_data, fewer than 3 (the official loader raises IndexError)",
+        ),
+        (plus(&[0x10]), "ModelMetrics protobuf at byte 34: truncated varint"),
         (
             plus(&[0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x80, 0x01]),
-            "a varint longer than 10 bytes",
+            "ModelMetrics protobuf at byte 34: a varint longer than 10 bytes",
         ),
         (
             plus(&[0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]),
-            "a 10-byte varint holding more than 64 bits",
+            "ModelMetrics protobuf at byte 34: a 10-byte varint holding more than 64 bits",
         ),
-        (plus(&[0x00, 0x00]), "field number 0"),
-        (plus(&[0x88, 0x00, 0x00]), "an overlong tag"),
-        (plus(&[0x80, 0x80, 0x80, 0x80, 0x10, 0x00]), "a tag beyond 32 bits"),
-        (plus(&[0x5b, 0x5c]), "is a group (wire type 3)"),
-        (plus(&[0x5c]), "is a group (wire type 4)"),
-        (plus(&[0x5e]), "invalid wire type 6"),
-        (plus(&[0x5f]), "invalid wire type 7"),
-        (plus(&[0x11, 0, 0, 0, 0, 0, 0, 0, 0]), "trainable_parameters (field 2) has wire type 1"),
-        (plus(&[0x18, 0x00]), "total_time (field 3) has wire type 0"),
-        (plus(&[0x08, 0x00]), "evaluation_data (field 1) has wire type 0"),
-        (plus(&[0x0a, 0x02, 0x15, 0x00]), "training_time (field 2) has wire type 5"),
-        (plus(&[0x0a, 0x02, 0x30, 0x00]), "checkpoint_path (field 6) has wire type 0"),
-        (plus(&[0x0a, 0x03, 0x32, 0x01, 0xff]), "checkpoint_path is not UTF-8"),
-        (plus(&[0x1d, 0, 0]), "total_time (field 3) has wire type 5"),
-        (plus(&[0x55, 0, 0]), "truncated fixed32"),
-        (plus(&[0x51, 0, 0]), "truncated fixed64"),
-        (base[..24].to_vec(), "ModelMetrics protobuf at byte 23: a length of 9 bytes past"),
-        (base[..11].to_vec(), "has 1 evaluation_data, fewer than 3"),
-        (Vec::new(), "has 0 evaluation_data, fewer than 3 (the official loader raises IndexError)"),
+        (plus(&[0x00, 0x00]), "ModelMetrics protobuf at byte 33: field number 0"),
+        (plus(&[0x88, 0x00, 0x00]), "ModelMetrics protobuf at byte 33: an overlong tag"),
+        (
+            plus(&[0x80, 0x80, 0x80, 0x80, 0x10, 0x00]),
+            "ModelMetrics protobuf at byte 33: a tag beyond 32 bits",
+        ),
+        (
+            plus(&[0x5b, 0x5c]),
+            "ModelMetrics protobuf at byte 34: field 11 is a group (wire type 3): not supported",
+        ),
+        (
+            plus(&[0x5c]),
+            "ModelMetrics protobuf at byte 34: field 11 is a group (wire type 4): not supported",
+        ),
+        (plus(&[0x5e]), "ModelMetrics protobuf at byte 34: field 11 has the invalid wire type 6"),
+        (plus(&[0x5f]), "ModelMetrics protobuf at byte 34: field 11 has the invalid wire type 7"),
+        (
+            plus(&[0x11, 0, 0, 0, 0, 0, 0, 0, 0]),
+            "ModelMetrics protobuf at byte 34: trainable_parameters (field 2) has wire type 1, not 0 (protobuf would keep it as an unknown field)",
+        ),
+        (
+            plus(&[0x18, 0x00]),
+            "ModelMetrics protobuf at byte 34: total_time (field 3) has wire type 0, not 1 (protobuf would keep it as an unknown field)",
+        ),
+        (
+            plus(&[0x08, 0x00]),
+            "ModelMetrics protobuf at byte 34: evaluation_data (field 1) has wire type 0, not 2 (protobuf would keep it as an unknown field)",
+        ),
+        (
+            plus(&[0x0a, 0x02, 0x15, 0x00]),
+            "ModelMetrics protobuf at byte 36: training_time (field 2) has wire type 5, not 1 (protobuf would keep it as an unknown field)",
+        ),
+        (
+            plus(&[0x0a, 0x02, 0x30, 0x00]),
+            "ModelMetrics protobuf at byte 36: checkpoint_path (field 6) has wire type 0, not 2 (protobuf would keep it as an unknown field)",
+        ),
+        (
+            plus(&[0x0a, 0x03, 0x32, 0x01, 0xff]),
+            "ModelMetrics protobuf at byte 37: checkpoint_path is not UTF-8",
+        ),
+        (
+            plus(&[0x1d, 0, 0]),
+            "ModelMetrics protobuf at byte 34: total_time (field 3) has wire type 5, not 1 (protobuf would keep it as an unknown field)",
+        ),
+        (plus(&[0x55, 0, 0]), "ModelMetrics protobuf at byte 34: truncated fixed32"),
+        (plus(&[0x51, 0, 0]), "ModelMetrics protobuf at byte 34: truncated fixed64"),
+        (
+            base[..24].to_vec(),
+            "ModelMetrics protobuf at byte 23: a length of 9 bytes past the message's end",
+        ),
+        (
+            base[..11].to_vec(),
+            "ModelMetrics has 1 evaluation_data, fewer than 3 (the official loader raises IndexError)",
+        ),
+        (
+            Vec::new(),
+            "ModelMetrics has 0 evaluation_data, fewer than 3 (the official loader raises IndexError)",
+        ),
     ];
     for (pb, want) in cases {
         let e = refused(&with_metrics(&pb));
-        assert!(e.contains(want), "{pb:02x?}: {e} (wanted {want})");
+        assert_eq!(e, want, "{pb:02x?}");
     }
     assert!(matches!(
         decode(&with_metrics(&base[..22]), &mut Vec::new()),

@@ -283,3 +283,48 @@ impl Builder {
         Ok(summary)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the length of every `write` call.
+    struct Calls(Vec<usize>, Vec<u8>);
+
+    impl Write for Calls {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.push(b.len());
+            self.1.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn small_elements_reach_the_writer_in_staged_blocks() {
+        // The staging buffer is why a payload of millions of 4- and 8-byte elements costs a
+        // few hundred writes (and CRC updates), not one per element.
+        let mut w = Calls(Vec::new(), Vec::new());
+        let mut o = Out { w: &mut w, pos: 0, crc: crc32fast::Hasher::new(), buf: Vec::new() };
+        o.each((0..50_000u32).map(u32::to_le_bytes)).unwrap();
+        o.pad_to(200_003).unwrap();
+        o.flush_buf().unwrap();
+        let crc = o.crc.finalize();
+        assert_eq!(o.pos, 200_003);
+        let (calls, bytes) = (w.0, w.1);
+        assert_eq!(bytes.len(), 200_003);
+        assert_eq!(&bytes[8..12], &2u32.to_le_bytes());
+        assert!(bytes[200_000..].iter().all(|&b| b == 0));
+        assert_eq!(crc, crc32fast::hash(&bytes));
+        // Every block but the last holds at least 64 KiB.
+        assert!(calls.len() >= 2 && calls.len() <= 4, "{calls:?}");
+        assert!(calls[..calls.len() - 1].iter().all(|&n| n >= 1 << 16), "{calls:?}");
+        // Padding cannot go back.
+        let mut sink = Vec::new();
+        let mut o = Out { w: &mut sink, pos: 10, crc: crc32fast::Hasher::new(), buf: Vec::new() };
+        assert!(o.pad_to(9).is_err());
+        assert!(o.pad_to(10).is_ok() && o.buf.is_empty());
+    }
+}
