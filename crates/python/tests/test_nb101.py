@@ -352,6 +352,14 @@ def test_the_fast_path_reads_every_plain_numpy_spec(files):
             except api.OutOfDomainError:
                 slow = False
             assert nb._store.is_valid(spec, nb.config) is slow, (n, dt)
+    # query's fast path takes an int or an integral float for the epochs (108.0 is in the
+    # set of valid epochs, as Python's `in` says) and a bool for stop_halfway.
+    f, _ = nb.get_metrics_from_hash(next(iter(nb.hash_iterator())))
+    cell = api.ModelSpec(f["module_adjacency"], f["module_operations"])
+    e = max(nb.valid_epochs)
+    for epochs in [e, float(e)]:
+        for halfway in [False, True]:
+            assert nb._store.query(cell, epochs, halfway, nb.config) is not None, (epochs, halfway)
     # Declined: a float matrix (its hash strings differ), a 9-vertex one, entries other
     # than 0/1.
     m = np.eye(3, k=1, dtype=int)
