@@ -52,6 +52,11 @@ def test_fast_paths_equal_the_python_objects(files):
                     _outcome(lambda o: o.find_best(d, s, None, None, hp), slow)
         for d in ("cifar10-valid", "cifar100"):
             assert _outcome(lambda o: o.statistics(d, "12"), fast) == _outcome(lambda o: o.statistics(d, "12"), slow)
+        # Over a caller's list of indexes the store declines (None: Python answers), whatever
+        # the list; with none it answers.
+        for indexes in ([0], [], None):
+            got = fast._store.find_best("cifar10-valid", "x-valid", None, None, "12", indexes)
+            assert (got is None) == (indexes is not None), indexes
 
 
 def _outcome(f, o):
