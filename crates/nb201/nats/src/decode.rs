@@ -48,7 +48,8 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
         return Err(Error::file(
             &path.display().to_string(),
             format!(
-                "{} bytes: larger than any NATS-Bench per-arch or meta file can be                  (MAX_ARCH_FILE = {MAX_ARCH_FILE})",
+                "{} bytes: larger than any NATS-Bench per-arch or meta file can be \
+                 (MAX_ARCH_FILE = {MAX_ARCH_FILE})",
                 meta.len()
             ),
         ));

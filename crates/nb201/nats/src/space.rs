@@ -101,7 +101,8 @@ impl Space {
 
 /// "a list", "an int".
 fn a(type_name: &str) -> String {
-    let vowel = type_name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    // Capitals too: "an OrderedDict".
+    let vowel = type_name.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']);
     format!("{} {type_name}", if vowel { "an" } else { "a" })
 }
 
