@@ -154,4 +154,59 @@ mod tests {
         assert!(e.contains("more than 3 entries (MAX_FOLDER_ENTRIES)"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn a_folder_lists_padded_names_first_and_counts_what_it_skips() {
+        let dir = std::env::temp_dir().join(format!("tnb-nats-discover-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in [
+            "000000.pickle.pbz2", // index 0, padded
+            "0.pickle.pbz2",      // index 0 again, unpadded: shadowed (ignored)
+            "2.pickle.pbz2",      // index 2, only unpadded
+            "000004.pickle.pbz2", // index 4 = n: out of range (ignored)
+            "000005.pickle.pbz2", // out of range (ignored)
+            META_FILE,            // read apart, not ignored
+            "README.txt",         // ignored
+            "000001.pickle",      // ignored
+        ] {
+            std::fs::write(dir.join(name), b"").unwrap();
+        }
+        let f = discover_within(&dir, 4, 100).unwrap();
+        let archs: Vec<(i64, String)> = f.archs.iter().map(|a| (a.0, a.2.clone())).collect();
+        assert_eq!(archs, [(0, "000000.pickle.pbz2".into()), (2, "2.pickle.pbz2".into())]);
+        assert_eq!(f.archs[1].1, dir.join("2.pickle.pbz2"));
+        assert_eq!(f.missing, [1, 3]);
+        assert_eq!(f.ignored, 5);
+        // Five archs: index 4 is read; 3 stays missing.
+        let f = discover_within(&dir, 5, 100).unwrap();
+        assert_eq!(f.archs.iter().map(|a| a.0).collect::<Vec<_>>(), [0, 2, 4]);
+        assert_eq!((f.missing.as_slice(), f.ignored), (&[1, 3][..], 4));
+        // No archs at all: every per-arch file is ignored.
+        let f = discover_within(&dir, 0, 100).unwrap();
+        assert!(f.archs.is_empty() && f.missing.is_empty());
+        assert_eq!(f.ignored, 7);
+        // A name that is not UTF-8 is ignored too (counted once).
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"\xff.pickle.pbz2")), b"")
+                .unwrap();
+            assert_eq!(discover_within(&dir, 4, 100).unwrap().ignored, 6);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_full_folder_is_refused_by_its_name() {
+        let e = refuse_full(Path::new("/x/NATS-tss-v1_0-3ffb9-full")).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "not NATS-Bench: /x/NATS-tss-v1_0-3ffb9-full is a NATS-Bench '-full' folder (per-arch \
+             files with trained weights); tnb reads the '-simple' folder or the benchmark file"
+        );
+        assert!(refuse_full(Path::new("/x/NATS-tss-v1_0-3ffb9-simple")).is_ok());
+        assert!(refuse_full(Path::new("/x/full")).is_ok());
+        assert!(refuse_full(Path::new("/")).is_ok());
+    }
 }

@@ -165,3 +165,127 @@ pub(crate) fn first_arch(p: &[u8]) -> Option<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A short string opcode (`SHORT_BINUNICODE`) for `s`.
+    fn short(s: &str) -> Vec<u8> {
+        [&[0x8c, s.len() as u8][..], s.as_bytes()].concat()
+    }
+
+    /// How pickle protocol 4 writes `{'meta_archs': [first, ...`: a frame, memoized objects.
+    fn proto4(first: &str) -> Vec<u8> {
+        [
+            &b"\x80\x04\x95\x00\x01\x00\x00\x00\x00\x00\x00}\x94("[..],
+            &short("meta_archs"),
+            b"\x94]\x94(",
+            &short(first),
+            b"\x94",
+            &short("next"),
+        ]
+        .concat()
+    }
+
+    #[test]
+    fn the_first_arch_is_read_from_how_writers_start_the_file() {
+        assert_eq!(first_arch(&proto4("|a~0|")).as_deref(), Some("|a~0|"));
+        assert_eq!(first_arch(&proto4("8:8:8:8:8")).as_deref(), Some("8:8:8:8:8"));
+        // Protocol 2: no frame, BINPUT / LONG_BINPUT memo opcodes, BINUNICODE (4-byte length)
+        // and BINUNICODE8 (8-byte length) strings.
+        let mut p2 = b"\x80\x02}q\x00(X\x0a\x00\x00\x00meta_archsr\x01\x00\x00\x00]q\x02(".to_vec();
+        p2.extend(b"\x8d\x05\x00\x00\x00\x00\x00\x00\x00|b~1|");
+        assert_eq!(first_arch(&p2).as_deref(), Some("|b~1|"));
+        // Cut anywhere before the string's last byte: not known.
+        let full = proto4("|a~0|");
+        let end = full.len() - 1 - 6; // before the MEMOIZE and the next string
+        for cut in 0..end {
+            assert_eq!(first_arch(&full[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(first_arch(&full[..end]).as_deref(), Some("|a~0|"));
+    }
+
+    #[test]
+    fn anything_else_first_is_not_known() {
+        // Another key first, the list not right after the key, a MARK before the key's value,
+        // a list of something else, a dict nested, invalid UTF-8.
+        let cases: [&[u8]; 8] = [
+            b"\x80\x04}\x94(\x8c\x0aarch2infos]\x94(\x8c\x03|a|",
+            b"\x80\x04}\x94(\x8c\x0ameta_archs(\x8c\x03|a|",
+            b"\x80\x04}\x94(\x8c\x0ameta_archs](]\x8c\x03|a|",
+            b"\x80\x04}\x94(\x8c\x0ameta_archs]\x94(K\x01",
+            b"\x80\x04}(}\x8c\x0ameta_archs]\x94(\x8c\x03|a|",
+            b"\x80\x04}\x94(\x8c\x0ameta_archs]\x94(\x8c\x02\xff\xfe",
+            b"\x80\x04]\x94(\x8c\x0ameta_archs]\x94(\x8c\x03|a|",
+            b"\x80\x04}\x94(\x8c\x0ameta_archs]]\x94(\x8c\x03|a|",
+        ];
+        for (i, p) in cases.iter().enumerate() {
+            assert_eq!(first_arch(p), None, "case {i}");
+        }
+        // The string right after the list's MARK is taken, not one after the key alone.
+        assert_eq!(first_arch(b"}(\x8c\x0ameta_archs](\x8c\x03|a|").as_deref(), Some("|a|"));
+        assert_eq!(first_arch(b"\x8c\x0ameta_archs](\x8c\x03|a|").as_deref(), Some("|a|"));
+    }
+
+    /// bz2 of `pickle` as Python writes it (the crate has no bz2 encoder of its own; the
+    /// integration tests use python3 the same way).
+    fn packed(pickle: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let script =
+            "import bz2,sys; sys.stdout.buffer.write(bz2.compress(sys.stdin.buffer.read(), 9))";
+        let mut child = std::process::Command::new("python3")
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3");
+        child.stdin.take().unwrap().write_all(pickle).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        out.stdout
+    }
+
+    #[test]
+    fn the_space_is_peeked_from_the_first_bytes_and_progress_counted() {
+        let dir = std::env::temp_dir().join(format!("tnb-nats-peek-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cases = [
+            (proto4("|a~0|"), Some(Space::Tss)),
+            (proto4("8:16:8:8:8"), Some(Space::Sss)),
+            (proto4("neither"), None),
+            (b"\x80\x04N.".to_vec(), None),
+        ];
+        for (i, (pickle, want)) in cases.into_iter().enumerate() {
+            let path = dir.join(format!("{i}.pickle.pbz2"));
+            let bytes = packed(&pickle);
+            std::fs::write(&path, &bytes).unwrap();
+            let src = Pbz2::open(&path, 1 << 20).unwrap();
+            assert_eq!(src.size, bytes.len() as u64);
+            assert_eq!(peek_space(&src).unwrap(), want, "case {i}");
+            // The whole (small) file was read through the counter.
+            assert_eq!(src.done(), bytes.len() as u64, "case {i}");
+            let mut all = Vec::new();
+            src.reopen().unwrap().read_to_end(&mut all).unwrap();
+            assert_eq!(all, pickle);
+        }
+        // Longer than PEEK_BYTES: only that much is decoded, and the space still told.
+        let mut big = proto4("8:8:8:8:16");
+        big.resize(PEEK_BYTES * 3, b'.');
+        let path = dir.join("big.pickle.pbz2");
+        std::fs::write(&path, packed(&big)).unwrap();
+        let src = Pbz2::open(&path, 1 << 20).unwrap();
+        assert_eq!(peek_space(&src).unwrap(), Some(Space::Sss));
+        // A file that changed size between passes is refused by the next one.
+        std::fs::write(&path, packed(&big[..100])).unwrap();
+        let e = src.reopen().err().unwrap().to_string();
+        assert!(e.contains("changed size while being read"), "{e}");
+        // Damaged bz2: the file's error, named.
+        let path = dir.join("bad.pickle.pbz2");
+        std::fs::write(&path, b"BZh9 not really").unwrap();
+        let src = Pbz2::open(&path, 1 << 20).unwrap();
+        let e = peek_space(&src).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}: ", path.display())), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
