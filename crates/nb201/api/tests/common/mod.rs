@@ -406,3 +406,16 @@ pub fn replay_and_digest<S: Source>(
     let d = DIGEST.with(|d| d.borrow_mut().take()).unwrap_or_default();
     (r, d.lines)
 }
+
+/// [`replay_and_digest`] for the official code of `dialect`.
+pub fn replay_dialect_and_digest<S: Source>(
+    src: &S,
+    text: &str,
+    name: &str,
+    dialect: &Dialect,
+) -> ((usize, Vec<String>), Vec<String>) {
+    DIGEST.with(|d| *d.borrow_mut() = Some(Digest::default()));
+    let r = replay_dialect(src, text, name, dialect);
+    let d = DIGEST.with(|d| d.borrow_mut().take()).unwrap_or_default();
+    (r, d.lines)
+}
