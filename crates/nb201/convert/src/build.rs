@@ -605,3 +605,25 @@ fn not_number(at: &At<'_>, k: &Obj, x: &Obj) -> Error {
         _ => Error::at(at, what),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_type_and_bits() {
+        // Each numpy dtype by its position in Dtype::ALL (the store reads it back by the same
+        // position), not by the first dtype that happens to match some other way.
+        for (i, d) in Dtype::ALL.iter().enumerate() {
+            assert_eq!(dtype_code(*d) as usize, i, "{d:?}");
+            let s = Obj::Scalar(tnb_pickle::Scalar { dtype: *d, bits: 5 });
+            assert_eq!(number(&s), Some((T_NUMPY + i as u8, 5)), "{d:?}");
+        }
+        assert_eq!(number(&Obj::Float(1.5)), Some((T_FLOAT, 1.5f64.to_bits())));
+        assert_eq!(number(&Obj::Int(-2)), Some((T_INT, (-2i64) as u64)));
+        assert_eq!(number(&Obj::Bool(true)), Some((T_BOOL, 1)));
+        assert_eq!(number(&Obj::Bool(false)), Some((T_BOOL, 0)));
+        assert_eq!(number(&Obj::None), None);
+        assert_eq!(number(&Obj::Str("1".into())), None);
+    }
+}
