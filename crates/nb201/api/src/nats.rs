@@ -415,11 +415,15 @@ impl<'s, S: Source> Nb201<'s, S> {
             }
             return Ok(());
         }
-        if !(0..n).contains(&i) || matches!(index, Arg::BigInt { .. }) {
+        // Python compares the float itself: NaN fails `0 <= index < len` (not truncated to 0).
+        let nan = matches!(index, Arg::Float(x) if x.is_nan());
+        if !(0..n).contains(&i) || nan || matches!(index, Arg::BigInt { .. }) {
             (io.print)(&format!("This index ({}) is out of range (0~{n}).", arg_str(index)));
             return Ok(());
         }
-        if !self.src.is_evaluated(i) {
+        // A float with a fraction equals no index in `evaluated_indexes` (284.0 does equal 284).
+        let fraction = matches!(index, Arg::Float(x) if x.fract() != 0.0);
+        if fraction || !self.src.is_evaluated(i) {
             self.prepare(index, io)?;
             (io.print)(&format!(
                 "The {}-th architecture has not been evaluated or not saved.",
