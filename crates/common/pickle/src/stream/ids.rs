@@ -170,3 +170,42 @@ impl Ids {
         ((self.put.capacity() + self.got.capacity()) * 8 + self.sparse.capacity() * 24) as u64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_ids_move_into_the_bitmap_when_it_grows_past_them_and_only_those() {
+        let mut ids = Ids::new(1 << 31, true);
+        // Nothing stored yet: ids at or past DENSE_SLACK are sparse.
+        let near = DENSE_SLACK + 24;
+        let far = DENSE_SLACK + 1000;
+        ids.put(near, 0).unwrap();
+        ids.get(near, 1).unwrap();
+        ids.put(far, 2).unwrap();
+        ids.put(far, 3).unwrap();
+        assert_eq!((ids.dense_bits(), ids.sparse.len(), ids.len()), (0, 2, 2));
+        // Two stored: an id below 2 * 2 + DENSE_SLACK grows the bitmap to the word holding it,
+        // DENSE_SLACK + 64 bits: past `near` (which moves in, with its get bit), not `far`.
+        ids.put(DENSE_SLACK + 1, 4).unwrap();
+        assert_eq!(ids.dense_bits(), DENSE_SLACK + 64);
+        assert_eq!(ids.sparse.keys().copied().collect::<Vec<_>>(), [far]);
+        assert!(ids.is_put(near) && ids.is_got(near));
+        assert!(ids.is_put(far) && !ids.is_got(far));
+        assert!(ids.is_put(DENSE_SLACK + 1) && !ids.is_put(DENSE_SLACK + 2));
+        assert_eq!((ids.len(), ids.got_count()), (3, 1));
+        // Stored again: not counted again, wherever it is kept.
+        ids.put(near, 5).unwrap();
+        ids.put(far, 6).unwrap();
+        assert_eq!(ids.len(), 3);
+        // A get of an id never stored is the reader's error, at its offset.
+        let e = ids.get(DENSE_SLACK + 2, 7).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::MemoMissing(id) if id == DENSE_SLACK + 2));
+        assert_eq!(e.offset, Some(7));
+        // Pass 2 keeps only what a get reads.
+        let gets = ids.into_gets();
+        assert!(gets.is_got(near) && !gets.is_got(far) && !gets.is_got(DENSE_SLACK + 1));
+        assert_eq!((gets.len(), gets.sparse.len()), (0, 0));
+    }
+}
