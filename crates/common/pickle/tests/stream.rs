@@ -379,3 +379,48 @@ fn far_memo_ids_do_not_size_the_bitmap() {
     let (o, _) = stream(p, None, &limits).unwrap();
     assert_eq!(o, Obj::Tuple(vec![Obj::None, Obj::None]));
 }
+
+#[test]
+fn a_shared_dict_read_again_costs_its_items_and_their_strings() {
+    // The entry 'a' is [s, s] with s a dict: the second s is a memo get, a copy that counts
+    // 64 bytes per item plus its keys' and values' string bytes against MAX_ENTRY_BYTES, on
+    // top of the strings built the first time (and the entry's key 'a').
+    let d = StreamLimits::default();
+    let cases = [
+        // 1 ('a') + 1 + 100 (built) + 64 + 1 + 100 (the copy)
+        ("(lambda s: {'a': [s, s]})({'k': 'v' * 100})", 267),
+        // 1 + (10 + 100 + 50 + 1) + (2 * 64 + 10 + 100 + 50 + 1)
+        ("(lambda s: {'a': [s, s]})({'kkkkkkkkkk': 'v' * 100, 'w' * 50: 'x'})", 451),
+    ];
+    for (expr, bytes) in cases {
+        let p = py(expr, 2);
+        let at = StreamLimits { max_entry_bytes: bytes, ..d };
+        let (top, _) = stream(&p, Some("a"), &at).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        assert_eq!(top, arena(&p), "{expr}");
+        let e = err(&p, Some("a"), &StreamLimits { max_entry_bytes: bytes - 1, ..d });
+        assert!(e.to_string().contains("string bytes built for one entry"), "{expr}: {e}");
+    }
+}
+
+#[test]
+fn an_opcode_that_leaves_the_depth_as_it_was_is_followed_without_harm() {
+    // READONLY_BUFFER right after the root dict's MARK (no item yet) and after its first item:
+    // pass 1 follows the root dict's items through it (it neither pushes nor pops), and pass 2
+    // refuses the opcode with its one-line reason.
+    for (p, at) in [(&b"\x80\x05}(\x98K\x01K\x02u."[..], 4), (b"\x80\x05}(K\x01K\x02\x98u.", 8)] {
+        let d = StreamLimits::default();
+        let s = scan(p, p.len() as u64, &d, &mut |_| {}).unwrap();
+        assert_eq!(s.top_keys, Some(vec![]));
+        let e = err(p, None, &d);
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "byte {at}: READONLY_BUFFER is not supported: out-of-band buffers are not part \
+                 of a file"
+            )
+        );
+    }
+    // An empty MARK popped among the items changes nothing.
+    let p = b"\x80\x05}(K\x01K\x02(1K\x03K\x04u.";
+    assert_eq!(stream(p, None, &StreamLimits::default()).unwrap().0, arena(p));
+}
