@@ -275,3 +275,45 @@ fn a_folder_conversion_reports_each_file_then_the_finish() {
     let phases: Vec<Phase> = s.timings.iter().map(|t| t.0).collect();
     assert_eq!(phases, [Phase::Convert, Phase::Finish]);
 }
+
+/// `expr` pickled (protocol 4) and bz2-compressed by python3, as the NATS-Bench writers make
+/// their files.
+fn pbz2(expr: &str) -> Vec<u8> {
+    let code = format!(
+        "import bz2, pickle, sys; sys.stdout.buffer.write(bz2.compress(pickle.dumps({expr}, \
+         protocol=4), 9))"
+    );
+    let out = std::process::Command::new("python3").args(["-c", &code]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+#[test]
+fn a_single_file_needs_both_meta_archs_and_arch2infos() {
+    let t = tmp("single-keys");
+    let f = t.0.join("x.pickle.pbz2");
+    let dst = t.0.join("x.tnb");
+    let accept = |p: &std::path::Path| Archive::open(p).map(|_| ()).map_err(|e| e.to_string());
+    let opts = Options { threads: 1, ..Options::default() };
+    for (expr, keys) in [
+        (
+            "{'meta_archs': ['|a~0|'], 'total_archs': 1, 'evaluated_indexes': []}",
+            r#"["meta_archs", "total_archs", "evaluated_indexes"]"#,
+        ),
+        ("{'arch2infos': {}, 'total_archs': 1}", r#"["arch2infos", "total_archs"]"#),
+        ("{'meta_archs': ['|a~0|']}", r#"["meta_archs"]"#),
+    ] {
+        std::fs::write(&f, pbz2(expr)).unwrap();
+        let e = convert_with(&f, &dst, &opts, &mut |_, _, _| {}, &accept).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "not NATS-Bench: {}: the object is not a dict with 'meta_archs' and \
+                 'arch2infos' (top-level keys: {keys})",
+                f.display()
+            ),
+            "{expr}"
+        );
+        assert!(!dst.exists());
+    }
+}
