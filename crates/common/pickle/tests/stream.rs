@@ -404,14 +404,22 @@ fn a_shared_dict_read_again_costs_its_items_and_their_strings() {
 
 #[test]
 fn an_opcode_that_leaves_the_depth_as_it_was_is_followed_without_harm() {
-    // READONLY_BUFFER right after the root dict's MARK (no item yet) and after its first item:
-    // pass 1 follows the root dict's items through it (it neither pushes nor pops), and pass 2
-    // refuses the opcode with its one-line reason.
-    for (p, at) in [(&b"\x80\x05}(\x98K\x01K\x02u."[..], 4), (b"\x80\x05}(K\x01K\x02\x98u.", 8)] {
+    // READONLY_BUFFER (it neither pushes nor pops) right after a MARK with no item yet, and
+    // after the first item: of the root dict, and of a dict that is a root value (the one
+    // pass 1 follows item by item, where the opcode touches the first item's slot). Pass 1
+    // goes through; pass 2 refuses the opcode with its one-line reason.
+    let cases: [(&[u8], u64, &[&str]); 4] = [
+        (b"\x80\x05}(\x98K\x01K\x02u.", 4, &[]),
+        (b"\x80\x05}(K\x01K\x02\x98u.", 8, &[]),
+        (b"\x80\x05}(\x8c\x01a}(\x98K\x01K\x02uu.", 9, &["a"]),
+        (b"\x80\x05}(\x8c\x01a}(K\x01K\x02\x98uu.", 13, &["a"]),
+    ];
+    for (p, at, keys) in cases {
         let d = StreamLimits::default();
         let s = scan(p, p.len() as u64, &d, &mut |_| {}).unwrap();
-        assert_eq!(s.top_keys, Some(vec![]));
-        let e = err(p, None, &d);
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        assert_eq!(s.top_keys, Some(keys));
+        let e = err(p, Some("a"), &d);
         assert_eq!(
             e.to_string(),
             format!(
