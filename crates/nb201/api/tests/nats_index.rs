@@ -105,3 +105,37 @@ fn show_of_a_float_index() {
         );
     }
 }
+
+/// `get_net_config` of an arch whose per-arch object holds no hp: the official
+/// `next(iter(info.values()))` of an empty dict raises `StopIteration`, and so does the
+/// in-memory source; the converter refuses such an arch, so no archive holds one.
+#[test]
+fn get_net_config_of_an_arch_without_hps() {
+    let dir = sample();
+    let read = |n: &str| obj_from_pbz2_bytes(&std::fs::read(dir.join(n)).unwrap()).unwrap();
+    let meta = read("meta.pickle.pbz2");
+    let mut archs: Vec<_> =
+        [0i64, 11, 284].iter().map(|&i| (i, read(&format!("{i:06}.pickle.pbz2")))).collect();
+    archs[1].1 = tnb_pickle::stream::Obj::Dict { items: vec![], ordered: true };
+    let mem = MemSource::from_nats_folder(&meta, &archs).unwrap();
+    let nb = Nb201::nats(&mem, PySum::Plain, false, Nats::new(Space::Tss));
+    let mut session = Session::default();
+    let mut get = |i: i64| {
+        let args = [Arg::Int(i), Arg::Str("cifar10")];
+        call(&nb, &mut session, "get_net_config", &args, &[], &mut |_| {})
+            .map(|v| v.py_str())
+            .map_err(|e| (e.exc(), e.message().to_owned()))
+    };
+    assert_eq!(get(11), Err((Exc::StopIteration, String::new())));
+    assert!(get(0).unwrap().starts_with("{'name': 'infer.tiny'"));
+    assert!(get(284).unwrap().starts_with("{'name': 'infer.tiny'"));
+    let e = tnb_nb201_convert::folder_archive_bytes(
+        tnb_nb201_convert::Family::NatsTss,
+        &meta,
+        &archs,
+        0,
+        [0; 32],
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("expected at least one hp key"), "{e}");
+}
