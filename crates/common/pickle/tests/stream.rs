@@ -432,3 +432,25 @@ fn an_opcode_that_leaves_the_depth_as_it_was_is_followed_without_harm() {
     let p = b"\x80\x05}(K\x01K\x02(1K\x03K\x04u.";
     assert_eq!(stream(p, None, &StreamLimits::default()).unwrap().0, arena(p));
 }
+
+#[test]
+fn memo_bytes_kept_reach_their_bound_and_build_targets_the_top_value() {
+    let d = StreamLimits::default();
+    // One memo entry that a later get reads: the string's 1000 bytes plus the entry's fixed
+    // overhead (64) are kept; exactly that much is allowed, one byte less is not.
+    let p = py("(lambda s: [s, s])('x' * 1000)", 2);
+    let (top, _) = stream(&p, None, &StreamLimits { max_kept_bytes: 1064, ..d }).unwrap();
+    assert_eq!(top, arena(&p));
+    let e = err(&p, None, &StreamLimits { max_kept_bytes: 1063, ..d });
+    assert!(e.to_string().contains("(MAX_KEPT_BYTES)"), "{e}");
+    // BUILD sets the state of the value under it (the top of the stack once the state is
+    // popped): a dict here, refused by name; with nothing under the state, an underflow.
+    let cases: [(&[u8], &str); 3] = [
+        (b"\x80\x02}Nb.", "byte 4: BUILD (setting object state) is not supported on a dict"),
+        (b"\x80\x02(}Nb.", "byte 5: BUILD (setting object state) is not supported on a dict"),
+        (b"\x80\x02b.", "byte 2: BUILD needs more values than the stack holds"),
+    ];
+    for (p, want) in cases {
+        assert_eq!(err(p, None, &d).to_string(), want);
+    }
+}
