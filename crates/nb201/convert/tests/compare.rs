@@ -3,8 +3,10 @@
 //! it, or a later one), or stops short; each next to the case that is equal.
 
 use std::io::Write;
+use std::path::Path;
 
-use tnb_nb201_convert::Compare;
+use tnb_nb201_convert::{Compare, compare_source, rebuild_payload_file};
+use tnb_pickle::stream::StreamLimits;
 
 fn compared(expected: &[u8], writes: &[&[u8]]) -> (Option<u64>, bool) {
     let mut c = Compare::new(expected);
@@ -43,4 +45,20 @@ fn the_first_difference_is_found_wherever_it_is() {
     // An empty expectation.
     assert_eq!(compared(b"", &[]), (None, true));
     assert_eq!(compared(b"", &[b"a"]), (Some(0), false));
+}
+
+#[test]
+fn a_source_file_is_compared_with_a_payload_to_its_first_difference() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../data/nb201_v1_0_small.pth");
+    let limits = StreamLimits::default();
+    let payload = rebuild_payload_file(&src, &limits, &mut |_, _| {}).unwrap().out;
+    let n = payload.len();
+    assert!(n > 1000, "{n}");
+    let cmp = |p: &[u8]| compare_source(&src, p, &limits, &mut |_, _| {}).unwrap();
+    assert_eq!(cmp(&payload), None);
+    let mut flipped = payload.clone();
+    flipped[n / 2] ^= 1;
+    assert_eq!(cmp(&flipped), Some(n as u64 / 2));
+    assert_eq!(cmp(&payload[..n - 8]), Some(n as u64 - 8));
+    assert_eq!(cmp(&[&payload[..], &[0]].concat()), Some(n as u64));
 }
