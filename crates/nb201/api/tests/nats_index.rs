@@ -139,3 +139,32 @@ fn get_net_config_of_an_arch_without_hps() {
     .unwrap_err();
     assert!(e.to_string().contains("expected at least one hp key"), "{e}");
 }
+
+/// `show()` (index -1) of a source with nothing evaluated prints the object's repr and nothing
+/// else (the official loop over `evaluated_indexes` runs no time), and returns `None`.
+#[test]
+fn show_all_of_a_source_with_nothing_evaluated() {
+    let dir = sample();
+    let meta = obj_from_pbz2_bytes(&std::fs::read(dir.join("meta.pickle.pbz2")).unwrap()).unwrap();
+    let s = |k: &str| tnb_pickle::stream::Obj::Str(k.into());
+    let mut items = Vec::new();
+    for key in ["meta_archs", "total_archs"] {
+        items.push((s(key), meta.get(key).unwrap().clone()));
+    }
+    let empty = tnb_pickle::stream::Obj::Dict { items: vec![], ordered: false };
+    items.push((s("arch2infos"), empty));
+    items.push((s("evaluated_indexes"), tnb_pickle::stream::Obj::Set(vec![])));
+    let top = tnb_pickle::stream::Obj::Dict { items, ordered: false };
+    let mem = MemSource::from_nats_obj(&top).unwrap();
+    let nb = Nb201::nats(&mem, PySum::Plain, false, Nats::new(Space::Tss));
+    let mut session = Session::default();
+    let mut printed = Vec::new();
+    let r = call(&nb, &mut session, "show", &[Arg::Int(-1)], &[], &mut |l| {
+        printed.extend(l.split('\n').map(str::to_owned))
+    })
+    .map(|v| v.py_str())
+    .map_err(|e| (e.exc(), e.message().to_owned()));
+    assert_eq!(r, Ok("None".to_owned()), "{printed:?}");
+    assert_eq!(printed.len(), 1, "{printed:?}");
+    assert!(printed[0].starts_with("NATStopology(0/15625 architectures"), "{printed:?}");
+}
