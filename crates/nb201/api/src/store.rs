@@ -424,3 +424,34 @@ fn canonical_index(digits: &str) -> Option<i64> {
     })?;
     Some(if neg { -v } else { v })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_index;
+
+    /// Only Python's own spelling of an int is a key of a canonical dict: a leading zero or a
+    /// negative zero names no epoch, next to the spellings that do.
+    #[test]
+    fn only_the_canonical_spelling_of_an_int_is_an_index() {
+        for (digits, want) in [
+            ("0", Some(0)),
+            ("7", Some(7)),
+            ("-7", Some(-7)),
+            ("10", Some(10)),
+            ("199", Some(199)),
+            ("999999999999999999", Some(999_999_999_999_999_999)),
+            ("-0", None),
+            ("00", None),
+            ("07", None),
+            ("-07", None),
+            ("", None),
+            ("-", None),
+            ("1000000000000000000", None),
+            ("1a", None),
+            ("+1", None),
+            (" 1", None),
+        ] {
+            assert_eq!(canonical_index(digits), want, "{digits:?}");
+        }
+    }
+}
