@@ -7,7 +7,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::{folder, single_file_of};
+
+use std::path::PathBuf;
 
 use tnb_nb201_api::{
     ApiError, Arg, Dialect, Exc, Hp, Io, MAX_HP_LEN, MAX_KEYS_MESSAGE, MemSource, Nats, Nb201,
@@ -25,23 +27,6 @@ fn samples(space: Space) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../data/nats/samples").join(name)
 }
 
-/// The folder's meta object and per-arch objects (ascending index).
-fn folder(dir: &Path) -> (Obj, Vec<(i64, Obj)>) {
-    let meta = obj_from_pbz2_bytes(&std::fs::read(dir.join("meta.pickle.pbz2")).unwrap()).unwrap();
-    let mut archs = Vec::new();
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "meta.pickle.pbz2" && n.ends_with(".pickle.pbz2"))
-        .collect();
-    names.sort();
-    for n in names {
-        let i: i64 = n.trim_end_matches(".pickle.pbz2").parse().unwrap();
-        archs.push((i, obj_from_pbz2_bytes(&std::fs::read(dir.join(&n)).unwrap()).unwrap()));
-    }
-    (meta, archs)
-}
-
 fn folder_source(space: Space) -> MemSource {
     let (meta, archs) = folder(&samples(space));
     MemSource::from_nats_folder(&meta, &archs).unwrap()
@@ -51,20 +36,6 @@ fn folder_source(space: Space) -> MemSource {
 /// 'arch2infos', 'evaluated_indexes'}`.
 fn single_file(space: Space) -> Obj {
     single_file_of(&samples(space))
-}
-
-/// [`single_file`] of any `-simple` folder.
-fn single_file_of(dir: &Path) -> Obj {
-    let (meta, archs) = folder(dir);
-    let mut items = Vec::new();
-    for key in ["meta_archs", "total_archs"] {
-        items.push((Obj::Str(key.into()), meta.get(key).unwrap().clone()));
-    }
-    let infos = archs.iter().map(|(i, o)| (Obj::Int(*i), o.clone())).collect();
-    items.push((Obj::Str("arch2infos".into()), Obj::Dict { items: infos, ordered: false }));
-    let ev = archs.iter().map(|(i, _)| Obj::Int(*i)).collect();
-    items.push((Obj::Str("evaluated_indexes".into()), Obj::Set(ev)));
-    Obj::Dict { items, ordered: false }
 }
 
 fn single_file_source(space: Space) -> MemSource {

@@ -11,12 +11,13 @@
 
 mod common;
 
+use common::{folder, single_file_of};
+
 use std::path::{Path, PathBuf};
 
 use tnb_nb201_api::{Dialect, MemSource, Nats, Space, StoreSource, obj_from_pbz2_bytes};
 use tnb_nb201_convert::{Family, archive_bytes_family, folder_archive_bytes};
 use tnb_nb201_store::Archive;
-use tnb_pickle::stream::Obj;
 
 /// The folders as the digests name them: relative to the package (the directory `cargo test`
 /// runs a package's tests in), so that `archive_dir` and the paths in messages are the same on
@@ -38,37 +39,6 @@ const SOURCES: [(&str, Space, &str, &str); 8] = [
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The folder's meta object and per-arch objects (ascending index).
-fn folder(dir: &Path) -> (Obj, Vec<(i64, Obj)>) {
-    let meta = obj_from_pbz2_bytes(&std::fs::read(dir.join("meta.pickle.pbz2")).unwrap()).unwrap();
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "meta.pickle.pbz2" && n.ends_with(".pickle.pbz2"))
-        .collect();
-    names.sort();
-    let mut archs = Vec::new();
-    for n in names {
-        let i: i64 = n.trim_end_matches(".pickle.pbz2").parse().unwrap();
-        archs.push((i, obj_from_pbz2_bytes(&std::fs::read(dir.join(&n)).unwrap()).unwrap()));
-    }
-    (meta, archs)
-}
-
-/// The single-file object the writers make of a folder's data.
-fn single_file_of(dir: &Path) -> Obj {
-    let (meta, archs) = folder(dir);
-    let mut items = Vec::new();
-    for key in ["meta_archs", "total_archs"] {
-        items.push((Obj::Str(key.into()), meta.get(key).unwrap().clone()));
-    }
-    let infos = archs.iter().map(|(i, o)| (Obj::Int(*i), o.clone())).collect();
-    items.push((Obj::Str("arch2infos".into()), Obj::Dict { items: infos, ordered: false }));
-    let ev = archs.iter().map(|(i, _)| Obj::Int(*i)).collect();
-    items.push((Obj::Str("evaluated_indexes".into()), Obj::Set(ev)));
-    Obj::Dict { items, ordered: false }
 }
 
 /// How the official object was opened on a source (make_nats_official.py's kinds).

@@ -2,11 +2,14 @@
 //! the committed digest test (digest.rs).
 #![allow(dead_code)]
 
+use std::path::Path;
+
 use serde_json::{Value as J, json};
+use tnb_pickle::stream::Obj;
 
 use tnb_nb201_api::{
     ApiError, Arg, Dialect, FnDraw, Hp, Io, KeyObj, Nb201, PySum, ResultsRef, RunRef, Session,
-    Shown, Source, Value, call_results, call_run, call_with,
+    Shown, Source, Value, call_results, call_run, call_with, obj_from_pbz2_bytes,
 };
 
 pub fn enc<S: Source>(nb: &Nb201<'_, S>, session: &Session, v: &Value<'_>) -> J {
@@ -424,4 +427,36 @@ pub fn replay_dialect_and_digest<S: Source>(
     let r = replay_dialect(src, text, name, dialect);
     let d = DIGEST.with(|d| d.borrow_mut().take()).unwrap_or_default();
     (r, d.lines)
+}
+
+/// The folder's meta object and per-arch objects (ascending index).
+pub fn folder(dir: &Path) -> (Obj, Vec<(i64, Obj)>) {
+    let meta = obj_from_pbz2_bytes(&std::fs::read(dir.join("meta.pickle.pbz2")).unwrap()).unwrap();
+    let mut archs = Vec::new();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "meta.pickle.pbz2" && n.ends_with(".pickle.pbz2"))
+        .collect();
+    names.sort();
+    for n in names {
+        let i: i64 = n.trim_end_matches(".pickle.pbz2").parse().unwrap();
+        archs.push((i, obj_from_pbz2_bytes(&std::fs::read(dir.join(&n)).unwrap()).unwrap()));
+    }
+    (meta, archs)
+}
+
+/// The single-file object the writers make of a `-simple` folder's data: `{'meta_archs',
+/// 'total_archs', 'arch2infos', 'evaluated_indexes'}`.
+pub fn single_file_of(dir: &Path) -> Obj {
+    let (meta, archs) = folder(dir);
+    let mut items = Vec::new();
+    for key in ["meta_archs", "total_archs"] {
+        items.push((Obj::Str(key.into()), meta.get(key).unwrap().clone()));
+    }
+    let infos = archs.iter().map(|(i, o)| (Obj::Int(*i), o.clone())).collect();
+    items.push((Obj::Str("arch2infos".into()), Obj::Dict { items: infos, ordered: false }));
+    let ev = archs.iter().map(|(i, _)| Obj::Int(*i)).collect();
+    items.push((Obj::Str("evaluated_indexes".into()), Obj::Set(ev)));
+    Obj::Dict { items, ordered: false }
 }
